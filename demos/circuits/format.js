@@ -1,0 +1,22 @@
+// Number formatting for wire labels (pure).
+
+/**
+ * Short, stable text for a wire value: integers as they are, |v| < 1 with 4
+ * decimals (the guide prints 0.8808), larger values with 3; trailing zeros
+ * dropped; -0 shown as 0.
+ */
+export function fmt(v) {
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
+  if (Object.is(v, -0) || Math.abs(v) < 5e-13) return "0";
+  if (Number.isInteger(v)) return String(v);
+  const digits = Math.abs(v) < 1 ? 4 : 3;
+  const s = v.toFixed(digits).replace(/\.?0+$/, "");
+  return s === "-0" ? "0" : s;
+}
+
+/** A signed change, e.g. "+0.129". */
+export function fmtDelta(v) {
+  const s = fmt(v);
+  return v > 0 ? `+${s}` : s;
+}

@@ -1,0 +1,266 @@
+// ILSVRC labeling interface: label images with up to five of the 1000 ILSVRC classes and see your
+// top-1 / top-5 error, as in "what I learned from competing against a ConvNet on ImageNet".
+// This file is the DOM layer only; the rules live in session.js, scoring.js, search.js, results.js.
+
+import { el } from "./dom.js";
+import { loadClasses } from "./classes.js";
+import { createClassList } from "./classlist.js";
+import { validateImageSet } from "./labels.js";
+import { parseResults, storageKey } from "./results.js";
+import { formatRate, scoreEntry, summarize } from "./scoring.js";
+import * as S from "./session.js";
+import { attachZoom } from "./zoom.js";
+
+const CLASSES_PATH = "data/classes.json";
+const SAMPLE_PATH = "data/sample.json";
+
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** The manifest of the chosen set: "sample" ships with the demo, others are built from _config.yml. */
+function setPath(name) {
+  return name === "sample" ? SAMPLE_PATH : `sets/${name}.json`;
+}
+
+export function mount(root, options = {}) {
+  const assets = options.assets || {};
+  const setName = String(options.set || "sample");
+  const mode = options.mode === "test" ? "test" : "practice";
+  root.classList.add("demo-ilsvrc");
+  const loading = el("p.ilsvrc-message", { role: "status", text: "Loading the 1000 classes…" });
+  root.replaceChildren(loading);
+
+  const fail = (message) => {
+    root.replaceChildren(el("p.ilsvrc-message.is-error", { role: "alert", text: message }));
+  };
+  const classesUrl = assets[CLASSES_PATH];
+  const setUrl = assets[setPath(setName)];
+  if (!classesUrl || !setUrl) {
+    fail(`ILSVRC demo: no data for ${!classesUrl ? CLASSES_PATH : `image set '${setName}'`}.`);
+    return;
+  }
+  Promise.all([fetchJson(classesUrl), fetchJson(setUrl)])
+    .then(([classesJson, setJson]) => {
+      const model = loadClasses(classesJson);
+      const classIds = new Set(model.byId.keys());
+      const { images, errors } = validateImageSet(setJson, classIds);
+      if (errors.length) throw new Error(`image set '${setName}': ${errors.join("; ")}`);
+      const missing = images.find((img) => !assets[img.file]);
+      if (missing) throw new Error(`image set '${setName}': no URL for ${missing.file}`);
+      const count = Number.isInteger(options.count) && options.count > 0 ? options.count : images.length;
+      start(root, { model, classIds, images: images.slice(0, count), assets, setName, mode, height: options.height });
+    })
+    .catch((error) => fail(`ILSVRC demo could not start: ${error.message}`));
+}
+
+function start(root, { model, classIds, images, assets, setName, mode, height }) {
+  const key = storageKey(setName, mode);
+  const context = { set: setName, images, classIds };
+  let session = loadSaved(key, context, mode) || S.createSession(setName, mode);
+  const name = (id) => model.byId.get(id)?.name ?? id;
+
+  // ----- left: image, picks, actions, score -----
+  const progress = el("p.ilsvrc-progress", { "aria-live": "polite" });
+  const image = el("img.ilsvrc-image", { alt: "", draggable: "false" });
+  const viewport = el("div.ilsvrc-viewport", {
+    tabindex: "0",
+    role: "group",
+    "aria-label": "Image to label. Click or press + to zoom in, Shift+click or - to zoom out, 0 to reset, arrow keys or drag to pan",
+  }, image);
+  const zoom = attachZoom(viewport, image);
+  const zoomBar = el("div.ilsvrc-zoombar", {},
+    el("button", { type: "button", "aria-label": "Zoom out", text: "−", onclick: () => zoom.zoomOut() }),
+    el("button", { type: "button", "aria-label": "Zoom in", text: "+", onclick: () => zoom.zoomIn() }),
+    el("button", { type: "button", "aria-label": "Reset zoom", text: "Fit", onclick: () => zoom.reset() }));
+  const picksList = el("ol.ilsvrc-picks", { "aria-label": "Your labels, best guess first" });
+  const feedback = el("div.ilsvrc-feedback", { "aria-live": "polite" });
+  const submitButton = el("button.ilsvrc-primary", { type: "button", onclick: () => primaryAction() });
+  const answerButton = el("button", {
+    type: "button", text: "Show answer", hidden: mode !== "practice",
+    onclick: () => update(S.reveal(session)),
+  });
+  const score = el("div.ilsvrc-score", { "aria-live": "polite" });
+  const toolStatus = el("p.ilsvrc-tool-status", { role: "status" });
+  const fileInput = el("input", { type: "file", accept: "application/json,.json", hidden: true, "aria-hidden": "true", tabindex: "-1" });
+  const confirmBox = el("div.ilsvrc-confirm", { hidden: true, role: "group", "aria-label": "Confirm reset" },
+    el("span", { text: "Discard all answers for this set? " }),
+    el("button", { type: "button", text: "Discard", onclick: () => doReset() }),
+    el("button", { type: "button", text: "Keep", onclick: () => { confirmBox.hidden = true; } }));
+  const tools = el("div.ilsvrc-tools", {},
+    el("button", { type: "button", text: "Export JSON", onclick: () => doExport() }),
+    el("button", { type: "button", text: "Import JSON", onclick: () => fileInput.click() }),
+    el("button", { type: "button", text: "Reset…", onclick: () => { confirmBox.hidden = false; } }),
+    fileInput, confirmBox, toolStatus);
+  const summary = el("section.ilsvrc-summary", { "aria-label": "Results per image" });
+
+  const classList = createClassList(model, {
+    onPick: (id) => update(S.addPick(session, id, images)),
+    onRemoveLast: () => update(S.removeLastPick(session)),
+    onSubmit: () => primaryAction(),
+  });
+
+  const left = el("div.ilsvrc-left", {}, progress, viewport, zoomBar,
+    el("h3.ilsvrc-subtitle", { text: "Your labels (best first, up to 5)" }), picksList,
+    el("div.ilsvrc-actions", {}, submitButton, answerButton), feedback, score, tools);
+  const layout = el("div.ilsvrc-layout", {}, left, classList.element);
+  if (Number.isInteger(height) && height > 0) layout.style.setProperty("--ilsvrc-height", `${height}px`);
+  root.replaceChildren(layout, summary);
+
+  // Ctrl+Enter submits from anywhere inside this instance, not only from the filter box.
+  root.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target !== classList.input) {
+      event.preventDefault();
+      primaryAction();
+    }
+  });
+  fileInput.addEventListener("change", async () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = "";
+    if (file) doImport(await file.text());
+  });
+
+  function primaryAction() {
+    if (session.submitted) update(S.next(session));
+    else update(S.submit(session, images));
+    classList.input.focus();
+  }
+
+  function doExport() {
+    const data = JSON.stringify(S.snapshot(session), null, 2);
+    const link = el("a", { href: URL.createObjectURL(new Blob([data], { type: "application/json" })), download: `ilsvrc-${setName}-${mode}.json` });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    toolStatus.textContent = `Exported ${session.entries.length} answers.`;
+  }
+
+  function doImport(text) {
+    const parsed = parseResults(text, context);
+    if (!parsed.ok) {
+      toolStatus.textContent = `Import failed: ${parsed.errors.join("; ")}`;
+      return;
+    }
+    const restored = S.restore(JSON.parse(text), context, mode);
+    if (!restored) {
+      toolStatus.textContent = `Import failed: results must be ${mode}-mode answers in image order.`;
+      return;
+    }
+    toolStatus.textContent = `Imported ${restored.entries.length} answers.`;
+    update(restored);
+  }
+
+  function doReset() {
+    confirmBox.hidden = true;
+    toolStatus.textContent = "All answers discarded.";
+    update(S.createSession(setName, mode));
+  }
+
+  function update(next) {
+    const imageChanged = S.displayIndex(next) !== S.displayIndex(session) || next.entries.length !== session.entries.length;
+    session = next;
+    try {
+      localStorage.setItem(key, JSON.stringify(S.snapshot(session)));
+    } catch {
+      // Storage full or blocked (private mode): the session still works, it just won't survive a reload.
+    }
+    render(imageChanged);
+  }
+
+  let shownImage = -1;
+  function render(resetZoom) {
+    const finished = S.isFinished(session, images);
+    const current = Math.min(S.displayIndex(session), images.length - 1);
+    const img = images[current];
+    if (current !== shownImage) {
+      shownImage = current;
+      image.src = assets[img.file];
+      if (img.width && img.height) viewport.style.aspectRatio = `${img.width} / ${img.height}`;
+      if (resetZoom) zoom.reset();
+    }
+    image.alt = `Image ${current + 1} of ${images.length}`;
+    const done = session.entries.length;
+    progress.textContent = finished ? `Done: ${done} of ${images.length}` : `${current + 1} of ${images.length}`;
+
+    const editable = S.canEdit(session, images);
+    const picks = session.submitted ? session.entries[done - 1].picks : session.picks;
+    picksList.replaceChildren(...picks.map((id, i) => el("li.ilsvrc-pick", {},
+      el("span.ilsvrc-pick-name", { text: name(id) }),
+      editable && el("button", { type: "button", "aria-label": `Move ${name(id)} up`, text: "↑", disabled: i === 0, onclick: () => update(S.movePick(session, i, -1)) }),
+      editable && el("button", { type: "button", "aria-label": `Move ${name(id)} down`, text: "↓", disabled: i === picks.length - 1, onclick: () => update(S.movePick(session, i, 1)) }),
+      editable && el("button", { type: "button", "aria-label": `Remove ${name(id)}`, text: "✕", onclick: () => update(S.removePick(session, i)) }))));
+    if (!picks.length) picksList.append(el("li.ilsvrc-pick-empty", { text: "Type a class name on the right and press Enter." }));
+
+    submitButton.textContent = session.submitted ? "Next image" : "Submit";
+    submitButton.disabled = finished || (!session.submitted && !session.picks.length);
+    submitButton.setAttribute("aria-keyshortcuts", "Control+Enter");
+    answerButton.hidden = mode !== "practice" || finished || session.submitted;
+    classList.setEnabled(editable);
+    renderFeedback(finished);
+    renderScore(finished);
+    renderSummary(finished);
+  }
+
+  function renderFeedback(finished) {
+    const lines = [];
+    if (session.submitted) {
+      const entry = session.entries[session.entries.length - 1];
+      const result = scoreEntry(entry.picks, entry.truth);
+      const verdict = result.top1 ? "Correct (top-1)." : result.top5 ? "Correct within your top 5." : "Wrong.";
+      lines.push(el("p", { class: result.top5 ? "is-right" : "is-wrong", text: `${verdict} The answer is ${name(entry.truth)}.` }));
+      lines.push(el("p.ilsvrc-hint", { text: "Press Ctrl+Enter or Next image to continue." }));
+    } else if (session.revealed && !finished) {
+      lines.push(el("p.ilsvrc-reveal", { text: `Answer: ${name(images[session.entries.length].label)}` }));
+    } else if (mode === "test" && !finished) {
+      lines.push(el("p.ilsvrc-hint", { text: "Test mode: answers are shown at the end." }));
+    }
+    feedback.replaceChildren(...lines);
+  }
+
+  function renderScore(finished) {
+    if (mode === "test" && !finished) {
+      score.replaceChildren(el("p", { text: `${session.entries.length} answered; score shown at the end.` }));
+      return;
+    }
+    const stats = summarize(session.entries);
+    if (stats.n === 0) {
+      score.replaceChildren(el("p", { text: "No answers yet: top-1 and top-5 error appear after your first submit." }));
+      return;
+    }
+    score.replaceChildren(
+      el("p.ilsvrc-score-top1", { text: `Top-1 error: ${formatRate(stats.top1)} — ${stats.top1.errors} of ${stats.n} wrong` }),
+      el("p.ilsvrc-score-top5", { text: `Top-5 error: ${formatRate(stats.top5)} — ${stats.top5.errors} of ${stats.n} wrong` }));
+  }
+
+  function renderSummary(finished) {
+    summary.hidden = !finished;
+    if (!finished) return;
+    const rows = session.entries.map((entry, i) => {
+      const result = scoreEntry(entry.picks, entry.truth);
+      return el("tr", {},
+        el("td", { text: String(i + 1) }),
+        el("td", {}, el("img.ilsvrc-thumb", { src: assets[entry.file], alt: `Image ${i + 1}` })),
+        el("td", {}, ...entry.picks.map((id) => el("span", { class: id === entry.truth ? "ilsvrc-tag is-right" : "ilsvrc-tag", text: name(id) }))),
+        el("td", { text: name(entry.truth) + (entry.revealed ? " (answer was shown)" : "") }),
+        el("td", { text: result.top1 ? "✓" : "✗" }),
+        el("td", { text: result.top5 ? "✓" : "✗" }));
+    });
+    summary.replaceChildren(
+      el("h3", { text: "Your results" }),
+      el("table.ilsvrc-table", {},
+        el("thead", {}, el("tr", {}, ...["#", "Image", "Your labels", "Truth", "Top-1", "Top-5"].map((t) => el("th", { scope: "col", text: t })))),
+        el("tbody", {}, ...rows)));
+  }
+
+  render(true);
+}
+
+function loadSaved(key, context, mode) {
+  try {
+    const text = localStorage.getItem(key);
+    return text ? S.restore(JSON.parse(text), context, mode) : null;
+  } catch {
+    return null;
+  }
+}

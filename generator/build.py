@@ -1,0 +1,200 @@
+"""`build(options, cache) -> BuildResult`: the one pipeline every command uses.
+
+load config -> discover -> parse documents -> (demo bundles) -> convert (cached) -> render
+(layouts, generated pages) -> check collisions -> write (staged, atomic swap). All content errors
+of a build are collected and raised together as BuildFailed; nothing is written then."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from generator import __version__
+from generator import generated as gen
+from generator.cache import ConversionCache
+from generator.config import Config, load_config
+from generator.content import load_document
+from generator.data import load_data
+from generator.demo_data import generated_demo_files
+from generator.demos import BundleFile, DemoEmbedder, load_demos
+from generator.discover import discover
+from generator.errors import BuildFailed, GeneratorError
+from generator.model import Document, Page, Post, Site, StaticFile
+from generator.output import MARKER, Output, WriteReport, check_destination, find_collisions, write_site
+from generator.render import DocumentRenderer
+from generator.templates import load_layouts
+
+CACHE_FOLDER = ".blog-cache"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    source: Path = Path(".")
+    destination: Path | None = None
+    config_file: Path | None = None
+    drafts: bool = False
+    future: bool = False
+    unpublished: bool = False
+    baseurl: str | None = None
+    force: bool = False
+    quiet: bool = True
+    write: bool = True
+
+
+@dataclass
+class BuildResult:
+    config: Config
+    site: Site
+    outputs: list[Output]
+    destination: Path
+    warnings: list[GeneratorError]
+    report: WriteReport | None
+    seconds: float
+    origins: dict[str, str] = field(default_factory=dict)
+    converted: int = 0
+    cached: int = 0
+
+    def summary(self) -> str:
+        site = self.site
+        written = f", {len(self.report.written)} written, {len(self.report.removed)} removed" if self.report else ""
+        return (f"built {len(site.posts)} posts, {len(site.pages)} pages, {len(site.static_files)} static files, "
+                f"{len(site.demos)} demos -> {len(self.outputs)} files{written} "
+                f"({self.converted} converted, {self.cached} from cache) in {self.seconds:.2f} s")
+
+
+def build(options: BuildOptions, cache: ConversionCache | None = None,
+          progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+    started = time.perf_counter()
+    overrides: dict[str, Any] = {} if options.baseurl is None else {"baseurl": options.baseurl}
+    config = load_config(options.source, destination=options.destination, config_file=options.config_file,
+                         overrides=overrides, drafts=options.drafts, future=options.future, unpublished=options.unpublished)
+    if options.write:
+        check_destination(config.source, config.destination, options.force)
+    owns_cache = cache is None
+    if cache is None:
+        cache = ConversionCache.load(config.source / CACHE_FOLDER)
+    cache.reset_stats()
+    site, bundle_files, errors = load_site(config)
+    embed = DemoEmbedder(site.demos)
+    renderer = DocumentRenderer(site, cache, {"demo": embed})
+    documents: list[Document] = [*site.posts, *site.pages]
+    outputs: list[Output] = []
+    for index, doc in enumerate(documents):
+        if progress:
+            progress("converting", index, len(documents))
+        try:
+            renderer.fill(doc, renderer.convert(doc))
+        except GeneratorError as e:
+            errors.append(e)
+    for doc in documents:
+        if doc.source.relative in {e.path for e in errors}:
+            continue
+        try:
+            outputs.append(renderer.render_page(doc))
+        except GeneratorError as e:
+            errors.append(e)
+    if not errors:
+        try:
+            outputs.extend(generated_outputs(renderer, embed, outputs))
+        except GeneratorError as e:
+            errors.append(e)
+    outputs.extend(Output(s.url, s.output_path, None, s.source.relative, s.source.path) for s in site.static_files)
+    outputs.extend(Output("/" + f.output_path, f.output_path, f.data, f"demos/{f.bundle_path}") for f in bundle_files)
+    errors.extend(find_collisions(outputs))
+    if errors:
+        raise BuildFailed(_unique(errors))
+    outputs.sort(key=lambda o: o.output_path)
+    origins = {o.output_path: o.origin for o in outputs}
+    report = None
+    if options.write:
+        meta = {"generator": "blog", "version": __version__, "origins": origins}
+        report = write_site(outputs, config.destination, list(config.get("keep_files") or []), meta)
+    if owns_cache:
+        cache.prune_unused()
+        cache.save()
+    return BuildResult(config, site, outputs, config.destination, renderer.warnings, report,
+                       time.perf_counter() - started, origins, cache.misses, cache.hits)
+
+
+def load_site(config: Config) -> tuple[Site, list[BundleFile], list[GeneratorError]]:
+    errors: list[GeneratorError] = []
+    sources = discover(config)
+    layouts = {}
+    try:
+        layouts = load_layouts(sources.get("layout", []))
+    except GeneratorError as e:
+        errors.append(e)
+    data, data_errors = load_data(sources.get("data", []))
+    errors.extend(data_errors)
+    now = dt.datetime.now(config.timezone)
+    posts: list[Post] = []
+    pages: list[Page] = []
+    kinds = ["post", "page"] + (["draft"] if config.drafts else [])
+    for kind in kinds:
+        for source in sources.get(kind, []):
+            try:
+                doc = load_document(source, config, now, set(layouts))
+            except GeneratorError as e:
+                errors.append(e)
+                continue
+            except OSError as e:
+                errors.append(GeneratorError(f"cannot read file: {e.strerror}", source.relative, None))
+                continue
+            if doc is None:
+                continue
+            (posts if isinstance(doc, Post) else pages).append(doc)  # type: ignore[arg-type]
+    posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)
+    static = [StaticFile(s, s.relative, "/" + s.relative) for s in sources.get("static", [])]
+    demo_manifests = [s for s in sources.get("demo", []) if s.relative.count("/") == 2 and s.relative.endswith("/demo.yml")]
+    generated_files, generated_errors = generated_demo_files(config, posts)
+    errors.extend(generated_errors)
+    demo_set = load_demos(config.source, demo_manifests, config.baseurl, generated_files)
+    errors.extend(demo_set.errors)
+    site = Site(config, tuple(posts), tuple(pages), tuple(static), layouts, {}, data, demo_set.demos, now)
+    return site, demo_set.files, errors
+
+
+def generated_outputs(renderer: DocumentRenderer, embed: DemoEmbedder, documents: list[Output]) -> list[Output]:
+    config = renderer.site.config
+    taken = {o.output_path for o in documents} | {s.output_path for s in renderer.site.static_files}
+    result: list[Output] = []
+    if config.generates("home"):
+        result.extend(gen.paginate(renderer, taken))
+    if config.generates("archive"):
+        result.append(gen.archive(renderer))
+    if config.generates("tags"):
+        result.extend(gen.tags(renderer))
+    if config.generates("demos") and renderer.site.demos:
+        result.extend(gen.demo_pages(renderer, embed))
+    if config.generates("not_found"):
+        result.append(gen.not_found(renderer))
+    result.append(gen.highlight_stylesheet(renderer))
+    if config.generates("feed"):
+        result.append(gen.feed(renderer))
+    result = [o for o in result if o.output_path not in taken]
+    if config.generates("sitemap") and "sitemap.xml" not in taken:
+        result.append(gen.sitemap(renderer, [*documents, *result]))
+    if config.generates("robots") and "robots.txt" not in taken:
+        result.append(gen.robots(renderer))
+    return result
+
+
+def _unique(errors: list[GeneratorError]) -> list[GeneratorError]:
+    seen: set[str] = set()
+    unique = []
+    for error in errors:
+        if str(error) not in seen:
+            seen.add(str(error))
+            unique.append(error)
+    return unique
+
+
+def print_progress(stage: str, done: int, total: int) -> None:
+    if sys.stderr.isatty() and total > 50:
+        sys.stderr.write(f"\r{stage} {done + 1}/{total}")
+        if done + 1 == total:
+            sys.stderr.write("\n")

@@ -1,0 +1,79 @@
+"""The content-keyed markdown conversion cache. Key = sha256(text + settings fingerprint), so an
+edited post, a changed setting or a new converter version misses, and nothing else does. The
+caller owns it: `blog build` loads/saves `.blog-cache/`, `blog serve` keeps one in memory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Callable
+
+from generator.markdown import MarkdownResult
+
+CACHE_FILE = "markdown-v1.json"
+
+
+class ConversionCache:
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self._entries: dict[str, MarkdownResult] = {}
+        self._used: set[str] = set()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+        self._dirty = False
+
+    @staticmethod
+    def key(text: str, fingerprint: str) -> str:
+        return hashlib.sha256(f"{fingerprint}\0{text}".encode()).hexdigest()
+
+    def get_or_convert(self, text: str, fingerprint: str, convert: Callable[[], MarkdownResult]) -> MarkdownResult:
+        key = self.key(text, fingerprint)
+        with self._lock:
+            self._used.add(key)
+            found = self._entries.get(key)
+            if found is not None:
+                self.hits += 1
+                return found
+        result = convert()
+        with self._lock:
+            self.misses += 1
+            self._entries[key] = result
+            self._dirty = True
+        return result
+
+    def reset_stats(self) -> None:
+        self.hits = self.misses = 0
+        self._used.clear()
+
+    def prune_unused(self) -> None:
+        """Drop entries the last build did not use, so the cache does not grow forever."""
+        with self._lock:
+            stale = set(self._entries) - self._used
+            for key in stale:
+                del self._entries[key]
+            self._dirty = self._dirty or bool(stale)
+
+    @classmethod
+    def load(cls, folder: Path) -> "ConversionCache":
+        cache = cls(folder)
+        try:
+            raw = json.loads((folder / CACHE_FILE).read_text("utf-8"))
+            for key, (html, toc, toc_count, warnings) in raw.items():
+                cache._entries[key] = MarkdownResult(html, toc, toc_count, tuple(tuple(w) for w in warnings))
+        except (OSError, ValueError, TypeError):
+            pass  # a missing or corrupt cache is just a cold cache
+        return cache
+
+    def save(self) -> None:
+        if self.folder is None or not self._dirty:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = {k: [r.html, r.toc, r.toc_count, [list(w) for w in r.warnings]] for k, r in self._entries.items()}
+        temporary = self.folder / f".{CACHE_FILE}.{os.getpid()}"
+        temporary.write_text(json.dumps(data), "utf-8")
+        os.replace(temporary, self.folder / CACHE_FILE)
+        self._dirty = False

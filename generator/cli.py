@@ -1,0 +1,165 @@
+"""The `blog` command: init, new, build, serve, deploy, check. Every GeneratorError becomes one line
+per problem (`path:line: message`) and exit code 1; tracebacks only with --trace."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable
+
+from slugify import slugify
+
+from generator import __version__
+from generator.errors import BuildFailed, GeneratorError
+
+
+def add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", "-s", type=Path, default=Path("."), help="site source folder (default: .)")
+    parser.add_argument("--destination", "-d", type=Path, default=None, help="output folder (default: _site)")
+    parser.add_argument("--config", type=Path, default=None, help="config file (default: <source>/_config.yml)")
+    parser.add_argument("--drafts", action="store_true", help="include _drafts/ (dated now)")
+    parser.add_argument("--future", action="store_true", help="include posts dated in the future")
+    parser.add_argument("--unpublished", action="store_true", help="include documents with published: false")
+    parser.add_argument("--baseurl", default=None, help="override the config's baseurl, e.g. /repo")
+
+
+def build_options(args: argparse.Namespace):
+    from generator.build import BuildOptions
+
+    return BuildOptions(source=args.source, destination=args.destination, config_file=args.config,
+                        drafts=args.drafts, future=args.future, unpublished=args.unpublished,
+                        baseurl=args.baseurl, force=getattr(args, "force", False), quiet=args.quiet)
+
+
+def command_build(args: argparse.Namespace) -> int:
+    from generator.build import build, print_progress
+
+    result = build(build_options(args), progress=None if args.quiet else print_progress)
+    for warning in result.warnings:
+        print(f"{warning} (warning)", file=sys.stderr)
+    if args.strict:
+        from generator.check import strict_check
+
+        problems = strict_check(result)
+        if problems:
+            raise BuildFailed(problems)
+    if not args.quiet:
+        print(result.summary())
+    return 0
+
+
+def command_new(args: argparse.Namespace) -> int:
+    root: Path = args.source
+    today = dt.date.today().isoformat()
+    slug = slugify(args.title) or "untitled"
+    folder = root / ("_drafts" if args.draft else "_posts")
+    path = folder / (f"{slug}.md" if args.draft else f"{today}-{slug}.md")
+    if path.exists():
+        raise GeneratorError(f"{path} already exists; pick another title or edit that file", path)
+    folder.mkdir(parents=True, exist_ok=True)
+    title = args.title.replace('"', '\\"')
+    path.write_text(f'---\ntitle: "{title}"\ndate: {dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %z")}\n'
+                    f"tags: []\n---\n\nWrite here.\n", "utf-8")
+    print(path)
+    return 0
+
+
+def command_init(args: argparse.Namespace) -> int:
+    from generator.scaffold import create_site
+
+    created = create_site(args.directory, force=args.force)
+    print(f"created a new site in {created}; next: cd {created} && blog serve")
+    return 0
+
+
+def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(module), function)(args)
+
+    return run
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="blog", description="A Jekyll-style static-site generator for technical blogs.")
+    parser.add_argument("--version", action="version", version=f"blog {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--trace", action="store_true", help="show Python tracebacks for errors")
+        sub.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+
+    build = commands.add_parser("build", help="build the site into _site/", description="Build the site into _site/ (or --destination).")
+    add_build_arguments(build)
+    build.add_argument("--strict", action="store_true", help="also check every internal link; fail on broken ones")
+    build.add_argument("--force", action="store_true", help="replace a non-empty destination that blog did not create")
+    common(build)
+    build.set_defaults(run=command_build)
+
+    serve = commands.add_parser("serve", help="build, serve and rebuild on change", description="Build, serve locally and rebuild on change with live reload.")
+    add_build_arguments(serve)
+    common(serve)
+    try:
+        from generator.serve import configure_serve_parser
+
+        configure_serve_parser(serve)
+        serve.set_defaults(run=_lazy("generator.serve", "run_serve_command"))
+    except ImportError:
+        serve.set_defaults(run=lambda args: _missing("serve"))
+
+    new = commands.add_parser("new", help="create a new post", description="Create _posts/<today>-<slug>.md (or a draft).")
+    new.add_argument("title", help="the post's title, in quotes")
+    new.add_argument("--draft", action="store_true", help="create it in _drafts/ instead")
+    new.add_argument("--source", "-s", type=Path, default=Path("."), help="site source folder")
+    common(new)
+    new.set_defaults(run=command_new)
+
+    init = commands.add_parser("init", help="create a new site", description="Create a minimal working site in DIR.")
+    init.add_argument("directory", type=Path, help="where to create the site")
+    init.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    common(init)
+    init.set_defaults(run=command_init)
+
+    for name, module, helptext in (("check", "generator.check", "check links and anchors in the built site"),
+                                   ("deploy", "generator.deploy", "publish the site to GitHub Pages")):
+        sub = commands.add_parser(name, help=helptext, description=helptext[0].upper() + helptext[1:] + ".")
+        common(sub)
+        try:
+            mod = importlib.import_module(module)
+            getattr(mod, f"configure_{name}_parser")(sub)
+            sub.set_defaults(run=getattr(mod, f"run_{name}_command"))
+        except (ImportError, AttributeError):
+            sub.set_defaults(run=lambda args, name=name: _missing(name))
+    return parser
+
+
+def _missing(name: str) -> int:
+    print(f"blog {name} is not available in this installation", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except BuildFailed as e:
+        for line in e.lines():
+            print(line, file=sys.stderr)
+        print(f"error: {e.message}; the previous site was left untouched", file=sys.stderr)
+        if getattr(args, "trace", False):
+            traceback.print_exc()
+        return 1
+    except GeneratorError as e:
+        print(str(e), file=sys.stderr)
+        if getattr(args, "trace", False):
+            traceback.print_exc()
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,231 @@
+"""Demo bundles: `demos/<name>/demo.yml` -> validated `Demo`s, fingerprinted files, and the
+`demo()` embed function that posts call from markdown.
+
+Every file of a bundle is renamed `stem.<hash>.ext`, the hash covering the whole bundle (and the
+shared helpers it may import), so a browser never mixes files of two versions. String literals in
+scripts and styles that name a bundle file by relative path ("./worker.js", "../_shared/plot.js")
+are rewritten to the hashed names; that is the whole module-linking contract, no bundler needed."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from generator.errors import DemoError
+from generator.frontmatter import decode_text, key_line, load_yaml
+from generator.model import Demo, DemoOption, Source
+
+MANIFEST = "demo.yml"
+SHARED = "_shared"
+KNOWN_KEYS = {"title", "description", "entry", "scripts", "styles", "data", "thumbnail", "options"}
+OPTION_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+}
+RELATIVE_LITERAL = re.compile(r"""(["'])(\.{1,2}/[^"'\s]+?)\1""")
+REWRITTEN_EXTENSIONS = (".js", ".mjs", ".css")
+
+
+@dataclass(frozen=True)
+class BundleFile:
+    bundle_path: str  # demos-relative, e.g. "tsne/main.js"
+    output_path: str  # destination-relative, e.g. "demos/tsne/main.1a2b3c4d.js"
+    data: bytes
+
+
+@dataclass
+class DemoSet:
+    demos: dict[str, Demo] = field(default_factory=dict)
+    files: list[BundleFile] = field(default_factory=list)
+    errors: list[DemoError] = field(default_factory=list)
+
+
+def _hashed_name(path: str, digest: str) -> str:
+    folder, name = posixpath.split(path)
+    stem, dot, extension = name.rpartition(".")
+    hashed = f"{stem}.{digest}.{extension}" if dot else f"{name}.{digest}"
+    return posixpath.join(folder, hashed)
+
+
+def _read_manifest(source: Source) -> tuple[dict[str, Any], str]:
+    text = decode_text(source.path.read_bytes(), source.relative)
+    try:
+        data = load_yaml(text, source.relative) or {}
+    except Exception as e:
+        raise DemoError(getattr(e, "message", str(e)), source.relative, getattr(e, "line", None)) from e
+    if not isinstance(data, dict):
+        raise DemoError("demo.yml must be a mapping (title:, description:, scripts: …)", source.relative, 1)
+    return data, text
+
+
+def _validate(name: str, source: Source, data: dict[str, Any], text: str, folder: Path) -> tuple[Demo, list[str]]:
+    def fail(key: str, message: str) -> DemoError:
+        return DemoError(f"{key}: {message}", source.relative, key_line(text, key) or 1)
+
+    for key in data:
+        if key not in KNOWN_KEYS:
+            raise fail(key, f"unknown key; known keys: {', '.join(sorted(KNOWN_KEYS))}")
+    for key in ("title", "description"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise fail(key, "required text is missing")
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("scripts", "styles", "data"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise fail(key, "expected a list of file paths, e.g. [main.js]")
+        lists[key] = tuple(value)
+    if not lists["scripts"]:
+        raise fail("scripts", "at least one script is required; the first must export mount(root, options)")
+    for key in ("entry", "thumbnail"):
+        if key in data and not isinstance(data[key], str):
+            raise fail(key, "expected a file path")
+    listed = [*lists["scripts"], *lists["styles"], *lists["data"], *(data[k] for k in ("entry", "thumbnail") if k in data)]
+    for relative in listed:
+        target = (folder / relative).resolve()
+        key = next(k for k in ("scripts", "styles", "data", "entry", "thumbnail")
+                   if relative in (lists.get(k, ()) if k in lists else (data.get(k),)))
+        shared = (folder.parent / SHARED).resolve()
+        if not (target.is_relative_to(folder.resolve()) or target.is_relative_to(shared)):
+            raise fail(key, f"{relative} points outside the demo folder (only ../{SHARED}/ may be shared)")
+        if not target.is_file():
+            raise fail(key, f"file not found: demos/{name}/{relative}")
+    options = _options(data.get("options", {}), fail)
+    entry_html = (folder / data["entry"]).read_text("utf-8") if "entry" in data else ""
+    demo = Demo(
+        name=name, manifest=source, title=data["title"].strip(), description=data["description"].strip(),
+        entry_html=re.sub(r"\n\s*\n", "\n", entry_html.strip()), scripts=lists["scripts"], styles=lists["styles"],
+        data=lists["data"], thumbnail=data.get("thumbnail"), options=options,
+    )
+    # Shared helpers are published once for all demos, so a bundle does not copy them.
+    return demo, [item for item in listed if item != data.get("entry") and not item.startswith(f"../{SHARED}/")]
+
+
+def _options(raw: Any, fail: Callable[[str, str], DemoError]) -> dict[str, DemoOption]:
+    if not isinstance(raw, dict):
+        raise fail("options", "expected a mapping of option name -> {type, default}")
+    options: dict[str, DemoOption] = {}
+    for name, spec in raw.items():
+        if not isinstance(spec, dict) or spec.get("type") not in OPTION_TYPES:
+            raise fail("options", f"option {name!r} needs type: one of {', '.join(OPTION_TYPES)}")
+        unknown = set(spec) - {"type", "default", "choices", "description"}
+        if unknown:
+            raise fail("options", f"option {name!r} has unknown keys {sorted(unknown)}")
+        if "default" in spec and not OPTION_TYPES[spec["type"]](spec["default"]):
+            raise fail("options", f"option {name!r}: default {spec['default']!r} is not a {spec['type']}")
+        choices = spec.get("choices")
+        options[str(name)] = DemoOption(str(name), spec["type"], spec.get("default"),
+                                        tuple(choices) if isinstance(choices, list) else None,
+                                        str(spec.get("description", "")))
+    return options
+
+
+def load_demos(root: Path, manifests: list[Source], baseurl: str,
+               generated: Mapping[str, Mapping[str, bytes]] | None = None) -> DemoSet:
+    """Read and validate every manifest; fingerprint and link every bundle. `generated` holds
+    build-time files per demo (e.g. the t-SNE posts dataset), published and hashed the same way."""
+    result = DemoSet()
+    demos_root = root / "demos"
+    shared_files = _collect_shared(demos_root)
+    shared_digest = _digest(shared_files, "")
+    rename: dict[str, str] = {path: _hashed_name(path, shared_digest) for path in shared_files}
+    contents: dict[str, bytes] = dict(shared_files)
+    bundles: dict[str, list[str]] = {}
+    for source in manifests:
+        name = source.relative.split("/")[1]
+        folder = demos_root / name
+        try:
+            data, text = _read_manifest(source)
+            demo, files = _validate(name, source, data, text, folder)
+        except DemoError as e:
+            result.errors.append(e)
+            continue
+        bundle = {f"{name}/{path}": (folder / path).read_bytes() for path in files}
+        bundle.update({f"{name}/{path}": blob for path, blob in (generated or {}).get(name, {}).items()})
+        digest = _digest(bundle, shared_digest)
+        rename.update({path: _hashed_name(path, digest) for path in bundle})
+        contents.update(bundle)
+        bundles[name] = list(bundle)
+        result.demos[name] = demo
+    for path, blob in contents.items():
+        if path.endswith(REWRITTEN_EXTENSIONS):
+            blob = _link(path, blob, rename)
+        result.files.append(BundleFile(path, "demos/" + rename[path], blob))
+    for name, demo in list(result.demos.items()):
+        urls = {path.split("/", 1)[1]: f"{baseurl}/demos/{rename[path]}" for path in bundles[name]}
+        urls.update({f"../{path}": f"{baseurl}/demos/{rename[path]}" for path in shared_files})
+        result.demos[name] = Demo(**{**demo.__dict__, "files": urls})
+    return result
+
+
+def _collect_shared(demos_root: Path) -> dict[str, bytes]:
+    folder = demos_root / SHARED
+    if not folder.is_dir():
+        return {}
+    return {f"{SHARED}/{p.relative_to(folder).as_posix()}": p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in (".js", ".mjs", ".css", ".json")}
+
+
+def _digest(files: Mapping[str, bytes], salt: str) -> str:
+    hasher = hashlib.sha256(salt.encode())
+    for path in sorted(files):
+        hasher.update(path.encode() + b"\0" + files[path] + b"\0")
+    return hasher.hexdigest()[:10]
+
+
+def _link(path: str, blob: bytes, rename: Mapping[str, str]) -> bytes:
+    folder = posixpath.dirname(path)
+    text = blob.decode("utf-8")
+
+    def swap(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(folder, match.group(2)))
+        if target not in rename:
+            return match.group(0)
+        relative = posixpath.relpath(rename[target], folder)
+        relative = relative if relative.startswith("../") else "./" + relative
+        return f"{match.group(1)}{relative}{match.group(1)}"
+
+    return RELATIVE_LITERAL.sub(swap, text).encode("utf-8")
+
+
+class DemoEmbedder:
+    """The `demo(name, **options)` function templates and markdown call."""
+
+    def __init__(self, demos: Mapping[str, Demo], extra_assets: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        self.demos = demos
+        self.counters: dict[str, int] = {}
+
+    def __call__(self, name: str, _page_url: str = "", _standalone: bool = False, **options: Any) -> str:
+        demo = self.demos.get(name)
+        if demo is None:
+            known = ", ".join(sorted(self.demos)) or "none"
+            raise DemoError(f"unknown demo {name!r}; known demos: {known}")
+        values = {key: option.default for key, option in demo.options.items()}
+        for key, value in options.items():
+            option = demo.options.get(key)
+            if option is None:
+                raise DemoError(f"demo {name!r} has no option {key!r}; options: {', '.join(sorted(demo.options)) or 'none'}")
+            if not OPTION_TYPES[option.type](value):
+                raise DemoError(f"demo {name!r} option {key!r} must be a {option.type}, got {value!r}")
+            if option.choices and value not in option.choices:
+                raise DemoError(f"demo {name!r} option {key!r} must be one of {', '.join(map(str, option.choices))}")
+            values[key] = value
+        count = self.counters[_page_url] = self.counters.get(_page_url, 0) + 1
+        root_id = f"demo-{name}-{count}"
+        data_assets = {path: url for path, url in demo.files.items() if path not in demo.scripts and path not in demo.styles}
+        values.update(assets=data_assets, standalone=_standalone)
+        height = values.get("height")
+        style = f' style="min-height:{int(height)}px"' if isinstance(height, int) and height > 0 else ""
+        styles = "".join(f'<link rel="stylesheet" href="{html.escape(demo.files[s])}">' for s in demo.styles)
+        payload = json.dumps(values, ensure_ascii=False).replace("</", "<\\/")
+        script = (f'<script type="module">import {{ mount }} from {json.dumps(demo.files[demo.scripts[0]])};'
+                  f' mount(document.getElementById({json.dumps(root_id)}), {payload});</script>')
+        return (f'<div class="demo-embed">{styles}<div class="demo demo-{name}" id="{root_id}" data-demo="{name}"{style}>'
+                f"\n{demo.entry_html}\n</div>{script}</div>")

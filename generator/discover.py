@@ -1,0 +1,99 @@
+"""Walk the source tree and classify every file, Jekyll style: `_posts`, `_drafts`, `_layouts`,
+`_includes`, `_data`, `demos/`, pages (files with front matter) and static files (the rest)."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from generator.config import Config
+from generator.frontmatter import has_front_matter
+from generator.model import Source, SourceKind
+
+SPECIAL_FOLDERS: dict[str, SourceKind] = {
+    "_posts": "post",
+    "_drafts": "draft",
+    "_layouts": "layout",
+    "_includes": "include",
+    "_data": "data",
+}
+DEMOS_FOLDER = "demos"
+# Editors' swap and backup files are never content.
+EDITOR_LITTER = ("*.swp", "*.swx", "*~", ".#*", "#*#", "*.tmp", ".DS_Store", "4913")
+
+
+def is_excluded(relative: str, config: Config) -> bool:
+    parts = relative.split("/")
+    for pattern in config.excluded_patterns():
+        pattern = pattern.strip("/")
+        if fnmatch.fnmatch(relative, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts):
+            return True
+    return any(fnmatch.fnmatch(parts[-1], litter) for litter in EDITOR_LITTER)
+
+
+def is_included(relative: str, config: Config) -> bool:
+    parts = relative.split("/")
+    return any(
+        fnmatch.fnmatch(relative, pattern.strip("/")) or fnmatch.fnmatch(parts[-1], pattern.strip("/"))
+        for pattern in config.get("include", [])
+    )
+
+
+def classify(relative: str, path: Path, config: Config) -> SourceKind | None:
+    parts = relative.split("/")
+    special = SPECIAL_FOLDERS.get(parts[0])
+    if special:
+        return special
+    if parts[0] == DEMOS_FOLDER and len(parts) > 1:
+        return "demo"
+    hidden = any(part.startswith((".", "_")) for part in parts)
+    if hidden and not is_included(relative, config):
+        return None
+    if is_excluded(relative, config):
+        return None
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    return "page" if has_front_matter(head + b"\n") else "static"
+
+
+def discover(config: Config) -> dict[SourceKind, list[Source]]:
+    """Every source file by kind, in a stable (sorted) order so builds are deterministic."""
+    found: dict[SourceKind, list[Source]] = defaultdict(list)
+    root = config.source
+    destination = config.destination
+    for folder, dirnames, filenames in os.walk(root):
+        here = Path(folder)
+        # Prune in place: never descend into the output, caches or VCS folders.
+        dirnames[:] = sorted(
+            name for name in dirnames
+            if (here / name).resolve() != destination and not _pruned(here / name, root, config)
+        )
+        for name in sorted(filenames):
+            path = here / name
+            relative = path.relative_to(root).as_posix()
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                continue  # a link out of the source tree is never published
+            kind = classify(relative, path, config)
+            if kind is not None and not (kind != "static" and _is_litter(name)):
+                found[kind].append(Source(path, relative, kind))
+    return found
+
+
+def _is_litter(name: str) -> bool:
+    return any(fnmatch.fnmatch(name, litter) for litter in EDITOR_LITTER)
+
+
+def _pruned(path: Path, root: Path, config: Config) -> bool:
+    relative = path.relative_to(root).as_posix()
+    name = path.name
+    if name in (".git", ".hg", ".svn", ".blog-cache", "__pycache__", "node_modules"):
+        return True
+    if name in SPECIAL_FOLDERS and path.parent == root:
+        return False
+    if relative.split("/")[0] == DEMOS_FOLDER:
+        return False
+    if name.startswith((".", "_")) and not is_included(relative, config):
+        return True
+    return is_excluded(relative, config)

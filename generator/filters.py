@@ -1,0 +1,160 @@
+"""Jekyll's familiar filters, as Jinja2 filters. Each is a plain function so it is easy to test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import html
+import json
+import re
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Mapping
+
+from jinja2 import Undefined
+from slugify import slugify as _slugify
+
+NO_PAD = re.compile(r"%-([dmHIMSjy])")
+TAG = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<[^>]+>", re.S | re.I)
+
+
+def to_datetime(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str) and value.strip():
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def date_format(value: Any, fmt: str = "%b %-d, %Y") -> str:
+    """strftime with the `%-d` (no padding) codes Jekyll users write, on every platform."""
+    moment = to_datetime(value)
+    if moment is None:
+        return "" if value is None or isinstance(value, Undefined) else str(value)
+
+    def unpadded(match: re.Match[str]) -> str:
+        return str(int(moment.strftime("%" + match.group(1))))
+
+    return moment.strftime(NO_PAD.sub(unpadded, fmt))
+
+
+def date_to_xmlschema(value: Any) -> str:
+    moment = to_datetime(value)
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.isoformat()
+
+
+def date_to_rfc822(value: Any) -> str:
+    moment = to_datetime(value)
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return email.utils.format_datetime(moment)
+
+
+def xml_escape(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def relative_url(path: Any, baseurl: str) -> str:
+    text = "" if path is None or isinstance(path, Undefined) else str(path)
+    if re.match(r"^[a-z][a-z0-9+.-]*:|^//|^#", text, re.I):
+        return text  # absolute URLs, protocol-relative and fragments are left alone
+    if baseurl and (text == baseurl or text.startswith(baseurl + "/")):
+        return text  # already prefixed: filters applied twice must not double the baseurl
+    return baseurl + ("/" + text.lstrip("/") if text else "/")
+
+
+def absolute_url(path: Any, url: str, baseurl: str) -> str:
+    relative = relative_url(path, baseurl)
+    return relative if re.match(r"^[a-z][a-z0-9+.-]*:", relative, re.I) else url + relative
+
+
+def slugify(value: Any) -> str:
+    return _slugify("" if value is None else str(value))
+
+
+def strip_html(value: Any) -> str:
+    return re.sub(r"\s+", " ", html.unescape(TAG.sub(" ", str(value or "")))).strip()
+
+
+def truncatewords(value: Any, count: int = 15, omission: str = "…") -> str:
+    words = str(value or "").split()
+    return " ".join(words) if len(words) <= count else " ".join(words[:count]) + omission
+
+
+def jsonable(value: Any, depth: int = 0) -> Any:
+    """Page views link to each other (previous/next); stop at a small depth instead of looping."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if depth > 3:
+        return None
+    if isinstance(value, (Mapping, MappingProxyType)):
+        return {str(k): jsonable(v, depth + 1) for k, v in value.items() if k not in ("previous", "next")}
+    if isinstance(value, Iterable):
+        return [jsonable(item, depth + 1) for item in value]
+    return str(value)
+
+
+def jsonify(value: Any) -> str:
+    return json.dumps(jsonable(value), ensure_ascii=False)
+
+
+def _field(item: Any, key: str) -> Any:
+    if isinstance(item, Mapping):
+        return item.get(key)
+    return getattr(item, key, None)
+
+
+def where(items: Iterable[Any], key: str, value: Any) -> list[Any]:
+    def matches(item: Any) -> bool:
+        found = _field(item, key)
+        return value in found if isinstance(found, (list, tuple)) else found == value
+
+    return [item for item in items or () if matches(item)]
+
+
+def group_by(items: Iterable[Any], key: str) -> list[dict[str, Any]]:
+    groups: dict[Any, list[Any]] = {}
+    for item in items or ():
+        groups.setdefault(_field(item, key), []).append(item)
+    return [{"name": name, "items": members, "size": len(members)} for name, members in groups.items()]
+
+
+def sort_by(items: Iterable[Any], key: str | None = None, nils: str = "first") -> list[Any]:
+    values = list(items or ())
+    if key is None:
+        return sorted(values)
+    present = [item for item in values if _field(item, key) is not None]
+    missing = [item for item in values if _field(item, key) is None]
+    ordered = sorted(present, key=lambda item: _field(item, key))
+    return missing + ordered if nils == "first" else ordered + missing
+
+
+def make_filters(baseurl: str, url: str, markdownify: Callable[[str], str]) -> dict[str, Callable[..., Any]]:
+    return {
+        "date": date_format,
+        "date_to_xmlschema": date_to_xmlschema,
+        "date_to_rfc822": date_to_rfc822,
+        "xml_escape": xml_escape,
+        "relative_url": lambda path: relative_url(path, baseurl),
+        "absolute_url": lambda path: absolute_url(path, url, baseurl),
+        "slugify": slugify,
+        "markdownify": lambda text: markdownify("" if text is None else str(text)),
+        "jsonify": jsonify,
+        "strip_html": strip_html,
+        "truncatewords": truncatewords,
+        "where": where,
+        "group_by": group_by,
+        "sort": sort_by,
+    }

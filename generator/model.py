@@ -1,0 +1,106 @@
+"""The immutable model the load phase produces and the render phase reads. Nothing mutates a
+document after it is assembled; render-time facts (previous/next, paginators) live in views."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from generator.config import Config
+
+SourceKind = Literal["post", "draft", "page", "layout", "include", "data", "static", "demo"]
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path  # absolute
+    relative: str  # posix path relative to the source root: what messages and origins show
+    kind: SourceKind
+
+
+@dataclass(frozen=True)
+class Document:
+    """A post or a page: front matter merged with defaults, plus everything derived from it."""
+
+    source: Source
+    meta: Mapping[str, Any]
+    body: str
+    body_line: int
+    title: str
+    url: str  # site-relative, without baseurl, e.g. /2015/05/21/rnn/
+    output_path: str  # relative to the destination, e.g. 2015/05/21/rnn/index.html
+    layout: str | None
+    is_markdown: bool
+    render_with_jinja: bool
+    date: dt.datetime | None = None
+    slug: str = ""
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+
+@dataclass(frozen=True)
+class Post(Document):
+    pass
+
+
+@dataclass(frozen=True)
+class Page(Document):
+    pass
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    source: Source
+    output_path: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str  # file name without extension: what `layout:` refers to
+    source: Source
+    meta: Mapping[str, Any]
+    parent: str | None  # the layout this one chains into (Jekyll's `layout:` in a layout)
+
+
+@dataclass(frozen=True)
+class DemoOption:
+    name: str
+    type: str  # string, integer, number, boolean
+    default: Any
+    choices: tuple[Any, ...] | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Demo:
+    name: str
+    manifest: Source
+    title: str
+    description: str
+    entry_html: str
+    scripts: tuple[str, ...]
+    styles: tuple[str, ...]
+    data: tuple[str, ...]
+    thumbnail: str | None
+    options: Mapping[str, DemoOption]
+    files: Mapping[str, str] = field(default_factory=dict)  # bundle-relative path -> output url
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    posts: tuple[Post, ...]  # newest first
+    pages: tuple[Page, ...]
+    static_files: tuple[StaticFile, ...]
+    layouts: Mapping[str, Layout]
+    includes: Mapping[str, Source]
+    data: Mapping[str, Any]
+    demos: Mapping[str, Demo]
+    time: dt.datetime

@@ -1,0 +1,69 @@
+"""Jekyll permalink styles and placeholders -> site-relative URLs and output paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import quote
+
+STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+PAGE_STYLES = {"pretty": "/:path/:basename/"}
+PAGE_DEFAULT = "/:path/:basename:output_ext"
+
+PLACEHOLDER = re.compile(r":(categories|year|month|day|i_month|i_day|short_year|hour|minute|second|"
+                         r"title|slug|output_ext|y_day|week|short_day|path|basename|num)")
+
+
+def post_pattern(style: str) -> str:
+    return STYLES.get(style, style)
+
+
+def page_pattern(style: str) -> str:
+    # Custom post patterns don't apply to pages (Jekyll does the same); only `pretty` changes them.
+    return PAGE_STYLES.get(style, PAGE_DEFAULT)
+
+
+def post_placeholders(
+    date: dt.datetime, title: str, slug: str, categories: tuple[str, ...], output_ext: str
+) -> dict[str, str]:
+    return {
+        "year": f"{date.year:04d}",
+        "month": f"{date.month:02d}",
+        "day": f"{date.day:02d}",
+        "i_month": str(date.month),
+        "i_day": str(date.day),
+        "short_year": f"{date.year % 100:02d}",
+        "hour": f"{date.hour:02d}",
+        "minute": f"{date.minute:02d}",
+        "second": f"{date.second:02d}",
+        "y_day": f"{date.timetuple().tm_yday:03d}",
+        "week": f"{date.isocalendar().week:02d}",
+        "short_day": date.strftime("%a"),
+        "title": title,
+        "slug": slug,
+        "categories": "/".join(category.lower().replace(" ", "-") for category in categories),
+        "output_ext": output_ext,
+    }
+
+
+def expand(pattern: str, values: dict[str, str]) -> str:
+    """Fill placeholders; unknown ones stay literal; empty segments (no categories) collapse."""
+    url = PLACEHOLDER.sub(lambda m: quote(values.get(m.group(1), m.group(0)), safe="/.~-_"), pattern)
+    url = re.sub(r"/{2,}", "/", "/" + url)
+    return url
+
+
+def output_path_for(url: str) -> str:
+    """/x/ -> x/index.html, /x.html -> x.html, / -> index.html. URLs are percent-decoded for disk."""
+    from urllib.parse import unquote
+
+    path = unquote(url).lstrip("/")
+    if not path or path.endswith("/"):
+        path += "index.html"
+    return path

@@ -1,0 +1,205 @@
+"""The render phase for documents: Jinja inside markdown (sandboxed, opt-in), markdown conversion
+through the cache, excerpts, read-only views for templates and the layout chain."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+import jinja2  # noqa: F401
+import markupsafe
+
+from generator.cache import ConversionCache
+from generator.errors import GeneratorError
+from generator.filters import make_filters, strip_html, truncatewords
+from generator.markdown import render_markdown, settings_fingerprint
+from generator.model import Document, Post, Site
+from generator.output import Output
+from generator.templates import make_environments, render_layout_chain, render_string
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\n[ \t]*\n).)+?\1", re.S)
+ROOT_LINK = re.compile(r"""(\s(?:href|src|poster)=["'])(/(?!/)[^"']*)""")
+WORDS_PER_MINUTE = 200
+
+
+def protect_code(text: str) -> str:
+    """Wrap fenced code and code spans in `{% raw %}` so Jinja never evaluates code samples."""
+    out: list[str] = []
+    prose: list[str] = []
+    fence: str | None = None
+
+    def flush() -> None:
+        if prose:
+            out.append(CODE_SPAN.sub(lambda m: "{% raw %}" + m.group(0) + "{% endraw %}", "".join(prose)))
+            prose.clear()
+
+    for line in text.splitlines(keepends=True):
+        marker = FENCE.match(line)
+        if fence is None and marker:
+            flush()
+            fence = marker.group(1)[0] * len(marker.group(1))
+            out.append("{% raw %}" + line)
+        elif fence is not None:
+            stripped = line.strip()
+            closing = stripped.startswith(fence) and set(stripped) == {fence[0]}
+            out.append(line.rstrip("\n") + "{% endraw %}" + ("\n" if line.endswith("\n") else "") if closing else line)
+            fence = None if closing else fence
+        else:
+            prose.append(line)
+    flush()
+    if fence is not None:
+        out.append("{% endraw %}")
+    return "".join(out)
+
+
+def prefix_baseurl(html: str, baseurl: str) -> str:
+    """Root-relative links written in markdown (`/about/`) get the baseurl, so a project site works
+    under /repo/ without authors writing `relative_url` everywhere."""
+    if not baseurl:
+        return html
+
+    def fix(match: re.Match[str]) -> str:
+        path = match.group(2)
+        return match.group(0) if path == baseurl or path.startswith(baseurl + "/") else match.group(1) + baseurl + path
+
+    return ROOT_LINK.sub(fix, html)
+
+
+@dataclass
+class Converted:
+    content: str
+    excerpt: str
+    toc: str
+    toc_count: int
+
+
+@dataclass
+class DocumentRenderer:
+    site: Site
+    cache: ConversionCache
+    globals: Mapping[str, Any]
+    warnings: list[GeneratorError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        config = self.site.config
+        self.settings = dict(config.markdown)
+        self.fingerprint = settings_fingerprint(self.settings)
+        filters = make_filters(config.baseurl, config.url, self.markdownify)
+        self.layout_env, self.content_env = make_environments(config.source, filters, self.globals)
+        self.views: dict[str, dict[str, Any]] = {}
+        self.site_view = self._site_view()
+
+    # -- conversion ---------------------------------------------------------------------------
+    def markdownify(self, text: str) -> str:
+        return self._convert(text).html
+
+    def _convert(self, text: str):
+        return self.cache.get_or_convert(text, self.fingerprint, lambda: render_markdown(text, self.settings))
+
+    def convert(self, doc: Document) -> Converted:
+        body = doc.body
+        view = self.views[doc.source.relative]
+        if doc.render_with_jinja:
+            source = protect_code(body) if doc.is_markdown else body
+            context = {"site": self.site_view, "page": MappingProxyType(view), "paginator": None}
+            body = render_string(self.content_env, source, doc.source.relative, doc.body_line, context)
+        if not doc.is_markdown:
+            return Converted(body, self._excerpt(doc, body), "", 0)
+        result = self._convert(body)
+        for line, message in result.warnings:
+            self.warnings.append(GeneratorError(message, doc.source.relative, doc.body_line + line - 1))
+        content = prefix_baseurl(result.html, self.site.config.baseurl)
+        return Converted(content, self._excerpt(doc, body), result.toc, result.toc_count)
+
+    def _excerpt(self, doc: Document, body: str) -> str:
+        if isinstance(doc.meta.get("excerpt"), str):
+            text = doc.meta["excerpt"]
+        else:
+            separator = doc.meta.get("excerpt_separator") or self.site.config.get("excerpt_separator")
+            text = next((chunk for chunk in body.strip().split(separator) if chunk.strip()), "")
+        if not doc.is_markdown:
+            return text
+        return prefix_baseurl(self._convert(text).html, self.site.config.baseurl)
+
+    # -- views --------------------------------------------------------------------------------
+    def _site_view(self) -> Mapping[str, Any]:
+        site = self.site
+        posts = [self._view(post) for post in site.posts]
+        for index, post in enumerate(site.posts):
+            view = self.views[post.source.relative]
+            view["previous"] = posts[index + 1] if index + 1 < len(posts) else None
+            view["next"] = posts[index - 1] if index > 0 else None
+        pages = [self._view(page) for page in site.pages]
+        tags: dict[str, list[Any]] = {}
+        categories: dict[str, list[Any]] = {}
+        for post, view in zip(site.posts, posts):
+            for tag in post.tags:
+                tags.setdefault(tag, []).append(view)
+            for category in post.categories:
+                categories.setdefault(category, []).append(view)
+        demos = [MappingProxyType({"name": d.name, "title": d.title, "description": d.description,
+                                   "url": f"/demos/{d.name}/",
+                                   "thumbnail_url": d.files.get(d.thumbnail) if d.thumbnail else None})
+                 for d in sorted(site.demos.values(), key=lambda d: d.title.lower())]
+        values = dict(site.config.values)
+        values.update(posts=posts, pages=pages, tags=dict(sorted(tags.items(), key=lambda kv: kv[0].lower())),
+                      categories=dict(sorted(categories.items())), data=site.data, time=site.time, demos=demos)
+        return MappingProxyType(values)
+
+    def _view(self, doc: Document) -> Mapping[str, Any]:
+        view: dict[str, Any] = dict(doc.meta)
+        view.update(
+            title=doc.title, url=doc.url, date=doc.date, slug=doc.slug, tags=list(doc.tags),
+            categories=list(doc.categories), path=doc.source.relative, layout=doc.layout,
+            kind="post" if isinstance(doc, Post) else "page", content="", excerpt="", toc="", toc_count=0,
+            reading_time=1, previous=None, next=None, math=bool(doc.meta.get("math", False)),
+            description=doc.meta.get("description") or "",
+        )
+        self.views[doc.source.relative] = view
+        return MappingProxyType(view)
+
+    def fill(self, doc: Document, converted: Converted) -> None:
+        view = self.views[doc.source.relative]
+        words = len(strip_html(converted.content).split())
+        view.update(content=converted.content, excerpt=converted.excerpt, toc=converted.toc,
+                    toc_count=converted.toc_count, reading_time=max(1, math.ceil(words / WORDS_PER_MINUTE)))
+        if not view["description"]:
+            view["description"] = truncatewords(strip_html(converted.excerpt), 40)
+
+    # -- layouts ------------------------------------------------------------------------------
+    def render_page(self, doc: Document) -> Output:
+        view = self.views[doc.source.relative]
+        html = view["content"]
+        context = {"site": self.site_view, "page": MappingProxyType(view), "paginator": None}
+        html = render_layout_chain(self.layout_env, self.site.layouts, doc.layout, html, context, doc.source.relative)
+        return Output(doc.url, doc.output_path, html.encode("utf-8"), doc.source.relative)
+
+    def render_generated(self, layout: str, fallback: str, page: dict[str, Any], extra: Mapping[str, Any]) -> str:
+        """Generated pages (home, archive, tags, demos) use the site's layout of that name when
+        there is one, otherwise a small built-in template wrapped in `default`."""
+        context = {"site": self.site_view, "page": MappingProxyType(page), "paginator": None, **extra}
+        if layout in self.site.layouts:
+            return render_layout_chain(self.layout_env, self.site.layouts, layout, page.get("content", ""), context, f"generated:{layout}")
+        inner = self.layout_env.from_string(fallback).render(context)
+        page["content"] = inner
+        if "default" in self.site.layouts:
+            return render_layout_chain(self.layout_env, self.site.layouts, "default", inner, context, f"generated:{layout}")
+        title = markupsafe.escape(page.get("title", ""))
+        return (f'<!doctype html>\n<html lang="{self.site.config.get("lang")}"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>'
+                f"<body>{inner}</body></html>\n")
+
+
+def blank_view(title: str, url: str, **extra: Any) -> dict[str, Any]:
+    view: dict[str, Any] = dict(title=title, url=url, date=None, tags=[], categories=[], content="", excerpt="",
+                                toc="", toc_count=0, reading_time=0, previous=None, next=None, math=False,
+                                kind="generated", description="", layout=None, path=None)
+    view.update(extra)
+    return view
+
+
+Progress = Callable[[int], None]

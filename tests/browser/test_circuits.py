@@ -1,0 +1,191 @@
+"""Browser tests of the gradient-circuits demo (demos/circuits) on the built site.
+
+Uses the shared fixtures from tests/conftest.py: `site_server` (base URL of the built site) and
+`browser_page` (a Playwright page collecting console errors and failed/off-site requests in
+`browser_page.errors`). The guide page embeds one demo per circuit; each mounted root carries
+`data-circuit`, `data-output` (circuit output) and, in the playground, `data-accuracy`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+GUIDE = "/neuralnets/"
+STANDALONE = "/demos/circuits/"
+TIMEOUT_MS = 30_000
+
+
+def root_of(circuit: str) -> str:
+    return f'[data-demo="circuits"][data-circuit="{circuit}"]'
+
+
+def open_page(page, base_url: str, path: str, circuit: str) -> str:
+    page.goto(base_url + path)
+    selector = root_of(circuit)
+    page.wait_for_selector(f"{selector} .cc-svg, {selector} .pg-canvas")
+    return selector
+
+
+def output(page, root: str) -> float:
+    return float(page.get_attribute(root, "data-output"))
+
+
+def grad(page, root: str, name: str) -> float:
+    """The backprop gradient shown in the input table (full precision in data-value)."""
+    return float(page.get_attribute(f'{root} tr[data-name="{name}"] .cc-col-grad', "data-value"))
+
+
+def numerical(page, root: str, name: str) -> float:
+    return float(page.get_attribute(f'{root} tr[data-name="{name}"] .cc-col-num', "data-value"))
+
+
+def wire_texts(page, root: str, cls: str) -> list[str]:
+    return page.eval_on_selector_all(f"{root} svg text.{cls}", "ts => ts.map(t => t.textContent)")
+
+
+def test_guide_embeds_show_the_guides_numbers(site_server, browser_page):
+    page = browser_page
+    open_page(page, site_server, GUIDE, "mul")
+    page.wait_for_selector(f"{root_of('playground')} .pg-canvas")
+    assert output(page, root_of("mul")) == -6
+    assert output(page, root_of("add-mul")) == -12
+    assert output(page, root_of("neuron")) == pytest.approx(0.8808, abs=1e-4)
+    assert output(page, root_of("expression")) == (1 * 2 - 3) * -1
+    # Both playgrounds (svm and net) are on the page.
+    assert page.locator(root_of("playground")).count() == 2
+    # The drawn output wire carries the output value; gradients are hidden until "Backward".
+    assert "-6" in wire_texts(page, root_of("mul"), "cc-val")
+    assert all(t == "" for t in wire_texts(page, root_of("mul"), "cc-grad"))
+    assert page.errors == []
+
+
+def test_backward_then_editing_an_input_updates_values_and_gradients(site_server, browser_page):
+    page = browser_page
+    root = open_page(page, site_server, GUIDE, "add-mul")
+    page.click(f"{root} .cc-backward")
+    assert [grad(page, root, n) for n in "xyz"] == [-4, -4, 3]
+    grads_on_wires = wire_texts(page, root, "cc-grad")
+    assert "1" in grads_on_wires, "the pull on the output starts at +1"
+    assert grads_on_wires.count("-4") >= 3, "x, y and the + gate's output all carry -4"
+
+    page.fill(f'{root} tr[data-name="z"] input', "2")
+    assert output(page, root) == 6  # (-2 + 5) * 2
+    assert grad(page, root, "x") == 2
+    assert grad(page, root, "z") == 3
+    assert "6" in wire_texts(page, root, "cc-val")
+    assert numerical(page, root, "x") == pytest.approx(2, abs=1e-3)
+    assert page.errors == []
+
+
+def test_step_raises_the_output(site_server, browser_page):
+    page = browser_page
+    root = open_page(page, site_server, GUIDE, "neuron")
+    before = output(page, root)
+    page.click(f"{root} .cc-step")
+    after = output(page, root)
+    assert after > before
+    assert after == pytest.approx(0.8825, abs=1e-4)
+    assert "was 0.8808" in page.inner_text(f"{root} .cc-output")
+    # A bigger step climbs further.
+    page.fill(f"{root} .cc-stepsize", "1")
+    page.click(f"{root} .cc-step")
+    assert output(page, root) > after + 0.005
+    assert page.errors == []
+
+
+def test_dragging_an_input_scrubs_its_value(site_server, browser_page):
+    page = browser_page
+    root = open_page(page, site_server, GUIDE, "mul")
+    tag = page.locator(f'{root} .cc-leaf-input[data-name="x"]')
+    box = tag.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 100, y, steps=5)
+    page.mouse.up()
+    x_value = float(page.input_value(f'{root} tr[data-name="x"] input'))
+    assert x_value == pytest.approx(-1, abs=1e-9)  # -2 + 100 px * 0.01
+    assert output(page, root) == pytest.approx(-3)
+    # Keyboard: the focused input tag moves by 0.1 per arrow press.
+    tag.focus()
+    page.keyboard.press("ArrowLeft")
+    assert output(page, root) == pytest.approx(-3.3)
+    assert page.errors == []
+
+
+def test_free_expression_fans_out_and_reports_syntax_errors(site_server, browser_page):
+    page = browser_page
+    page.goto(site_server + STANDALONE)
+    page.click('[data-demo="circuits"] .cc-tab[data-circuit="expression"]')
+    root = root_of("expression")
+    field = f"{root} .cc-expr-input"
+    page.fill(field, "a*a+b")
+    assert page.locator(f"{root} tbody tr").count() == 2, "a used twice is still one input"
+    page.click(f"{root} .cc-backward")
+    a = float(page.input_value(f'{root} tr[data-name="a"] input'))
+    assert grad(page, root, "a") == pytest.approx(2 * a)
+    assert page.locator(f"{root} svg .cc-wire").count() == 5  # a twice, a*a, b, output
+
+    page.fill(field, "a*(b+")
+    error = page.inner_text(f"{root} .cc-error")
+    assert "column 6" in error
+    assert page.get_attribute(field, "aria-invalid") == "true"
+    # The last good circuit stays on screen.
+    assert page.locator(f"{root} tbody tr").count() == 2
+
+    page.fill(field, "max(a,b)")
+    assert page.inner_text(f"{root} .cc-error") == ""
+    page.click(f"{root} .cc-backward") if page.get_attribute(f"{root} .cc-backward", "aria-pressed") == "false" else None
+    assert sorted([grad(page, root, "a"), grad(page, root, "b")]) == [0, 1], "max routes"
+    assert page.errors == []
+
+
+def test_standalone_page_switches_between_all_circuits(site_server, browser_page):
+    page = browser_page
+    page.goto(site_server + STANDALONE)
+    tabs = page.locator('[data-demo="circuits"] .cc-tab')
+    assert tabs.count() == 5
+    expected = {"mul": -6, "add-mul": -12, "neuron": 0.8808}
+    for circuit, value in expected.items():
+        page.click(f'.cc-tab[data-circuit="{circuit}"]')
+        page.wait_for_selector(root_of(circuit))
+        assert output(page, root_of(circuit)) == pytest.approx(value, abs=1e-4)
+    page.click('.cc-tab[data-circuit="playground"]')
+    page.wait_for_selector(f"{root_of('playground')} .pg-canvas")
+    assert page.get_attribute(root_of("playground"), "data-accuracy") is not None
+    assert page.errors == []
+
+
+def click_point(page, canvas: str, x: float, y: float, negative: bool) -> None:
+    """Click the canvas at data coordinates (x, y) in [-4, 4]²."""
+    box = page.locator(canvas).bounding_box()
+    px = (x + 4) / 8 * box["width"]
+    py = (4 - y) / 8 * box["height"]
+    page.click(canvas, position={"x": px, "y": py}, modifiers=["Shift"] if negative else [])
+
+
+def test_playground_trains_to_100_percent_on_a_separable_set(site_server, browser_page):
+    page = browser_page
+    root = open_page(page, site_server, GUIDE, "playground")
+    root = f"{root} >> nth=0"
+    canvas = f"{root} >> .pg-canvas"
+    page.click(f"{root} >> .pg-clear")
+    assert page.get_attribute(root, "data-accuracy") == "1", "no points: nothing misclassified"
+    # Positives on the left, negatives on the right: the SVM's start (a=1, b=-2, c=-1)
+    # gets them wrong, so it has to learn.
+    for y in (-2.5, -1, 0.5, 2):
+        click_point(page, canvas, -2.5, y, negative=False)
+        click_point(page, canvas, 2.5, y, negative=True)
+    assert "8 points" in page.inner_text(f"{root} >> .pg-stats")
+    start = float(page.get_attribute(root, "data-accuracy"))
+    assert start < 1
+    page.click(f"{root} >> .pg-play")
+    page.wait_for_function(
+        "() => { const r = document.querySelector('[data-circuit=\"playground\"]');"
+        " return r.dataset.accuracy === '1' && Number(r.dataset.iteration) > 100; }",
+        timeout=TIMEOUT_MS,
+    )
+    page.click(f"{root} >> .pg-play")  # pause
+    assert page.get_attribute(root, "data-accuracy") == "1"
+    assert float(page.get_attribute(root, "data-loss")) < 1
+    assert page.errors == []
