@@ -74,6 +74,7 @@ class Link:
     url: str
     noun: str  # what the reference is, for messages: link, image, script …
     resource: bool  # loaded by the browser (img, script, stylesheet), not navigated to
+    written_by: str | None = None  # the page whose source wrote it, when not `page` (feed content)
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,9 @@ def _srcset_urls(srcset: str) -> list[str]:
 
 class _Checker:
     def __init__(self, site_dir: Path, baseurl: str, source_root: Path | None,
-                 origins: dict[str, str], site_url: str) -> None:
+                 origins: dict[str, str], site_url: str, site_label: str | None = None) -> None:
         self.site_dir = site_dir
+        self.site_label = site_label or str(site_dir)
         self.baseurl = baseurl.rstrip("/")
         self.source_root = source_root
         self.origins = origins
@@ -256,22 +258,37 @@ class _Checker:
 
     def check_feed_content(self, rel: str, root: ElementTree.Element, lines: list[str]) -> None:
         """Links inside entries' HTML: readers resolve them against the feed, not the post, so a
-        relative or doubled-baseurl link that works on the page can still break here."""
-        for element in root.iter():
-            if element.tag not in (f"{ATOM}content", f"{ATOM}summary") or element.get("type") != "html":
-                continue
-            if not element.text:
-                continue
-            parser = _PageParser(rel)
-            parser.feed(element.text)
-            parser.close()
-            for link in parser.links:
-                line = _first_line_containing(lines, link.url)
-                self.check_link(Link(rel, line, link.url, link.noun, link.resource))
+        relative or doubled-baseurl link that works on the page can still break here. Problems are
+        located in the post's source; one already reported there for the page is not repeated."""
+        known = {(problem.path, problem.line, problem.kind) for problem in self.problems}
+        for entry in root.iter(f"{ATOM}entry"):
+            post = self.entry_page(entry)
+            for element in entry:
+                if element.tag not in (f"{ATOM}content", f"{ATOM}summary") or element.get("type") != "html":
+                    continue
+                parser = _PageParser(rel)
+                parser.feed(element.text or "")
+                parser.close()
+                for link in parser.links:
+                    line = _first_line_containing(lines, link.url)
+                    reported = len(self.problems)
+                    self.check_link(Link(rel, line, link.url, link.noun, link.resource, post))
+                    fresh = self.problems[reported:]
+                    del self.problems[reported:]
+                    self.problems += [p for p in fresh if (p.path, p.line, p.kind) not in known]
+
+    def entry_page(self, entry: ElementTree.Element) -> str | None:
+        """The built page an Atom entry stands for (its alternate link), if it exists here."""
+        for link in entry.iter(f"{ATOM}link"):
+            parts = urlsplit(link.get("href", ""))
+            if link.get("rel", "alternate") == "alternate" and parts.path:
+                site_path = self.strip_baseurl(parts.path)
+                return self.resolve(site_path) if site_path else None
+        return None
 
     # --- reporting -----------------------------------------------------------------------------
     def report(self, link: Link, message: str, kind: str) -> None:
-        origin = self.origins.get(link.page)
+        origin = self.origins.get(link.written_by or link.page)
         if origin and origin.startswith("generated:"):
             origin = None  # an index, feed or tag page made by the generator: no source file
         line = self.source_line(link, origin) if origin else None
@@ -283,7 +300,7 @@ class _Checker:
         self.problems.append(Problem(self.output_path(link.page), link.line, message, kind, True))
 
     def output_path(self, rel: str) -> str:
-        return str(self.site_dir / rel)
+        return f"{self.site_label.rstrip('/')}/{rel}"
 
     def source_line(self, link: Link, origin: str) -> int | None:
         """The source line that wrote this link: the n-th occurrence of the URL in the page matches
@@ -293,9 +310,13 @@ class _Checker:
             return None
         # Written as `{{ site.baseurl }}/x/`: a template tag may precede the path that follows the
         # baseurl; a raw link follows a markdown or HTML delimiter.
-        needles = {link.url: not self.baseurl}
-        if self.baseurl and link.url.startswith(self.baseurl + "/"):
-            needles[link.url[len(self.baseurl):]] = True
+        url = link.url
+        parts = urlsplit(url)
+        if parts.netloc and self.site_host and (parts.hostname or "").lower() == self.site_host:
+            url = url[url.index(parts.netloc) + len(parts.netloc):] or "/"  # written root-relative
+        needles = {link.url: not self.baseurl, url: not self.baseurl}
+        if self.baseurl and url.startswith(self.baseurl + "/"):
+            needles[url[len(self.baseurl):]] = True
         if "&" in link.url:
             needles[link.url.replace("&", "&amp;")] = not self.baseurl
         alternatives = [(r"(?:^|[\s(\"'<=:]|\}\})" if after_tag else r"(?:^|[\s(\"'<=:])") + re.escape(needle)
@@ -373,13 +394,14 @@ def fetch_failures(urls: set[str], timeout: float = 5.0) -> dict[str, str]:
 # --- public API -------------------------------------------------------------------------------
 def run_checks(site_dir: Path, *, baseurl: str = "", source_root: Path | None = None,
                external: bool = False, check_external: bool = False, site_url: str = "",
-               origins: dict[str, str] | None = None, timeout: float = 5.0) -> CheckResult:
+               origins: dict[str, str] | None = None, timeout: float = 5.0,
+               site_label: str | None = None) -> CheckResult:
     """Check a built site; see `check_site`. Also returns counts for the summary line."""
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
         raise GeneratorError("no built site here (run `blog build`, or `blog check --build`)", site_dir)
     checker = _Checker(site_dir, baseurl, source_root, read_origins(site_dir) if origins is None else origins,
-                       site_url)
+                       site_url, site_label)
     checker.parse_pages()
     links = [link for page in checker.pages.values() for link in page.links] + checker.check_css()
     for link in links:
@@ -404,7 +426,8 @@ def run_checks(site_dir: Path, *, baseurl: str = "", source_root: Path | None = 
 
 def check_site(site_dir: Path, *, baseurl: str = "", source_root: Path | None = None,
                external: bool = False, check_external: bool = False, site_url: str = "",
-               origins: dict[str, str] | None = None, timeout: float = 5.0) -> list[Problem]:
+               origins: dict[str, str] | None = None, timeout: float = 5.0,
+               site_label: str | None = None) -> list[Problem]:
     """Every broken reference of the built site in `site_dir`.
 
     baseurl: the site's baseurl ("" or "/repo"); root-relative links must carry it.
@@ -413,10 +436,11 @@ def check_site(site_dir: Path, *, baseurl: str = "", source_root: Path | None = 
     check_external: request external links and report those that fail (kind "external-broken").
     site_url: the config `url`; absolute links to it are checked as internal ones.
     origins: output path -> source path; read from the build marker when None.
+    site_label: how to name the site folder in problems about built files (default: site_dir).
     """
     return run_checks(site_dir, baseurl=baseurl, source_root=source_root, external=external,
                       check_external=check_external, site_url=site_url, origins=origins,
-                      timeout=timeout).problems
+                      timeout=timeout, site_label=site_label).problems
 
 
 def strict_check(result: Any, source_root: Path | None = None) -> list[GeneratorError]:

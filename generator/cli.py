@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -40,7 +41,7 @@ def command_build(args: argparse.Namespace) -> int:
 
     result = build(build_options(args), progress=None if args.quiet else print_progress)
     for warning in result.warnings:
-        print(f"{warning} (warning)", file=sys.stderr)
+        print(f"{shown(warning, args)} (warning)", file=sys.stderr)
     if args.strict:
         from generator.check import strict_check
 
@@ -141,6 +142,17 @@ def _missing(name: str) -> int:
     return 2
 
 
+def shown(error: GeneratorError, args: argparse.Namespace) -> str:
+    """Source-relative paths become paths the user can open from where they ran `blog`."""
+    source = getattr(args, "source", None)
+    if error.path and source is not None and not Path(error.path).is_absolute() and Path(source) != Path("."):
+        relocated = type(error).__new__(type(error))
+        relocated.__dict__.update(error.__dict__)
+        relocated.path = os.path.relpath(Path(source) / error.path)
+        return GeneratorError.__str__(relocated)
+    return str(error)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
@@ -150,14 +162,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except BuildFailed as e:
-        for line in e.lines():
-            print(line, file=sys.stderr)
+        for error in e.errors:
+            print(shown(error, args), file=sys.stderr)
         print(f"error: {e.message}; the previous site was left untouched", file=sys.stderr)
         if getattr(args, "trace", False):
             traceback.print_exc()
         return 1
     except GeneratorError as e:
-        print(str(e), file=sys.stderr)
+        print(shown(e, args), file=sys.stderr)
         if getattr(args, "trace", False):
             traceback.print_exc()
         return 1

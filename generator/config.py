@@ -132,11 +132,11 @@ def read_config_file(path: Path) -> tuple[dict[str, Any], str]:
     try:
         data = load_yaml(text, path) if text.strip() else {}
     except Exception as e:  # FrontMatterError names the line; re-type it as a config problem
-        raise ConfigError(getattr(e, "message", str(e)), path, getattr(e, "line", None)) from e
+        raise ConfigError(getattr(e, "message", str(e)), _display_path(path), getattr(e, "line", None)) from e
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError("the config must be a YAML mapping of `key: value` lines", path, 1)
+        raise ConfigError("the config must be a YAML mapping of `key: value` lines", _display_path(path), 1)
     return {str(k): v for k, v in data.items()}, text
 
 
@@ -153,12 +153,14 @@ def load_config(
     source = source.resolve()
     path = (config_file or source / CONFIG_NAME).resolve()
     if config_file is not None and not path.exists():
-        raise ConfigError(f"config file not found; check the --config path", path)
+        raise ConfigError("config file not found; check the --config path", _display_path(path))
     raw, text = read_config_file(path)
     values: dict[str, Any] = {**DEFAULTS, **raw, **(overrides or {})}
 
+    shown = _display_path(path)
+
     def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(f"{key}: {message}", path, key_line(text, key) if text else None)
+        return ConfigError(f"{key}: {message}", shown, key_line(text, key) if text else None)
 
     for key, expected in TYPES.items():
         if not isinstance(values[key], expected) or (expected is int and isinstance(values[key], bool)):
@@ -190,6 +192,14 @@ def load_config(
         markdown=MappingProxyType(markdown),
         timezone=tz,
     )
+
+
+def _display_path(path: Path) -> str:
+    """Paths in messages are relative to the working directory when possible: clickable, short."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _local_or_utc() -> dt.tzinfo:

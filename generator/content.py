@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from slugify import slugify
 
 from generator.config import Config
-from generator.errors import ContentError, FrontMatterError, PostNameError
+from generator.errors import FrontMatterError, PostNameError
 from generator.frontmatter import as_datetime, decode_text, parse_document
 from generator.model import Document, Page, Post, Source
 from generator.permalinks import expand, output_path_for, page_pattern, post_pattern, post_placeholders
@@ -116,6 +116,9 @@ def load_document(source: Source, config: Config, now: dt.datetime, layouts: set
     if url.endswith("/index.html") and not meta.get("permalink") and config.permalink == "pretty":
         url = url.removesuffix("index.html")
     layout = _layout_name(meta, is_post, is_markdown, layouts)
+    if layout is not None and layout not in layouts:
+        known = ", ".join(sorted(layouts)) or "none (add _layouts/)"
+        raise bad("layout", f"unknown layout {layout!r}; known layouts: {known}")
     title = meta.get("title") or (_titleize(title_part) if is_post else "")
     render_with_jinja = bool(meta.get("render_with_jinja", config.get("render_with_jinja"))) or not is_markdown
     cls = Post if is_post else Page
@@ -165,10 +168,3 @@ def _layout_name(meta: dict[str, Any], is_post: bool, is_markdown: bool, layouts
 def _titleize(slug: str) -> str:
     return " ".join(word.capitalize() for word in re.split(r"[-_\s]+", slug) if word)
 
-
-def check_unique_slugs(documents: list[Document]) -> list[ContentError]:
-    return []
-
-
-def relative_to_source(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()

@@ -170,11 +170,13 @@ def _build_and_check(source: Path, destination: Path, report: Report) -> tuple[P
     """Production build into our temporary folder (the user's _site is never touched), then the
     link check; any problem refuses the deploy before anything is committed."""
     from generator.build import BuildOptions, build  # lazily: keeps `import generator.deploy` light
+    from generator.cache import ConversionCache
 
     options = BuildOptions(source=source, destination=destination, drafts=False, future=False,
                            unpublished=False, quiet=True)
     try:
-        result = build(options)
+        # An in-memory cache: a deploy writes nothing into the user's folder, not even .blog-cache/.
+        result = build(options, cache=ConversionCache())
     except BuildFailed as failure:
         for line in failure.lines():
             report(line)
@@ -184,7 +186,8 @@ def _build_and_check(source: Path, destination: Path, report: Report) -> tuple[P
         raise DeployError(f"refusing to deploy: the build failed: {error}") from error
     problems = [problem for problem in check_site(
         Path(result.destination), baseurl=result.config.baseurl or "", source_root=source,
-        site_url=result.config.url or "", origins=dict(result.origins)) if problem.is_error]
+        site_url=result.config.url or "", origins=dict(result.origins),
+        site_label="_site") if problem.is_error]  # the temporary folder is gone when the user reads this
     for problem in problems:
         report(str(problem))
     if problems:

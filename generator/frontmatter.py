@@ -48,11 +48,37 @@ def load_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
         return yaml.load(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line = first_line + (mark.line if mark else 0)
+        # At end of input (an unclosed bracket) the parser points past the last line; the last
+        # line is where the author has to look.
+        line = first_line + min(mark.line if mark else 0, text.count("\n"))
         problem = (e.problem or e.context or "invalid YAML").strip()
         raise FrontMatterError(f"invalid YAML: {problem}", path, line) from e
     except yaml.YAMLError as e:
         raise FrontMatterError(f"invalid YAML: {e}", path, first_line) from e
+    except ValueError as e:  # well-formed YAML whose value cannot exist, e.g. the date 2020-13-45
+        raise FrontMatterError(f"invalid value: {e}; correct it", path, first_line + _bad_scalar_line(text)) from e
+
+
+def _bad_scalar_line(text: str) -> int:
+    """The 0-based line of the first scalar PyYAML cannot construct (only dates can fail so)."""
+    loader = YamlLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                yaml.load(current.value, Loader=YamlLoader)
+            except ValueError:
+                return current.start_mark.line
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return 0
 
 
 def parse_document(text: str, path: Path | str) -> Document:

@@ -53,7 +53,8 @@ def test_broken_site_reports_each_problem_at_its_source_line() -> None:
         (post, 14, "broken"),  # ../../nothing/ (relative)
         (f"{site}/2020/01/01/hello/index.html", 9, "broken"),  # /archive/ written by the layout
         (f"{site}/assets/style.css", 1, "broken"),  # url(../img/bg.png)
-        (f"{site}/feed.xml", 16, "broken"),  # entry for a page that is gone
+        (f"{site}/feed.xml", 14, "broken"),  # a link inside an entry's HTML content
+        (f"{site}/feed.xml", 18, "broken"),  # entry for a page that is gone
         (f"{site}/sitemap.xml", 6, "broken"),  # /old-page/
     }
     assert all(problem.is_error for problem in problems)
@@ -70,7 +71,8 @@ def test_messages_name_the_link_the_page_and_the_reason() -> None:
     assert "http://cdn.example.com/lib.js" in by_line[(post, 13)]
     layout_line = by_line[(f"{site}/2020/01/01/hello/index.html", 9)]
     assert "/archive/" in layout_line and "line in the built file; source " + post in layout_line
-    assert "2019/06/06/gone" in by_line[(f"{site}/feed.xml", 16)]
+    assert "broken feed entry https://example.github.io/2019/06/06/gone/" in by_line[(f"{site}/feed.xml", 18)]
+    assert "https://example.github.io/repo/about/" in by_line[(f"{site}/feed.xml", 14)]
 
 
 def test_without_sources_problems_point_into_the_built_pages() -> None:
@@ -214,9 +216,9 @@ def test_cli_prints_one_line_per_problem_and_a_summary(capsys: pytest.CaptureFix
     site, source = fixture("broken")
     assert run_cli("--site", str(site), "--source", str(source)) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 13  # 12 problems (baseurl and url read from the source's _config.yml)
+    assert len(lines) == 14  # 13 problems (baseurl and url read from the source's _config.yml)
     assert lines[0].startswith("_posts/2020-01-01-hello.md:6: broken link /no-such-page/")
-    assert lines[-1].startswith("checked 3 pages") and lines[-1].endswith("12 problems")
+    assert lines[-1].startswith("checked 3 pages") and lines[-1].endswith("13 problems")
 
 
 def test_cli_passes_on_a_correct_project_site(capsys: pytest.CaptureFixture[str]) -> None:
@@ -236,3 +238,45 @@ def test_cli_external_listing_does_not_fail(capsys: pytest.CaptureFixture[str]) 
 def test_cli_without_a_built_site_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli("--source", str(tmp_path)) == 1
     assert "no built site" in capsys.readouterr().err
+
+
+# --- sites built by the core ------------------------------------------------------------------------
+CORE_SITE = {
+    "_config.yml": "title: Tiny\nurl: https://example.github.io\nbaseurl: \"\"\n",
+    "_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\nText [link](/about/) and [team](/about/#team).\n",
+    "about.md": "---\ntitle: About\npermalink: /about/\n---\n## Team\n\nAbout me.\n",
+    "_layouts/default.html": "<html><head><title>{{ page.title }}</title></head><body>{{ content }}</body></html>",
+}
+
+
+def core_site(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
+    source = tmp_path / "src"
+    for name, text in {**CORE_SITE, **(extra or {})}.items():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(text, encoding="utf-8")
+    return source
+
+
+def test_core_built_site_passes_and_strict_check_finds_a_broken_markdown_link(tmp_path: Path) -> None:
+    from generator.build import BuildOptions, build
+    from generator.check import strict_check
+
+    source = core_site(tmp_path)
+    result = build(BuildOptions(source=source, destination=tmp_path / "out"))
+    assert strict_check(result) == []
+    broken = "---\ntitle: Hello\n---\nText [link](/about/).\n\nSee [the missing part](/about/#nowhere).\n"
+    (source / "_posts" / "2020-01-01-hello.md").write_text(broken, encoding="utf-8")
+    result = build(BuildOptions(source=source, destination=tmp_path / "out"))
+    errors = strict_check(result)
+    assert [(error.path, error.line) for error in errors] == [("_posts/2020-01-01-hello.md", 6)]
+    assert 'no element with id "nowhere"' in str(errors[0])
+
+
+def test_cli_build_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = core_site(tmp_path, {"about.md": "---\ntitle: About\npermalink: /about/\n---\n## Team\n![me](/me.png)\n"})
+    assert run_cli("--source", str(source), "--build") == 1
+    out = capsys.readouterr().out
+    assert "about.md:6: broken image /me.png in page /about/: no such file" in out
+    assert (source / "_site" / "about" / "index.html").is_file()
+    (source / "me.png").write_bytes(b"PNG")
+    assert run_cli("--source", str(source), "--build") == 0

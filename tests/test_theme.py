@@ -163,7 +163,7 @@ def test_code_tokens_meet_wcag_aa_on_their_block(built_site: Path) -> None:
 
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    build_module = pytest.importorskip("generator.build")
+    import generator.build as build_module
     destination = tmp_path_factory.mktemp("theme-site")
     build_module.build(build_module.BuildOptions(source=REPO, destination=destination, quiet=True))
     return destination
@@ -313,7 +313,7 @@ def post_pages(site: Path) -> list[Path]:
 def test_posts_show_date_reading_time_tags_and_neighbours(built_site: Path) -> None:
     posts = post_pages(built_site)
     assert len(posts) >= 5
-    neighbours = 0
+    neighbours = tag_links = 0
     for file in posts:
         page = Page(file.read_text(encoding="utf-8"))
         where = file.relative_to(built_site)
@@ -323,7 +323,8 @@ def test_posts_show_date_reading_time_tags_and_neighbours(built_site: Path) -> N
         assert times and re.match(r"^\d{4}-\d\d-\d\dT", times[0]["datetime"]), where
         assert re.search(r"\d+ min read", file.read_text(encoding="utf-8")), where
         for tag, attrs in page.elements:
-            if tag == "a" and "ul" in attrs["_inside"].split() and "/tags/" in attrs.get("href", ""):
+            if tag == "a" and "article" in attrs["_inside"].split() and "/tags/" in attrs.get("href", ""):
+                tag_links += 1
                 assert re.search(r"/tags/[a-z0-9-]+/$", attrs["href"]), attrs["href"]
                 assert target_of(built_site, attrs["href"]).is_file(), f"{where}: {attrs['href']} not built"
         for rel in ("prev", "next"):
@@ -331,6 +332,7 @@ def test_posts_show_date_reading_time_tags_and_neighbours(built_site: Path) -> N
                 neighbours += 1
                 assert target_of(built_site, link["href"]).is_file(), f"{where}: {rel} {link['href']}"
     assert neighbours >= 2 * (len(posts) - 1), "previous/next links are missing"
+    assert tag_links >= len(posts), "posts do not link their tags"
 
 
 def test_long_posts_get_a_table_of_contents_and_short_ones_do_not(built_site: Path) -> None:
@@ -340,7 +342,7 @@ def test_long_posts_get_a_table_of_contents_and_short_ones_do_not(built_site: Pa
         page = Page(html)
         body = html.split('class="prose', 1)[1]
         headings = len(re.findall(r"<h[23][\s>]", body))
-        tocs = page.find("nav", class_="toc")
+        tocs = page.find("nav", class_="post-toc")
         assert bool(tocs) == (headings >= 3), f"{file.relative_to(built_site)}: {headings} headings"
         if tocs:
             seen_toc = True

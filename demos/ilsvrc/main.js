@@ -90,7 +90,7 @@ function start(root, { model, classIds, images, assets, setName, mode, height })
     el("button", { type: "button", text: "Discard", onclick: () => doReset() }),
     el("button", { type: "button", text: "Keep", onclick: () => { confirmBox.hidden = true; } }));
   const tools = el("div.ilsvrc-tools", {},
-    el("button", { type: "button", text: "Export JSON", onclick: () => doExport() }),
+    el("button.ilsvrc-export", { type: "button", text: "Export JSON", onclick: () => doExport() }),
     el("button", { type: "button", text: "Import JSON", onclick: () => fileInput.click() }),
     el("button", { type: "button", text: "Reset…", onclick: () => { confirmBox.hidden = false; } }),
     fileInput, confirmBox, toolStatus);

@@ -7,6 +7,7 @@
 // and keeps memory access sequential.
 
 const LOG_EPS = 1e-300; // guards Math.log against an exact zero
+const MAX_LOG_STEP = 3; // largest change of log(beta) per calibration step
 
 /** Small, fast, seedable PRNG (mulberry32): the same seed gives the same initial layout. */
 export function mulberry32(seed) {
@@ -119,10 +120,13 @@ export function calibrateRow(dist, offset, n, i, perplexity, out, beta0 = 1, tol
     if (diff > 0) lo = logBeta;
     else hi = logBeta;
     const variance = Math.max(sumD2 / sum - meanD * meanD, 0);
-    let next = logBeta + diff / (beta * beta * variance);
+    // Newton step, limited to a factor e^3 in beta: far from the solution the curve is flat
+    // (all mass on one neighbour, or uniform) and an unlimited step would jump to absurd betas.
+    const newton = diff / (beta * beta * variance);
+    let next = logBeta + Math.max(-MAX_LOG_STEP, Math.min(MAX_LOG_STEP, newton));
     if (!Number.isFinite(next) || next <= lo || next >= hi) {
-      if (lo === -Infinity) next = hi - 1;
-      else if (hi === Infinity) next = lo + 1;
+      if (lo === -Infinity) next = hi - MAX_LOG_STEP;
+      else if (hi === Infinity) next = lo + MAX_LOG_STEP;
       else next = 0.5 * (lo + hi);
     }
     logBeta = next;

@@ -21,6 +21,12 @@ def root_of(circuit: str) -> str:
 
 def open_page(page, base_url: str, path: str, circuit: str) -> str:
     page.goto(base_url + path)
+    # Each embed mounts from its own module script: wait for all of them, since later
+    # mounts lengthen the page (a scrollbar appears and the drawings rescale).
+    page.wait_for_function(
+        "() => { const roots = [...document.querySelectorAll('[data-demo=\"circuits\"]')];"
+        " return roots.length > 0 && roots.every(r => r.dataset.circuit); }"
+    )
     selector = root_of(circuit)
     page.wait_for_selector(f"{selector} .cc-svg, {selector} .pg-canvas")
     return selector
@@ -97,6 +103,7 @@ def test_dragging_an_input_scrubs_its_value(site_server, browser_page):
     page = browser_page
     root = open_page(page, site_server, GUIDE, "mul")
     tag = page.locator(f'{root} .cc-leaf-input[data-name="x"]')
+    tag.scroll_into_view_if_needed()
     box = tag.bounding_box()
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + box["width"] / 2, y)

@@ -196,7 +196,7 @@ def test_line_length_is_comfortable_on_desktop(page: Any, base_url: str) -> None
 def test_demos_break_out_of_the_text_column_on_wide_screens(page: Any, base_url: str) -> None:
     open_page(page, base_url, PAGES["guide"], 1280, "light")
     widths = page.evaluate("""() => {
-        const demo = document.querySelector('.prose > .demo');
+        const demo = document.querySelector('.prose > .demo-embed, .prose > .demo');
         const text = document.querySelector('.prose > p');
         return demo && [demo.getBoundingClientRect().width, text.getBoundingClientRect().width,
                         document.documentElement.clientWidth];

@@ -1,0 +1,100 @@
+// The live-reload client `blog serve` injects into every HTML response (never into files on disk).
+// It listens to the server's Server-Sent Events: "reload" reloads the page keeping the scroll
+// position, "css" swaps stylesheets in place, "error" shows the failed build's messages in an
+// overlay, "ok" clears it. EventSource reconnects by itself after the server restarts, and the
+// server answers every (re)connection with "hello", the current state.
+(() => {
+  "use strict";
+  const script = document.currentScript;
+  const events = script ? script.dataset.events : "/__blog/events";
+  let build = script ? script.dataset.build : "";
+  const scrollKey = "blog-livereload:scroll:" + location.pathname;
+
+  const saved = sessionStorage.getItem(scrollKey);
+  if (saved) {
+    sessionStorage.removeItem(scrollKey);
+    const [x, y] = JSON.parse(saved);
+    const restore = () => window.scrollTo(x, y);
+    restore();
+    // Images and fonts can still change the layout after this script runs.
+    window.addEventListener("load", restore, { once: true });
+  }
+
+  function reload() {
+    sessionStorage.setItem(scrollKey, JSON.stringify([window.scrollX, window.scrollY]));
+    location.reload();
+  }
+
+  function swapStylesheets(paths) {
+    const links = [...document.querySelectorAll('link[rel~="stylesheet"]')];
+    const wanted = links.filter((link) => paths.includes(new URL(link.href, location.href).pathname));
+    // A changed file no <link> names (e.g. one pulled in by @import): refresh them all.
+    for (const link of wanted.length ? wanted : links) {
+      const url = new URL(link.href, location.href);
+      url.searchParams.set("blog-reload", String(Date.now()));
+      const fresh = link.cloneNode();
+      fresh.href = url.href;
+      // Remove the old sheet only once the new one applies, so the page never flashes unstyled.
+      fresh.addEventListener("load", () => link.remove(), { once: true });
+      fresh.addEventListener("error", () => fresh.remove(), { once: true });
+      link.after(fresh);
+    }
+  }
+
+  let overlay = null;
+
+  function showErrors(lines) {
+    hideErrors();
+    overlay = document.createElement("blog-build-error");
+    const root = overlay.attachShadow({ mode: "open" });
+    const style = document.createElement("style");
+    style.textContent = `
+      :host { position: fixed; inset: 0; z-index: 2147483647; background: rgba(20, 20, 24, .88);
+              color: #f5f5f5; font: 14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+              overflow: auto; padding: 2rem; box-sizing: border-box; }
+      h2 { color: #ff8a80; font-size: 1.1rem; margin: 0 0 1rem; }
+      li { white-space: pre-wrap; margin: .4rem 0; }
+      p { color: #bbb; }`;
+    const title = document.createElement("h2");
+    title.textContent = "Build failed — still showing the last good site";
+    const list = document.createElement("ul");
+    for (const line of lines) {
+      const item = document.createElement("li");
+      item.textContent = line; // textContent: messages are shown as text, never parsed as HTML
+      list.append(item);
+    }
+    const hint = document.createElement("p");
+    hint.textContent = "Fix the file and save: this message disappears with the next good build.";
+    root.append(style, title, list, hint);
+    document.documentElement.append(overlay);
+  }
+
+  function hideErrors() {
+    if (overlay) overlay.remove();
+    overlay = null;
+  }
+
+  const source = new EventSource(events);
+  const on = (name, handle) => source.addEventListener(name, (event) => handle(JSON.parse(event.data)));
+  on("hello", (state) => {
+    if (state.errors) {
+      showErrors(state.errors);
+    } else {
+      hideErrors();
+      // A build finished while we were disconnected (or before we connected): catch up.
+      if (build && state.build && state.build !== build) reload();
+    }
+    build = state.build;
+  });
+  on("reload", () => reload());
+  on("css", (change) => {
+    hideErrors();
+    build = change.build;
+    swapStylesheets(change.paths);
+  });
+  on("error", (state) => showErrors(state.errors));
+  on("ok", (state) => {
+    hideErrors();
+    build = state.build;
+  });
+})();

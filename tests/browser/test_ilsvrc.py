@@ -1,0 +1,135 @@
+"""Browser test of the ILSVRC labeling interface (demos/ilsvrc) on the built site, keyboard only.
+
+Fixtures from tests/conftest.py: `site_server` (base URL of the built site) and `browser_page`
+(a Playwright page collecting console errors and failed/off-site requests in `.errors`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+PAGE = "/demos/ilsvrc/"
+ROOT = ".demo-ilsvrc"
+TABBY, ESPRESSO, TRIPOD = "n02123045", "n07920052", "n04485082"
+COFFEE_MUG, WALL_CLOCK = "n03063599", "n04548280"
+SAMPLE = json.loads((Path(__file__).resolve().parents[2] / "demos/ilsvrc/data/sample.json").read_text())
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching `selector` (inside the demo) has focus."""
+    for _ in range(limit):
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", f"{ROOT} {selector}"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def pick(page, query: str, arrow_downs: int = 0) -> None:
+    page.keyboard.type(query)
+    for _ in range(arrow_downs):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+
+def picks_shown(page) -> list[str]:
+    return page.locator(f"{ROOT} .ilsvrc-pick-name").all_inner_texts()
+
+
+def score_text(page) -> str:
+    return page.locator(f"{ROOT} .ilsvrc-score").inner_text()
+
+
+def test_label_three_images_with_the_keyboard(site_server: str, browser_page, tmp_path: Path) -> None:
+    page = browser_page
+    page.goto(site_server + PAGE)
+    page.wait_for_selector(f"{ROOT} .ilsvrc-option")
+    assert page.locator(f"{ROOT} .ilsvrc-option").count() == 1000
+    assert page.locator(f"{ROOT} .ilsvrc-heading-1", has_text="dog").count() == 1
+    assert page.locator(f"{ROOT} .ilsvrc-progress").inner_text() == f"1 of {len(SAMPLE)}"
+    tab_to(page, ".ilsvrc-filter")
+
+    # Image 1 (Chelsea, a tabby): right at top-1.
+    pick(page, "tabby")
+    assert picks_shown(page) == ["tabby cat"]
+    page.keyboard.press("Control+Enter")
+    assert "The answer is tabby cat" in page.locator(f"{ROOT} .ilsvrc-feedback").inner_text()
+    page.keyboard.press("Control+Enter")  # next image
+
+    # Image 2 (espresso): right only within the top 5.
+    assert page.locator(f"{ROOT} .ilsvrc-progress").inner_text() == f"2 of {len(SAMPLE)}"
+    pick(page, "coffee mug")
+    pick(page, "espresso")
+    assert picks_shown(page) == ["coffee mug", "espresso"]
+    page.keyboard.press("Control+Enter")
+    assert "Correct within your top 5" in page.locator(f"{ROOT} .ilsvrc-feedback").inner_text()
+    page.keyboard.press("Control+Enter")
+
+    # Image 3 (tripod): wrong. Backspace on the empty filter removes the last pick.
+    pick(page, "wall clock")
+    pick(page, "coffee mug")
+    page.keyboard.press("Backspace")
+    assert picks_shown(page) == ["wall clock"]
+    page.keyboard.press("Control+Enter")
+    assert "Wrong" in page.locator(f"{ROOT} .ilsvrc-feedback").inner_text()
+
+    # 2 of 3 wrong at top-1, 1 of 3 at top-5; Wilson intervals as computed by scipy.
+    expected_top1 = "Top-1 error: 66.7% (95% CI 20.8–93.9%) — 2 of 3 wrong"
+    expected_top5 = "Top-5 error: 33.3% (95% CI 6.1–79.2%) — 1 of 3 wrong"
+    assert expected_top1 in score_text(page)
+    assert expected_top5 in score_text(page)
+
+    # A reload loses nothing.
+    page.reload()
+    page.wait_for_selector(f"{ROOT} .ilsvrc-option")
+    assert page.locator(f"{ROOT} .ilsvrc-progress").inner_text() == f"3 of {len(SAMPLE)}"
+    assert expected_top1 in score_text(page)
+    assert picks_shown(page) == ["wall clock"]
+
+    # Export with the keyboard; the file holds exactly what was entered.
+    tab_to(page, ".ilsvrc-export")
+    with page.expect_download() as download_info:
+        page.keyboard.press("Enter")
+    target = tmp_path / "export.json"
+    download_info.value.save_as(target)
+    exported = json.loads(target.read_text())
+    assert exported["format"] == "ilsvrc-results" and exported["set"] == "sample" and exported["mode"] == "practice"
+    assert [(e["file"], e["picks"], e["truth"]) for e in exported["entries"]] == [
+        (SAMPLE[0]["file"], [TABBY], TABBY),
+        (SAMPLE[1]["file"], [COFFEE_MUG, ESPRESSO], ESPRESSO),
+        (SAMPLE[2]["file"], [WALL_CLOCK], TRIPOD),
+    ]
+    assert page.errors == []
+
+
+def test_import_rejects_bad_file_and_reset_needs_confirmation(site_server: str, browser_page, tmp_path: Path) -> None:
+    page = browser_page
+    page.goto(site_server + PAGE)
+    page.wait_for_selector(f"{ROOT} .ilsvrc-option")
+    good = {"format": "ilsvrc-results", "version": 1, "set": "sample", "mode": "practice",
+            "entries": [{"file": SAMPLE[0]["file"], "picks": [TRIPOD, TABBY]}]}
+    bad = dict(good, entries=[{"file": SAMPLE[0]["file"], "picks": ["n00000000"]}])
+    status = page.locator(f"{ROOT} .ilsvrc-tool-status")
+    file_input = page.locator(f"{ROOT} input[type=file]")
+
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    file_input.set_input_files(str(tmp_path / "bad.json"))
+    page.wait_for_function("root => root.querySelector('.ilsvrc-tool-status').textContent.includes('Import failed')",
+                           arg=page.query_selector(ROOT))
+    assert page.locator(f"{ROOT} .ilsvrc-progress").inner_text() == f"1 of {len(SAMPLE)}"
+
+    (tmp_path / "good.json").write_text(json.dumps(good))
+    file_input.set_input_files(str(tmp_path / "good.json"))
+    page.wait_for_function("root => root.querySelector('.ilsvrc-tool-status').textContent.includes('Imported 1')",
+                           arg=page.query_selector(ROOT))
+    assert page.locator(f"{ROOT} .ilsvrc-progress").inner_text() == f"2 of {len(SAMPLE)}"
+    assert "Top-1 error: 100.0%" in score_text(page) and "Top-5 error: 0.0%" in score_text(page)
+
+    page.locator(f"{ROOT} button", has_text="Reset").click()
+    page.locator(f"{ROOT} .ilsvrc-confirm button", has_text="Keep").click()
+    assert page.locator(f"{ROOT} .ilsvrc-progress").inner_text() == f"2 of {len(SAMPLE)}"
+    page.locator(f"{ROOT} button", has_text="Reset").click()
+    page.locator(f"{ROOT} .ilsvrc-confirm button", has_text="Discard").click()
+    assert page.locator(f"{ROOT} .ilsvrc-progress").inner_text() == f"1 of {len(SAMPLE)}"
+    assert "discarded" in status.inner_text()
+    assert page.errors == []

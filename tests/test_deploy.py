@@ -1,0 +1,263 @@
+"""`blog deploy` with real git: a local bare repository stands in for GitHub."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build
+from generator.cache import ConversionCache
+from generator.deploy import (
+    DeployOptions,
+    configure_deploy_parser,
+    deploy,
+    run_deploy_command,
+)
+from generator.errors import DeployError
+
+SITE = {
+    "_config.yml": "title: Tiny\nurl: https://example.github.io\nbaseurl: /tiny\ncname: blog.example.com\n",
+    "_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\nText [link](/about/)\n",
+    "about.md": "---\ntitle: About\npermalink: /about/\n---\nAbout me.\n",
+    "_layouts/default.html": "<html><head><title>{{ page.title }}</title></head><body>{{ content }}</body></html>",
+    ".gitignore": "_site/\n",
+}
+
+
+def git(cwd: Path, *args: str) -> str:
+    process = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    assert process.returncode == 0, process.stderr
+    return process.stdout.strip()
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+
+
+def files_of(root: Path, skip: tuple[str, ...] = (".git",)) -> dict[str, bytes]:
+    found = {}
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in skip]
+        for name in names:
+            path = Path(folder, name)
+            found[path.relative_to(root).as_posix()] = path.read_bytes()
+    return found
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No user or system git config, and no repository above tmp_path can leak into a test."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    for variable in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(variable, raising=False)
+
+
+def make_repo(tmp_path: Path, *, remote: bool = True) -> Path:
+    work = tmp_path / "work"
+    work.mkdir()
+    write_files(work, SITE)
+    git(work, "init", "-q", "-b", "main")
+    git(work, "config", "user.name", "Test Author")
+    git(work, "config", "user.email", "author@example.com")
+    git(work, "add", ".")
+    git(work, "commit", "-q", "-m", "Site sources")
+    if remote:
+        git(tmp_path, "init", "-q", "--bare", "origin.git")
+        git(work, "remote", "add", "origin", str(tmp_path / "origin.git"))
+    return work
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path)
+
+
+def state(work: Path) -> dict[str, object]:
+    """Everything of the user's that deploy must not touch (read with commands that write nothing)."""
+    refs = git(work, "for-each-ref", "--format=%(refname) %(objectname)").splitlines()
+    return {
+        "head": git(work, "symbolic-ref", "HEAD"),
+        "head_commit": git(work, "rev-parse", "HEAD"),
+        "index": (work / ".git" / "index").read_bytes(),
+        "stash": git(work, "stash", "list"),
+        "refs": [ref for ref in refs if "gh-pages" not in ref],
+        "files": files_of(work),
+    }
+
+
+def remote_tip(tmp_path: Path, branch: str = "gh-pages") -> str:
+    return git(tmp_path / "origin.git", "for-each-ref", "--format=%(objectname)", f"refs/heads/{branch}")
+
+
+def expected_site(work: Path, tmp_path: Path, name: str) -> dict[str, bytes]:
+    result = build(BuildOptions(source=work, destination=tmp_path / name), cache=ConversionCache())
+    files = files_of(result.destination)
+    del files[".blog-build.json"]
+    return {**files, ".nojekyll": b"", "CNAME": b"blog.example.com"}
+
+
+def clone_pages(tmp_path: Path, name: str) -> Path:
+    git(tmp_path, "clone", "-q", "--branch", "gh-pages", str(tmp_path / "origin.git"), name)
+    return tmp_path / name
+
+
+def make_dirty(work: Path) -> None:
+    """A stash entry, a staged edit, an unstaged edit, an untracked file and an old _site/."""
+    (work / "about.md").write_text(SITE["about.md"] + "Stashed words.\n", encoding="utf-8")
+    git(work, "stash", "-q")
+    write_files(work, {"_posts/2020-01-02-staged.md": "---\ntitle: Staged\n---\nStaged post.\n"})
+    git(work, "add", "_posts/2020-01-02-staged.md")
+    (work / "about.md").write_text(SITE["about.md"] + "Unsaved edit.\n", encoding="utf-8")
+    write_files(work, {"notes.txt": "untracked\n", "_site/index.html": "old site\n"})
+
+
+def test_deploy_twice_publishes_two_commits_and_leaves_the_user_alone(repo: Path, tmp_path: Path) -> None:
+    make_dirty(repo)
+    before = state(repo)
+    first = deploy(DeployOptions(source=repo), report=lambda line: None)
+    assert first.commit and first.pushed
+    assert state(repo) == before
+    pages = clone_pages(tmp_path, "first")
+    assert files_of(pages) == expected_site(repo, tmp_path, "expected1")
+    assert b"Unsaved edit." in (pages / "about" / "index.html").read_bytes()  # what is on disk is published
+
+    (repo / "about.md").write_text(SITE["about.md"] + "A second version.\n", encoding="utf-8")
+    before = state(repo)
+    lines: list[str] = []
+    second = deploy(DeployOptions(source=repo, message="Second publish"), report=lines.append)
+    assert second.changes.changed == ["about/index.html"] and not second.changes.added
+    assert state(repo) == before
+    assert remote_tip(tmp_path) == second.commit
+    pages = clone_pages(tmp_path, "second")
+    assert files_of(pages) == expected_site(repo, tmp_path, "expected2")
+    assert git(pages, "log", "--format=%s", "gh-pages").splitlines()[0] == "Second publish"
+    assert git(pages, "rev-list", "--count", "gh-pages") == "2"
+    assert git(pages, "rev-parse", "gh-pages^") == first.commit
+    assert (repo / "_site" / "index.html").read_text() == "old site\n"
+
+
+def test_nothing_changed_makes_no_commit(repo: Path, tmp_path: Path) -> None:
+    first = deploy(DeployOptions(source=repo), report=lambda line: None)
+    again = deploy(DeployOptions(source=repo), report=lambda line: None)
+    assert not again.changes and again.commit is None and not again.pushed
+    assert remote_tip(tmp_path) == first.commit
+
+
+def test_dry_run_lists_changes_and_commits_nothing(repo: Path, tmp_path: Path) -> None:
+    first = deploy(DeployOptions(source=repo), report=lambda line: None)
+    (repo / "about.md").write_text(SITE["about.md"] + "Changed.\n", encoding="utf-8")
+    write_files(repo, {"extra.md": "---\ntitle: Extra\npermalink: /extra/\n---\nNew page.\n"})
+    lines: list[str] = []
+    result = deploy(DeployOptions(source=repo, dry_run=True), report=lines.append)
+    assert result.commit is None and not result.pushed
+    assert result.changes.added == ["extra/index.html"]
+    assert "about/index.html" in result.changes.changed
+    assert "  + extra/index.html" in lines and "  ~ about/index.html" in lines
+    assert git(repo, "rev-parse", "gh-pages") == first.commit
+    assert remote_tip(tmp_path) == first.commit
+
+
+def test_broken_link_refuses_and_publishes_nothing(repo: Path, tmp_path: Path) -> None:
+    write_files(repo, {"_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\nText\n\n[bad](/nowhere/)\n"})
+    before = state(repo)
+    lines: list[str] = []
+    with pytest.raises(DeployError, match="broken reference"):
+        deploy(DeployOptions(source=repo), report=lines.append)
+    # Once, at its source line (the feed's copy of the post is not reported again).
+    assert lines == ["_posts/2020-01-01-hello.md:6: broken link /tiny/nowhere/ in page "
+                     "/tiny/2020/01/01/hello.html: no such file"]
+    assert remote_tip(tmp_path) == ""
+    assert git(repo, "branch", "--list", "gh-pages") == ""
+    assert state(repo) == before
+
+
+def test_failed_build_refuses_and_publishes_nothing(repo: Path, tmp_path: Path) -> None:
+    deployed = deploy(DeployOptions(source=repo), report=lambda line: None)
+    write_files(repo, {"about.md": "---\ntitle: [unclosed\n---\nAbout me.\n"})
+    with pytest.raises(DeployError, match="build failed"):
+        deploy(DeployOptions(source=repo), report=lambda line: None)
+    assert remote_tip(tmp_path) == deployed.commit
+    assert git(repo, "rev-parse", "gh-pages") == deployed.commit
+
+
+def test_remote_ahead_refuses_until_fetched(repo: Path, tmp_path: Path) -> None:
+    first = deploy(DeployOptions(source=repo), report=lambda line: None)
+    other = clone_pages(tmp_path, "other")
+    git(other, "config", "user.name", "Someone Else")
+    git(other, "config", "user.email", "else@example.com")
+    write_files(other, {"hotfix.html": "<p>fixed on the branch</p>\n"})
+    git(other, "add", ".")
+    git(other, "commit", "-q", "-m", "Hotfix on gh-pages")
+    git(other, "push", "-q", "origin", "gh-pages")
+    theirs = remote_tip(tmp_path)
+    (repo / "about.md").write_text(SITE["about.md"] + "Newer.\n", encoding="utf-8")
+    with pytest.raises(DeployError, match="git fetch origin gh-pages"):
+        deploy(DeployOptions(source=repo), report=lambda line: None)
+    assert remote_tip(tmp_path) == theirs
+    assert git(repo, "rev-parse", "gh-pages") == first.commit
+
+    git(repo, "fetch", "-q", "origin", "gh-pages")
+    result = deploy(DeployOptions(source=repo), report=lambda line: None)
+    assert remote_tip(tmp_path) == result.commit
+    assert git(repo, "rev-parse", f"{result.commit}^") == theirs  # their commit is kept in history
+
+
+def test_force_replaces_a_remote_that_is_ahead(repo: Path, tmp_path: Path) -> None:
+    first = deploy(DeployOptions(source=repo), report=lambda line: None)
+    other = clone_pages(tmp_path, "other")
+    git(other, "-c", "user.name=Else", "-c", "user.email=else@example.com",
+        "commit", "-q", "--allow-empty", "-m", "Someone else's commit")
+    git(other, "push", "-q", "origin", "gh-pages")
+    (repo / "about.md").write_text(SITE["about.md"] + "Forced.\n", encoding="utf-8")
+    result = deploy(DeployOptions(source=repo, force=True), report=lambda line: None)
+    assert remote_tip(tmp_path) == result.commit
+    assert git(repo, "rev-parse", f"{result.commit}^") == first.commit
+
+
+def test_not_a_git_repository_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    write_files(folder, SITE)
+    with pytest.raises(DeployError, match="not in a git repository"):
+        deploy(DeployOptions(source=folder), report=lambda line: None)
+
+
+def test_missing_remote_is_refused_but_no_push_commits_locally(tmp_path: Path) -> None:
+    work = make_repo(tmp_path, remote=False)
+    with pytest.raises(DeployError, match="no git remote named 'origin'"):
+        deploy(DeployOptions(source=work), report=lambda line: None)
+    assert git(work, "branch", "--list", "gh-pages") == ""
+    result = deploy(DeployOptions(source=work, push=False), report=lambda line: None)
+    assert git(work, "rev-parse", "gh-pages") == result.commit
+    assert git(work, "show", "gh-pages:CNAME") == "blog.example.com"
+    assert git(work, "symbolic-ref", "--short", "HEAD") == "main"
+
+
+def test_deploying_from_the_publishing_branch_is_refused(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "gh-pages")
+    with pytest.raises(DeployError, match="switch to your source branch"):
+        deploy(DeployOptions(source=repo), report=lambda line: None)
+
+
+def run_cli(*argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    configure_deploy_parser(parser)
+    return run_deploy_command(parser.parse_args(list(argv)))
+
+
+def test_cli_deploys_refuses_and_writes_the_workflow(repo: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("--source", str(repo), "--remote", "upstream") == 1
+    assert "no git remote named 'upstream'" in capsys.readouterr().err
+    assert run_cli("--source", str(repo), "--branch", "site", "-m", "From the CLI") == 0
+    assert git(tmp_path / "origin.git", "log", "--format=%s", "site") == "From the CLI"
+    assert run_cli("--source", str(repo), "--workflow") == 0
+    assert (repo / ".github" / "workflows" / "pages.yml").is_file()
