@@ -13,20 +13,19 @@ import argparse
 import json
 import os
 import re
-import sys
 import urllib.error
 import urllib.request
-import xml.etree.ElementTree as ElementTree
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from xml.etree import ElementTree
 
 import yaml
 
-from generator.errors import BuildFailed, GeneratorError
+from generator.errors import GeneratorError
 
 MARKER = ".blog-build.json"
 DEV_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
@@ -468,25 +467,13 @@ def configure_check_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run_check_command(args: argparse.Namespace) -> int:
-    """`blog check`: one line per problem, then a summary; exit status 1 when any problem is found."""
-    try:
-        return _run_check(args)
-    except GeneratorError as error:
-        print(error, file=sys.stderr)
-        return 1
-
-
-def _run_check(args: argparse.Namespace) -> int:
+    """`blog check`: one line per problem, then a summary; exit status 1 when any problem is found.
+    A site that cannot be checked (no build, failed --build) raises GeneratorError for the CLI."""
     source = Path(args.source)
     if args.build:
         from generator.build import BuildOptions, build  # lazily: checking a site needs no build code
 
-        try:
-            result = build(BuildOptions(source=source, destination=args.site, quiet=True))
-        except BuildFailed as failure:
-            for line in failure.lines():
-                print(line, file=sys.stderr)
-            return 1
+        result = build(BuildOptions(source=source, destination=args.site, quiet=True))
         site_dir, origins = Path(result.destination), dict(result.origins)
         baseurl, site_url = result.config.baseurl or "", result.config.url or ""
     else:
@@ -499,14 +486,22 @@ def _run_check(args: argparse.Namespace) -> int:
                          check_external=args.check_external, site_url=site_url, origins=origins,
                          timeout=args.timeout)
     for problem in outcome.problems:
-        print(problem)
+        print(shown(problem, source))
     errors = sum(problem.is_error for problem in outcome.problems)
     summary = f"checked {outcome.pages} pages, {outcome.links} references: "
     summary += f"{errors} problem{'s' if errors != 1 else ''}" if errors else "no problems"
     if args.external or args.check_external:
         summary += f" ({outcome.external} external link{'s' if outcome.external != 1 else ''})"
-    print(summary)
+    if errors or not getattr(args, "quiet", False):
+        print(summary)
     return 1 if errors else 0
+
+
+def shown(problem: Problem, source: Path) -> str:
+    """Source paths as the user can open them from where they ran `blog`: under --source as given."""
+    if problem.in_output or Path(source) == Path("."):
+        return str(problem)
+    return f"{Path(source) / problem.path}:{problem.line}: {problem.message}"
 
 
 def _read_config(source: Path) -> dict[str, Any]:

@@ -25,7 +25,6 @@ import contextlib
 import hashlib
 import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from pathlib import Path
 
 import ghp_import
 
-from generator.check import MARKER, check_site
+from generator.check import MARKER, check_site, shown
 from generator.errors import BuildFailed, DeployError, GeneratorError
 from generator.workflow import write_pages_workflow
 
@@ -86,7 +85,7 @@ def deploy(options: DeployOptions, report: Report = print) -> DeployResult:
         if not options.force:
             _refuse_when_remote_ahead(git, options.remote, options.branch)
     with tempfile.TemporaryDirectory(prefix="blog-deploy-") as scratch:
-        site, cname = _build_and_check(source, Path(scratch) / "site", report)
+        site, cname = _build_and_check(source, Path(scratch) / "site", report, shown_as=Path(options.source))
         base = _base_commit(git, options.remote, options.branch)
         changes = _changes(git, base, _published_files(git, site, cname))
         if options.dry_run:
@@ -113,7 +112,8 @@ class _Git:
         self.directory = directory
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        process = subprocess.run(["git", *args], cwd=self.directory, capture_output=True, text=True)
+        process = subprocess.run(["git", *args], cwd=self.directory, capture_output=True, text=True,
+                                 check=False)
         if check and process.returncode != 0:
             raise DeployError(f"git {args[0]} failed: {_last_line(process.stderr)}")
         return process
@@ -133,7 +133,8 @@ def _last_line(text: str) -> str:
 def _repository(source: Path) -> Path:
     if not source.is_dir():
         raise DeployError(f"refusing to deploy: {source} is not a folder")
-    process = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=source, capture_output=True, text=True)
+    process = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=source, capture_output=True,
+                             text=True, check=False)
     if process.returncode != 0:
         raise DeployError(f"refusing to deploy: {source} is not in a git repository "
                           "(run `git init` and `git remote add origin URL` first)")
@@ -166,7 +167,8 @@ def _refuse_when_remote_ahead(git: _Git, remote: str, branch: str) -> None:
                           f"run `git fetch {remote} {branch}` and deploy again (or --force to replace them)")
 
 
-def _build_and_check(source: Path, destination: Path, report: Report) -> tuple[Path, str | None]:
+def _build_and_check(source: Path, destination: Path, report: Report,
+                     shown_as: Path) -> tuple[Path, str | None]:
     """Production build into our temporary folder (the user's _site is never touched), then the
     link check; any problem refuses the deploy before anything is committed."""
     from generator.build import BuildOptions, build  # lazily: keeps `import generator.deploy` light
@@ -189,7 +191,7 @@ def _build_and_check(source: Path, destination: Path, report: Report) -> tuple[P
         site_url=result.config.url or "", origins=dict(result.origins),
         site_label="_site") if problem.is_error]  # the temporary folder is gone when the user reads this
     for problem in problems:
-        report(str(problem))
+        report(shown(problem, shown_as))
     if problems:
         raise DeployError(f"refusing to deploy: the site has {len(problems)} broken reference(s), "
                           "listed above; nothing was published")
@@ -299,14 +301,11 @@ def configure_deploy_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run_deploy_command(args: argparse.Namespace) -> int:
-    try:
-        if args.workflow:
-            path = write_pages_workflow(Path(args.source), force=args.force)
-            print(f"wrote {path}; in the repository's Settings > Pages, set Source to GitHub Actions")
-            return 0
-        deploy(DeployOptions(source=Path(args.source), remote=args.remote, branch=args.branch,
-                             message=args.message, dry_run=args.dry_run, push=args.push, force=args.force))
-    except GeneratorError as error:
-        print(error, file=sys.stderr)
-        return 1
+    """`blog deploy`; a refusal raises DeployError, which the CLI prints as one line (exit 1)."""
+    if args.workflow:
+        path = write_pages_workflow(Path(args.source), force=args.force)
+        print(f"wrote {path}; in the repository's Settings > Pages, set Source to GitHub Actions")
+        return 0
+    deploy(DeployOptions(source=Path(args.source), remote=args.remote, branch=args.branch,
+                         message=args.message, dry_run=args.dry_run, push=args.push, force=args.force))
     return 0

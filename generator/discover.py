@@ -34,10 +34,13 @@ def is_excluded(relative: str, config: Config) -> bool:
 
 
 def is_included(relative: str, config: Config) -> bool:
+    """`include:` entries match the path, any folder above it, or the file name."""
     parts = relative.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
     return any(
-        fnmatch.fnmatch(relative, pattern.strip("/")) or fnmatch.fnmatch(parts[-1], pattern.strip("/"))
+        fnmatch.fnmatch(candidate, pattern.strip("/"))
         for pattern in config.get("include", [])
+        for candidate in [*prefixes, parts[-1]]
     )
 
 

@@ -106,8 +106,9 @@ def _absolute(renderer: DocumentRenderer, url: str) -> str:
     return f"{config.url}{config.baseurl}{url}"
 
 
-def _absolutize(html: str, base: str) -> str:
-    return re.sub(r"""(\s(?:href|src)=["'])/(?!/)""", lambda m: m.group(1) + base + "/", html)
+def _absolutize(html: str, origin: str) -> str:
+    """Feed readers resolve nothing reliably: make root-relative links absolute."""
+    return re.sub(r"""(\s(?:href|src)=["'])/(?!/)""", lambda m: m.group(1) + origin + "/", html) if origin else html
 
 
 def feed(renderer: DocumentRenderer) -> Output:
@@ -136,7 +137,7 @@ def feed(renderer: DocumentRenderer) -> Output:
     author_name = author.get("name") if isinstance(author, dict) else author
     sub(sub(root, "author"), "name", author_name or config.title)
     sub(root, "generator", "blog-generator", version=__version__)
-    base = f"{config.url}{config.baseurl}"
+    base = config.url  # content links already carry the baseurl
     for post in posts:
         entry = sub(root, "entry")
         sub(entry, "title", post["title"])

@@ -13,6 +13,8 @@ from pathlib import Path
 from generator.errors import ConfigError, GeneratorError, OutputCollisionError
 
 MARKER = ".blog-build.json"
+# Source folders an output folder must never live in: a build there would mix output with content.
+PROTECTED_FOLDERS = ("_posts", "_drafts", "_layouts", "_includes", "_data", "demos", "assets")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def check_destination(source: Path, destination: Path, force: bool) -> None:
     if destination == source or source.is_relative_to(destination):
         raise ConfigError(f"destination {destination} would contain the source folder; choose another --destination")
     relative = destination.relative_to(source).parts if destination.is_relative_to(source) else ()
-    if relative and (relative[0].startswith("_") and relative[0] != "_site" or relative[0] in ("demos", "assets")):
+    if relative and relative[0] in PROTECTED_FOLDERS:
         raise ConfigError(f"destination {destination} lies inside the source folder {relative[0]}/; choose another --destination")
     if destination.exists() and not force:
         if not destination.is_dir():

@@ -127,3 +127,8 @@ def artifacts() -> Path:
 
 def has_node() -> bool:
     return shutil.which("node") is not None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true",
+                     help="rewrite tests/golden/ from the fixture sites (review the diff before committing)")

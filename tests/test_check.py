@@ -19,6 +19,7 @@ from generator.check import (
     fetch_failures,
     run_check_command,
 )
+from generator.errors import GeneratorError
 
 SITES = Path(__file__).parent / "sites" / "check"
 URL = "https://example.github.io"
@@ -157,11 +158,11 @@ def test_mixed_content_covers_stylesheets_images_and_css_but_not_navigation(tmp_
 
 # --- external links -------------------------------------------------------------------------------
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_HEAD(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_HEAD(self) -> None:
         self.send_response(405 if self.path == "/no-head" else 200 if self.path == "/ok" else 404)
         self.end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.send_response(200 if self.path in ("/ok", "/no-head") else 404)
         self.end_headers()
 
@@ -217,7 +218,7 @@ def test_cli_prints_one_line_per_problem_and_a_summary(capsys: pytest.CaptureFix
     assert run_cli("--site", str(site), "--source", str(source)) == 1
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 14  # 13 problems (baseurl and url read from the source's _config.yml)
-    assert lines[0].startswith("_posts/2020-01-01-hello.md:6: broken link /no-such-page/")
+    assert lines[0].startswith(f"{source}/_posts/2020-01-01-hello.md:6: broken link /no-such-page/")
     assert lines[-1].startswith("checked 3 pages") and lines[-1].endswith("13 problems")
 
 
@@ -235,9 +236,9 @@ def test_cli_external_listing_does_not_fail(capsys: pytest.CaptureFixture[str]) 
     assert "external link https://example.org/page" in out and "(2 external links)" in out
 
 
-def test_cli_without_a_built_site_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli("--source", str(tmp_path)) == 1
-    assert "no built site" in capsys.readouterr().err
+def test_cli_without_a_built_site_says_so(tmp_path: Path) -> None:
+    with pytest.raises(GeneratorError, match="no built site"):
+        run_cli("--source", str(tmp_path))
 
 
 # --- sites built by the core ------------------------------------------------------------------------
@@ -276,7 +277,7 @@ def test_cli_build_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     source = core_site(tmp_path, {"about.md": "---\ntitle: About\npermalink: /about/\n---\n## Team\n![me](/me.png)\n"})
     assert run_cli("--source", str(source), "--build") == 1
     out = capsys.readouterr().out
-    assert "about.md:6: broken image /me.png in page /about/: no such file" in out
+    assert f"{source}/about.md:6: broken image /me.png in page /about/: no such file" in out
     assert (source / "_site" / "about" / "index.html").is_file()
     (source / "me.png").write_bytes(b"PNG")
     assert run_cli("--source", str(source), "--build") == 0

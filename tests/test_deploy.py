@@ -29,7 +29,7 @@ SITE = {
 
 
 def git(cwd: Path, *args: str) -> str:
-    process = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    process = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     assert process.returncode == 0, process.stderr
     return process.stdout.strip()
 
@@ -172,8 +172,8 @@ def test_broken_link_refuses_and_publishes_nothing(repo: Path, tmp_path: Path) -
     with pytest.raises(DeployError, match="broken reference"):
         deploy(DeployOptions(source=repo), report=lines.append)
     # Once, at its source line (the feed's copy of the post is not reported again).
-    assert lines == ["_posts/2020-01-01-hello.md:6: broken link /tiny/nowhere/ in page "
-                     "/tiny/2020/01/01/hello.html: no such file"]
+    assert lines == [(f"{repo}/_posts/2020-01-01-hello.md:6: broken link /tiny/nowhere/ in page "
+                      "/tiny/2020/01/01/hello.html: no such file")]
     assert remote_tip(tmp_path) == ""
     assert git(repo, "branch", "--list", "gh-pages") == ""
     assert state(repo) == before
@@ -255,8 +255,8 @@ def run_cli(*argv: str) -> int:
 
 def test_cli_deploys_refuses_and_writes_the_workflow(repo: Path, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli("--source", str(repo), "--remote", "upstream") == 1
-    assert "no git remote named 'upstream'" in capsys.readouterr().err
+    with pytest.raises(DeployError, match="no git remote named 'upstream'"):
+        run_cli("--source", str(repo), "--remote", "upstream")
     assert run_cli("--source", str(repo), "--branch", "site", "-m", "From the CLI") == 0
     assert git(tmp_path / "origin.git", "log", "--format=%s", "site") == "From the CLI"
     assert run_cli("--source", str(repo), "--workflow") == 0

@@ -87,7 +87,7 @@ def test_bad_config_entries(tmp_path: Path, config: dict, fragment: str) -> None
 
 def test_duplicate_set_names_and_missing_labels_file(tmp_path: Path) -> None:
     entry = {"name": "a", "images": "imgs", "labels": "imgs/labels.tsv"}
-    files, errors = labelset_assets(tmp_path, {"sets": [entry, dict(entry)]}, CLASS_IDS)
+    _files, errors = labelset_assets(tmp_path, {"sets": [entry, dict(entry)]}, CLASS_IDS)
     assert [e.message for e in errors] == ["labels file of set 'a' not found", "ilsvrc.sets[2]: duplicate set name 'a'"]
     assert errors[0].path == "imgs/labels.tsv"
 

@@ -55,7 +55,7 @@ export function createClassList(model, actions) {
     );
   }
 
-  function setActive(position, announce) {
+  function setActive(position, announce, scroll = true) {
     const previous = options[results[active]];
     if (previous) {
       previous.classList.remove("is-active");
@@ -69,29 +69,30 @@ export function createClassList(model, actions) {
     }
     option.classList.add("is-active");
     option.setAttribute("aria-selected", "true");
-    option.scrollIntoView({ block: "nearest" });
+    if (scroll) option.scrollIntoView({ block: "nearest" });
     showInfo(results[active]);
     if (announce) announcer.textContent = `${model.classes[results[active]].name}, ${active + 1} of ${results.length}`;
   }
 
   function filter(text) {
+    const previous = options[results[active]];
+    if (previous) {
+      previous.classList.remove("is-active");
+      previous.setAttribute("aria-selected", "false");
+    }
     query = text;
     results = search(index, text);
-    const old = options[results[active]];
-    old?.classList.remove("is-active");
-    if (!text.trim()) list.replaceChildren(...fullRows);
+    const filtered = !!text.trim();
+    if (!filtered) list.replaceChildren(...fullRows);
     else list.replaceChildren(...results.map((i) => options[i]));
-    list.classList.toggle("is-filtered", !!text.trim());
-    for (const option of list.querySelectorAll(".is-active")) {
-      option.classList.remove("is-active");
-      option.setAttribute("aria-selected", "false");
-    }
-    count.textContent = text.trim()
+    list.classList.toggle("is-filtered", filtered);
+    count.textContent = filtered
       ? `${results.length} match${results.length === 1 ? "" : "es"}`
       : `${results.length} classes`;
     active = 0;
     list.scrollTop = 0;
-    setActive(0, false);
+    // The first row is at the top after scrollTop = 0: no scrollIntoView (it would force a layout).
+    setActive(0, false, false);
   }
 
   function pickActive() {

@@ -222,7 +222,7 @@ def test_skip_link_appears_on_keyboard_focus(page: Any, base_url: str) -> None:
 
 
 def test_print_hides_navigation_and_shows_link_urls(page: Any, base_url: str) -> None:
-    open_page(page, base_url, PAGES["guide"], 1280, "light")
+    open_page(page, base_url, "/about/", 1280, "light")
     page.emulate_media(media="print")
     hidden = page.evaluate("() => getComputedStyle(document.querySelector('.site-nav')).display")
     assert hidden == "none"
