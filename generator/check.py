@@ -183,7 +183,8 @@ class _Checker:
                 return self.report(link, f"link to the local dev server {link.url} {where}", "dev-server")
             mixed = scheme == "http" and link.resource
             if mixed:
-                self.report(link, f"mixed content: http:// {link.noun} {link.url} {where} (use https://)", "mixed")
+                message = f"mixed content: http:// {link.noun} {link.url} {where} (use https://)"
+                self.report(link, message, "mixed")
             if self.site_host and host == self.site_host:
                 return self.check_rooted(link, parts.path or "/", parts.fragment, where)
             if not mixed:
@@ -248,7 +249,8 @@ class _Checker:
             link = Link(rel, _first_line_containing(lines, url), url, noun, False)
             host = (urlsplit(url).hostname or "").lower()
             # Feed and sitemap URLs are absolute; without a configured `url` assume they name this site.
-            if urlsplit(url).netloc and host not in DEV_HOSTS and (not self.site_host or host == self.site_host):
+            ours = not self.site_host or host == self.site_host
+            if urlsplit(url).netloc and host not in DEV_HOSTS and ours:
                 parts = urlsplit(url)
                 self.check_rooted(link, parts.path or "/", parts.fragment, f"in {self.page_url(rel)}")
             else:
@@ -449,7 +451,8 @@ def strict_check(result: Any, source_root: Path | None = None) -> list[Generator
     problems = check_site(Path(result.destination), baseurl=config.baseurl or "",
                           source_root=Path(source) if source else None, site_url=config.url or "",
                           origins=dict(result.origins))
-    return [GeneratorError(problem.message, problem.path, problem.line) for problem in problems if problem.is_error]
+    return [GeneratorError(problem.message, problem.path, problem.line)
+            for problem in problems if problem.is_error]
 
 
 # --- command line -----------------------------------------------------------------------------
@@ -463,7 +466,8 @@ def configure_check_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--external", action="store_true", help="also list every external link")
     parser.add_argument("--check-external", action="store_true",
                         help="request every external link (HEAD, then GET) and report those that fail")
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per external request (default: 5)")
+    parser.add_argument("--timeout", type=float, default=5.0,
+                        help="seconds per external request (default: 5)")
 
 
 def run_check_command(args: argparse.Namespace) -> int:

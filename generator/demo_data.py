@@ -31,14 +31,14 @@ def generated_demo_files(config: Config, posts: list[Post]) -> tuple[dict[str, d
     files: dict[str, dict[str, bytes]] = {}
     errors: list[GeneratorError] = []
     files["tsne"] = {"posts.json": json.dumps(posts_dataset(posts, config.baseurl), separators=(",", ":")).encode()}
-    try:
-        from generator.labelsets import labelset_assets_for_site
-    except ImportError:
-        return files, errors
-    assets, labelset_errors = labelset_assets_for_site(config)
-    if assets:
+    ilsvrc_config = config.get("ilsvrc")
+    classes = config.source / "demos" / "ilsvrc" / "data" / "classes.json"
+    if ilsvrc_config is not None and classes.exists():
+        from generator.labelsets import labelset_assets, load_class_ids
+
+        assets, labelset_errors = labelset_assets(config.source, ilsvrc_config, load_class_ids(classes))
         files["ilsvrc"] = assets
-    errors.extend(labelset_errors)
+        errors.extend(labelset_errors)
     return files, errors
 
 

@@ -12,7 +12,8 @@ Its gaps, covered here rather than by hand-writing the commit plumbing:
   marker there first;
 - it never looks at the remote before committing: we `git ls-remote` and refuse when the remote
   branch has commits we lack (the user fetches, we never overwrite without --force);
-- a failed fast-import is only printed: we verify that the branch tip moved onto the expected base;
+- a failed fast-import raises nothing (its message is written as bytes to stdout, which itself fails
+  under Python 3): we catch that and verify that the branch tip moved onto the expected base;
 - it has no dry run: we diff the built files against the branch tip with `git ls-tree`;
 - it runs git in the current directory: we chdir to the source for the duration of the call;
 - we push ourselves, so a rejected push becomes a one-line DeployError.
@@ -100,7 +101,8 @@ def deploy(options: DeployOptions, report: Report = print) -> DeployResult:
     pushed = False
     if options.push:
         pushed = _push(git, options, commit or base)
-        report(f"pushed {options.branch} to {options.remote}" if pushed else f"{options.remote} is up to date")
+        report(f"pushed {options.branch} to {options.remote}" if pushed
+               else f"{options.remote} is already up to date")
     return DeployResult(changes, commit, pushed)
 
 
@@ -162,7 +164,9 @@ def _refuse_when_remote_ahead(git: _Git, remote: str, branch: str) -> None:
         return  # first deploy: the remote has no such branch yet
     base = _base_commit(git, remote, branch)
     known = git.run("cat-file", "-e", f"{remote_tip}^{{commit}}", check=False).returncode == 0
-    if not (known and base and git.run("merge-base", "--is-ancestor", remote_tip, base, check=False).returncode == 0):
+    contained = known and base and git.run("merge-base", "--is-ancestor", remote_tip, base,
+                                           check=False).returncode == 0
+    if not contained:
         raise DeployError(f"refusing to deploy: {remote}/{branch} has commits that your {branch} lacks; "
                           f"run `git fetch {remote} {branch}` and deploy again (or --force to replace them)")
 

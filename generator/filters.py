@@ -125,10 +125,12 @@ def where(items: Iterable[Any], key: str, value: Any) -> list[Any]:
 
 
 def group_by(items: Iterable[Any], key: str) -> list[dict[str, Any]]:
-    groups: dict[Any, list[Any]] = {}
+    groups: dict[Any, tuple[Any, list[Any]]] = {}
     for item in items or ():
-        groups.setdefault(_field(item, key), []).append(item)
-    return [{"name": name, "items": members, "size": len(members)} for name, members in groups.items()]
+        name = _field(item, key)
+        hashable = tuple(name) if isinstance(name, list) else name
+        groups.setdefault(hashable, (name, []))[1].append(item)
+    return [{"name": name, "items": members, "size": len(members)} for name, members in groups.values()]
 
 
 def sort_by(items: Iterable[Any], key: str | None = None, nils: str = "first") -> list[Any]:

@@ -61,7 +61,8 @@ def template_text(path: Path, relative: str) -> str:
     if not document.has_front_matter:
         return text
     height = document.body_line - 1
-    return "{#" + "\n" * (height - 1) + "#}\n" + document.body
+    # `-#}` swallows the newline that ends the front matter, so output starts with the body.
+    return "{#" + "\n" * (height - 1) + "-#}\n" + document.body
 
 
 def make_environments(root: Path, filters: Mapping[str, Callable[..., Any]], globals_: Mapping[str, Any]) -> tuple[jinja2.Environment, SandboxedEnvironment]:

@@ -11,9 +11,10 @@ import fnmatch
 import os
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Literal
 
 from generator.config import CONFIG_NAME, Config
 
@@ -56,7 +57,7 @@ class ChangeSet:
     kinds: tuple[tuple[str, ChangeKind], ...]  # (relative path, kind), sorted
 
     @classmethod
-    def of(cls, paths: Iterable[Path], source: Path, config_file: Path | None = None) -> "ChangeSet":
+    def of(cls, paths: Iterable[Path], source: Path, config_file: Path | None = None) -> ChangeSet:
         source = source.resolve()
         absolute = frozenset(Path(os.path.abspath(p)) for p in paths)
         kinds = []
@@ -245,7 +246,7 @@ class _Handler:
     def __init__(self, watcher: SourceWatcher) -> None:
         self.watcher = watcher
 
-    def dispatch(self, event) -> None:  # noqa: ANN001 (watchdog's FileSystemEvent)
+    def dispatch(self, event) -> None:
         kind = event.event_type
         if kind in ("opened", "closed_no_write") or (event.is_directory and kind == "modified"):
             return  # reads, and folder mtime bumps that their children's own events already cover

@@ -45,7 +45,7 @@ jobs:
           python-version: "3.11"
       - id: pages
         uses: actions/configure-pages@v5
-      - run: pip install .
+      - run: pip install {install}
       - name: Build and check
         run: |
           blog build --baseurl "${{ steps.pages.outputs.base_path }}"
@@ -67,12 +67,20 @@ jobs:
 """
 
 
-def write_pages_workflow(site_root: Path, *, force: bool = False) -> Path:
+def pages_workflow(install: str = ".") -> str:
+    """The workflow text. `install` is what pip installs to get `blog`: "." when the site lives in
+    the generator's own repository (this blog), else e.g. a package name or a git URL."""
+    # str.replace, not str.format: the YAML is full of GitHub's own ${{ ... }} expressions.
+    return WORKFLOW.replace("{install}", install)
+
+
+def write_pages_workflow(site_root: Path, *, force: bool = False, install: str = ".") -> Path:
     """Write `.github/workflows/pages.yml` under `site_root` and return its path. An identical file
     is left alone; a different one is only replaced with `force` (it may hold the user's edits)."""
     path = Path(site_root) / WORKFLOW_PATH
-    if path.exists() and not force and path.read_text(encoding="utf-8") != WORKFLOW:
+    text = pages_workflow(install)
+    if path.exists() and not force and path.read_text(encoding="utf-8") != text:
         raise DeployError(f"{path} already exists and differs; pass --force to overwrite it", path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(WORKFLOW, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path

@@ -246,7 +246,8 @@ CORE_SITE = {
     "_config.yml": "title: Tiny\nurl: https://example.github.io\nbaseurl: \"\"\n",
     "_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\nText [link](/about/) and [team](/about/#team).\n",
     "about.md": "---\ntitle: About\npermalink: /about/\n---\n## Team\n\nAbout me.\n",
-    "_layouts/default.html": "<html><head><title>{{ page.title }}</title></head><body>{{ content }}</body></html>",
+    "_layouts/default.html": ("<html><head><title>{{ page.title }}</title></head>"
+                              "<body>{{ content }}</body></html>"),
 }
 
 
@@ -274,7 +275,8 @@ def test_core_built_site_passes_and_strict_check_finds_a_broken_markdown_link(tm
 
 
 def test_cli_build_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source = core_site(tmp_path, {"about.md": "---\ntitle: About\npermalink: /about/\n---\n## Team\n![me](/me.png)\n"})
+    about = "---\ntitle: About\npermalink: /about/\n---\n## Team\n![me](/me.png)\n"
+    source = core_site(tmp_path, {"about.md": about})
     assert run_cli("--source", str(source), "--build") == 1
     out = capsys.readouterr().out
     assert f"{source}/about.md:6: broken image /me.png in page /about/: no such file" in out

@@ -23,7 +23,8 @@ SITE = {
     "_config.yml": "title: Tiny\nurl: https://example.github.io\nbaseurl: /tiny\ncname: blog.example.com\n",
     "_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\nText [link](/about/)\n",
     "about.md": "---\ntitle: About\npermalink: /about/\n---\nAbout me.\n",
-    "_layouts/default.html": "<html><head><title>{{ page.title }}</title></head><body>{{ content }}</body></html>",
+    "_layouts/default.html": ("<html><head><title>{{ page.title }}</title></head>"
+                              "<body>{{ content }}</body></html>"),
     ".gitignore": "_site/\n",
 }
 
@@ -56,7 +57,8 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    for variable in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+    for variable in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMITTER_NAME",
+                     "GIT_COMMITTER_EMAIL"):
         monkeypatch.delenv(variable, raising=False)
 
 
@@ -253,8 +255,7 @@ def run_cli(*argv: str) -> int:
     return run_deploy_command(parser.parse_args(list(argv)))
 
 
-def test_cli_deploys_refuses_and_writes_the_workflow(repo: Path, tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_deploys_refuses_and_writes_the_workflow(repo: Path, tmp_path: Path) -> None:
     with pytest.raises(DeployError, match="no git remote named 'upstream'"):
         run_cli("--source", str(repo), "--remote", "upstream")
     assert run_cli("--source", str(repo), "--branch", "site", "-m", "From the CLI") == 0

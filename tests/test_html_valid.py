@@ -27,19 +27,16 @@ def run_checker(files: list[Path]) -> list[dict]:
         pytest.skip("the Nu HTML Checker needs Java")
     command = [java, "-Xss8m", "-jar", str(vnu_jar()), "--format", "json", "--errors-only", "--exit-zero-always",
                *map(str, files)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
     report = result.stderr.strip() or result.stdout.strip()
     messages = json.loads(report)["messages"]
     return [m for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"]
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.build import BuildOptions, build
-
-    destination = tmp_path_factory.mktemp("valid-site")
-    build(BuildOptions(source=REPO, destination=destination, quiet=True))
-    return destination
+def built_site(repo_site: Path) -> Path:
+    """The repository's own site, built once per session by tests/conftest.py."""
+    return repo_site
 
 
 def test_checker_reports_a_real_error(tmp_path: Path) -> None:

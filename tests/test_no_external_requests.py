@@ -15,7 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 # A URL that leaves the site: a scheme with a host, or protocol-relative "//host".
-OFF_SITE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+OFF_SITE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 # link rel values that make the browser fetch the href.
 LOADING_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "prefetch",
                 "prerender", "manifest", "mask-icon", "dns-prefetch", "preconnect"}
@@ -26,7 +26,7 @@ LOADING_ATTRS = {
     "embed": ("src",), "object": ("data",), "input": ("src",), "image": ("href", "xlink:href"),
     "use": ("href", "xlink:href"), "feimage": ("href", "xlink:href"),
 }
-CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I | re.S)
+CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.IGNORECASE | re.DOTALL)
 JS_IMPORT = re.compile(
     r"""(?:\bimport\s*(?:[\w*{}\s,]+\s*from\s*)?|\bimport\s*\(\s*|\bnew\s+(?:Shared)?Worker\s*\(\s*|"""
     r"""\bimportScripts\s*\(\s*)(['"`])(.*?)\1"""
@@ -120,12 +120,9 @@ def test_detector_allows_links_and_own_files() -> None:
 # ---- the real site ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.build import BuildOptions, build
-
-    destination = tmp_path_factory.mktemp("private-site")
-    build(BuildOptions(source=REPO, destination=destination, quiet=True))
-    return destination
+def built_site(repo_site: Path) -> Path:
+    """The repository's own site, built once per session by tests/conftest.py."""
+    return repo_site
 
 
 def test_no_page_loads_anything_from_another_site(built_site: Path) -> None:

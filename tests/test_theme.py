@@ -61,7 +61,7 @@ def block_after(css: str, start: int) -> str:
 
 
 def strip_comments(css: str) -> str:
-    return re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
 
 
 def custom_properties(block: str) -> dict[str, str]:
@@ -162,11 +162,9 @@ def test_code_tokens_meet_wcag_aa_on_their_block(built_site: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import generator.build as build_module
-    destination = tmp_path_factory.mktemp("theme-site")
-    build_module.build(build_module.BuildOptions(source=REPO, destination=destination, quiet=True))
-    return destination
+def built_site(repo_site: Path) -> Path:
+    """The repository's own site, built once per session by tests/conftest.py."""
+    return repo_site
 
 
 class Page(HTMLParser):
@@ -226,7 +224,7 @@ def html_pages(site: Path) -> list[Path]:
 
 def target_of(site: Path, href: str) -> Path | None:
     """The built file an internal href points to (None for other sites)."""
-    if re.match(r"^[a-z][a-z0-9+.-]*:|^//", href, re.I):
+    if re.match(r"^[a-z][a-z0-9+.-]*:|^//", href, re.IGNORECASE):
         return None
     path = href.split("#")[0].split("?")[0]
     if not path:
@@ -259,7 +257,7 @@ def test_every_page_has_landmarks_skip_link_and_one_h1(built_site: Path) -> None
 
 def test_every_page_has_title_description_canonical_and_cards(built_site: Path) -> None:
     config = (REPO / "_config.yml").read_text(encoding="utf-8")
-    site_url = re.search(r"^url:\s*['\"]?([^'\"\s]+)", config, re.M)
+    site_url = re.search(r"^url:\s*['\"]?([^'\"\s]+)", config, re.MULTILINE)
     for file in html_pages(built_site):
         page = Page(file.read_text(encoding="utf-8"))
         where = file.relative_to(built_site)

@@ -52,6 +52,13 @@ def test_workflow_uses_pinned_official_actions_and_builds_with_blog(tmp_path: Pa
     assert upload["with"]["path"] == "_site"
 
 
+def test_workflow_can_install_the_generator_from_elsewhere(tmp_path: Path) -> None:
+    data = load(write_pages_workflow(tmp_path, install="git+https://example.com/blog.git"))
+    commands = [step.get("run", "") for step in steps(data)]
+    assert "pip install git+https://example.com/blog.git" in commands
+    assert "${{ steps.pages.outputs.base_path }}" in "\n".join(commands)  # GitHub's syntax kept intact
+
+
 def test_workflow_is_not_overwritten_unless_forced(tmp_path: Path) -> None:
     path = write_pages_workflow(tmp_path)
     first = path.read_text(encoding="utf-8")

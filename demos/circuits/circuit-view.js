@@ -79,7 +79,8 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     el("label", {}, ["h ", hInput]),
     resetBtn,
   ]);
-  const view = el("div", { class: "cc" }, [exprBox, figure, legend, outputLine, controls, table].filter(Boolean));
+  const tableWrap = el("div", { class: "cc-table-wrap" }, [table]);
+  const view = el("div", { class: "cc" }, [exprBox, figure, legend, outputLine, controls, tableWrap].filter(Boolean));
   host.append(view);
 
   // ---- per-graph DOM (rebuilt when the expression changes) ---------------

@@ -248,6 +248,10 @@ export function toGraph(ast, order = []) {
           const p = n.right.type === "neg" ? -n.right.arg.value : n.right.value;
           return add({ op: "pow", p, args: [build(n.left)], expr: print(n) });
         }
+        if (n.op === "/" && n.left.type === "num" && n.left.value === 1) {
+          // 1/x is the guide's 1/x gate itself, not 1 * (1/x).
+          return add({ op: "inv", args: [build(n.right)], expr: print(n) });
+        }
         const left = build(n.left);
         let right = build(n.right);
         if (n.op === "-") right = add({ op: "neg", args: [right], expr: `-(${print(n.right)})` });

@@ -6,18 +6,13 @@ console errors, no request leaving the site, MathML that takes up space, highlig
 readable line length, a visible focus ring on the skip link. Screenshots go to
 tests/artifacts/theme/ (git-ignored) for people to look at.
 
-Uses `site_server` / `browser_page` from tests/conftest.py when they exist; otherwise this module
-builds the site into a temp folder and serves it itself.
+Uses the shared fixtures `site_server` and `browser_page` from tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -25,9 +20,6 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts" / "theme"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 PAGES = {
     "home": "/",
@@ -38,71 +30,17 @@ WIDTHS = [360, 1280]
 SCHEMES = ["light", "dark"]
 
 
-# ---- fixtures: the shared ones when tests/conftest.py has them, a local stand-in otherwise ------
+# ---- fixtures: `site_server` and `browser_page` come from tests/conftest.py --------------------
 
-def fixture_or_none(request: pytest.FixtureRequest, name: str) -> Any:
-    try:
-        return request.getfixturevalue(name)
-    except pytest.FixtureLookupError:
-        return None
-
-
-@pytest.fixture(scope="module")
-def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    shared = fixture_or_none(request, "site_server")
-    if shared is not None:
-        yield str(shared).rstrip("/")
-        return
-    from generator.build import BuildOptions, build
-
-    destination = tmp_path_factory.mktemp("theme-browser-site")
-    result = build(BuildOptions(source=REPO, destination=destination, quiet=True))
-    baseurl = (result.config.get("baseurl") or "").rstrip("/") if hasattr(result.config, "get") else ""
-    handler = functools.partial(QuietHandler, directory=str(destination))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{baseurl}"
-    server.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-        pass
-
-
-@pytest.fixture(scope="module")
-def local_browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def base_url(site_server: str) -> str:
+    return site_server.rstrip("/")
 
 
 @pytest.fixture
-def page(request: pytest.FixtureRequest, base_url: str) -> Iterator[Any]:
-    """A page recording console errors, page errors and requests that leave the site in `.problems`."""
-    shared = fixture_or_none(request, "browser_page")
-    if shared is not None:
-        new_page, close = shared, None
-    else:
-        context = request.getfixturevalue("local_browser").new_context()
-        new_page, close = context.new_page(), context.close
-    problems: list[str] = []
-    origin = base_url.split("/", 3)[:3]
-    origin_prefix = "/".join(origin)
-    new_page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    new_page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    new_page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-    new_page.on("request", lambda r: None if r.url.startswith((origin_prefix, "data:", "blob:"))
-                else problems.append(f"off-site request: {r.url}"))
-    new_page.problems = problems
-    yield new_page
-    if close:
-        close()
+def page(browser_page: Any) -> Any:
+    """The shared page: console errors, page errors, failed and off-site requests land in `.errors`."""
+    return browser_page
 
 
 def open_page(page: Any, base_url: str, path: str, width: int, scheme: str) -> None:
@@ -113,7 +51,7 @@ def open_page(page: Any, base_url: str, path: str, width: int, scheme: str) -> N
 
 
 def errors_of(page: Any) -> list[str]:
-    return list(page.problems) + list(getattr(page, "errors", []) or [])
+    return list(page.errors)
 
 
 # ---- the matrix -----------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+PlaywrightTimeoutError = pytest.importorskip("playwright.sync_api").TimeoutError
+
 STANDALONE = "/demos/tsne/"
 POST = "/2014/07/02/visualizing-top-tweeps-with-t-sne-in-Javascript/"
 ROOT = ".demo-tsne"
@@ -30,12 +32,19 @@ def open_demo(page, base_url: str, path: str) -> list[str]:
 
 
 def wait_for(page, expression: str, arg=None, timeout: int = TIMEOUT_MS) -> None:
-    """Wait until `expression` (a JS function of (root, arg)) is true for the first demo root."""
-    page.wait_for_function(
-        f"([arg]) => {{ const root = document.querySelector('{ROOT}'); return !!root && ({expression})(root, arg); }}",
-        arg=[arg],
-        timeout=timeout,
-    )
+    """Wait until `expression` (a JS function of (root, arg)) is true for the first demo root;
+    on timeout, fail with the demo's state, message and the page's errors to say why."""
+    try:
+        page.wait_for_function(
+            f"([arg]) => {{ const root = document.querySelector('{ROOT}'); return !!root && ({expression})(root, arg); }}",
+            arg=[arg],
+            timeout=timeout,
+        )
+    except PlaywrightTimeoutError:
+        snapshot = page.eval_on_selector(
+            ROOT, "root => ({data: {...root.dataset}, message: root.querySelector('.tsne-message')?.textContent})"
+        )
+        pytest.fail(f"timed out waiting for {expression} ({arg}); demo: {snapshot}; errors: {page.errors}")
 
 
 def iteration(page) -> int:

@@ -257,6 +257,14 @@ describe("expression parser", () => {
     assert.equal(run(g, { x: -3 }).inputGrads.x, -6);
   });
 
+  test("1/(c+d) is a single 1/x gate on the sum", () => {
+    const g = compile("1/(c+d)");
+    assert.deepEqual(g.nodes.map((n) => n.op), ["input", "input", "add", "inv"]);
+    const pass = run(g, { c: 1, d: 3 });
+    assert.equal(pass.output, 0.25);
+    assert.deepEqual(pass.inputGrads, { c: -1 / 16, d: -1 / 16 });
+  });
+
   test("typographic minus and times are accepted", () => {
     assert.equal(print(parse("a − b × c")), "a-b*c");
   });
