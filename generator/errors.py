@@ -6,6 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def one_line(text: str) -> str:
+    """Control characters (a newline in a file name, say) are escaped: one problem, one line."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode() for ch in text)
+
+
 class GeneratorError(Exception):
     """A problem with the user's input, reported as ``path:line: message``."""
 
@@ -21,8 +26,8 @@ class GeneratorError(Exception):
         return f"{self.path}:{self.line}" if self.line is not None else self.path
 
     def __str__(self) -> str:
-        where = self.location()
-        return f"{where}: {self.message}" if where else self.message
+        where = one_line(self.location())
+        return f"{where}: {one_line(self.message)}" if where else one_line(self.message)
 
 
 class ConfigError(GeneratorError):
