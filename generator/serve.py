@@ -419,7 +419,7 @@ class DevServer:
         self.httpd.dev = self  # type: ignore[attr-defined]
         outcome = self.rebuilder.rebuild()
         self._after_build(outcome, None)
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="blog-http", daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.1,), name="blog-http", daemon=True)
         self._thread.start()
         if self.watch:
             self._start_watcher()

@@ -67,8 +67,7 @@ def start_server(tmp_path: Path, files: dict[str, str | bytes], **kwargs) -> Dev
     return server
 
 
-@pytest.fixture
-def dev(tmp_path: Path) -> Iterator[DevServer]:
+def serve_with_secrets(tmp_path: Path) -> DevServer:
     (tmp_path / "secret.txt").write_text(SECRET)
     (tmp_path / "secretdir").mkdir()
     (tmp_path / "secretdir" / "secret.txt").write_text(SECRET)
@@ -76,6 +75,21 @@ def dev(tmp_path: Path) -> Iterator[DevServer]:
     # Links inside the output that point out of it: followed by a naive server, refused by ours.
     os.symlink(tmp_path / "secret.txt", tmp_path / "out" / "leak.txt")
     os.symlink(tmp_path / "secretdir", tmp_path / "out" / "leakdir")
+    return server
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
+    """A server for tests that only read: built once for the module."""
+    server = serve_with_secrets(tmp_path_factory.mktemp("serve"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dev(tmp_path: Path) -> Iterator[DevServer]:
+    """A server of its own, for tests that edit the source and rebuild."""
+    server = serve_with_secrets(tmp_path)
     yield server
     server.stop()
 
@@ -105,41 +119,41 @@ def raw_request(server: DevServer, target: bytes) -> tuple[int, bytes]:
 
 # ---- pretty URLs, redirects, 404 ----------------------------------------------------------------
 
-def test_pretty_urls_and_redirects(dev: DevServer) -> None:
-    response, body = request(dev, "/docs/")
+def test_pretty_urls_and_redirects(site: DevServer) -> None:
+    response, body = request(site, "/docs/")
     assert response.status == 200 and b"The docs." in body
-    response, _ = request(dev, "/docs")
+    response, _ = request(site, "/docs")
     assert response.status == 301 and response.getheader("Location") == "/docs/"
-    response, _ = request(dev, "/docs?x=1")
+    response, _ = request(site, "/docs?x=1")
     assert response.status == 301 and response.getheader("Location") == "/docs/?x=1"
-    response, body = request(dev, "/contact")  # /x -> x.html
+    response, body = request(site, "/contact")  # /x -> x.html
     assert response.status == 200 and b"Write to me." in body
-    response, body = request(dev, "/2020/01/02/hello/")
+    response, body = request(site, "/2020/01/02/hello/")
     assert response.status == 200 and b"<em>world</em>" in body
-    response, body = request(dev, "/")
+    response, body = request(site, "/")
     assert response.status == 200 and b"Hello" in body
 
 
-def test_missing_page_gets_404_status_with_custom_body(dev: DevServer) -> None:
+def test_missing_page_gets_404_status_with_custom_body(site: DevServer) -> None:
     for path in ("/nope", "/nope/", "/docs/missing.html", "/2020/01/02/hello/x/"):
-        response, body = request(dev, path)
+        response, body = request(site, path)
         assert response.status == 404, path
         assert b"CUSTOM-NOT-FOUND" in body
         assert response.getheader("Content-Type").startswith("text/html")
 
 
-def test_mime_types(dev: DevServer) -> None:
+def test_mime_types(site: DevServer) -> None:
     for path, expected in MIME.items():
-        response, _ = request(dev, path)
+        response, _ = request(site, path)
         assert response.status == 200, path
         assert response.getheader("Content-Type").split(";")[0] == expected, path
         assert response.getheader("Cache-Control") == "no-store"
 
 
-def test_head_has_get_headers_and_no_body(dev: DevServer) -> None:
+def test_head_has_get_headers_and_no_body(site: DevServer) -> None:
     for path in ("/docs/", "/assets/style.css", "/nope"):
-        get, get_body = request(dev, path)
-        head, head_body = request(dev, path, "HEAD")
+        get, get_body = request(site, path)
+        head, head_body = request(site, path, "HEAD")
         assert head.status == get.status
         assert head_body == b""
         assert head.getheader("Content-Length") == str(len(get_body))
@@ -179,8 +193,8 @@ TRAVERSALS = [
 
 
 @pytest.mark.parametrize("target", TRAVERSALS, ids=[t.decode() for t in TRAVERSALS])
-def test_requests_outside_the_output_are_refused(dev: DevServer, target: bytes) -> None:
-    status, data = raw_request(dev, target)
+def test_requests_outside_the_output_are_refused(site: DevServer, target: bytes) -> None:
+    status, data = raw_request(site, target)
     assert status in (400, 404)  # 400 only where http.server itself rejects the request line
     assert SECRET.encode() not in data
     assert b"root:" not in data
@@ -230,17 +244,17 @@ def test_all_interfaces_prints_a_warning(tmp_path: Path, capsys: pytest.CaptureF
     assert "http://127.0.0.1:" in captured.out
 
 
-def test_binds_loopback_by_default(dev: DevServer) -> None:
-    assert dev.httpd.server_address[0] == "127.0.0.1"
-    assert dev.url.startswith("http://127.0.0.1:")
+def test_binds_loopback_by_default(site: DevServer) -> None:
+    assert site.httpd.server_address[0] == "127.0.0.1"
+    assert site.url.startswith("http://127.0.0.1:")
 
 
-def test_slow_client_does_not_block_others(dev: DevServer) -> None:
-    port = dev.httpd.server_address[1]
+def test_slow_client_does_not_block_others(site: DevServer) -> None:
+    port = site.httpd.server_address[1]
     with socket.create_connection(("127.0.0.1", port)) as slow:
         slow.sendall(b"GET /docs/ HTTP/1.1\r\nHost: x")  # and never finishes the request
         started = time.monotonic()
-        response, _ = request(dev, "/assets/style.css")
+        response, _ = request(site, "/assets/style.css")
         assert response.status == 200
         assert time.monotonic() - started < 5
 

@@ -198,10 +198,10 @@ export function entropyTerm(P) {
  * Returns the KL (or NaN when not requested).
  */
 export function gradient(P, Y, n, exaggeration, grad, withKL = false, plogp = 0, scratch = null) {
-  const attr = grad; // reuse the output array for the attractive part
-  attr.fill(0);
-  const rep = scratch && scratch.length === 2 * n ? scratch : new Float64Array(2 * n);
-  rep.fill(0);
+  // acc holds, per point, [attractive x, attractive y, repulsive x, repulsive y] side by side:
+  // the inner loop updates all four for point j, so they share one cache line.
+  const acc = scratch && scratch.length === 4 * n ? scratch : new Float64Array(4 * n);
+  acc.fill(0);
   let zHalf = 0;
   let sumPLogW = 0;
   let sumP = 0;
@@ -213,36 +213,63 @@ export function gradient(P, Y, n, exaggeration, grad, withKL = false, plogp = 0,
     let ay = 0;
     let rx = 0;
     let ry = 0;
-    for (let j = i + 1; j < n; j++, k++) {
-      const dx = xi - Y[2 * j];
-      const dy = yi - Y[2 * j + 1];
-      const w = 1 / (1 + dx * dx + dy * dy);
-      const p = P[k];
-      zHalf += w;
-      const pw = p * w;
-      const ww = w * w;
-      ax += pw * dx;
-      ay += pw * dy;
-      rx += ww * dx;
-      ry += ww * dy;
-      attr[2 * j] -= pw * dx;
-      attr[2 * j + 1] -= pw * dy;
-      rep[2 * j] -= ww * dx;
-      rep[2 * j + 1] -= ww * dy;
-      if (withKL) {
+    let z = 0;
+    if (withKL) {
+      // Separate copy of the loop so the common (no KL) path carries no branch or log.
+      for (let j = i + 1; j < n; j++, k++) {
+        const dx = xi - Y[2 * j];
+        const dy = yi - Y[2 * j + 1];
+        const w = 1 / (1 + dx * dx + dy * dy);
+        const p = P[k];
+        z += w;
+        const pw = p * w;
+        const ww = w * w;
+        ax += pw * dx;
+        ay += pw * dy;
+        rx += ww * dx;
+        ry += ww * dy;
+        const o = 4 * j;
+        acc[o] -= pw * dx;
+        acc[o + 1] -= pw * dy;
+        acc[o + 2] -= ww * dx;
+        acc[o + 3] -= ww * dy;
         sumPLogW += p * Math.log(w);
         sumP += p;
       }
+    } else {
+      for (let j = i + 1; j < n; j++, k++) {
+        const dx = xi - Y[2 * j];
+        const dy = yi - Y[2 * j + 1];
+        const w = 1 / (1 + dx * dx + dy * dy);
+        const p = P[k];
+        z += w;
+        const pw = p * w;
+        const ww = w * w;
+        ax += pw * dx;
+        ay += pw * dy;
+        rx += ww * dx;
+        ry += ww * dy;
+        const o = 4 * j;
+        acc[o] -= pw * dx;
+        acc[o + 1] -= pw * dy;
+        acc[o + 2] -= ww * dx;
+        acc[o + 3] -= ww * dy;
+      }
     }
-    attr[2 * i] += ax;
-    attr[2 * i + 1] += ay;
-    rep[2 * i] += rx;
-    rep[2 * i + 1] += ry;
+    zHalf += z;
+    const o = 4 * i;
+    acc[o] += ax;
+    acc[o + 1] += ay;
+    acc[o + 2] += rx;
+    acc[o + 3] += ry;
   }
   const Z = 2 * zHalf;
   const a = 4 * exaggeration;
   const r = 4 / Z;
-  for (let m = 0; m < 2 * n; m++) grad[m] = a * attr[m] - r * rep[m];
+  for (let i = 0; i < n; i++) {
+    grad[2 * i] = a * acc[4 * i] - r * acc[4 * i + 2];
+    grad[2 * i + 1] = a * acc[4 * i + 1] - r * acc[4 * i + 3];
+  }
   if (!withKL) return NaN;
   return plogp - 2 * sumPLogW + Math.log(Math.max(Z, LOG_EPS)) * 2 * sumP;
 }
@@ -289,7 +316,7 @@ export class TSNE {
     this.P = jointProbabilities(data, n, d, this.perplexity);
     this.plogp = entropyTerm(this.P);
     this.grad = new Float64Array(2 * n);
-    this.scratch = new Float64Array(2 * n);
+    this.scratch = new Float64Array(4 * n);
   }
 
   /** Random initial layout from the seed (Gaussian, tiny spread) and fresh optimiser state. */
