@@ -33,7 +33,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOADING_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest"}
-CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I)
+CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.IGNORECASE)
 JS_STATIC_IMPORT = re.compile(r"""\bimport\s*(?:[\w*{}\s,]+\s*from\s*)?(['"])(.*?)\1""")
 
 
@@ -59,9 +59,9 @@ class Loads(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "link" and set(a.get("rel", "").split()) & LOADING_RELS:
             self.urls.append(a.get("href", ""))
-        elif tag in ("img", "script", "iframe", "source", "video", "audio") and a.get("src"):
-            if not (tag == "img" and a.get("loading") == "lazy"):  # lazy images wait for scrolling
-                self.urls.append(a["src"])
+        elif (tag in ("img", "script", "iframe", "source", "video", "audio") and a.get("src")
+              and not (tag == "img" and a.get("loading") == "lazy")):  # lazy images wait for scrolling
+            self.urls.append(a["src"])
         self._in_script = tag == "script" and not a.get("src")
 
     def handle_endtag(self, tag: str) -> None:
@@ -202,7 +202,7 @@ def main() -> int:
         for page in pages:
             w = weigh(site, baseurl, baseurl + page)
             text_only = {"html", "css", "font", "image"}
-            print(f"  {page:46} {kib(w.total(text_only, packed=True))}  "
+            print(f"  {page[:46]:46} {kib(w.total(text_only, packed=True))}  "
                   f"({sum(1 for u in w.files if kind_of(u) in text_only)} requests)")
 
         if args.browser:
@@ -213,7 +213,7 @@ def main() -> int:
                 server.shutdown()
             print("\nChromium (1280x900, until network idle; bytes as received, uncompressed server):")
             for page, (count, size) in measured.items():
-                print(f"  {page:46} {count:4d} requests {kib(size)} KiB")
+                print(f"  {page[:46]:46} {count:4d} requests {kib(size)} KiB")
     return 0
 
 

@@ -17,13 +17,14 @@ from generator import __version__
 from generator import generated as gen
 from generator.cache import ConversionCache
 from generator.config import Config, load_config
-from generator.content import load_document
+from generator.content import load_document, read_source
 from generator.data import load_data
 from generator.demo_data import generated_demo_files
 from generator.demos import BundleFile, DemoEmbedder, load_demos
 from generator.discover import discover
 from generator.errors import BuildFailed, GeneratorError
-from generator.model import Document, Page, Post, Site, StaticFile
+from generator.incremental import BuildState
+from generator.model import Document, Page, Post, Site, Source, StaticFile
 from generator.output import MARKER, Output, WriteReport, check_destination, find_collisions, write_site
 from generator.render import DocumentRenderer
 from generator.templates import load_layouts
@@ -57,6 +58,7 @@ class BuildResult:
     origins: dict[str, str] = field(default_factory=dict)
     converted: int = 0
     cached: int = 0
+    reused: int = 0
 
     def summary(self) -> str:
         site = self.site
@@ -67,7 +69,9 @@ class BuildResult:
 
 
 def build(options: BuildOptions, cache: ConversionCache | None = None,
-          progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+          progress: Callable[[str, int, int], None] | None = None, state: BuildState | None = None) -> BuildResult:
+    """One build. `cache` and `state` are owned by the caller: `blog serve` keeps both in memory so
+    a rebuild re-reads, re-converts and re-renders only what changed (see incremental.py)."""
     started = time.perf_counter()
     overrides: dict[str, Any] = {} if options.baseurl is None else {"baseurl": options.baseurl}
     config = load_config(options.source, destination=options.destination, config_file=options.config_file,
@@ -78,9 +82,10 @@ def build(options: BuildOptions, cache: ConversionCache | None = None,
     if cache is None:
         cache = ConversionCache.load(config.source / CACHE_FOLDER)
     cache.reset_stats()
-    site, bundle_files, errors = load_site(config)
+    state = state if state is not None else BuildState()
+    site, bundle_files, errors = load_site(config, state)
     embed = DemoEmbedder(site.demos)
-    renderer = DocumentRenderer(site, cache, {"demo": embed})
+    renderer = DocumentRenderer(site, cache, {"demo": embed}, state)
     documents: list[Document] = [*site.posts, *site.pages]
     outputs: list[Output] = []
     for index, doc in enumerate(documents):
@@ -90,8 +95,10 @@ def build(options: BuildOptions, cache: ConversionCache | None = None,
             renderer.fill(doc, renderer.convert(doc))
         except GeneratorError as e:
             errors.append(e)
+    renderer.seal(documents)
+    failed = {e.path for e in errors}
     for doc in documents:
-        if doc.source.relative in {e.path for e in errors}:
+        if doc.source.relative in failed:
             continue
         try:
             outputs.append(renderer.render_page(doc))
@@ -112,16 +119,19 @@ def build(options: BuildOptions, cache: ConversionCache | None = None,
     report = None
     if options.write:
         meta = {"generator": "blog", "version": __version__, "origins": origins}
-        report = write_site(outputs, config.destination, list(config.get("keep_files") or []), meta)
+        known = state.written if state.written_to == config.destination else None
+        report = write_site(outputs, config.destination, list(config.get("keep_files") or []), meta, known)
+        state.written, state.written_to = report.manifest, config.destination
     if owns_cache:
         cache.prune_unused()
         cache.save()
     return BuildResult(config, site, outputs, config.destination, renderer.warnings, report,
-                       time.perf_counter() - started, origins, cache.misses, cache.hits)
+                       time.perf_counter() - started, origins, cache.misses, cache.hits, renderer.reused)
 
 
-def load_site(config: Config) -> tuple[Site, list[BundleFile], list[GeneratorError]]:
+def load_site(config: Config, state: BuildState | None = None) -> tuple[Site, list[BundleFile], list[GeneratorError]]:
     errors: list[GeneratorError] = []
+    read = _cached_reader(state) if state is not None else read_source
     sources = discover(config)
     layouts = {}
     try:
@@ -137,7 +147,7 @@ def load_site(config: Config) -> tuple[Site, list[BundleFile], list[GeneratorErr
     for kind in kinds:
         for source in sources.get(kind, []):
             try:
-                doc = load_document(source, config, now, set(layouts))
+                doc = load_document(source, config, now, set(layouts), read)
             except GeneratorError as e:
                 errors.append(e)
                 continue
@@ -150,12 +160,28 @@ def load_site(config: Config) -> tuple[Site, list[BundleFile], list[GeneratorErr
     posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)
     static = [StaticFile(s, s.relative, "/" + s.relative) for s in sources.get("static", [])]
     demo_manifests = [s for s in sources.get("demo", []) if s.relative.count("/") == 2 and s.relative.endswith("/demo.yml")]
-    generated_files, generated_errors = generated_demo_files(config, posts)
+    generated_files, generated_errors = generated_demo_files(config, posts, state.derived if state is not None else None)
     errors.extend(generated_errors)
     demo_set = load_demos(config.source, demo_manifests, config.baseurl, generated_files)
     errors.extend(demo_set.errors)
     site = Site(config, tuple(posts), tuple(pages), tuple(static), layouts, {}, data, demo_set.demos, now)
     return site, demo_set.files, errors
+
+
+def _cached_reader(state: BuildState) -> Callable[[Source], tuple[str, Any]]:
+    """Front matter parsing is the slow part of loading: reuse it for files whose stat is unchanged."""
+
+    def read(source: Source) -> tuple[str, Any]:
+        stat = source.path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = state.documents.get(source.relative)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        parsed = read_source(source)
+        state.documents[source.relative] = (key, parsed)
+        return parsed
+
+    return read
 
 
 def generated_outputs(renderer: DocumentRenderer, embed: DemoEmbedder, documents: list[Output]) -> list[Output]:

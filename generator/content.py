@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 from slugify import slugify
 
 from generator.config import Config
 from generator.errors import FrontMatterError, PostNameError
+from generator.frontmatter import Document as ParsedDocument
 from generator.frontmatter import as_datetime, decode_text, parse_document
 from generator.model import Document, Page, Post, Source
 from generator.permalinks import expand, output_path_for, page_pattern, post_pattern, post_placeholders
@@ -71,11 +72,16 @@ def merged_meta(source: Source, front_matter: dict[str, Any], config: Config) ->
     return meta
 
 
-def load_document(source: Source, config: Config, now: dt.datetime, layouts: set[str]) -> Document | None:
-    """Parse one post, draft or page. Returns None when the publish rules leave it out."""
-    raw = source.path.read_bytes()
-    text = decode_text(raw, source.relative)
-    parsed = parse_document(text, source.relative)
+def read_source(source: Source) -> tuple[str, ParsedDocument]:
+    text = decode_text(source.path.read_bytes(), source.relative)
+    return text, parse_document(text, source.relative)
+
+
+def load_document(source: Source, config: Config, now: dt.datetime, layouts: set[str],
+                  read: Callable[[Source], tuple[str, ParsedDocument]] = read_source) -> Document | None:
+    """Parse one post, draft or page. Returns None when the publish rules leave it out.
+    `read` may serve unchanged files from a cache (blog serve)."""
+    text, parsed = read(source)
     meta = merged_meta(source, parsed.meta, config)
     name = PurePosixPath(source.relative).name
     extension = PurePosixPath(name).suffix.lower()

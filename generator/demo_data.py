@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from generator.config import Config
 from generator.errors import GeneratorError
+from generator.incremental import fingerprint
 from generator.model import Post
 
 STOPWORDS = frozenset("""the and for that this with are was were you your have has had not but they them their
@@ -27,10 +28,21 @@ DIMENSIONS = 128
 MIN_WORDS = 15
 
 
-def generated_demo_files(config: Config, posts: list[Post]) -> tuple[dict[str, dict[str, bytes]], list[GeneratorError]]:
+def generated_demo_files(config: Config, posts: list[Post], memo: dict[str, Any] | None = None,
+                         ) -> tuple[dict[str, dict[str, bytes]], list[GeneratorError]]:
+    """`memo` (kept across rebuilds by `blog serve`) spares recomputing TF-IDF when no post changed."""
     files: dict[str, dict[str, bytes]] = {}
     errors: list[GeneratorError] = []
-    files["tsne"] = {"posts.json": json.dumps(posts_dataset(posts, config.baseurl), separators=(",", ":")).encode()}
+    if (config.source / "demos" / "tsne" / "demo.yml").exists():
+        key = "tsne-posts:" + fingerprint(config.baseurl, [(post.url, post.title, post.body) for post in posts])
+        if memo is None or key not in memo:
+            dataset = json.dumps(posts_dataset(posts, config.baseurl), separators=(",", ":")).encode()
+            if memo is None:
+                files["tsne"] = {"posts.json": dataset}
+            else:
+                memo[key] = dataset
+        if memo is not None:
+            files["tsne"] = {"posts.json": memo[key]}
     ilsvrc_config = config.get("ilsvrc")
     classes = config.source / "demos" / "ilsvrc" / "data" / "classes.json"
     if ilsvrc_config is not None and classes.exists():

@@ -1,9 +1,10 @@
-"""Outputs to disk, safely: collisions are errors naming both sources; the site is assembled in a
-staging folder (unchanged files hard-linked from the previous build, so their mtimes survive and
-nothing is rewritten needlessly); stale files vanish; `_site/` is replaced only at the very end."""
+"""Outputs to disk, safely: collisions are errors naming both sources; nothing is written until
+the whole site rendered without error; then only changed files are rewritten, each atomically
+(temp file + rename, so a reader never sees half a file), and stale files are removed."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -37,6 +38,7 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    manifest: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # what is on disk now
 
 
 def find_collisions(outputs: list[Output]) -> list[GeneratorError]:
@@ -70,71 +72,85 @@ def check_destination(source: Path, destination: Path, force: bool) -> None:
                               "empty it or pass --force to replace it")
 
 
-def write_site(outputs: list[Output], destination: Path, keep_files: list[str], origins_meta: dict[str, object]) -> WriteReport:
-    """Build the new tree next to the old one, then swap. Unchanged files are hard links to the old
-    ones; `keep_files` entries (e.g. `.git`) are moved across untouched."""
+def write_site(outputs: list[Output], destination: Path, keep_files: list[str], marker: dict[str, object],
+               manifest: dict[str, tuple[str, int, int]] | None = None) -> WriteReport:
+    """Write only what changed, each file atomically (temp file + rename), after the whole site was
+    rendered without error; then delete stale files. `manifest` (path -> sha, size, mtime_ns) is
+    what the previous build wrote; it is read from the marker when not kept in memory."""
     report = WriteReport()
-    destination = destination.resolve()
-    staging = destination.with_name(f".{destination.name}.staging")
-    previous = destination.with_name(f".{destination.name}.previous")
-    for leftover in (staging, previous):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    staging.mkdir(parents=True)
-    old_files = _existing_files(destination) if destination.is_dir() else set()
-    new_paths = set()
+    destination.mkdir(parents=True, exist_ok=True)
+    if manifest is None:
+        manifest = _read_manifest(destination)
+    new_manifest: dict[str, tuple[str, int, int]] = {}
+    made_folders: set[Path] = set()
     for output in outputs:
-        target = staging / output.output_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        old = destination / output.output_path
-        new_paths.add(output.output_path)
-        if output.output_path in old_files and _same(old, output):
-            os.link(old, target)
+        target = destination / output.output_path
+        digest = _digest(output)
+        known = manifest.get(output.output_path)
+        if known and known[0] == digest and _stat_key(target) == known[1:]:
+            new_manifest[output.output_path] = known
             report.unchanged += 1
             continue
+        if target.parent not in made_folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_folders.add(target.parent)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         if output.data is None and output.copy_from is not None:
-            shutil.copy2(output.copy_from, target)
+            shutil.copyfile(output.copy_from, temporary)
         else:
-            target.write_bytes(output.read())
+            temporary.write_bytes(output.read())
+        os.replace(temporary, target)
+        new_manifest[output.output_path] = (digest, *_stat_key(target))
         report.written.append(output.output_path)
-    (staging / MARKER).write_text(json.dumps(origins_meta, indent=1, sort_keys=True), "utf-8")
-    kept = _move_kept(destination, staging, keep_files) if destination.is_dir() else set()
-    report.removed = sorted(p for p in old_files - new_paths - {MARKER} if not _under_any(p, kept))
-    if destination.exists():
-        os.replace(destination, previous)
-    os.replace(staging, destination)
-    if previous.exists():
-        shutil.rmtree(previous, ignore_errors=True)
+    report.removed = _remove_stale(destination, set(new_manifest), keep_files)
+    marker = {**marker, "files": {path: list(entry) for path, entry in sorted(new_manifest.items())}}
+    (destination / MARKER).write_text(json.dumps(marker, indent=0, sort_keys=True), "utf-8")
+    report.manifest = new_manifest
     return report
 
 
-def _same(old: Path, output: Output) -> bool:
+def _digest(output: Output) -> str:
+    if output.data is None and output.copy_from is not None:
+        # Static files: the source's identity and stat stand in for reading every image each build.
+        stat = output.copy_from.stat()
+        return "copy:" + hashlib.sha256(f"{output.copy_from}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+    return hashlib.sha256(output.read()).hexdigest()[:24]
+
+
+def _stat_key(path: Path) -> tuple[int, int]:
     try:
-        if output.data is None and output.copy_from is not None:
-            a, b = old.stat(), output.copy_from.stat()
-            if a.st_size != b.st_size:
-                return False
-            return old.read_bytes() == output.copy_from.read_bytes()
-        return old.stat().st_size == len(output.read()) and old.read_bytes() == output.read()
+        stat = path.stat()
     except OSError:
-        return False
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
 
 
-def _existing_files(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not p.is_symlink()}
+def _read_manifest(destination: Path) -> dict[str, tuple[str, int, int]]:
+    try:
+        files = json.loads((destination / MARKER).read_text("utf-8")).get("files", {})
+        return {path: (entry[0], int(entry[1]), int(entry[2])) for path, entry in files.items()}
+    except (OSError, ValueError, TypeError, AttributeError, IndexError):
+        return {}
 
 
-def _move_kept(destination: Path, staging: Path, keep_files: list[str]) -> set[str]:
-    kept: set[str] = set()
-    for entry in keep_files:
-        entry = entry.strip("/")
-        old = destination / entry
-        if entry and old.exists() and not (staging / entry).exists():
-            (staging / entry).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(old, staging / entry)
-            kept.add(entry)
-    return kept
+def _remove_stale(destination: Path, wanted: set[str], keep_files: list[str]) -> list[str]:
+    kept = {entry.strip("/") for entry in keep_files if entry.strip("/")}
+    removed: list[str] = []
+    for folder, dirnames, filenames in os.walk(destination, topdown=False):
+        relative_folder = os.path.relpath(folder, destination)
+        prefix = "" if relative_folder == "." else relative_folder.replace(os.sep, "/") + "/"
+        if _under_any(prefix.rstrip("/"), kept):
+            continue
+        for name in filenames:
+            relative = prefix + name
+            if relative == MARKER or relative in wanted or _under_any(relative, kept):
+                continue
+            os.unlink(os.path.join(folder, name))
+            removed.append(relative)
+        if prefix and not os.listdir(folder):
+            os.rmdir(folder)
+    return sorted(removed)
 
 
 def _under_any(path: str, roots: set[str]) -> bool:
-    return any(path == root or path.startswith(root + "/") for root in roots)
+    return bool(path) and any(path == root or path.startswith(root + "/") for root in roots)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 import jinja2  # noqa: F401
 import markupsafe
 
 from generator.cache import ConversionCache
+from generator.incremental import (BuildState, DocumentView, RecordingEnvironment, RenderRecord, SiteView,
+                                   fingerprint, fingerprint_mapping, recording)
 from generator.errors import GeneratorError
 from generator.filters import make_filters, strip_html, truncatewords
 from generator.markdown import render_markdown, settings_fingerprint
@@ -82,6 +83,7 @@ class DocumentRenderer:
     site: Site
     cache: ConversionCache
     globals: Mapping[str, Any]
+    state: BuildState = field(default_factory=BuildState)
     warnings: list[GeneratorError] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -89,9 +91,18 @@ class DocumentRenderer:
         self.settings = dict(config.markdown)
         self.fingerprint = settings_fingerprint(self.settings)
         filters = make_filters(config.baseurl, config.url, self.markdownify)
-        self.layout_env, self.content_env = make_environments(config.source, filters, self.globals)
+        self.layout_env, self.content_env = make_environments(config.source, filters, self.globals, RecordingEnvironment,
+                                                                self.state.bytecode)
         self.views: dict[str, dict[str, Any]] = {}
+        self.document_prints: dict[str, str] = {}
+        self._site_prints: dict[str, str] = {}
+        self._key_prints: dict[tuple[str, str], str] = {}
+        self._template_prints: dict[str, str] = {}
+        self.reused = 0
         self.site_view = self._site_view()
+        # What every render depends on without reading it through a view: URL settings used by
+        # filters, markdown settings, and the generator itself.
+        self.global_print = fingerprint(config.baseurl, config.url, self.fingerprint)
 
     # -- conversion ---------------------------------------------------------------------------
     def markdownify(self, text: str) -> str:
@@ -105,7 +116,7 @@ class DocumentRenderer:
         view = self.views[doc.source.relative]
         if doc.render_with_jinja:
             source = protect_code(body) if doc.is_markdown else body
-            context = {"site": self.site_view, "page": MappingProxyType(view), "paginator": None}
+            context = {"site": self.site_view, "page": DocumentView(view, doc.source.relative), "paginator": None}
             body = render_string(self.content_env, source, doc.source.relative, doc.body_line, context)
         if not doc.is_markdown:
             return Converted(body, self._excerpt(doc, body), "", 0)
@@ -141,14 +152,18 @@ class DocumentRenderer:
                 tags.setdefault(tag, []).append(view)
             for category in post.categories:
                 categories.setdefault(category, []).append(view)
-        demos = [MappingProxyType({"name": d.name, "title": d.title, "description": d.description,
+        demos = [DocumentView({"name": d.name, "title": d.title, "description": d.description,
                                    "url": f"/demos/{d.name}/",
-                                   "thumbnail_url": d.files.get(d.thumbnail) if d.thumbnail else None})
+                                   "thumbnail_url": d.files.get(d.thumbnail) if d.thumbnail else None}, f"demo:{d.name}")
                  for d in sorted(site.demos.values(), key=lambda d: d.title.lower())]
         values = dict(site.config.values)
         values.update(posts=posts, pages=pages, tags=dict(sorted(tags.items(), key=lambda kv: kv[0].lower())),
                       categories=dict(sorted(categories.items())), data=site.data, time=site.time, demos=demos)
-        return MappingProxyType(values)
+        self._site_lists = {"posts": [p.source.relative for p in site.posts], "pages": [p.source.relative for p in site.pages],
+                            "tags": {t: [v._key for v in vs] for t, vs in tags.items()},
+                            "categories": {c: [v._key for v in vs] for c, vs in categories.items()},
+                            "demos": [(d.name, d.title, d.description, sorted(d.files.items())) for d in site.demos.values()]}
+        return SiteView(values)
 
     def _view(self, doc: Document) -> Mapping[str, Any]:
         view: dict[str, Any] = dict(doc.meta)
@@ -160,28 +175,94 @@ class DocumentRenderer:
             description=doc.meta.get("description") or "",
         )
         self.views[doc.source.relative] = view
-        return MappingProxyType(view)
+        return DocumentView(view, doc.source.relative)
 
     def fill(self, doc: Document, converted: Converted) -> None:
         view = self.views[doc.source.relative]
-        words = len(strip_html(converted.content).split())
+        key = fingerprint(converted.content, converted.excerpt)
+        derived = self.state.derived.get(key)
+        if derived is None:
+            words = len(strip_html(converted.content).split())
+            derived = (max(1, math.ceil(words / WORDS_PER_MINUTE)), truncatewords(strip_html(converted.excerpt), 40))
+            self.state.derived[key] = derived
         view.update(content=converted.content, excerpt=converted.excerpt, toc=converted.toc,
-                    toc_count=converted.toc_count, reading_time=max(1, math.ceil(words / WORDS_PER_MINUTE)))
+                    toc_count=converted.toc_count, reading_time=derived[0])
         if not view["description"]:
-            view["description"] = truncatewords(strip_html(converted.excerpt), 40)
+            view["description"] = derived[1]
+
+    def seal(self, documents: list[Document]) -> None:
+        """All views are complete: fingerprint each document as templates will see it."""
+        for doc in documents:
+            view = self.views[doc.source.relative]
+            self.document_prints[doc.source.relative] = fingerprint(
+                fingerprint_mapping(view, skip=("previous", "next")),
+                view["previous"]._key if view["previous"] else None, view["next"]._key if view["next"] else None)
+
+    # -- reuse of unchanged renders -------------------------------------------------------------
+    def _print_of(self, kind: str, name: str) -> str:
+        if kind == "document":  # name = (document, key): a page that shows titles does not depend on bodies
+            if name not in self._key_prints:
+                view = self.views.get(name[0])
+                self._key_prints[name] = fingerprint(view.get(name[1]) if view is not None else "missing")
+            return self._key_prints[name]
+        if kind == "site":
+            if name not in self._site_prints:
+                value = self._site_lists[name] if name in self._site_lists else self.site_view._data.get(name)
+                self._site_prints[name] = fingerprint(value)
+            return self._site_prints[name]
+        if name not in self._template_prints:
+            path = self.site.config.source / name
+            self._template_prints[name] = fingerprint(path.read_bytes() if path.is_file() else None)
+        return self._template_prints[name]
+
+    def _reusable(self, output_path: str, own: str) -> bytes | None:
+        record = self.state.renders.get(output_path)
+        if record is None or record.own != own:
+            return None
+        for kind, items in (("document", record.documents), ("site", record.site_keys), ("template", record.templates)):
+            if any(self._print_of(kind, name) != print_ for name, print_ in items):
+                return None
+        return record.data
+
+    def cached_render(self, output_path: str, own: str, render: Callable[[], str]) -> bytes:
+        own = fingerprint(own, self.global_print)
+        data = self._reusable(output_path, own)
+        if data is not None:
+            self.reused += 1
+            return data
+        with recording() as deps:
+            data = render().encode("utf-8")
+        self.state.renders[output_path] = RenderRecord(
+            own,
+            tuple((name, self._print_of("document", name)) for name in sorted(deps.documents)),
+            tuple((name, self._print_of("site", name)) for name in sorted(deps.site_keys)),
+            tuple((name, self._print_of("template", name)) for name in sorted(deps.templates)),
+            data,
+        )
+        return data
 
     # -- layouts ------------------------------------------------------------------------------
     def render_page(self, doc: Document) -> Output:
-        view = self.views[doc.source.relative]
-        html = view["content"]
-        context = {"site": self.site_view, "page": MappingProxyType(view), "paginator": None}
-        html = render_layout_chain(self.layout_env, self.site.layouts, doc.layout, html, context, doc.source.relative)
-        return Output(doc.url, doc.output_path, html.encode("utf-8"), doc.source.relative)
+        relative = doc.source.relative
+        view = self.views[relative]
+        context = {"site": self.site_view, "page": DocumentView(view, relative), "paginator": None}
+        own = fingerprint(self.document_prints[relative], doc.layout, doc.output_path)
+        data = self.cached_render(doc.output_path, own, lambda: render_layout_chain(
+            self.layout_env, self.site.layouts, doc.layout, view["content"], context, relative))
+        return Output(doc.url, doc.output_path, data, relative)
 
     def render_generated(self, layout: str, fallback: str, page: dict[str, Any], extra: Mapping[str, Any]) -> str:
         """Generated pages (home, archive, tags, demos) use the site's layout of that name when
         there is one, otherwise a small built-in template wrapped in `default`."""
-        context = {"site": self.site_view, "page": MappingProxyType(page), "paginator": None, **extra}
+        from generator.permalinks import output_path_for
+
+        own = fingerprint(layout, fallback, sorted((k, repr(v)) for k, v in page.items()),
+                          sorted((k, repr(v)) for k, v in extra.items()))
+        data = self.cached_render(output_path_for(page["url"]), own, lambda: self._render_generated(layout, fallback, page, extra))
+        return data.decode("utf-8")
+
+    def _render_generated(self, layout: str, fallback: str, page: dict[str, Any], extra: Mapping[str, Any]) -> str:
+        context = {"site": self.site_view, "page": DocumentView(page, f"generated:{page['url']}"), "paginator": None, **extra}
         if layout in self.site.layouts:
             return render_layout_chain(self.layout_env, self.site.layouts, layout, page.get("content", ""), context, f"generated:{layout}")
         inner = self.layout_env.from_string(fallback).render(context)

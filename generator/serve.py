@@ -195,10 +195,14 @@ class EventHub:
         self._clients: list[queue.Queue[bytes | None]] = []
         self.errors: list[str] | None = None
         self.build = ""
+        self._closed = False
 
     def subscribe(self) -> queue.Queue[bytes | None]:
         client: queue.Queue[bytes | None] = queue.Queue()
         with self._lock:
+            if self._closed:  # shutting down: end the stream at once so the page reconnects elsewhere
+                client.put(None)
+                return client
             client.put(b"retry: 500\n\n" + self._message("hello", {"build": self.build, "errors": self.errors}))
             self._clients.append(client)
         return client
@@ -218,6 +222,7 @@ class EventHub:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             for client in self._clients:
                 client.put(None)
 
@@ -381,6 +386,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # event-stream threads live until the browser goes; never wait for them
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        # Browsers drop connections all the time (navigation, reload); that is not worth a traceback.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
 
 class _Server6(_Server):
     address_family = socket.AF_INET6
@@ -427,10 +437,10 @@ class DevServer:
     def stop(self) -> None:
         if self.watcher:
             self.watcher.stop()
-        self.hub.close()
         if self.httpd:
             self.httpd.shutdown()
             self.httpd.server_close()
+        self.hub.close()  # after the listener: no page can subscribe to a server that is going away
         cache_folder = self.rebuilder.cache.folder
         if cache_folder is not None:
             self.rebuilder.cache.prune_unused()

@@ -65,11 +65,14 @@ def template_text(path: Path, relative: str) -> str:
     return "{#" + "\n" * (height - 1) + "-#}\n" + document.body
 
 
-def make_environments(root: Path, filters: Mapping[str, Callable[..., Any]], globals_: Mapping[str, Any]) -> tuple[jinja2.Environment, SandboxedEnvironment]:
+def make_environments(root: Path, filters: Mapping[str, Callable[..., Any]], globals_: Mapping[str, Any],
+                      layout_class: type[jinja2.Environment] = jinja2.Environment,
+                      bytecode_cache: jinja2.BytecodeCache | None = None) -> tuple[jinja2.Environment, SandboxedEnvironment]:
     loader = SiteLoader(root)
     options: dict[str, Any] = dict(loader=loader, undefined=SiteUndefined, autoescape=False,
-                                   keep_trailing_newline=True, extensions=["jinja2.ext.loopcontrols"])
-    layouts = jinja2.Environment(**options)
+                                   keep_trailing_newline=True, extensions=["jinja2.ext.loopcontrols"],
+                                   bytecode_cache=bytecode_cache)
+    layouts = layout_class(**options)
     content = SandboxedEnvironment(**options)
     for env in (layouts, content):
         env.filters.update(filters)

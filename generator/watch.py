@@ -42,8 +42,8 @@ def classify_change(relative: str) -> ChangeKind:
     if relative == CONFIG_NAME:
         return "config"
     special = SPECIAL_KINDS.get(parts[0])
-    if special and len(parts) > 1:
-        return special
+    if special:
+        return special  # a file in it, or the whole folder (deleted, renamed)
     if parts[-1].lower().endswith(CONTENT_SUFFIXES) and parts[0] != "assets":
         return "content"  # a page, or a static HTML file: both are rebuilt the same way
     return "static"

@@ -1,0 +1,165 @@
+"""What makes rebuilds incremental and still exactly equal to a clean build.
+
+Templates read the site through views that record what each render touched: which documents
+(any key of a post or page view), which site keys (`site.posts`, `site.title`, …) and which
+template files (layouts, includes, extends). A rendered page is reused on the next build only if
+its own document and everything it touched have the same fingerprints as last time. So a theme
+that lists every post on every page is still correct — it just re-renders more."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+import jinja2.bccache
+
+_recording = threading.local()
+
+
+@dataclass
+class Dependencies:
+    documents: set[tuple[str, str]] = field(default_factory=set)  # (document, key read)
+    site_keys: set[str] = field(default_factory=set)
+    templates: set[str] = field(default_factory=set)
+
+
+def _current() -> Dependencies | None:
+    return getattr(_recording, "deps", None)
+
+
+@contextmanager
+def recording() -> Iterator[Dependencies]:
+    previous = _current()
+    deps = Dependencies()
+    _recording.deps = deps
+    try:
+        yield deps
+    finally:
+        _recording.deps = previous
+
+
+class DocumentView(Mapping[str, Any]):
+    """A read-only page/post view that notes, during a recorded render, that it was read."""
+
+    __slots__ = ("_data", "_key")
+
+    def __init__(self, data: dict[str, Any], key: str) -> None:
+        self._data = data
+        self._key = key
+
+    def __getitem__(self, name: str) -> Any:
+        deps = _current()
+        if deps is not None:
+            deps.documents.add((self._key, name))
+        return self._data[name]
+
+    def __iter__(self) -> Iterator[str]:
+        deps = _current()
+        if deps is not None:
+            deps.documents.update((self._key, name) for name in self._data)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"<page {self._data.get('url')}>"
+
+
+class SiteView(Mapping[str, Any]):
+    """The read-only `site` variable; records which of its keys a render used."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __getitem__(self, name: str) -> Any:
+        deps = _current()
+        if deps is not None:
+            deps.site_keys.add(name)
+        return self._data[name]
+
+    def __iter__(self) -> Iterator[str]:
+        deps = _current()
+        if deps is not None:
+            deps.site_keys.update(self._data)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class RecordingEnvironment(jinja2.Environment):
+    """Every layout, include and extends goes through get_template: record the file names."""
+
+    def get_template(self, name, parent=None, globals=None):  # type: ignore[override]
+        template = super().get_template(name, parent, globals)
+        deps = _current()
+        if deps is not None and template.filename:
+            deps.templates.add(template.name or name)
+        return template
+
+
+def fingerprint(*parts: Any) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(repr(part).encode("utf-8", "surrogatepass"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()[:24]
+
+
+def fingerprint_mapping(values: Mapping[str, Any], skip: tuple[str, ...] = ()) -> str:
+    """Like fingerprint(sorted items) but hashes long strings (page content) without repr copies."""
+    hasher = hashlib.sha256()
+    for key in sorted(values):
+        if key in skip:
+            continue
+        value = values[key]
+        hasher.update(key.encode() + b"\0")
+        hasher.update(value.encode("utf-8", "surrogatepass") if isinstance(value, str) else repr(value).encode("utf-8", "surrogatepass"))
+        hasher.update(b"\1")
+    return hasher.hexdigest()[:24]
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept between rebuilds; Jinja checks the source checksum itself."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+@dataclass(frozen=True)
+class RenderRecord:
+    """One rendered output and what it depended on, with the fingerprints at the time."""
+
+    own: str
+    documents: tuple[tuple[tuple[str, str], str], ...]
+    site_keys: tuple[tuple[str, str], ...]
+    templates: tuple[tuple[str, str], ...]
+    data: bytes
+
+
+@dataclass
+class BuildState:
+    """Kept between builds by `blog serve` (and by tests): parsed documents by file stat, rendered
+    outputs with their dependencies, and the fingerprints of what is on disk."""
+
+    documents: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)
+    renders: dict[str, RenderRecord] = field(default_factory=dict)
+    written: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (sha, size, mtime_ns)
+    derived: dict[str, Any] = field(default_factory=dict)  # content hash -> derived facts (reading time…)
+    written_to: Any = None  # the destination `written` describes
+    bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)

@@ -1,0 +1,125 @@
+"""Live reload in a real browser: `blog serve --watch` on a temp copy of a small site, a Chromium
+page on one of its posts, and edits made on disk while the test never touches the page.
+
+Markdown edit -> the new text appears (page reloaded, scroll position kept); CSS edit -> the new
+style applies with no navigation (a window marker survives); broken front matter -> an overlay
+naming file and line; fix -> the overlay goes; server restart while broken -> the reconnecting page
+is shown the overlay again."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions
+from generator.serve import DevServer
+
+pytestmark = pytest.mark.browser
+
+POST = "_posts/2021-03-04-live.md"
+FILLER = "\n\n".join(f"Filler paragraph {i} to make the page tall enough to scroll." for i in range(80))
+FILES = {
+    "_config.yml": "title: Live site\npermalink: pretty\n",
+    "_layouts/default.html": "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><link rel=icon href=\"data:,\"><title>{{ page.title }}</title>"
+                             "<link rel=stylesheet href=\"{{ '/assets/site.css' | relative_url }}\"></head>"
+                             "<body><main>{{ content }}</main></body></html>\n",
+    POST: f"---\ntitle: Live\nlayout: default\n---\nFIRST-VERSION of the text.\n\n{FILLER}\n",
+    "assets/site.css": "body { color: rgb(10, 20, 30); }\n",
+}
+WAIT = 15_000  # ms; generous for a busy 2-core machine
+
+
+def write(root: Path, relative: str, text: str) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(source: Path, port: int) -> DevServer:
+    server = DevServer(BuildOptions(source=source), port=port, watch=True, quiet_period=0.05, log=lambda m: None)
+    server.start()
+    return server
+
+
+@pytest.fixture
+def live_site(tmp_path: Path) -> Iterator[tuple[Path, DevServer]]:
+    source = tmp_path / "site"
+    for relative, text in FILES.items():
+        write(source, relative, text)
+    server = start(source, free_port())
+    yield source, server
+    server.stop()
+
+
+def page_errors(page) -> list[str]:
+    # Reloading aborts the page's open event stream; that is expected, not an error.
+    return [e for e in page.errors if "/__blog/events" not in e]
+
+
+OVERLAY_TEXT = "() => document.querySelector('blog-build-error')?.shadowRoot.textContent || ''"
+
+
+def test_edits_on_disk_reach_the_open_page(browser_page, live_site: tuple[Path, DevServer]) -> None:
+    source, server = live_site
+    page = browser_page
+    page.goto(server.url + "2021/03/04/live/")
+    page.wait_for_function("() => document.body.textContent.includes('FIRST-VERSION')")
+    page.wait_for_function("() => window.scrollTo(0, 900) || window.scrollY === 900")
+
+    # Markdown: the page reloads by itself, shows the new text, keeps its scroll position.
+    write(source, POST, FILES[POST].replace("FIRST-VERSION", "SECOND-VERSION"))
+    page.wait_for_function("() => document.body.textContent.includes('SECOND-VERSION')", timeout=WAIT)
+    page.wait_for_function("() => Math.abs(window.scrollY - 900) < 5", timeout=WAIT)
+
+    # CSS only: the new style applies without any navigation.
+    page.evaluate("() => { window.__liveMarker = 'still here'; }")
+    write(source, "assets/site.css", "body { color: rgb(200, 100, 50); }\n")
+    page.wait_for_function("() => getComputedStyle(document.body).color === 'rgb(200, 100, 50)'", timeout=WAIT)
+    assert page.evaluate("() => window.__liveMarker") == "still here"
+    assert page.evaluate("() => document.querySelectorAll('link[rel=stylesheet]').length") == 1
+
+    # A broken front matter: an overlay with file and line; the last good page stays underneath.
+    write(source, POST, FILES[POST].replace("title: Live", "title: [Live").replace("FIRST", "THIRD"))
+    page.wait_for_function(f"() => ({OVERLAY_TEXT})().includes('{POST}:')", timeout=WAIT)
+    overlay = page.evaluate(OVERLAY_TEXT)
+    assert "YAML" in overlay and f"{POST}:" in overlay
+    assert page.evaluate("() => window.__liveMarker") == "still here"  # no reload for a failed build
+
+    # Fixed: the overlay goes and the fixed text arrives.
+    write(source, POST, FILES[POST].replace("FIRST", "FOURTH"))
+    page.wait_for_function("() => document.body.textContent.includes('FOURTH-VERSION')", timeout=WAIT)
+    page.wait_for_function(f"() => ({OVERLAY_TEXT})() === ''", timeout=WAIT)
+    assert page_errors(page) == []
+
+
+def test_overlay_is_escaped_and_resent_after_a_restart(browser_page, tmp_path: Path) -> None:
+    source = tmp_path / "site"
+    for relative, text in FILES.items():
+        write(source, relative, text)
+    port = free_port()
+    server = start(source, port)
+    page = browser_page
+    try:
+        page.goto(server.url + "2021/03/04/live/")
+        page.wait_for_function("() => document.body.textContent.includes('FIRST-VERSION')")
+        server.stop()
+        # While the server is down the post breaks, with markup inside the error message.
+        write(source, POST, "---\ntitle: T\nlayout: \"<img src=x onerror=window.__owned=1>\"\n---\nText\n")
+        server = start(source, port)
+        page.wait_for_function(f"() => ({OVERLAY_TEXT})().includes('{POST}:')", timeout=WAIT)
+        assert "<img src=x" in page.evaluate(OVERLAY_TEXT)  # shown as text...
+        assert page.evaluate("() => window.__owned") is None  # ...never run as markup
+        assert page.evaluate("() => document.querySelector('blog-build-error').shadowRoot.querySelector('img')") is None
+        write(source, POST, FILES[POST])
+        page.wait_for_function(f"() => ({OVERLAY_TEXT})() === ''", timeout=WAIT)
+    finally:
+        server.stop()
