@@ -52,7 +52,7 @@ MARKDOWN_DEFAULTS: dict[str, Any] = {
     "heading_anchors": True,
     "smart_quotes": False,
     "math": True,
-    "highlight_style_light": "friendly",
+    "highlight_style_light": "default",
     "highlight_style_dark": "monokai",
 }
 

@@ -51,4 +51,7 @@ def _parse(source: Source, suffix: str) -> Any:
         except json.JSONDecodeError as e:
             raise ContentError(f"invalid JSON: {e.msg}", source.relative, e.lineno) from e
     reader = csv.DictReader(io.StringIO(text), delimiter="\t" if suffix == ".tsv" else ",")
-    return [dict(row) for row in reader]
+    try:
+        return [dict(row) for row in reader]
+    except csv.Error as e:
+        raise ContentError(f"invalid {suffix[1:].upper()}: {e}", source.relative, reader.line_num or 1) from e

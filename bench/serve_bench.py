@@ -1,0 +1,167 @@
+"""`blog serve` benchmarks (not tests: they print tables, they assert nothing about time).
+
+1. Edit-to-browser latency on this blog: a temp copy of the repository's site is served with
+   `--watch`; headless Chromium shows a post; each edit appends a marked paragraph to the post's
+   markdown and we time from just before the write to the reloaded page's DOMContentLoaded (read
+   from the Navigation Timing entry of the *new* document, on the same clock). Median over N edits.
+2. Rebuild after editing one post of a synthetic 1,000-post site (this repo's theme; posts with tags,
+   code and math) through serve's rebuild path (SiteRebuilder, warm in-memory cache) vs a cold
+   `build` (empty cache, empty destination).
+
+Run: python bench/serve_bench.py [--edits 10] [--posts 1000] [--skip-browser]"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from generator.build import BuildOptions, build  # noqa: E402 (after the path tweak, for a bare checkout)
+from generator.cache import ConversionCache  # noqa: E402
+from generator.serve import DevServer, SiteRebuilder  # noqa: E402
+from generator.watch import ChangeSet  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+NOT_SITE = shutil.ignore_patterns("_site", ".git", ".blog-cache", "tests", "bench", "node_modules", "__pycache__",
+                                  "*.egg-info", ".benchmarks", ".coverage", ".pytest_cache", ".hypothesis", "scripts")
+POST = "_posts/2015-05-21-rnn-effectiveness.md"
+POST_URL = "2015/05/21/rnn-effectiveness/"
+
+
+def reload_latency(edits: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "site"
+        shutil.copytree(REPO, source, ignore=NOT_SITE)
+        server = DevServer(BuildOptions(source=source), port=0, watch=True, log=lambda message: None)
+        build_seconds: list[float] = []
+        rebuild = server.rebuilder.rebuild
+
+        def timed_rebuild(changes: ChangeSet | None = None):
+            outcome = rebuild(changes)
+            build_seconds.append(outcome.seconds)
+            return outcome
+
+        server.rebuilder.rebuild = timed_rebuild  # type: ignore[method-assign]
+        server.start()
+        post = source / POST
+        original = post.read_text("utf-8")
+        latencies = []
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page()
+                page.goto(server.url + POST_URL)
+                page.wait_for_load_state("load")
+                for index in range(edits + 1):  # the first edit warms up and is not counted
+                    marker = f"BENCH-EDIT-{index}-{random.randrange(10**9)}"
+                    started = time.time()
+                    post.write_text(original + f"\n\n{marker}\n", "utf-8")
+                    page.wait_for_function(f"() => document.body && document.body.textContent.includes('{marker}')",
+                                           timeout=30_000)
+                    loaded = page.evaluate("() => performance.timeOrigin + "
+                                           "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+                    if index:
+                        latencies.append(loaded - started * 1000)
+                    time.sleep(0.3)  # let the page settle (scroll restore, event stream reconnect)
+                browser.close()
+        finally:
+            server.stop()
+    edit_builds = build_seconds[2:]  # skip the initial build and the warm-up edit
+    return {"median_ms": statistics.median(latencies), "min_ms": min(latencies), "max_ms": max(latencies),
+            "build_median_ms": 1000 * statistics.median(edit_builds) if edit_builds else float("nan")}
+
+
+# ---- the synthetic site ---------------------------------------------------------------------------
+
+WORDS = ("network gradient loss model layer data training image vector neuron weight output input "
+         "softmax batch learning error function feature sample").split()
+TAGS = ["ml", "vision", "rl", "rnn", "js", "math", "life", "research", "code", "data"]
+
+
+def synthetic_post(rng: random.Random, index: int) -> str:
+    def sentence() -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
+
+    paragraphs = [" ".join(sentence() for _ in range(4)) for _ in range(4)]
+    tags = ", ".join(rng.sample(TAGS, 3))
+    return (f"---\ntitle: \"Synthetic post {index}\"\ntags: [{tags}]\n---\n\n{paragraphs[0]}\n\n"
+            f"## Setup\n\n{paragraphs[1]} The loss is $L = -\\sum_i y_i \\log p_i$ for each sample.\n\n"
+            f"```python\ndef step(w, grad, lr=0.{index % 9 + 1}):\n    return w - lr * grad\n```\n\n"
+            f"## Result\n\n{paragraphs[2]}\n\n$$\\frac{{\\partial L}}{{\\partial w}} = x^T (p - y)$$\n\n{paragraphs[3]}\n")
+
+
+def make_synthetic_site(root: Path, posts: int) -> list[Path]:
+    for folder in ("_layouts", "_includes", "assets"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "_config.yml", root / "_config.yml")
+    rng = random.Random(1000)
+    (root / "_posts").mkdir()
+    paths = []
+    for index in range(posts):
+        day = 10_000 + index  # distinct dates, one per day from 1997 on
+        date = time.strftime("%Y-%m-%d", time.gmtime(day * 86400))
+        path = root / "_posts" / f"{date}-synthetic-{index}.md"
+        path.write_text(synthetic_post(rng, index), "utf-8")
+        paths.append(path)
+    return paths
+
+
+def incremental_vs_cold(posts: int, edits: int = 5) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "site"
+        source.mkdir()
+        paths = make_synthetic_site(source, posts)
+        started = time.perf_counter()
+        build(BuildOptions(source=source, destination=Path(folder) / "cold"), cache=ConversionCache())
+        cold = time.perf_counter() - started
+
+        rebuilder = SiteRebuilder(BuildOptions(source=source))
+        first = rebuilder.rebuild()  # serve's own first build (cold cache), then edits on a warm one
+        assert first.ok, first.error_lines
+        rng = random.Random(7)
+        times = []
+        for index in range(edits):
+            post = rng.choice(paths)
+            post.write_text(post.read_text("utf-8") + f"\nAn edited line {index}.\n", "utf-8")
+            outcome = rebuilder.rebuild(ChangeSet.of([post], source))
+            assert outcome.ok, outcome.error_lines
+            times.append(outcome.seconds)
+        noop = rebuilder.rebuild(ChangeSet.of([paths[0]], source)).seconds
+    return {"cold_s": cold, "serve_first_s": first.seconds, "incremental_s": statistics.median(times), "noop_s": noop}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edits", type=int, default=10)
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--skip-browser", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_browser:
+        latency = reload_latency(args.edits)
+        print(f"\nEdit -> reloaded page (this blog, {POST}, {args.edits} edits, headless Chromium)")
+        print(f"{'median':>10} {'min':>10} {'max':>10} {'rebuild median':>16}")
+        print(f"{latency['median_ms']:>8.0f}ms {latency['min_ms']:>8.0f}ms {latency['max_ms']:>8.0f}ms "
+              f"{latency['build_median_ms']:>14.0f}ms   (target: median < 150 ms)")
+    numbers = incremental_vs_cold(args.posts)
+    print(f"\nSynthetic site, {args.posts} posts (this repo's theme)")
+    print(f"{'cold build':>12} {'serve first':>12} {'edit 1 post':>12} {'no change':>10} {'edit/cold':>10}")
+    print(f"{numbers['cold_s']:>11.2f}s {numbers['serve_first_s']:>11.2f}s {numbers['incremental_s']:>11.3f}s "
+          f"{numbers['noop_s']:>9.3f}s {100 * numbers['incremental_s'] / numbers['cold_s']:>9.1f}%"
+          "   (target: edit < 0.25 s and < 5% of cold)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
