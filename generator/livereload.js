@@ -1,6 +1,6 @@
 // The live-reload client `blog serve` injects into every HTML response (never into files on disk).
-// It listens to the server's Server-Sent Events: "reload" reloads the page keeping the scroll
-// position, "css" swaps stylesheets in place, "error" shows the failed build's messages in an
+// It listens to the server's Server-Sent Events: "reload" reloads the page (when its own HTML or
+// an asset changed) keeping the scroll position, "css" swaps stylesheets in place, "error" shows the failed build's messages in an
 // overlay, "ok" clears it. EventSource reconnects by itself after the server restarts, and the
 // server answers every (re)connection with "hello", the current state.
 (() => {
@@ -39,6 +39,15 @@
       fresh.addEventListener("error", () => fresh.remove(), { once: true });
       link.after(fresh);
     }
+  }
+
+  // Reload only when this page's own HTML changed, the 404 page changed, or a file a page may
+  // load did (scripts, styles, data, images). Feeds, sitemaps and other pages' HTML do not count,
+  // so editing one post does not reload every open tab.
+  function affectsThisPage(paths) {
+    const here = location.pathname.endsWith("/") ? location.pathname + "index.html" : location.pathname;
+    return paths.some((path) => path === here || path === here + ".html" || path.endsWith("/404.html")
+      || !/\.(html?|xml|txt)$/i.test(path));
   }
 
   let overlay = null;
@@ -86,7 +95,11 @@
     }
     build = state.build;
   });
-  on("reload", () => reload());
+  on("reload", (change) => {
+    hideErrors();
+    if (affectsThisPage(change.paths)) reload();
+    else build = change.build; // this page's HTML is already current
+  });
   on("css", (change) => {
     hideErrors();
     build = change.build;

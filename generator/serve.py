@@ -16,6 +16,7 @@ import mimetypes
 import os
 import queue
 import secrets
+import select
 import shutil
 import socket
 import sys
@@ -31,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.build import BuildOptions, BuildResult, build
 from generator.cache import ConversionCache
+from generator.config import load_config, normalise_baseurl
 from generator.errors import BuildFailed, GeneratorError
 from generator.output import MARKER
 from generator.watch import ChangeSet, SourceWatcher, WatchFilter
@@ -63,10 +65,15 @@ class SiteRebuilder:
         self.trace = trace
         self.result: BuildResult | None = None  # the last good build
         self.error_lines: list[str] | None = None  # the failing build's messages, None when good
+        self.setup_error: GeneratorError | None = None  # a failure before any content was read
         # Paths changed since the last *good* build: a failed build's changes are not in
         # self.result yet, so an incremental build must see them again next time.
         self._unbuilt: set[Path] = set()
         self._lock = threading.Lock()
+
+    @property
+    def building(self) -> bool:
+        return self._lock.locked()
 
     def rebuild(self, changes: ChangeSet | None = None) -> Rebuild:
         with self._lock:
@@ -78,13 +85,14 @@ class SiteRebuilder:
                 result = build(self.options, cache=self.cache, **self._incremental_arguments(full))
             except BuildFailed as e:
                 return self._failed(e.lines(), started)
-            except GeneratorError as e:
+            except GeneratorError as e:  # config or destination trouble: nothing was built
+                self.setup_error = e
                 return self._failed([str(e)], started)
             except Exception as e:  # noqa: BLE001 (a bug in the generator must not kill the dev server)
                 if self.trace:
                     traceback.print_exc()
                 return self._failed([f"internal error: {type(e).__name__}: {e} (rerun with --trace for details)"], started)
-            self.result, self.error_lines = result, None
+            self.result, self.error_lines, self.setup_error = result, None, None
             self._unbuilt.clear()
             report = result.report
             changed = sorted([*(report.written if report else []), *(report.removed if report else [])])
@@ -253,7 +261,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         path = url.path or "/"
         if path == EVENTS_PATH and self.dev.livereload:
-            return self._events()
+            return self._events(head)
         state = self.dev.state
         base = state.baseurl
         if base:
@@ -262,7 +270,9 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             if not path.startswith(base + "/"):
                 return self._not_found(state, head)
             path = path[len(base):]
-        root = self._wait_for(state.destination)
+        root = state.destination
+        if not root.is_dir() and self.dev.rebuilder.building:
+            root = self._wait_for(root)
         kind, target = locate(root, path)
         if kind == "folder":
             return self._redirect(base + path + "/" + (f"?{url.query}" if url.query else ""), 301)
@@ -354,32 +364,62 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
 
-    def _events(self) -> None:
+    def _events(self, head: bool) -> None:
         self.close_connection = True  # the stream ends only when one side goes away
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.send_header("Connection", "close")
         self.end_headers()
+        if head:
+            return
         client = self.dev.hub.subscribe()
+        idle = 0
         try:
             while True:
                 try:
-                    message = client.get(timeout=15)
+                    message = client.get(timeout=1)
+                    idle = 0
                 except queue.Empty:
-                    message = b": ping\n\n"  # finds closed connections, keeps proxies from timing out
+                    # A reloading page drops its stream: notice within a second, not at the next write.
+                    if self._client_gone():
+                        break
+                    idle += 1
+                    message = b": ping\n\n" if idle % 15 == 0 else b""
                 if message is None:
                     break
-                self.wfile.write(message)
-                self.wfile.flush()
+                if message:
+                    self.wfile.write(message)
+                    self.wfile.flush()
         except OSError:
-            pass  # the page went away
+            pass  # the page went away mid-write
         finally:
             self.dev.hub.unsubscribe(client)
+
+    def _client_gone(self) -> bool:
+        readable, _, _ = select.select([self.connection], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
 
 def make_handler(dev: DevServer) -> type[DevRequestHandler]:
     return type("BoundDevRequestHandler", (DevRequestHandler,), {"dev": dev})
+
+
+def initial_state(options: BuildOptions) -> SiteState:
+    """Where to serve from before any build succeeded (the first one may fail: then the previous
+    output, if any, is served with the error overlay on top)."""
+    try:
+        config = load_config(Path(options.source), destination=options.destination, config_file=options.config_file,
+                             overrides={} if options.baseurl is None else {"baseurl": options.baseurl})
+        return SiteState(config.destination, config.baseurl, "", time.time())
+    except GeneratorError:
+        destination = options.destination or Path(options.source) / "_site"
+        return SiteState(destination.resolve(), normalise_baseurl(options.baseurl or ""), "", time.time())
 
 
 class _Server(ThreadingHTTPServer):
@@ -411,7 +451,7 @@ class DevServer:
         self.hub = EventHub()
         self.session = secrets.token_hex(3)  # build ids differ across restarts: pages catch up
         self.generation = 0
-        self.state = SiteState(Path(options.destination or "_site").resolve(), options.baseurl or "", "", time.time())
+        self.state = initial_state(options)
         self.httpd: _Server | None = None
         self.watcher: SourceWatcher | None = None
         self._thread: threading.Thread | None = None
@@ -428,6 +468,12 @@ class DevServer:
         self.httpd = self._bind()  # before building: a busy port should fail fast, not after a build
         self.httpd.dev = self  # type: ignore[attr-defined]
         outcome = self.rebuilder.rebuild()
+        if self.rebuilder.setup_error is not None:
+            # A bad config or a destination we may not write to: there is no site to show, and
+            # serving a folder we refused to build into would be wrong. Content errors, though, get
+            # the overlay while the author fixes them.
+            self.httpd.server_close()
+            raise self.rebuilder.setup_error
         self._after_build(outcome, None)
         self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.1,), name="blog-http", daemon=True)
         self._thread.start()
@@ -444,7 +490,10 @@ class DevServer:
         cache_folder = self.rebuilder.cache.folder
         if cache_folder is not None:
             self.rebuilder.cache.prune_unused()
-            self.rebuilder.cache.save()
+            try:
+                self.rebuilder.cache.save()
+            except OSError as e:  # a read-only checkout: the next start is just slower
+                print(f"warning: could not save the markdown cache: {e}", file=sys.stderr)
 
     def on_changes(self, changes: ChangeSet) -> None:
         """Called by the watcher with each debounced change set (one at a time)."""
@@ -472,7 +521,7 @@ class DevServer:
     def _after_build(self, outcome: Rebuild, changes: ChangeSet | None) -> None:
         if outcome.result is not None:
             for warning in outcome.result.warnings:
-                self.log(f"{warning} (warning)")
+                print(f"{warning} (warning)", file=sys.stderr, flush=True)
         if not outcome.ok:
             for line in outcome.error_lines:
                 print(line, file=sys.stderr, flush=True)

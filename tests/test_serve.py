@@ -375,3 +375,50 @@ def test_events_follow_rebuilds_and_errors(dev: DevServer, tmp_path: Path) -> No
         assert request(dev, "/2020/01/02/hello/")[1].count(b"Fixed text.") == 1
     finally:
         stream.close()
+
+
+def test_first_build_failing_still_serves_and_recovers(tmp_path: Path) -> None:
+    broken = {**SITE, "_posts/2020-01-02-hello.md": "---\ntitle: [oops\n---\nHello\n"}
+    server = start_server(tmp_path, broken)
+    try:
+        response, body = request(server, "/")
+        assert response.status == 404 and b"<script data-build=" in body  # the overlay can appear
+        stream = EventStream(server)
+        event, hello = stream.next_event()
+        assert event == "hello" and hello["errors"][0].startswith("_posts/2020-01-02-hello.md:")
+        post = tmp_path / "src" / "_posts" / "2020-01-02-hello.md"
+        post.write_text("---\ntitle: Hello\nlayout: default\n---\nRepaired.\n")
+        server.on_changes(ChangeSet.of([post], tmp_path / "src"))
+        assert stream.next_event()[0] == "reload"
+        stream.close()
+        response, body = request(server, "/2020/01/02/hello/")
+        assert response.status == 200 and b"Repaired." in body
+    finally:
+        server.stop()
+
+
+def test_closed_event_streams_are_dropped(dev: DevServer) -> None:
+    streams = [EventStream(dev) for _ in range(3)]
+    for stream in streams:
+        assert stream.next_event()[0] == "hello"
+    assert dev.hub.client_count == 3
+    for stream in streams:
+        stream.close()
+    deadline = time.monotonic() + 5
+    while dev.hub.client_count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert dev.hub.client_count == 0
+
+
+def test_config_or_destination_problem_at_start_is_an_error(tmp_path: Path) -> None:
+    source = write_tree(tmp_path / "src", SITE)
+    foreign = write_tree(tmp_path / "mine", {"thesis.tex": "precious"})
+    server = DevServer(BuildOptions(source=source, destination=foreign), port=0, watch=False, log=lambda m: None)
+    with pytest.raises(GeneratorError, match="not empty"):
+        server.start()
+    assert (foreign / "thesis.tex").read_text() == "precious"
+    (source / "_config.yml").write_text("title: [unclosed\n")
+    server = DevServer(BuildOptions(source=source, destination=tmp_path / "out"), port=0, watch=False,
+                       log=lambda m: None)
+    with pytest.raises(GeneratorError, match="_config.yml"):
+        server.start()
