@@ -1,7 +1,7 @@
 // The live-reload client `blog serve` injects into every HTML response (never into files on disk).
 // It listens to the server's Server-Sent Events: "reload" reloads the page (when its own HTML or
-// an asset changed) keeping the scroll position, "css" swaps stylesheets in place, "error" shows the failed build's messages in an
-// overlay, "ok" clears it. EventSource reconnects by itself after the server restarts, and the
+// an asset changed) keeping the scroll position, "css" swaps stylesheets in place, "error" shows
+// the failed build's messages in an overlay, "ok" clears it. EventSource reconnects by itself after the server restarts, and the
 // server answers every (re)connection with "hello", the current state.
 (() => {
   "use strict";
@@ -45,7 +45,8 @@
   // load did (scripts, styles, data, images). Feeds, sitemaps and other pages' HTML do not count,
   // so editing one post does not reload every open tab.
   function affectsThisPage(paths) {
-    const here = location.pathname.endsWith("/") ? location.pathname + "index.html" : location.pathname;
+    const path = decodeURI(location.pathname); // the server sends output paths, not URL-encoded
+    const here = path.endsWith("/") ? path + "index.html" : path;
     return paths.some((path) => path === here || path === here + ".html" || path.endsWith("/404.html")
       || !/\.(html?|xml|txt)$/i.test(path));
   }

@@ -67,3 +67,14 @@ def test_quiet_build_prints_nothing_on_success(tmp_path: Path) -> None:
     (tmp_path / "index.md").write_text("---\ntitle: Home\n---\nHi\n")
     result = run("build", "--quiet", cwd=tmp_path)
     assert result.returncode == 0 and result.stdout == "" and result.stderr == ""
+
+
+def test_strict_build_fails_on_a_broken_link_and_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "_layouts").mkdir()
+    (tmp_path / "_layouts" / "default.html").write_text("<!doctype html><title>x</title>{{ content }}\n")
+    (tmp_path / "about.md").write_text("---\ntitle: About\nlayout: default\n---\nIntro.\n\nSee [nowhere](/nowhere/).\n")
+    assert run("build", "--quiet", cwd=tmp_path).returncode == 0
+    strict = run("build", "--strict", "--quiet", cwd=tmp_path)
+    assert strict.returncode == 1
+    assert strict.stderr.splitlines()[0].startswith("about.md:7: ")
+    assert "/nowhere/" in strict.stderr.splitlines()[0]

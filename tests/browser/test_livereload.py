@@ -27,6 +27,7 @@ FILES = {
                              "<link rel=stylesheet href=\"{{ '/assets/site.css' | relative_url }}\"></head>"
                              "<body><main>{{ content }}</main></body></html>\n",
     POST: f"---\ntitle: Live\nlayout: default\n---\nFIRST-VERSION of the text.\n\n{FILLER}\n",
+    "_posts/2021-03-05-other.md": "---\ntitle: Other\nlayout: default\n---\nThe other post.\n",
     "assets/site.css": "body { color: rgb(10, 20, 30); }\n",
 }
 WAIT = 15_000  # ms; generous for a busy 2-core machine
@@ -123,3 +124,25 @@ def test_overlay_is_escaped_and_resent_after_a_restart(browser_page, tmp_path: P
         page.wait_for_function(f"() => ({OVERLAY_TEXT})() === ''", timeout=WAIT)
     finally:
         server.stop()
+
+
+def test_only_pages_whose_html_changed_reload(browser, live_site: tuple[Path, DevServer]) -> None:
+    source, server = live_site
+    context = browser.new_context()
+    try:
+        edited, other = context.new_page(), context.new_page()
+        edited.goto(server.url + "2021/03/04/live/")
+        other.goto(server.url + "2021/03/05/other/")
+        for page in (edited, other):
+            page.wait_for_function("() => document.body.textContent.length > 0")
+            page.evaluate("() => { window.__liveMarker = 'kept'; }")
+        write(source, POST, FILES[POST].replace("FIRST", "FIFTH"))
+        edited.wait_for_function("() => document.body.textContent.includes('FIFTH-VERSION')", timeout=WAIT)
+        assert edited.evaluate("() => window.__liveMarker") is None  # reloaded
+        other.wait_for_timeout(500)
+        assert other.evaluate("() => window.__liveMarker") == "kept"  # its HTML did not change
+        # A change to an asset a page may use reloads (or restyles) every page.
+        write(source, "assets/site.css", "body { color: rgb(1, 2, 3); }\n")
+        other.wait_for_function("() => getComputedStyle(document.body).color === 'rgb(1, 2, 3)'", timeout=WAIT)
+    finally:
+        context.close()
