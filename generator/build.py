@@ -11,7 +11,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from generator import __version__
 from generator import generated as gen
@@ -25,7 +26,7 @@ from generator.discover import discover
 from generator.errors import BuildFailed, GeneratorError
 from generator.incremental import BuildState
 from generator.model import Document, Page, Post, Site, Source, StaticFile
-from generator.output import MARKER, Output, WriteReport, check_destination, find_collisions, write_site
+from generator.output import Output, WriteReport, check_destination, find_collisions, write_site
 from generator.render import DocumentRenderer
 from generator.templates import load_layouts
 
@@ -63,19 +64,32 @@ class BuildResult:
     def summary(self) -> str:
         site = self.site
         written = f", {len(self.report.written)} written, {len(self.report.removed)} removed" if self.report else ""
-        return (f"built {len(site.posts)} posts, {len(site.pages)} pages, {len(site.static_files)} static files, "
-                f"{len(site.demos)} demos -> {len(self.outputs)} files{written} "
-                f"({self.converted} converted, {self.cached} from cache) in {self.seconds:.2f} s")
+        return (
+            f"built {len(site.posts)} posts, {len(site.pages)} pages, {len(site.static_files)} static files, "
+            f"{len(site.demos)} demos -> {len(self.outputs)} files{written} "
+            f"({self.converted} converted, {self.cached} from cache) in {self.seconds:.2f} s"
+        )
 
 
-def build(options: BuildOptions, cache: ConversionCache | None = None,
-          progress: Callable[[str, int, int], None] | None = None, state: BuildState | None = None) -> BuildResult:
+def build(
+    options: BuildOptions,
+    cache: ConversionCache | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    state: BuildState | None = None,
+) -> BuildResult:
     """One build. `cache` and `state` are owned by the caller: `blog serve` keeps both in memory so
     a rebuild re-reads, re-converts and re-renders only what changed (see incremental.py)."""
     started = time.perf_counter()
     overrides: dict[str, Any] = {} if options.baseurl is None else {"baseurl": options.baseurl}
-    config = load_config(options.source, destination=options.destination, config_file=options.config_file,
-                         overrides=overrides, drafts=options.drafts, future=options.future, unpublished=options.unpublished)
+    config = load_config(
+        options.source,
+        destination=options.destination,
+        config_file=options.config_file,
+        overrides=overrides,
+        drafts=options.drafts,
+        future=options.future,
+        unpublished=options.unpublished,
+    )
     if options.write:
         check_destination(config.source, config.destination, options.force)
     owns_cache = cache is None
@@ -125,8 +139,19 @@ def build(options: BuildOptions, cache: ConversionCache | None = None,
     if owns_cache:
         cache.prune_unused()
         cache.save()
-    return BuildResult(config, site, outputs, config.destination, renderer.warnings, report,
-                       time.perf_counter() - started, origins, cache.misses, cache.hits, renderer.reused)
+    return BuildResult(
+        config,
+        site,
+        outputs,
+        config.destination,
+        renderer.warnings,
+        report,
+        time.perf_counter() - started,
+        origins,
+        cache.misses,
+        cache.hits,
+        renderer.reused,
+    )
 
 
 def load_site(config: Config, state: BuildState | None = None) -> tuple[Site, list[BundleFile], list[GeneratorError]]:
@@ -159,12 +184,17 @@ def load_site(config: Config, state: BuildState | None = None) -> tuple[Site, li
             (posts if isinstance(doc, Post) else pages).append(doc)  # type: ignore[arg-type]
     posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)
     static = [StaticFile(s, s.relative, "/" + s.relative) for s in sources.get("static", [])]
-    demo_manifests = [s for s in sources.get("demo", []) if s.relative.count("/") == 2 and s.relative.endswith("/demo.yml")]
-    generated_files, generated_errors = generated_demo_files(config, posts, state.derived if state is not None else None)
+    demo_manifests = [
+        s for s in sources.get("demo", []) if s.relative.count("/") == 2 and s.relative.endswith("/demo.yml")
+    ]
+    generated_files, generated_errors = generated_demo_files(
+        config, posts, state.derived if state is not None else None
+    )
     errors.extend(generated_errors)
     demo_set = load_demos(config.source, demo_manifests, config.baseurl, generated_files)
     errors.extend(demo_set.errors)
-    site = Site(config, tuple(posts), tuple(pages), tuple(static), layouts, {}, data, demo_set.demos, now)
+    includes = {s.relative.split("/", 1)[1]: s for s in sources.get("include", [])}
+    site = Site(config, tuple(posts), tuple(pages), tuple(static), layouts, includes, data, demo_set.demos, now)
     return site, demo_set.files, errors
 
 

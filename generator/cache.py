@@ -9,7 +9,7 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from generator.markdown import MarkdownResult
 
@@ -58,7 +58,7 @@ class ConversionCache:
             self._dirty = self._dirty or bool(stale)
 
     @classmethod
-    def load(cls, folder: Path) -> "ConversionCache":
+    def load(cls, folder: Path) -> ConversionCache:
         cache = cls(folder)
         try:
             raw = json.loads((folder / CACHE_FILE).read_text("utf-8"))

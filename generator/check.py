@@ -34,16 +34,34 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # Attributes holding one URL, per tag. srcset (several URLs) is handled apart.
 URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "a": ("href",), "area": ("href",), "link": ("href",), "img": ("src", "srcset"),
-    "script": ("src",), "iframe": ("src",), "source": ("src", "srcset"), "video": ("src", "poster"),
-    "audio": ("src",), "track": ("src",), "embed": ("src",), "object": ("data",), "input": ("src",),
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "script": ("src",),
+    "iframe": ("src",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
 }
 # <link rel=...> values whose target the browser loads as a sub-resource (so http:// = mixed content);
 # other rels (alternate, canonical, next …) are navigation like <a>.
-RESOURCE_RELS = frozenset({"stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload",
-                           "prefetch", "manifest", "mask-icon"})
-NOUNS = {"a": "link", "area": "link", "img": "image", "source": "image", "script": "script",
-         "link": "link", "css": "reference"}
+RESOURCE_RELS = frozenset(
+    {"stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload", "prefetch", "manifest", "mask-icon"}
+)
+NOUNS = {
+    "a": "link",
+    "area": "link",
+    "img": "image",
+    "source": "image",
+    "script": "script",
+    "link": "link",
+    "css": "reference",
+}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
 
 
@@ -124,8 +142,15 @@ def _srcset_urls(srcset: str) -> list[str]:
 
 
 class _Checker:
-    def __init__(self, site_dir: Path, baseurl: str, source_root: Path | None,
-                 origins: dict[str, str], site_url: str, site_label: str | None = None) -> None:
+    def __init__(
+        self,
+        site_dir: Path,
+        baseurl: str,
+        source_root: Path | None,
+        origins: dict[str, str],
+        site_url: str,
+        site_label: str | None = None,
+    ) -> None:
         self.site_dir = site_dir
         self.site_label = site_label or str(site_dir)
         self.baseurl = baseurl.rstrip("/")
@@ -167,7 +192,7 @@ class _Checker:
         if not self.baseurl:
             return path
         if path == self.baseurl or path.startswith(self.baseurl + "/"):
-            return path[len(self.baseurl):] or "/"
+            return path[len(self.baseurl) :] or "/"
         return None
 
     # --- checking -------------------------------------------------------------------------------
@@ -214,8 +239,7 @@ class _Checker:
         anchor = unquote(fragment)
         # "#" and "#top" scroll to the top in every browser without any element.
         if anchor and anchor != "top" and target in self.pages and anchor not in self.pages[target].ids:
-            message = (f"broken {link.noun} {link.url} {where}: "
-                       f"no element with id \"{anchor}\" in {self.page_url(target)}")
+            message = f'broken {link.noun} {link.url} {where}: no element with id "{anchor}" in {self.page_url(target)}'
             self.report(link, message, "anchor")
 
     def check_css(self) -> list[Link]:
@@ -314,14 +338,16 @@ class _Checker:
         url = link.url
         parts = urlsplit(url)
         if parts.netloc and self.site_host and (parts.hostname or "").lower() == self.site_host:
-            url = url[url.index(parts.netloc) + len(parts.netloc):] or "/"  # written root-relative
+            url = url[url.index(parts.netloc) + len(parts.netloc) :] or "/"  # written root-relative
         needles = {link.url: not self.baseurl, url: not self.baseurl}
         if self.baseurl and url.startswith(self.baseurl + "/"):
-            needles[url[len(self.baseurl):]] = True
+            needles[url[len(self.baseurl) :]] = True
         if "&" in link.url:
             needles[link.url.replace("&", "&amp;")] = not self.baseurl
-        alternatives = [(r"(?:^|[\s(\"'<=:]|\}\})" if after_tag else r"(?:^|[\s(\"'<=:])") + re.escape(needle)
-                        for needle, after_tag in needles.items()]
+        alternatives = [
+            (r"(?:^|[\s(\"'<=:]|\}\})" if after_tag else r"(?:^|[\s(\"'<=:])") + re.escape(needle)
+            for needle, after_tag in needles.items()
+        ]
         pattern = re.compile("(?:" + "|".join(alternatives) + r")(?=$|[\s)\"'>|])")
         matches = [number for number, text in enumerate(lines, start=1) if pattern.search(text)]
         page = self.pages.get(link.page)
@@ -374,8 +400,9 @@ def fetch_failure(url: str, timeout: float = 5.0) -> str | None:
     then GET, because many servers refuse or mishandle HEAD."""
     reason = "no answer"
     for method in ("HEAD", "GET"):
-        request = urllib.request.Request(urldefrag(url)[0], method=method,
-                                         headers={"User-Agent": "blog-check/1 (link checker)"})
+        request = urllib.request.Request(
+            urldefrag(url)[0], method=method, headers={"User-Agent": "blog-check/1 (link checker)"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout):
                 return None
@@ -388,21 +415,30 @@ def fetch_failure(url: str, timeout: float = 5.0) -> str | None:
 
 def fetch_failures(urls: set[str], timeout: float = 5.0) -> dict[str, str]:
     with ThreadPoolExecutor(max_workers=8) as pool:
-        reasons = dict(zip(sorted(urls), pool.map(lambda url: fetch_failure(url, timeout), sorted(urls))))
+        reasons = dict(zip(sorted(urls), pool.map(lambda url: fetch_failure(url, timeout), sorted(urls)), strict=True))
     return {url: reason for url, reason in reasons.items() if reason is not None}
 
 
 # --- public API -------------------------------------------------------------------------------
-def run_checks(site_dir: Path, *, baseurl: str = "", source_root: Path | None = None,
-               external: bool = False, check_external: bool = False, site_url: str = "",
-               origins: dict[str, str] | None = None, timeout: float = 5.0,
-               site_label: str | None = None) -> CheckResult:
+def run_checks(
+    site_dir: Path,
+    *,
+    baseurl: str = "",
+    source_root: Path | None = None,
+    external: bool = False,
+    check_external: bool = False,
+    site_url: str = "",
+    origins: dict[str, str] | None = None,
+    timeout: float = 5.0,
+    site_label: str | None = None,
+) -> CheckResult:
     """Check a built site; see `check_site`. Also returns counts for the summary line."""
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
         raise GeneratorError("no built site here (run `blog build`, or `blog check --build`)", site_dir)
-    checker = _Checker(site_dir, baseurl, source_root, read_origins(site_dir) if origins is None else origins,
-                       site_url, site_label)
+    checker = _Checker(
+        site_dir, baseurl, source_root, read_origins(site_dir) if origins is None else origins, site_url, site_label
+    )
     checker.parse_pages()
     links = [link for page in checker.pages.values() for link in page.links] + checker.check_css()
     for link in links:
@@ -425,10 +461,18 @@ def run_checks(site_dir: Path, *, baseurl: str = "", source_root: Path | None = 
     return CheckResult(problems, len(checker.pages), len(links) + entries, len(checker.external))
 
 
-def check_site(site_dir: Path, *, baseurl: str = "", source_root: Path | None = None,
-               external: bool = False, check_external: bool = False, site_url: str = "",
-               origins: dict[str, str] | None = None, timeout: float = 5.0,
-               site_label: str | None = None) -> list[Problem]:
+def check_site(
+    site_dir: Path,
+    *,
+    baseurl: str = "",
+    source_root: Path | None = None,
+    external: bool = False,
+    check_external: bool = False,
+    site_url: str = "",
+    origins: dict[str, str] | None = None,
+    timeout: float = 5.0,
+    site_label: str | None = None,
+) -> list[Problem]:
     """Every broken reference of the built site in `site_dir`.
 
     baseurl: the site's baseurl ("" or "/repo"); root-relative links must carry it.
@@ -439,35 +483,54 @@ def check_site(site_dir: Path, *, baseurl: str = "", source_root: Path | None = 
     origins: output path -> source path; read from the build marker when None.
     site_label: how to name the site folder in problems about built files (default: site_dir).
     """
-    return run_checks(site_dir, baseurl=baseurl, source_root=source_root, external=external,
-                      check_external=check_external, site_url=site_url, origins=origins,
-                      timeout=timeout, site_label=site_label).problems
+    return run_checks(
+        site_dir,
+        baseurl=baseurl,
+        source_root=source_root,
+        external=external,
+        check_external=check_external,
+        site_url=site_url,
+        origins=origins,
+        timeout=timeout,
+        site_label=site_label,
+    ).problems
 
 
 def strict_check(result: Any, source_root: Path | None = None) -> list[GeneratorError]:
     """For `blog build --strict`: the check of a finished BuildResult, as GeneratorErrors."""
     config = result.config
     source = source_root or getattr(result, "source", None) or getattr(config, "source", None)
-    problems = check_site(Path(result.destination), baseurl=config.baseurl or "",
-                          source_root=Path(source) if source else None, site_url=config.url or "",
-                          origins=dict(result.origins))
-    return [GeneratorError(problem.message, problem.path, problem.line)
-            for problem in problems if problem.is_error]
+    problems = check_site(
+        Path(result.destination),
+        baseurl=config.baseurl or "",
+        source_root=Path(source) if source else None,
+        site_url=config.url or "",
+        origins=dict(result.origins),
+    )
+    return [GeneratorError(problem.message, problem.path, problem.line) for problem in problems if problem.is_error]
 
 
 # --- command line -----------------------------------------------------------------------------
 def configure_check_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--site", type=Path, default=None, metavar="DIR",
-                        help="the built site to check (default: SOURCE/_site)")
-    parser.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
-                        help="the site's sources, to report problems at their source line (default: .)")
+    parser.add_argument(
+        "--site", type=Path, default=None, metavar="DIR", help="the built site to check (default: SOURCE/_site)"
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site's sources, to report problems at their source line (default: .)",
+    )
     parser.add_argument("--build", action="store_true", help="build the site first")
     parser.add_argument("--baseurl", default=None, help="override the baseurl of _config.yml")
     parser.add_argument("--external", action="store_true", help="also list every external link")
-    parser.add_argument("--check-external", action="store_true",
-                        help="request every external link (HEAD, then GET) and report those that fail")
-    parser.add_argument("--timeout", type=float, default=5.0,
-                        help="seconds per external request (default: 5)")
+    parser.add_argument(
+        "--check-external",
+        action="store_true",
+        help="request every external link (HEAD, then GET) and report those that fail",
+    )
+    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per external request (default: 5)")
 
 
 def run_check_command(args: argparse.Namespace) -> int:
@@ -486,9 +549,16 @@ def run_check_command(args: argparse.Namespace) -> int:
         baseurl, site_url = str(settings.get("baseurl") or ""), str(settings.get("url") or "")
     if args.baseurl is not None:
         baseurl = args.baseurl
-    outcome = run_checks(site_dir, baseurl=baseurl, source_root=source, external=args.external,
-                         check_external=args.check_external, site_url=site_url, origins=origins,
-                         timeout=args.timeout)
+    outcome = run_checks(
+        site_dir,
+        baseurl=baseurl,
+        source_root=source,
+        external=args.external,
+        check_external=args.check_external,
+        site_url=site_url,
+        origins=origins,
+        timeout=args.timeout,
+    )
     for problem in outcome.problems:
         print(shown(problem, source))
     errors = sum(problem.is_error for problem in outcome.problems)

@@ -10,7 +10,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from slugify import slugify
 
@@ -31,9 +31,17 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
 def build_options(args: argparse.Namespace):
     from generator.build import BuildOptions
 
-    return BuildOptions(source=args.source, destination=args.destination, config_file=args.config,
-                        drafts=args.drafts, future=args.future, unpublished=args.unpublished,
-                        baseurl=args.baseurl, force=getattr(args, "force", False), quiet=args.quiet)
+    return BuildOptions(
+        source=args.source,
+        destination=args.destination,
+        config_file=args.config,
+        drafts=args.drafts,
+        future=args.future,
+        unpublished=args.unpublished,
+        baseurl=args.baseurl,
+        force=getattr(args, "force", False),
+        quiet=args.quiet,
+    )
 
 
 def command_build(args: argparse.Namespace) -> int:
@@ -63,8 +71,11 @@ def command_new(args: argparse.Namespace) -> int:
         raise GeneratorError(f"{path} already exists; pick another title or edit that file", path)
     folder.mkdir(parents=True, exist_ok=True)
     title = args.title.replace('"', '\\"')
-    path.write_text(f'---\ntitle: "{title}"\ndate: {dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %z")}\n'
-                    f"tags: []\n---\n\nWrite here.\n", "utf-8")
+    path.write_text(
+        f'---\ntitle: "{title}"\ndate: {dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %z")}\n'
+        f"tags: []\n---\n\nWrite here.\n",
+        "utf-8",
+    )
     print(path)
     return 0
 
@@ -85,7 +96,9 @@ def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="blog", description="A Jekyll-style static-site generator for technical blogs.")
+    parser = argparse.ArgumentParser(
+        prog="blog", description="A Jekyll-style static-site generator for technical blogs."
+    )
     parser.add_argument("--version", action="version", version=f"blog {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -93,14 +106,20 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--trace", action="store_true", help="show Python tracebacks for errors")
         sub.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
-    build = commands.add_parser("build", help="build the site into _site/", description="Build the site into _site/ (or --destination).")
+    build = commands.add_parser(
+        "build", help="build the site into _site/", description="Build the site into _site/ (or --destination)."
+    )
     add_build_arguments(build)
     build.add_argument("--strict", action="store_true", help="also check every internal link; fail on broken ones")
     build.add_argument("--force", action="store_true", help="replace a non-empty destination that blog did not create")
     common(build)
     build.set_defaults(run=command_build)
 
-    serve = commands.add_parser("serve", help="build, serve and rebuild on change", description="Build, serve locally and rebuild on change with live reload.")
+    serve = commands.add_parser(
+        "serve",
+        help="build, serve and rebuild on change",
+        description="Build, serve locally and rebuild on change with live reload.",
+    )
     add_build_arguments(serve)
     common(serve)
     try:
@@ -111,7 +130,9 @@ def make_parser() -> argparse.ArgumentParser:
     except ImportError:
         serve.set_defaults(run=lambda args: _missing("serve"))
 
-    new = commands.add_parser("new", help="create a new post", description="Create _posts/<today>-<slug>.md (or a draft).")
+    new = commands.add_parser(
+        "new", help="create a new post", description="Create _posts/<today>-<slug>.md (or a draft)."
+    )
     new.add_argument("title", help="the post's title, in quotes")
     new.add_argument("--draft", action="store_true", help="create it in _drafts/ instead")
     new.add_argument("--source", "-s", type=Path, default=Path("."), help="site source folder")
@@ -124,8 +145,10 @@ def make_parser() -> argparse.ArgumentParser:
     common(init)
     init.set_defaults(run=command_init)
 
-    for name, module, helptext in (("check", "generator.check", "check links and anchors in the built site"),
-                                   ("deploy", "generator.deploy", "publish the site to GitHub Pages")):
+    for name, module, helptext in (
+        ("check", "generator.check", "check links and anchors in the built site"),
+        ("deploy", "generator.deploy", "publish the site to GitHub Pages"),
+    ):
         sub = commands.add_parser(name, help=helptext, description=helptext[0].upper() + helptext[1:] + ".")
         common(sub)
         try:

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.errors import ConfigError
@@ -42,9 +43,25 @@ DEFAULTS: dict[str, Any] = {
 
 # Always left out of the output, whatever `exclude` says; users add to this list, not replace it.
 ALWAYS_EXCLUDED = [
-    "_site", ".blog-cache", "node_modules", "vendor", "Gemfile", "Gemfile.lock", "pyproject.toml",
-    "README.md", "LICENSE", "tests", "bench", "scripts", "generator", "build", "dist",
-    "__pycache__", "*.egg-info", "venv", ".venv",
+    "_site",
+    ".blog-cache",
+    "node_modules",
+    "vendor",
+    "Gemfile",
+    "Gemfile.lock",
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+    "tests",
+    "bench",
+    "scripts",
+    "generator",
+    "build",
+    "dist",
+    "__pycache__",
+    "*.egg-info",
+    "venv",
+    ".venv",
 ]
 
 MARKDOWN_DEFAULTS: dict[str, Any] = {
@@ -57,11 +74,26 @@ MARKDOWN_DEFAULTS: dict[str, Any] = {
 }
 
 TYPES: dict[str, type | tuple[type, ...]] = {
-    "title": str, "description": str, "author": (str, dict), "url": str, "baseurl": str,
-    "permalink": str, "timezone": (str, type(None)), "exclude": list, "include": list,
-    "keep_files": list, "excerpt_separator": str, "paginate": int, "paginate_path": str,
-    "render_with_jinja": bool, "markdown": dict, "defaults": list, "generate": dict,
-    "destination": str, "lang": str, "toc_min_headings": int,
+    "title": str,
+    "description": str,
+    "author": (str, dict),
+    "url": str,
+    "baseurl": str,
+    "permalink": str,
+    "timezone": (str, type(None)),
+    "exclude": list,
+    "include": list,
+    "keep_files": list,
+    "excerpt_separator": str,
+    "paginate": int,
+    "paginate_path": str,
+    "render_with_jinja": bool,
+    "markdown": dict,
+    "defaults": list,
+    "generate": dict,
+    "destination": str,
+    "lang": str,
+    "toc_min_headings": int,
 }
 
 
@@ -91,7 +123,7 @@ class Config:
     future: bool = False
     unpublished: bool = False
     markdown: Mapping[str, Any] = field(default_factory=dict)
-    timezone: dt.tzinfo = dt.timezone.utc
+    timezone: dt.tzinfo = dt.UTC
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -205,7 +237,7 @@ def _display_path(path: Path) -> str:
 def _local_or_utc() -> dt.tzinfo:
     # Without a configured timezone, Jekyll uses the machine's; UTC keeps builds reproducible across
     # machines, which matters more for a site deployed from CI.
-    return dt.timezone.utc
+    return dt.UTC
 
 
 def _front_matter_defaults(entries: list[Any], fail: Any) -> tuple[FrontMatterDefault, ...]:

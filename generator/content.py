@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import PurePosixPath
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from slugify import slugify
 
@@ -77,8 +78,13 @@ def read_source(source: Source) -> tuple[str, ParsedDocument]:
     return text, parse_document(text, source.relative)
 
 
-def load_document(source: Source, config: Config, now: dt.datetime, layouts: set[str],
-                  read: Callable[[Source], tuple[str, ParsedDocument]] = read_source) -> Document | None:
+def load_document(
+    source: Source,
+    config: Config,
+    now: dt.datetime,
+    layouts: set[str],
+    read: Callable[[Source], tuple[str, ParsedDocument]] = read_source,
+) -> Document | None:
     """Parse one post, draft or page. Returns None when the publish rules leave it out.
     `read` may serve unchanged files from a cache (blog serve)."""
     text, parsed = read(source)
@@ -119,8 +125,6 @@ def load_document(source: Source, config: Config, now: dt.datetime, layouts: set
         values = _page_placeholders(source.relative, output_ext, is_markdown or output_ext == ".html")
         pattern = meta.get("permalink") or page_pattern(config.permalink if output_ext == ".html" else "")
     url = expand(pattern, values)
-    if url.endswith("/index.html") and not meta.get("permalink") and config.permalink == "pretty":
-        url = url.removesuffix("index.html")
     layout = _layout_name(meta, is_post, is_markdown, layouts)
     if layout is not None and layout not in layouts:
         known = ", ".join(sorted(layouts)) or "none (add _layouts/)"
@@ -129,9 +133,20 @@ def load_document(source: Source, config: Config, now: dt.datetime, layouts: set
     render_with_jinja = bool(meta.get("render_with_jinja", config.get("render_with_jinja"))) or not is_markdown
     cls = Post if is_post else Page
     return cls(
-        source=source, meta=meta, body=parsed.body, body_line=parsed.body_line, title=title, url=url,
-        output_path=output_path_for(url), layout=layout, is_markdown=is_markdown,
-        render_with_jinja=render_with_jinja, date=date, slug=slug, tags=tags, categories=categories,
+        source=source,
+        meta=meta,
+        body=parsed.body,
+        body_line=parsed.body_line,
+        title=title,
+        url=url,
+        output_path=output_path_for(url),
+        layout=layout,
+        is_markdown=is_markdown,
+        render_with_jinja=render_with_jinja,
+        date=date,
+        slug=slug,
+        tags=tags,
+        categories=categories,
     )
 
 
@@ -141,7 +156,8 @@ def _name_and_date(source: Source, name: str, config: Config, now: dt.datetime) 
         if not match:
             raise PostNameError(
                 f"post file name must be YYYY-MM-DD-slug.md (or .markdown/.html); rename {name!r}",
-                source.relative, 1,
+                source.relative,
+                1,
             )
         try:
             day = dt.datetime(int(match["year"]), int(match["month"]), int(match["day"]), tzinfo=config.timezone)
@@ -159,7 +175,7 @@ def _page_placeholders(relative: str, output_ext: str, html_like: bool) -> dict[
     folder = "" if str(path.parent) == "." else str(path.parent)
     basename = path.stem
     if html_like and basename == "index":
-        return {"path": folder, "basename": "", "output_ext": "" if not folder else "", "title": basename}
+        return {"path": folder, "basename": "", "output_ext": "", "title": basename}  # index.md -> /folder/
     return {"path": folder, "basename": basename, "output_ext": output_ext, "title": basename}
 
 
@@ -168,9 +184,10 @@ def _layout_name(meta: dict[str, Any], is_post: bool, is_markdown: bool, layouts
         value = meta["layout"]
         return None if value in (None, "none", "null", "") else str(value)
     fallback = "post" if is_post else ("page" if is_markdown else None)
-    return fallback if fallback in layouts else ("default" if (is_post or is_markdown) and "default" in layouts else None)
+    return (
+        fallback if fallback in layouts else ("default" if (is_post or is_markdown) and "default" in layouts else None)
+    )
 
 
 def _titleize(slug: str) -> str:
     return " ".join(word.capitalize() for word in re.split(r"[-_\s]+", slug) if word)
-

@@ -15,7 +15,8 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 from generator.errors import DemoError
 from generator.frontmatter import decode_text, key_line, load_yaml
@@ -87,11 +88,19 @@ def _validate(name: str, source: Source, data: dict[str, Any], text: str, folder
     for key in ("entry", "thumbnail"):
         if key in data and not isinstance(data[key], str):
             raise fail(key, "expected a file path")
-    listed = [*lists["scripts"], *lists["styles"], *lists["data"], *(data[k] for k in ("entry", "thumbnail") if k in data)]
+    listed = [
+        *lists["scripts"],
+        *lists["styles"],
+        *lists["data"],
+        *(data[k] for k in ("entry", "thumbnail") if k in data),
+    ]
     for relative in listed:
         target = (folder / relative).resolve()
-        key = next(k for k in ("scripts", "styles", "data", "entry", "thumbnail")
-                   if relative in (lists.get(k, ()) if k in lists else (data.get(k),)))
+        key = next(
+            k
+            for k in ("scripts", "styles", "data", "entry", "thumbnail")
+            if relative in (lists.get(k, ()) if k in lists else (data.get(k),))
+        )
         shared = (folder.parent / SHARED).resolve()
         if not (target.is_relative_to(folder.resolve()) or target.is_relative_to(shared)):
             raise fail(key, f"{relative} points outside the demo folder (only ../{SHARED}/ may be shared)")
@@ -100,9 +109,16 @@ def _validate(name: str, source: Source, data: dict[str, Any], text: str, folder
     options = _options(data.get("options", {}), fail)
     entry_html = (folder / data["entry"]).read_text("utf-8") if "entry" in data else ""
     demo = Demo(
-        name=name, manifest=source, title=data["title"].strip(), description=data["description"].strip(),
-        entry_html=re.sub(r"\n\s*\n", "\n", entry_html.strip()), scripts=lists["scripts"], styles=lists["styles"],
-        data=lists["data"], thumbnail=data.get("thumbnail"), options=options,
+        name=name,
+        manifest=source,
+        title=data["title"].strip(),
+        description=data["description"].strip(),
+        entry_html=re.sub(r"\n\s*\n", "\n", entry_html.strip()),
+        scripts=lists["scripts"],
+        styles=lists["styles"],
+        data=lists["data"],
+        thumbnail=data.get("thumbnail"),
+        options=options,
     )
     # Shared helpers are published once for all demos, so a bundle does not copy them.
     return demo, [item for item in listed if item != data.get("entry") and not item.startswith(f"../{SHARED}/")]
@@ -121,14 +137,19 @@ def _options(raw: Any, fail: Callable[[str, str], DemoError]) -> dict[str, DemoO
         if "default" in spec and not OPTION_TYPES[spec["type"]](spec["default"]):
             raise fail("options", f"option {name!r}: default {spec['default']!r} is not a {spec['type']}")
         choices = spec.get("choices")
-        options[str(name)] = DemoOption(str(name), spec["type"], spec.get("default"),
-                                        tuple(choices) if isinstance(choices, list) else None,
-                                        str(spec.get("description", "")))
+        options[str(name)] = DemoOption(
+            str(name),
+            spec["type"],
+            spec.get("default"),
+            tuple(choices) if isinstance(choices, list) else None,
+            str(spec.get("description", "")),
+        )
     return options
 
 
-def load_demos(root: Path, manifests: list[Source], baseurl: str,
-               generated: Mapping[str, Mapping[str, bytes]] | None = None) -> DemoSet:
+def load_demos(
+    root: Path, manifests: list[Source], baseurl: str, generated: Mapping[str, Mapping[str, bytes]] | None = None
+) -> DemoSet:
     """Read and validate every manifest; fingerprint and link every bundle. `generated` holds
     build-time files per demo (e.g. the t-SNE posts dataset), published and hashed the same way."""
     result = DemoSet()
@@ -169,8 +190,11 @@ def _collect_shared(demos_root: Path) -> dict[str, bytes]:
     folder = demos_root / SHARED
     if not folder.is_dir():
         return {}
-    return {f"{SHARED}/{p.relative_to(folder).as_posix()}": p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in (".js", ".mjs", ".css", ".json")}
+    return {
+        f"{SHARED}/{p.relative_to(folder).as_posix()}": p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix in (".js", ".mjs", ".css", ".json")
+    }
 
 
 def _digest(files: Mapping[str, bytes], salt: str) -> str:
@@ -198,7 +222,7 @@ def _link(path: str, blob: bytes, rename: Mapping[str, str]) -> bytes:
 class DemoEmbedder:
     """The `demo(name, **options)` function templates and markdown call."""
 
-    def __init__(self, demos: Mapping[str, Demo], extra_assets: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    def __init__(self, demos: Mapping[str, Demo]) -> None:
         self.demos = demos
         self.counters: dict[str, int] = {}
 
@@ -211,7 +235,9 @@ class DemoEmbedder:
         for key, value in options.items():
             option = demo.options.get(key)
             if option is None:
-                raise DemoError(f"demo {name!r} has no option {key!r}; options: {', '.join(sorted(demo.options)) or 'none'}")
+                raise DemoError(
+                    f"demo {name!r} has no option {key!r}; options: {', '.join(sorted(demo.options)) or 'none'}"
+                )
             if not OPTION_TYPES[option.type](value):
                 raise DemoError(f"demo {name!r} option {key!r} must be a {option.type}, got {value!r}")
             if option.choices and value not in option.choices:
@@ -219,13 +245,19 @@ class DemoEmbedder:
             values[key] = value
         count = self.counters[_page_url] = self.counters.get(_page_url, 0) + 1
         root_id = f"demo-{name}-{count}"
-        data_assets = {path: url for path, url in demo.files.items() if path not in demo.scripts and path not in demo.styles}
+        data_assets = {
+            path: url for path, url in demo.files.items() if path not in demo.scripts and path not in demo.styles
+        }
         values.update(assets=data_assets, standalone=_standalone)
         height = values.get("height")
         style = f' style="min-height:{int(height)}px"' if isinstance(height, int) and height > 0 else ""
         styles = "".join(f'<link rel="stylesheet" href="{html.escape(demo.files[s])}">' for s in demo.styles)
         payload = json.dumps(values, ensure_ascii=False).replace("</", "<\\/")
-        script = (f'<script type="module">import {{ mount }} from {json.dumps(demo.files[demo.scripts[0]])};'
-                  f' mount(document.getElementById({json.dumps(root_id)}), {payload});</script>')
-        return (f'<div class="demo-embed">{styles}<div class="demo demo-{name}" id="{root_id}" data-demo="{name}"{style}>'
-                f"\n{demo.entry_html}\n</div>{script}</div>")
+        script = (
+            f'<script type="module">import {{ mount }} from {json.dumps(demo.files[demo.scripts[0]])};'
+            f" mount(document.getElementById({json.dumps(root_id)}), {payload});</script>"
+        )
+        return (
+            f'<div class="demo-embed">{styles}<div class="demo demo-{name}" id="{root_id}" data-demo="{name}"{style}>'
+            f"\n{demo.entry_html}\n</div>{script}</div>"
+        )

@@ -79,8 +79,10 @@ def deploy(options: DeployOptions, report: Report = print) -> DeployResult:
     git = _Git(_repository(source))
     current = git.out("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
     if current == options.branch:
-        raise DeployError(f"refusing to deploy: you are on {options.branch}, the branch deploy writes to; "
-                          "switch to your source branch first")
+        raise DeployError(
+            f"refusing to deploy: you are on {options.branch}, the branch deploy writes to; "
+            "switch to your source branch first"
+        )
     if options.push:
         _require_remote(git, options.remote)
         if not options.force:
@@ -101,8 +103,7 @@ def deploy(options: DeployOptions, report: Report = print) -> DeployResult:
     pushed = False
     if options.push:
         pushed = _push(git, options, commit or base)
-        report(f"pushed {options.branch} to {options.remote}" if pushed
-               else f"{options.remote} is already up to date")
+        report(f"pushed {options.branch} to {options.remote}" if pushed else f"{options.remote} is already up to date")
     return DeployResult(changes, commit, pushed)
 
 
@@ -114,8 +115,7 @@ class _Git:
         self.directory = directory
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        process = subprocess.run(["git", *args], cwd=self.directory, capture_output=True, text=True,
-                                 check=False)
+        process = subprocess.run(["git", *args], cwd=self.directory, capture_output=True, text=True, check=False)
         if check and process.returncode != 0:
             raise DeployError(f"git {args[0]} failed: {_last_line(process.stderr)}")
         return process
@@ -135,18 +135,23 @@ def _last_line(text: str) -> str:
 def _repository(source: Path) -> Path:
     if not source.is_dir():
         raise DeployError(f"refusing to deploy: {source} is not a folder")
-    process = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=source, capture_output=True,
-                             text=True, check=False)
+    process = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], cwd=source, capture_output=True, text=True, check=False
+    )
     if process.returncode != 0:
-        raise DeployError(f"refusing to deploy: {source} is not in a git repository "
-                          "(run `git init` and `git remote add origin URL` first)")
+        raise DeployError(
+            f"refusing to deploy: {source} is not in a git repository "
+            "(run `git init` and `git remote add origin URL` first)"
+        )
     return source
 
 
 def _require_remote(git: _Git, remote: str) -> None:
     if git.run("remote", "get-url", remote, check=False).returncode != 0:
-        raise DeployError(f"refusing to deploy: there is no git remote named '{remote}' "
-                          f"(add it with `git remote add {remote} URL`, or pass --remote NAME)")
+        raise DeployError(
+            f"refusing to deploy: there is no git remote named '{remote}' "
+            f"(add it with `git remote add {remote} URL`, or pass --remote NAME)"
+        )
 
 
 def _base_commit(git: _Git, remote: str, branch: str) -> str | None:
@@ -164,41 +169,53 @@ def _refuse_when_remote_ahead(git: _Git, remote: str, branch: str) -> None:
         return  # first deploy: the remote has no such branch yet
     base = _base_commit(git, remote, branch)
     known = git.run("cat-file", "-e", f"{remote_tip}^{{commit}}", check=False).returncode == 0
-    contained = known and base and git.run("merge-base", "--is-ancestor", remote_tip, base,
-                                           check=False).returncode == 0
+    contained = known and base and git.run("merge-base", "--is-ancestor", remote_tip, base, check=False).returncode == 0
     if not contained:
-        raise DeployError(f"refusing to deploy: {remote}/{branch} has commits that your {branch} lacks; "
-                          f"run `git fetch {remote} {branch}` and deploy again (or --force to replace them)")
+        raise DeployError(
+            f"refusing to deploy: {remote}/{branch} has commits that your {branch} lacks; "
+            f"run `git fetch {remote} {branch}` and deploy again (or --force to replace them)"
+        )
 
 
-def _build_and_check(source: Path, destination: Path, report: Report,
-                     shown_as: Path) -> tuple[Path, str | None]:
+def _build_and_check(source: Path, destination: Path, report: Report, shown_as: Path) -> tuple[Path, str | None]:
     """Production build into our temporary folder (the user's _site is never touched), then the
     link check; any problem refuses the deploy before anything is committed."""
     from generator.build import BuildOptions, build  # lazily: keeps `import generator.deploy` light
     from generator.cache import ConversionCache
 
-    options = BuildOptions(source=source, destination=destination, drafts=False, future=False,
-                           unpublished=False, quiet=True)
+    options = BuildOptions(
+        source=source, destination=destination, drafts=False, future=False, unpublished=False, quiet=True
+    )
     try:
         # An in-memory cache: a deploy writes nothing into the user's folder, not even .blog-cache/.
         result = build(options, cache=ConversionCache())
     except BuildFailed as failure:
         for line in failure.lines():
             report(line)
-        raise DeployError(f"refusing to deploy: the build failed with {len(failure.errors)} "
-                          "error(s), listed above; nothing was published") from failure
+        raise DeployError(
+            f"refusing to deploy: the build failed with {len(failure.errors)} "
+            "error(s), listed above; nothing was published"
+        ) from failure
     except GeneratorError as error:
         raise DeployError(f"refusing to deploy: the build failed: {error}") from error
-    problems = [problem for problem in check_site(
-        Path(result.destination), baseurl=result.config.baseurl or "", source_root=source,
-        site_url=result.config.url or "", origins=dict(result.origins),
-        site_label="_site") if problem.is_error]  # the temporary folder is gone when the user reads this
+    problems = [
+        problem
+        for problem in check_site(
+            Path(result.destination),
+            baseurl=result.config.baseurl or "",
+            source_root=source,
+            site_url=result.config.url or "",
+            origins=dict(result.origins),
+            site_label="_site",
+        )
+        if problem.is_error
+    ]  # the temporary folder is gone when the user reads this
     for problem in problems:
         report(shown(problem, shown_as))
     if problems:
-        raise DeployError(f"refusing to deploy: the site has {len(problems)} broken reference(s), "
-                          "listed above; nothing was published")
+        raise DeployError(
+            f"refusing to deploy: the site has {len(problems)} broken reference(s), listed above; nothing was published"
+        )
     site = Path(result.destination)
     (site / MARKER).unlink(missing_ok=True)  # build bookkeeping, not part of the published site
     cname = result.config.get("cname", None)
@@ -253,8 +270,15 @@ def _commit(git: _Git, site: Path, cname: str | None, options: DeployOptions, ba
     message = options.message or (f"Publish site built from {head}" if head else "Publish site")
     try:
         with contextlib.chdir(git.directory):  # ghp-import runs git in the current directory
-            ghp_import.ghp_import(str(site), mesg=message, remote=options.remote, branch=options.branch,
-                                  nojekyll=True, cname=cname, push=False)
+            ghp_import.ghp_import(
+                str(site),
+                mesg=message,
+                remote=options.remote,
+                branch=options.branch,
+                nojekyll=True,
+                cname=cname,
+                push=False,
+            )
     except ghp_import.GhpError as error:
         raise DeployError(f"git refused the commit: {error.message}") from error
     except TypeError as error:  # ghp-import reports a failed fast-import by writing bytes to stdout
@@ -269,39 +293,54 @@ def _commit(git: _Git, site: Path, cname: str | None, options: DeployOptions, ba
 def _require_identity(git: _Git) -> None:
     for variable, key in (("GIT_COMMITTER_NAME", "user.name"), ("GIT_COMMITTER_EMAIL", "user.email")):
         if not (os.environ.get(variable) or git.out("config", key, check=False)):
-            raise DeployError(f"refusing to deploy: git does not know who you are; "
-                              f"set it with `git config {key} ...`")
+            raise DeployError(f"refusing to deploy: git does not know who you are; set it with `git config {key} ...`")
 
 
 def _push(git: _Git, options: DeployOptions, commit: str | None) -> bool:
     if commit is None:
         return False
-    arguments = ["push", *(["--force"] if options.force else []), options.remote,
-                 f"{commit}:refs/heads/{options.branch}"]
+    arguments = [
+        "push",
+        *(["--force"] if options.force else []),
+        options.remote,
+        f"{commit}:refs/heads/{options.branch}",
+    ]
     process = git.run(*arguments, check=False)
     if process.returncode != 0:
-        raise DeployError(f"git push to {options.remote} failed: {_last_line(process.stderr)} "
-                          f"(the commit is on your local {options.branch})")
+        raise DeployError(
+            f"git push to {options.remote} failed: {_last_line(process.stderr)} "
+            f"(the commit is on your local {options.branch})"
+        )
     return "Everything up-to-date" not in process.stderr
 
 
 # --- command line -----------------------------------------------------------------------------
 def configure_deploy_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
-                        help="the site's sources, inside a git repository (default: .)")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site's sources, inside a git repository (default: .)",
+    )
     parser.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
     parser.add_argument("--branch", default="gh-pages", help="branch to publish on (default: gh-pages)")
     parser.add_argument("-m", "--message", default=None, help="commit message on the publishing branch")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="build and check, list files added/changed/removed; commit nothing")
-    parser.add_argument("--no-push", dest="push", action="store_false",
-                        help="commit on the local branch only")
-    parser.add_argument("--force", action="store_true",
-                        help="push even if the remote branch has commits you lack (they are lost); "
-                             "with --workflow, overwrite an existing workflow file")
-    parser.add_argument("--workflow", action="store_true",
-                        help="instead of publishing, write .github/workflows/pages.yml "
-                             "(build and deploy on GitHub Actions)")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="build and check, list files added/changed/removed; commit nothing"
+    )
+    parser.add_argument("--no-push", dest="push", action="store_false", help="commit on the local branch only")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="push even if the remote branch has commits you lack (they are lost); "
+        "with --workflow, overwrite an existing workflow file",
+    )
+    parser.add_argument(
+        "--workflow",
+        action="store_true",
+        help="instead of publishing, write .github/workflows/pages.yml (build and deploy on GitHub Actions)",
+    )
 
 
 def run_deploy_command(args: argparse.Namespace) -> int:
@@ -310,6 +349,15 @@ def run_deploy_command(args: argparse.Namespace) -> int:
         path = write_pages_workflow(Path(args.source), force=args.force)
         print(f"wrote {path}; in the repository's Settings > Pages, set Source to GitHub Actions")
         return 0
-    deploy(DeployOptions(source=Path(args.source), remote=args.remote, branch=args.branch,
-                         message=args.message, dry_run=args.dry_run, push=args.push, force=args.force))
+    deploy(
+        DeployOptions(
+            source=Path(args.source),
+            remote=args.remote,
+            branch=args.branch,
+            message=args.message,
+            dry_run=args.dry_run,
+            push=args.push,
+            force=args.force,
+        )
+    )
     return 0

@@ -70,7 +70,8 @@ def discover(config: Config) -> dict[SourceKind, list[Source]]:
         here = Path(folder)
         # Prune in place: never descend into the output, caches or VCS folders.
         dirnames[:] = sorted(
-            name for name in dirnames
+            name
+            for name in dirnames
             if (here / name).resolve() != destination and not _pruned(here / name, root, config)
         )
         for name in sorted(filenames):

@@ -8,7 +8,8 @@ import html
 import json
 import re
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
+from collections.abc import Callable, Iterable, Mapping
 
 from jinja2 import Undefined
 from slugify import slugify as _slugify
@@ -47,7 +48,7 @@ def date_to_xmlschema(value: Any) -> str:
     if moment is None:
         return ""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.isoformat()
 
 
@@ -56,7 +57,7 @@ def date_to_rfc822(value: Any) -> str:
     if moment is None:
         return ""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return email.utils.format_datetime(moment)
 
 

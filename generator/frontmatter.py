@@ -37,9 +37,7 @@ def decode_text(raw: bytes, path: Path | str) -> str:
         return raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise FrontMatterError(
-            f"not valid UTF-8 (byte {e.start}); save the file as UTF-8", path, line
-        ) from e
+        raise FrontMatterError(f"not valid UTF-8 (byte {e.start}); save the file as UTF-8", path, line) from e
 
 
 def load_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
@@ -93,9 +91,7 @@ def parse_document(text: str, path: Path | str) -> Document:
             if meta is None:
                 meta = {}
             if not isinstance(meta, dict):
-                raise FrontMatterError(
-                    "front matter must be a YAML mapping of `key: value` lines", path, 2
-                )
+                raise FrontMatterError("front matter must be a YAML mapping of `key: value` lines", path, 2)
             body = "\n".join(lines[index + 1 :])
             return Document(_plain_keys(meta), body, index + 2, True)
     raise FrontMatterError("front matter is not closed: add a `---` line after it", path, 1)

@@ -9,7 +9,9 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from types import MappingProxyType
-from typing import Any, Iterable
+from importlib.resources import files
+from typing import Any
+from collections.abc import Iterable
 
 from slugify import slugify
 
@@ -22,15 +24,10 @@ from generator.render import DocumentRenderer, blank_view
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
-HOME = """<ul class="post-list">{% for post in paginator.posts %}<li><a href="{{ post.url | relative_url }}">{{ post.title }}</a> <time datetime="{{ post.date | date_to_xmlschema }}">{{ post.date | date }}</time>{{ post.excerpt }}</li>{% endfor %}</ul>
-{% if paginator.previous_page_path %}<a rel="prev" href="{{ paginator.previous_page_path | relative_url }}">Newer</a>{% endif %}
-{% if paginator.next_page_path %}<a rel="next" href="{{ paginator.next_page_path | relative_url }}">Older</a>{% endif %}"""
-ARCHIVE = """<h1>{{ page.title }}</h1>{% for year, posts in page.posts_by_year %}<h2 id="y{{ year }}">{{ year }}</h2><ul>{% for post in posts %}<li><a href="{{ post.url | relative_url }}">{{ post.title }}</a></li>{% endfor %}</ul>{% endfor %}"""
-TAG = """<h1>{{ page.title }}</h1><ul>{% for post in page.posts %}<li><a href="{{ post.url | relative_url }}">{{ post.title }}</a></li>{% endfor %}</ul>"""
-TAGS = """<h1>{{ page.title }}</h1><ul>{% for tag, posts in site.tags.items() %}<li><a href="{{ ('/tags/' ~ (tag | slugify) ~ '/') | relative_url }}">{{ tag }}</a> ({{ posts | length }})</li>{% endfor %}</ul>"""
-DEMOS = """<h1>{{ page.title }}</h1><ul>{% for demo in site.demos %}<li><a href="{{ demo.url | relative_url }}">{{ demo.title }}</a> {{ demo.description }}</li>{% endfor %}</ul>"""
-DEMO = """<h1>{{ page.title }}</h1><p>{{ page.description }}</p>{{ content }}"""
-NOT_FOUND = """<h1>Page not found</h1><p>Try the <a href="{{ '/' | relative_url }}">home page</a>.</p>"""
+
+def builtin(name: str) -> str:
+    """Fallback templates for generated pages when the site has no layout of that name."""
+    return (files("generator") / "templates" / f"{name}.html").read_text("utf-8")
 
 
 def paginate(renderer: DocumentRenderer, taken: set[str]) -> list[Output]:
@@ -48,16 +45,25 @@ def paginate(renderer: DocumentRenderer, taken: set[str]) -> list[Output]:
         path = output_path_for(url)
         if path in taken:
             continue
-        paginator = MappingProxyType(dict(
-            posts=posts[(number - 1) * per_page: number * per_page], page=number, per_page=per_page,
-            total_posts=len(posts), total_pages=total_pages,
-            previous_page=number - 1 if number > 1 else None, next_page=number + 1 if number < total_pages else None,
-            previous_page_path=page_url(number - 1) if number > 1 else None,
-            next_page_path=page_url(number + 1) if number < total_pages else None,
-        ))
-        view = blank_view(config.title if number == 1 else f"{config.title} — page {number}", url,
-                          description=config.get("description"))
-        html = renderer.render_generated("home", HOME, view, {"paginator": paginator})
+        paginator = MappingProxyType(
+            dict(
+                posts=posts[(number - 1) * per_page : number * per_page],
+                page=number,
+                per_page=per_page,
+                total_posts=len(posts),
+                total_pages=total_pages,
+                previous_page=number - 1 if number > 1 else None,
+                next_page=number + 1 if number < total_pages else None,
+                previous_page_path=page_url(number - 1) if number > 1 else None,
+                next_page_path=page_url(number + 1) if number < total_pages else None,
+            )
+        )
+        view = blank_view(
+            config.title if number == 1 else f"{config.title} — page {number}",
+            url,
+            description=config.get("description"),
+        )
+        html = renderer.render_generated("home", builtin("home"), view, {"paginator": paginator})
         outputs.append(Output(url, path, html.encode(), "generated:home"))
     return outputs
 
@@ -66,39 +72,79 @@ def archive(renderer: DocumentRenderer) -> Output:
     by_year: dict[int, list[Any]] = {}
     for post in renderer.site_view["posts"]:
         by_year.setdefault(post["date"].year, []).append(post)
-    view = blank_view("Archive", "/archive/", posts_by_year=list(by_year.items()),
-                      description=f"All {len(renderer.site_view['posts'])} posts by year")
-    return Output("/archive/", "archive/index.html", renderer.render_generated("archive", ARCHIVE, view, {}).encode(), "generated:archive")
+    view = blank_view(
+        "Archive",
+        "/archive/",
+        posts_by_year=list(by_year.items()),
+        description=f"All {len(renderer.site_view['posts'])} posts by year",
+    )
+    return Output(
+        "/archive/",
+        "archive/index.html",
+        renderer.render_generated("archive", builtin("archive"), view, {}).encode(),
+        "generated:archive",
+    )
 
 
 def tags(renderer: DocumentRenderer) -> list[Output]:
     outputs = []
     index = blank_view("Tags", "/tags/", description="Posts by topic")
-    outputs.append(Output("/tags/", "tags/index.html", renderer.render_generated("tags", TAGS, index, {}).encode(), "generated:tags"))
+    outputs.append(
+        Output(
+            "/tags/",
+            "tags/index.html",
+            renderer.render_generated("tags", builtin("tags"), index, {}).encode(),
+            "generated:tags",
+        )
+    )
     for tag, posts in renderer.site_view["tags"].items():
         url = f"/tags/{slugify(tag)}/"
-        view = blank_view(f"Posts tagged “{tag}”", url, tag=tag, posts=posts,
-                          description=f"{len(posts)} post{'s' if len(posts) != 1 else ''} tagged {tag}")
-        outputs.append(Output(url, output_path_for(url), renderer.render_generated("tag", TAG, view, {}).encode(), "generated:tags"))
+        view = blank_view(
+            f"Posts tagged “{tag}”",
+            url,
+            tag=tag,
+            posts=posts,
+            description=f"{len(posts)} post{'s' if len(posts) != 1 else ''} tagged {tag}",
+        )
+        outputs.append(
+            Output(
+                url,
+                output_path_for(url),
+                renderer.render_generated("tag", builtin("tag"), view, {}).encode(),
+                "generated:tags",
+            )
+        )
     return outputs
 
 
 def demo_pages(renderer: DocumentRenderer, embed: Any) -> list[Output]:
     outputs = []
     index = blank_view("Demos", "/demos/", description="Interactive demos that run in your browser, offline")
-    outputs.append(Output("/demos/", "demos/index.html", renderer.render_generated("demos", DEMOS, index, {}).encode(), "generated:demos"))
+    outputs.append(
+        Output(
+            "/demos/",
+            "demos/index.html",
+            renderer.render_generated("demos", builtin("demos"), index, {}).encode(),
+            "generated:demos",
+        )
+    )
     for demo in renderer.site.demos.values():
         url = f"/demos/{demo.name}/"
         content = embed(demo.name, _page_url=url, _standalone=True)
         view = blank_view(demo.title, url, description=demo.description, content=content, demo=demo.name)
-        html = renderer.render_generated("demo", DEMO, view, {"content": content})
+        html = renderer.render_generated("demo", builtin("demo"), view, {"content": content})
         outputs.append(Output(url, output_path_for(url), html.encode(), demo.manifest.relative))
     return outputs
 
 
 def not_found(renderer: DocumentRenderer) -> Output:
     view = blank_view("Page not found", "/404.html", sitemap=False)
-    return Output("/404.html", "404.html", renderer.render_generated("404", NOT_FOUND, view, {}).encode(), "generated:not_found")
+    return Output(
+        "/404.html",
+        "404.html",
+        renderer.render_generated("404", builtin("not_found"), view, {}).encode(),
+        "generated:not_found",
+    )
 
 
 def _absolute(renderer: DocumentRenderer, url: str) -> str:

@@ -122,7 +122,11 @@ def fingerprint_mapping(values: Mapping[str, Any], skip: tuple[str, ...] = ()) -
             continue
         value = values[key]
         hasher.update(key.encode() + b"\0")
-        hasher.update(value.encode("utf-8", "surrogatepass") if isinstance(value, str) else repr(value).encode("utf-8", "surrogatepass"))
+        hasher.update(
+            value.encode("utf-8", "surrogatepass")
+            if isinstance(value, str)
+            else repr(value).encode("utf-8", "surrogatepass")
+        )
         hasher.update(b"\1")
     return hasher.hexdigest()[:24]
 

@@ -178,10 +178,10 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
         if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:  # markers without a length
             at += 2
             continue
-        length = struct.unpack(">H", data[at + 2: at + 4])[0]
+        length = struct.unpack(">H", data[at + 2 : at + 4])[0]
         # SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height, width = struct.unpack(">HH", data[at + 5: at + 9])
+            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
             return width, height
         at += 2 + length
     return None

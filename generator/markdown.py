@@ -8,7 +8,8 @@ import json
 import threading
 from dataclasses import dataclass
 from importlib.metadata import version
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 import markdown
 from markdown.extensions import Extension
@@ -69,7 +70,9 @@ def settings_fingerprint(settings: Mapping[str, Any]) -> str:
     versions = {name: version(name) for name in ("markdown", "pygments", "latex2mathml")}
     from generator import __version__
 
-    blob = json.dumps({"settings": dict(settings), "versions": versions, "generator": __version__}, sort_keys=True, default=str)
+    blob = json.dumps(
+        {"settings": dict(settings), "versions": versions, "generator": __version__}, sort_keys=True, default=str
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -85,10 +88,21 @@ def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
         depth = str(settings.get("toc_depth", "2-3"))
         engines[key] = markdown.Markdown(
             extensions=[
-                "fenced_code", "tables", "footnotes", "attr_list", "def_list", "md_in_html", "abbr", "sane_lists",
+                "fenced_code",
+                "tables",
+                "footnotes",
+                "attr_list",
+                "def_list",
+                "md_in_html",
+                "abbr",
+                "sane_lists",
                 CodeHiliteExtension(css_class="highlight", guess_lang=False, pygments_formatter=LanguageClassFormatter),
-                TocExtension(toc_depth=depth, permalink=bool(settings.get("heading_anchors", True)),
-                             permalink_class="headerlink", permalink_title="Link to this section"),
+                TocExtension(
+                    toc_depth=depth,
+                    permalink=bool(settings.get("heading_anchors", True)),
+                    permalink_class="headerlink",
+                    permalink_title="Link to this section",
+                ),
                 MathExtension(enabled=bool(settings.get("math", True))),
             ]
             + (["smarty"] if settings.get("smart_quotes") else []),
@@ -118,4 +132,5 @@ def highlight_css(light_style: str, dark_style: str) -> str:
     light = HtmlFormatter(style=light_style).get_style_defs(".highlight")
     dark = HtmlFormatter(style=dark_style).get_style_defs(".highlight")
     indented = "\n".join("  " + line for line in dark.splitlines())
-    return f"/* Pygments {light_style} (light) and {dark_style} (dark) */\n{light}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
+    header = f"/* Pygments {light_style} (light) and {dark_style} (dark) */"
+    return f"{header}\n{light}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"

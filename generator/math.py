@@ -64,7 +64,7 @@ def render_formula(tex: str, display: bool) -> tuple[str, str | None]:
     return (f'<div class="math-display">{mathml}</div>' if display else mathml), None
 
 
-def replace_math(text: str, stash: "callable[[str], str]", enabled: bool = True) -> tuple[str, list[MathWarning]]:
+def replace_math(text: str, stash: callable[[str], str], enabled: bool = True) -> tuple[str, list[MathWarning]]:
     """Replace every formula outside code with `stash(html)` (a placeholder the markdown engine
     swaps back). `\\$` becomes a literal dollar. Returns the new text and conversion warnings."""
     warnings: list[MathWarning] = []
@@ -107,13 +107,27 @@ def _replace_in_prose(text: str, first_line: int, stash, warnings: list[MathWarn
         if not enabled:
             return match.group(0)
         display = match.group("inline") is None and match.group("paren") is None
-        tex = next(group for group in (match.group("display"), match.group("bracket"), match.group("paren"),
-                                       match.group("env"), match.group("inline")) if group is not None)
+        tex = next(
+            group
+            for group in (
+                match.group("display"),
+                match.group("bracket"),
+                match.group("paren"),
+                match.group("env"),
+                match.group("inline"),
+            )
+            if group is not None
+        )
         rendered, error = render_formula(tex, display)
         if error:
             line = first_line + text.count("\n", 0, match.start())
-            warnings.append(MathWarning(line, f"cannot convert formula '{tex.strip()[:60]}' to MathML: {error}; "
-                                              "it is shown as TeX code — fix the TeX or escape $ as \\$"))
+            warnings.append(
+                MathWarning(
+                    line,
+                    f"cannot convert formula '{tex.strip()[:60]}' to MathML: {error}; "
+                    "it is shown as TeX code — fix the TeX or escape $ as \\$",
+                )
+            )
         placeholder = stash(rendered)
         return f"\n\n{placeholder}\n\n" if display and _alone_on_lines(text, match) else placeholder
 
@@ -122,5 +136,5 @@ def _replace_in_prose(text: str, first_line: int, stash, warnings: list[MathWarn
 
 def _alone_on_lines(text: str, match: re.Match[str]) -> bool:
     before = text[: match.start()].rsplit("\n", 1)[-1]
-    after = text[match.end():].split("\n", 1)[0]
+    after = text[match.end() :].split("\n", 1)[0]
     return not before.strip() and not after.strip()

@@ -50,9 +50,14 @@ def find_collisions(outputs: list[Output]) -> list[GeneratorError]:
         if first is None:
             seen[key] = output
         else:
-            errors.append(OutputCollisionError(
-                f"{output.output_path} is written by both {first.origin} and {output.origin}; "
-                "change one permalink or remove one file", output.origin, 1))
+            errors.append(
+                OutputCollisionError(
+                    f"{output.output_path} is written by both {first.origin} and {output.origin}; "
+                    "change one permalink or remove one file",
+                    output.origin,
+                    1,
+                )
+            )
     return errors
 
 
@@ -63,17 +68,26 @@ def check_destination(source: Path, destination: Path, force: bool) -> None:
         raise ConfigError(f"destination {destination} would contain the source folder; choose another --destination")
     relative = destination.relative_to(source).parts if destination.is_relative_to(source) else ()
     if relative and relative[0] in PROTECTED_FOLDERS:
-        raise ConfigError(f"destination {destination} lies inside the source folder {relative[0]}/; choose another --destination")
+        raise ConfigError(
+            f"destination {destination} lies inside the source folder {relative[0]}/; choose another --destination"
+        )
     if destination.exists() and not force:
         if not destination.is_dir():
             raise ConfigError(f"destination {destination} is a file; remove it or choose another --destination")
         if any(destination.iterdir()) and not (destination / MARKER).exists():
-            raise ConfigError(f"destination {destination} is not empty and was not made by `blog build`; "
-                              "empty it or pass --force to replace it")
+            raise ConfigError(
+                f"destination {destination} is not empty and was not made by `blog build`; "
+                "empty it or pass --force to replace it"
+            )
 
 
-def write_site(outputs: list[Output], destination: Path, keep_files: list[str], marker: dict[str, object],
-               manifest: dict[str, tuple[str, int, int]] | None = None) -> WriteReport:
+def write_site(
+    outputs: list[Output],
+    destination: Path,
+    keep_files: list[str],
+    marker: dict[str, object],
+    manifest: dict[str, tuple[str, int, int]] | None = None,
+) -> WriteReport:
     """Write only what changed, each file atomically (temp file + rename), after the whole site was
     rendered without error; then delete stale files. `manifest` (path -> sha, size, mtime_ns) is
     what the previous build wrote; it is read from the marker when not kept in memory."""
@@ -113,7 +127,9 @@ def _digest(output: Output) -> str:
     if output.data is None and output.copy_from is not None:
         # Static files: the source's identity and stat stand in for reading every image each build.
         stat = output.copy_from.stat()
-        return "copy:" + hashlib.sha256(f"{output.copy_from}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+        return (
+            "copy:" + hashlib.sha256(f"{output.copy_from}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+        )
     return hashlib.sha256(output.read()).hexdigest()[:24]
 
 
@@ -136,7 +152,7 @@ def _read_manifest(destination: Path) -> dict[str, tuple[str, int, int]]:
 def _remove_stale(destination: Path, wanted: set[str], keep_files: list[str]) -> list[str]:
     kept = {entry.strip("/") for entry in keep_files if entry.strip("/")}
     removed: list[str] = []
-    for folder, dirnames, filenames in os.walk(destination, topdown=False):
+    for folder, _subfolders, filenames in os.walk(destination, topdown=False):
         relative_folder = os.path.relpath(folder, destination)
         prefix = "" if relative_folder == "." else relative_folder.replace(os.sep, "/") + "/"
         if _under_any(prefix.rstrip("/"), kept):

@@ -16,8 +16,10 @@ STYLES = {
 PAGE_STYLES = {"pretty": "/:path/:basename/"}
 PAGE_DEFAULT = "/:path/:basename:output_ext"
 
-PLACEHOLDER = re.compile(r":(categories|year|month|day|i_month|i_day|short_year|hour|minute|second|"
-                         r"title|slug|output_ext|y_day|week|short_day|path|basename|num)")
+PLACEHOLDER = re.compile(
+    r":(categories|year|month|day|i_month|i_day|short_year|hour|minute|second|"
+    r"title|slug|output_ext|y_day|week|short_day|path|basename|num)"
+)
 
 
 def post_pattern(style: str) -> str:

@@ -6,14 +6,23 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 import jinja2  # noqa: F401
 import markupsafe
 
 from generator.cache import ConversionCache
-from generator.incremental import (BuildState, DocumentView, RecordingEnvironment, RenderRecord, SiteView,
-                                   fingerprint, fingerprint_mapping, recording)
+from generator.incremental import (
+    BuildState,
+    DocumentView,
+    RecordingEnvironment,
+    RenderRecord,
+    SiteView,
+    fingerprint,
+    fingerprint_mapping,
+    recording,
+)
 from generator.errors import GeneratorError
 from generator.filters import make_filters, strip_html, truncatewords
 from generator.markdown import render_markdown, settings_fingerprint
@@ -91,8 +100,9 @@ class DocumentRenderer:
         self.settings = dict(config.markdown)
         self.fingerprint = settings_fingerprint(self.settings)
         filters = make_filters(config.baseurl, config.url, self.markdownify)
-        self.layout_env, self.content_env = make_environments(config.source, filters, self.globals, RecordingEnvironment,
-                                                                self.state.bytecode)
+        self.layout_env, self.content_env = make_environments(
+            config.source, filters, self.globals, RecordingEnvironment, self.state.bytecode
+        )
         self.views: dict[str, dict[str, Any]] = {}
         self.document_prints: dict[str, str] = {}
         self._site_prints: dict[str, str] = {}
@@ -147,31 +157,63 @@ class DocumentRenderer:
         pages = [self._view(page) for page in site.pages]
         tags: dict[str, list[Any]] = {}
         categories: dict[str, list[Any]] = {}
-        for post, view in zip(site.posts, posts):
+        for post, view in zip(site.posts, posts, strict=True):
             for tag in post.tags:
                 tags.setdefault(tag, []).append(view)
             for category in post.categories:
                 categories.setdefault(category, []).append(view)
-        demos = [DocumentView({"name": d.name, "title": d.title, "description": d.description,
-                                   "url": f"/demos/{d.name}/",
-                                   "thumbnail_url": d.files.get(d.thumbnail) if d.thumbnail else None}, f"demo:{d.name}")
-                 for d in sorted(site.demos.values(), key=lambda d: d.title.lower())]
+        demos = [
+            DocumentView(
+                {
+                    "name": d.name,
+                    "title": d.title,
+                    "description": d.description,
+                    "url": f"/demos/{d.name}/",
+                    "thumbnail_url": d.files.get(d.thumbnail) if d.thumbnail else None,
+                },
+                f"demo:{d.name}",
+            )
+            for d in sorted(site.demos.values(), key=lambda d: d.title.lower())
+        ]
         values = dict(site.config.values)
-        values.update(posts=posts, pages=pages, tags=dict(sorted(tags.items(), key=lambda kv: kv[0].lower())),
-                      categories=dict(sorted(categories.items())), data=site.data, time=site.time, demos=demos)
-        self._site_lists = {"posts": [p.source.relative for p in site.posts], "pages": [p.source.relative for p in site.pages],
-                            "tags": {t: [v._key for v in vs] for t, vs in tags.items()},
-                            "categories": {c: [v._key for v in vs] for c, vs in categories.items()},
-                            "demos": [(d.name, d.title, d.description, sorted(d.files.items())) for d in site.demos.values()]}
+        values.update(
+            posts=posts,
+            pages=pages,
+            tags=dict(sorted(tags.items(), key=lambda kv: kv[0].lower())),
+            categories=dict(sorted(categories.items())),
+            data=site.data,
+            time=site.time,
+            demos=demos,
+        )
+        self._site_lists = {
+            "posts": [p.source.relative for p in site.posts],
+            "pages": [p.source.relative for p in site.pages],
+            "tags": {t: [v._key for v in vs] for t, vs in tags.items()},
+            "categories": {c: [v._key for v in vs] for c, vs in categories.items()},
+            "demos": [(d.name, d.title, d.description, sorted(d.files.items())) for d in site.demos.values()],
+        }
         return SiteView(values)
 
     def _view(self, doc: Document) -> Mapping[str, Any]:
         view: dict[str, Any] = dict(doc.meta)
         view.update(
-            title=doc.title, url=doc.url, date=doc.date, slug=doc.slug, tags=list(doc.tags),
-            categories=list(doc.categories), path=doc.source.relative, layout=doc.layout,
-            kind="post" if isinstance(doc, Post) else "page", content="", excerpt="", toc="", toc_count=0,
-            reading_time=1, previous=None, next=None, math=bool(doc.meta.get("math", False)),
+            title=doc.title,
+            url=doc.url,
+            date=doc.date,
+            slug=doc.slug,
+            tags=list(doc.tags),
+            categories=list(doc.categories),
+            path=doc.source.relative,
+            layout=doc.layout,
+            kind="post" if isinstance(doc, Post) else "page",
+            content="",
+            excerpt="",
+            toc="",
+            toc_count=0,
+            reading_time=1,
+            previous=None,
+            next=None,
+            math=bool(doc.meta.get("math", False)),
             description=doc.meta.get("description") or "",
         )
         self.views[doc.source.relative] = view
@@ -185,8 +227,13 @@ class DocumentRenderer:
             words = len(strip_html(converted.content).split())
             derived = (max(1, math.ceil(words / WORDS_PER_MINUTE)), truncatewords(strip_html(converted.excerpt), 40))
             self.state.derived[key] = derived
-        view.update(content=converted.content, excerpt=converted.excerpt, toc=converted.toc,
-                    toc_count=converted.toc_count, reading_time=derived[0])
+        view.update(
+            content=converted.content,
+            excerpt=converted.excerpt,
+            toc=converted.toc,
+            toc_count=converted.toc_count,
+            reading_time=derived[0],
+        )
         if not view["description"]:
             view["description"] = derived[1]
 
@@ -196,7 +243,9 @@ class DocumentRenderer:
             view = self.views[doc.source.relative]
             self.document_prints[doc.source.relative] = fingerprint(
                 fingerprint_mapping(view, skip=("previous", "next")),
-                view["previous"]._key if view["previous"] else None, view["next"]._key if view["next"] else None)
+                view["previous"]._key if view["previous"] else None,
+                view["next"]._key if view["next"] else None,
+            )
 
     # -- reuse of unchanged renders -------------------------------------------------------------
     def _print_of(self, kind: str, name: str) -> str:
@@ -247,8 +296,13 @@ class DocumentRenderer:
         view = self.views[relative]
         context = {"site": self.site_view, "page": DocumentView(view, relative), "paginator": None}
         own = fingerprint(self.document_prints[relative], doc.layout, doc.output_path)
-        data = self.cached_render(doc.output_path, own, lambda: render_layout_chain(
-            self.layout_env, self.site.layouts, doc.layout, view["content"], context, relative))
+        data = self.cached_render(
+            doc.output_path,
+            own,
+            lambda: render_layout_chain(
+                self.layout_env, self.site.layouts, doc.layout, view["content"], context, relative
+            ),
+        )
         return Output(doc.url, doc.output_path, data, relative)
 
     def render_generated(self, layout: str, fallback: str, page: dict[str, Any], extra: Mapping[str, Any]) -> str:
@@ -256,31 +310,61 @@ class DocumentRenderer:
         there is one, otherwise a small built-in template wrapped in `default`."""
         from generator.permalinks import output_path_for
 
-        own = fingerprint(layout, fallback, sorted((k, repr(v)) for k, v in page.items()),
-                          sorted((k, repr(v)) for k, v in extra.items()))
-        data = self.cached_render(output_path_for(page["url"]), own, lambda: self._render_generated(layout, fallback, page, extra))
+        own = fingerprint(
+            layout,
+            fallback,
+            sorted((k, repr(v)) for k, v in page.items()),
+            sorted((k, repr(v)) for k, v in extra.items()),
+        )
+        data = self.cached_render(
+            output_path_for(page["url"]), own, lambda: self._render_generated(layout, fallback, page, extra)
+        )
         return data.decode("utf-8")
 
     def _render_generated(self, layout: str, fallback: str, page: dict[str, Any], extra: Mapping[str, Any]) -> str:
-        context = {"site": self.site_view, "page": DocumentView(page, f"generated:{page['url']}"), "paginator": None, **extra}
+        context = {
+            "site": self.site_view,
+            "page": DocumentView(page, f"generated:{page['url']}"),
+            "paginator": None,
+            **extra,
+        }
         if layout in self.site.layouts:
-            return render_layout_chain(self.layout_env, self.site.layouts, layout, page.get("content", ""), context, f"generated:{layout}")
+            return render_layout_chain(
+                self.layout_env, self.site.layouts, layout, page.get("content", ""), context, f"generated:{layout}"
+            )
         inner = self.layout_env.from_string(fallback).render(context)
         page["content"] = inner
         if "default" in self.site.layouts:
-            return render_layout_chain(self.layout_env, self.site.layouts, "default", inner, context, f"generated:{layout}")
+            return render_layout_chain(
+                self.layout_env, self.site.layouts, "default", inner, context, f"generated:{layout}"
+            )
         title = markupsafe.escape(page.get("title", ""))
-        return (f'<!doctype html>\n<html lang="{self.site.config.get("lang")}"><head><meta charset="utf-8">'
-                f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>'
-                f"<body>{inner}</body></html>\n")
+        return (
+            f'<!doctype html>\n<html lang="{self.site.config.get("lang")}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>'
+            f"<body>{inner}</body></html>\n"
+        )
 
 
 def blank_view(title: str, url: str, **extra: Any) -> dict[str, Any]:
-    view: dict[str, Any] = dict(title=title, url=url, date=None, tags=[], categories=[], content="", excerpt="",
-                                toc="", toc_count=0, reading_time=0, previous=None, next=None, math=False,
-                                kind="generated", description="", layout=None, path=None)
+    view: dict[str, Any] = dict(
+        title=title,
+        url=url,
+        date=None,
+        tags=[],
+        categories=[],
+        content="",
+        excerpt="",
+        toc="",
+        toc_count=0,
+        reading_time=0,
+        previous=None,
+        next=None,
+        math=False,
+        kind="generated",
+        description="",
+        layout=None,
+        path=None,
+    )
     view.update(extra)
     return view
-
-
-Progress = Callable[[int], None]

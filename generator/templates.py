@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -51,7 +52,7 @@ class SiteLoader(jinja2.BaseLoader):
             if path.is_file() and path.resolve().is_relative_to(self.root.resolve()):
                 text = template_text(path, path.relative_to(self.root).as_posix())
                 mtime = path.stat().st_mtime
-                return text, path.relative_to(self.root).as_posix(), lambda: path.stat().st_mtime == mtime
+                return text, path.relative_to(self.root).as_posix(), lambda p=path, m=mtime: p.stat().st_mtime == m
         raise jinja2.TemplateNotFound(template)
 
 
@@ -65,13 +66,22 @@ def template_text(path: Path, relative: str) -> str:
     return "{#" + "\n" * (height - 1) + "-#}\n" + document.body
 
 
-def make_environments(root: Path, filters: Mapping[str, Callable[..., Any]], globals_: Mapping[str, Any],
-                      layout_class: type[jinja2.Environment] = jinja2.Environment,
-                      bytecode_cache: jinja2.BytecodeCache | None = None) -> tuple[jinja2.Environment, SandboxedEnvironment]:
+def make_environments(
+    root: Path,
+    filters: Mapping[str, Callable[..., Any]],
+    globals_: Mapping[str, Any],
+    layout_class: type[jinja2.Environment] = jinja2.Environment,
+    bytecode_cache: jinja2.BytecodeCache | None = None,
+) -> tuple[jinja2.Environment, SandboxedEnvironment]:
     loader = SiteLoader(root)
-    options: dict[str, Any] = dict(loader=loader, undefined=SiteUndefined, autoescape=False,
-                                   keep_trailing_newline=True, extensions=["jinja2.ext.loopcontrols"],
-                                   bytecode_cache=bytecode_cache)
+    options: dict[str, Any] = dict(
+        loader=loader,
+        undefined=SiteUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.loopcontrols"],
+        bytecode_cache=bytecode_cache,
+    )
     layouts = layout_class(**options)
     content = SandboxedEnvironment(**options)
     for env in (layouts, content):
@@ -92,12 +102,16 @@ def render_string(env: jinja2.Environment, source: str, name: str, first_line: i
         output = compile_template(env, padding + source, name).render(context)
     except Exception as e:
         raise template_error(e, name) from e
-    return output[len(padding):] if output.startswith(padding) else output
+    return output[len(padding) :] if output.startswith(padding) else output
 
 
 def render_layout_chain(
-    env: jinja2.Environment, layouts: Mapping[str, Layout], first: str | None, content: str,
-    context: dict[str, Any], origin: str,
+    env: jinja2.Environment,
+    layouts: Mapping[str, Layout],
+    first: str | None,
+    content: str,
+    context: dict[str, Any],
+    origin: str,
 ) -> str:
     """Wrap `content` in its layout, that layout in its own, … (Jekyll's chain), guarding loops."""
     seen: list[str] = []
@@ -127,7 +141,11 @@ def load_layouts(sources: list[Source]) -> dict[str, Layout]:
     layouts: dict[str, Layout] = {}
     for source in sources:
         document = parse_document(decode_text(source.path.read_bytes(), source.relative), source.relative)
-        name = Path(source.relative).stem if source.relative.count("/") == 1 else source.relative.split("/", 1)[1].rsplit(".", 1)[0]
+        name = (
+            Path(source.relative).stem
+            if source.relative.count("/") == 1
+            else source.relative.split("/", 1)[1].rsplit(".", 1)[0]
+        )
         parent = document.meta.get("layout")
         layouts[name] = Layout(name, source, document.meta, str(parent) if parent else None)
     return layouts
@@ -138,12 +156,16 @@ def template_error(error: Exception, fallback_path: str) -> GeneratorError:
     if isinstance(error, TemplateError):
         return error
     if isinstance(error, jinja2.TemplateSyntaxError):
-        return TemplateError(f"template syntax error: {error.message}", error.filename or error.name or fallback_path, error.lineno)
+        return TemplateError(
+            f"template syntax error: {error.message}", error.filename or error.name or fallback_path, error.lineno
+        )
     path, line = _innermost_template_frame(error, fallback_path)
     if isinstance(error, GeneratorError):
         return type(error)(error.message, path, line)
     if isinstance(error, jinja2.TemplateNotFound):
-        return TemplateError(f"include or layout not found: {error.name!r}; put it in _includes/ or _layouts/", path, line)
+        return TemplateError(
+            f"include or layout not found: {error.name!r}; put it in _includes/ or _layouts/", path, line
+        )
     if isinstance(error, jinja2.UndefinedError):
         return TemplateError(f"{error.message}; check the spelling or define it", path, line)
     if isinstance(error, jinja2.exceptions.SecurityError):

@@ -303,7 +303,8 @@ export function mount(root, options = {}) {
       root.dataset.msPerIteration = msg.msPerIteration.toFixed(3);
       const max = ui.iterations.value;
       ui.status.textContent = `Iteration ${formatInt(msg.iteration)} / ${max} · KL divergence ${formatNumber(msg.kl)}`;
-      if (msg.state !== "running") playing = false;
+      // `playing` is the reader's intent (only Pause and Step clear it): a finished run keeps it,
+      // so the next dataset or restart starts running again.
       setState(msg.state);
       if (msg.state === "done") announce(`Done: KL divergence ${formatNumber(msg.kl)} after ${msg.iteration} iterations.`);
       else if (msg.state === "paused") announce(`Paused at iteration ${msg.iteration}.`);

@@ -162,6 +162,8 @@ def test_custom_paste_reports_ragged_row(site_server, browser_page):
     page = browser_page
     open_demo(page, site_server, STANDALONE)
     page.get_by_label("Dataset", exact=True).select_option("custom")
+    # The built-in sample (15 points) runs to the end first; a later paste must run again.
+    wait_for(page, "(root) => root.dataset.state === 'done'")
     page.get_by_label("Vectors (CSV or TSV)").fill("1,2,3\n4,5,6\n7,8\n1,1,1\n2,2,2\n3,3,3\n")
     page.get_by_role("button", name="Embed pasted data").click()
     message = page.locator(f"{ROOT} .tsne-message")
