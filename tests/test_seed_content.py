@@ -108,3 +108,15 @@ def test_front_matter_matches_the_table() -> None:
         if row["demo"]:
             body = path.read_text("utf-8")
             assert f'demo("{row["demo"]}"' in body or row["slug"] == "manually-classifying-cifar10", f"{path}: embed {row['demo']}"
+
+
+def test_the_blog_builds_with_zero_warnings(tmp_path: Path) -> None:
+    from generator.build import BuildOptions, build
+
+    result = build(BuildOptions(source=REPO, destination=tmp_path / "site", write=False))
+    assert [str(w) for w in result.warnings] == []
+    urls = {output.url for output in result.outputs}
+    for row in rows():
+        expected = row["permalink"] or "/{}/{}/".format(row["date"].replace("-", "/"), row["slug"])
+        assert expected in urls, row["title"]
+    assert {"/about/", "/archive/", "/tags/", "/feed.xml", "/demos/"} <= urls
