@@ -116,7 +116,7 @@ def print_table(rows: list[dict[str, float]]) -> None:
                                for _, key, fmt in columns])
     widths = [max(len(line[c]) for line in lines) for c in range(len(header))]
     for n, line in enumerate(lines):
-        print("  ".join(cell.rjust(w) for cell, w in zip(line, widths)))
+        print("  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)))
         if n == 0:
             print("  ".join("-" * w for w in widths))
 

@@ -102,7 +102,9 @@ class RecordingEnvironment(jinja2.Environment):
         template = super().get_template(name, parent, globals)
         deps = _current()
         if deps is not None and template.filename:
-            deps.templates.add(template.name or name)
+            # The loader's filename is the source-relative file (`_includes/nav.html`), which is
+            # what a change on disk is fingerprinted by; the requested name may be just `nav.html`.
+            deps.templates.add(template.filename)
         return template
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import inspect
 import json
 import mimetypes
 import os
@@ -32,13 +31,11 @@ from urllib.parse import unquote, urlsplit
 
 from generator.build import BuildOptions, BuildResult, build
 from generator.cache import ConversionCache
+from generator.incremental import BuildState
 from generator.config import load_config, normalise_baseurl
 from generator.errors import BuildFailed, GeneratorError
 from generator.output import MARKER
 from generator.watch import ChangeSet, SourceWatcher, WatchFilter
-
-# When build() learns incremental rebuilds (previous=, changed=), serve passes them automatically.
-BUILD_IS_INCREMENTAL = {"previous", "changed"} <= set(inspect.signature(build).parameters)
 
 
 @dataclass(frozen=True)
@@ -69,6 +66,9 @@ class SiteRebuilder:
         # Paths changed since the last *good* build: a failed build's changes are not in
         # self.result yet, so an incremental build must see them again next time.
         self._unbuilt: set[Path] = set()
+        # What makes rebuilds incremental: parsed sources, renders and their dependencies, the
+        # on-disk manifest (see incremental.py). Dropped on config changes, kept otherwise.
+        self.state = BuildState()
         self._lock = threading.Lock()
 
     @property
@@ -79,10 +79,11 @@ class SiteRebuilder:
         with self._lock:
             if changes is not None:
                 self._unbuilt |= changes.paths
-            full = changes is None or changes.needs_full_rebuild or self.result is None
             started = time.perf_counter()
             try:
-                result = build(self.options, cache=self.cache, **self._incremental_arguments(full))
+                if changes is not None and changes.needs_full_rebuild:
+                    self.state = BuildState()
+                result = build(self.options, cache=self.cache, state=self.state)
             except BuildFailed as e:
                 return self._failed(e.lines(), started)
             except GeneratorError as e:  # config or destination trouble: nothing was built
@@ -91,20 +92,20 @@ class SiteRebuilder:
             except Exception as e:  # noqa: BLE001 (a bug in the generator must not kill the dev server)
                 if self.trace:
                     traceback.print_exc()
-                return self._failed([f"internal error: {type(e).__name__}: {e} (rerun with --trace for details)"], started)
+                return self._failed(
+                    [f"internal error: {type(e).__name__}: {e} (rerun with --trace for details)"], started
+                )
             self.result, self.error_lines, self.setup_error = result, None, None
             self._unbuilt.clear()
             report = result.report
             changed = sorted([*(report.written if report else []), *(report.removed if report else [])])
-            css_only = bool(report and report.written) and not report.removed and all(
-                p.endswith(".css") for p in report.written)
+            css_only = (
+                bool(report and report.written)
+                and not report.removed
+                and all(p.endswith(".css") for p in report.written)
+            )
             event = "none" if not changed else "css" if css_only else "reload"
             return Rebuild(event, time.perf_counter() - started, changed, [], result)
-
-    def _incremental_arguments(self, full: bool) -> dict[str, object]:
-        if not BUILD_IS_INCREMENTAL or full:
-            return {}
-        return {"previous": self.result, "changed": frozenset(self._unbuilt)}
 
     def _failed(self, lines: list[str], started: float) -> Rebuild:
         self.error_lines = lines
@@ -116,15 +117,35 @@ class SiteRebuilder:
 EVENTS_PATH = "/__blog/events"
 CLIENT_SCRIPT = (Path(__file__).with_name("livereload.js")).read_text("utf-8")
 MIME_TYPES = {
-    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json", ".map": "application/json", ".wasm": "application/wasm",
-    ".svg": "image/svg+xml", ".webp": "image/webp", ".png": "image/png", ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg", ".gif": "image/gif", ".ico": "image/x-icon", ".avif": "image/avif",
-    ".xml": "application/xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
-    ".otf": "font/otf", ".txt": "text/plain; charset=utf-8", ".csv": "text/csv; charset=utf-8",
-    ".md": "text/markdown; charset=utf-8", ".pdf": "application/pdf", ".mp4": "video/mp4",
-    ".webm": "video/webm", ".mp3": "audio/mpeg", ".zip": "application/zip",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".wasm": "application/wasm",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".ico": "image/x-icon",
+    ".avif": "image/avif",
+    ".xml": "application/xml",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".txt": "text/plain; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mp3": "audio/mpeg",
+    ".zip": "application/zip",
 }
 NOT_FOUND_PAGE = b"<!DOCTYPE html><html lang=en><title>Not found</title><body><h1>Not found</h1></body></html>"
 
@@ -269,7 +290,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
                 return self._redirect(base + "/" + (f"?{url.query}" if url.query else ""))
             if not path.startswith(base + "/"):
                 return self._not_found(state, head)
-            path = path[len(base):]
+            path = path[len(base) :]
         root = state.destination
         if not root.is_dir() and self.dev.rebuilder.building:
             root = self._wait_for(root)
@@ -311,7 +332,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             info = os.fstat(handle.fileno())
             kind = content_type(path)
             inject = self.dev.livereload and kind.startswith("text/html")
-            # Unchanged outputs are hard links kept across builds, so inode+size+mtime is stable.
+            # Unchanged outputs are never rewritten by a build, so inode+size+mtime is stable.
             etag = f'"{info.st_ino:x}-{info.st_size:x}-{info.st_mtime_ns:x}' + (f'-{state.build}"' if inject else '"')
             modified = max(info.st_mtime, state.built_at) if inject else info.st_mtime
             headers = {"ETag": etag, "Last-Modified": formatdate(modified, usegmt=True)}
@@ -349,7 +370,9 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         tag = (f'<script data-build="{state.build}" data-events="{EVENTS_PATH}">\n{CLIENT_SCRIPT}</script>\n').encode()
         return inject_client(html, tag)
 
-    def _send_bytes(self, status: int, kind: str, body: bytes, head: bool, headers: dict[str, str] | None = None) -> None:
+    def _send_bytes(
+        self, status: int, kind: str, body: bytes, head: bool, headers: dict[str, str] | None = None
+    ) -> None:
         self._start(status, kind, len(body), headers or {})
         if not head:
             self.wfile.write(body)
@@ -414,8 +437,12 @@ def initial_state(options: BuildOptions) -> SiteState:
     """Where to serve from before any build succeeded (the first one may fail: then the previous
     output, if any, is served with the error overlay on top)."""
     try:
-        config = load_config(Path(options.source), destination=options.destination, config_file=options.config_file,
-                             overrides={} if options.baseurl is None else {"baseurl": options.baseurl})
+        config = load_config(
+            Path(options.source),
+            destination=options.destination,
+            config_file=options.config_file,
+            overrides={} if options.baseurl is None else {"baseurl": options.baseurl},
+        )
         return SiteState(config.destination, config.baseurl, "", time.time())
     except GeneratorError:
         destination = options.destination or Path(options.source) / "_site"
@@ -439,9 +466,19 @@ class _Server6(_Server):
 class DevServer:
     """Bind, build, serve in a background thread, watch. Used by the CLI and by the tests."""
 
-    def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 4000, *, watch: bool = True,
-                 livereload: bool = True, quiet_period: float = 0.05, trace: bool = False,
-                 log: Callable[[str], None] | None = None, cache: ConversionCache | None = None) -> None:
+    def __init__(
+        self,
+        options: BuildOptions,
+        host: str = "127.0.0.1",
+        port: int = 4000,
+        *,
+        watch: bool = True,
+        livereload: bool = True,
+        quiet_period: float = 0.05,
+        trace: bool = False,
+        log: Callable[[str], None] | None = None,
+        cache: ConversionCache | None = None,
+    ) -> None:
         self.options = options
         self.host, self.port = host, port
         self.watch, self.livereload = watch, livereload
@@ -507,8 +544,10 @@ class DevServer:
             return server_class((self.host, self.port), make_handler(self))
         except OSError as e:
             if e.errno == errno.EADDRINUSE:
-                raise GeneratorError(f"port {self.port} on {self.host} is already in use; stop the other server "
-                                     f"or choose another port, e.g. --port {self.port + 1}") from e
+                raise GeneratorError(
+                    f"port {self.port} on {self.host} is already in use; stop the other server "
+                    f"or choose another port, e.g. --port {self.port + 1}"
+                ) from e
             raise GeneratorError(f"cannot listen on {self.host}:{self.port}: {e.strerror}") from e
 
     def _start_watcher(self) -> None:
@@ -525,23 +564,35 @@ class DevServer:
         if not outcome.ok:
             for line in outcome.error_lines:
                 print(line, file=sys.stderr, flush=True)
-            print(f"build failed in {outcome.seconds:.2f} s; still serving the last good site", file=sys.stderr, flush=True)
-            self.hub.publish("error", {"build": self.state.build, "errors": outcome.error_lines}, errors=outcome.error_lines)
+            print(
+                f"build failed in {outcome.seconds:.2f} s; still serving the last good site",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.hub.publish(
+                "error", {"build": self.state.build, "errors": outcome.error_lines}, errors=outcome.error_lines
+            )
             return
         result = outcome.result
         assert result is not None
         if outcome.event != "none" or not self.state.build:
             self.generation += 1
         build_id = f"{self.session}-{self.generation}"
-        self.state = SiteState(result.destination, result.config.baseurl, build_id,
-                               time.time() if outcome.event != "none" else self.state.built_at)
+        self.state = SiteState(
+            result.destination,
+            result.config.baseurl,
+            build_id,
+            time.time() if outcome.event != "none" else self.state.built_at,
+        )
         if self.watcher is not None:
             self.watcher.filter.update(result.destination, result.config)
         if changes is None:
             self.log(result.summary())
         else:
-            self.log(f"  rebuilt in {outcome.seconds:.2f} s: {len(outcome.changed_outputs)} output files changed"
-                     + {"reload": ", reloading pages", "css": ", swapping stylesheets", "none": ""}[outcome.event])
+            self.log(
+                f"  rebuilt in {outcome.seconds:.2f} s: {len(outcome.changed_outputs)} output files changed"
+                + {"reload": ", reloading pages", "css": ", swapping stylesheets", "none": ""}[outcome.event]
+            )
         paths = [f"{result.config.baseurl}/{p}" for p in outcome.changed_outputs]
         event = "ok" if outcome.event == "none" else outcome.event
         self.hub.publish(event, {"build": build_id, "paths": paths}, errors=None, build=build_id)
@@ -553,13 +604,24 @@ def wait_until_interrupted() -> None:
 
 
 def configure_serve_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes the site to your network)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes the site to your network)",
+    )
     parser.add_argument("--port", type=int, default=4000, help="port (default 4000; 0 picks a free one)")
-    parser.add_argument("--watch", action=argparse.BooleanOptionalAction, default=True,
-                        help="rebuild when source files change (default on)")
-    parser.add_argument("--livereload", action=argparse.BooleanOptionalAction, default=True,
-                        help="reload open pages after each rebuild (default on)")
+    parser.add_argument(
+        "--watch",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="rebuild when source files change (default on)",
+    )
+    parser.add_argument(
+        "--livereload",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="reload open pages after each rebuild (default on)",
+    )
     parser.add_argument("--open", action="store_true", help="open the site in the default web browser")
 
 
@@ -569,14 +631,29 @@ def run_serve_command(args: argparse.Namespace) -> int:
 
     options = build_options(args)
     if args.host in ("0.0.0.0", "::", ""):
-        print("warning: listening on every network interface: anyone on your network can read this site "
-              "(and its drafts); use --host 127.0.0.1 to keep it local", file=sys.stderr)
+        print(
+            "warning: listening on every network interface: anyone on your network can read this site "
+            "(and its drafts); use --host 127.0.0.1 to keep it local",
+            file=sys.stderr,
+        )
     cache = ConversionCache.load(Path(options.source).resolve() / CACHE_FOLDER)
-    server = DevServer(options, args.host or "0.0.0.0", args.port, watch=args.watch, livereload=args.livereload,
-                       trace=args.trace, cache=cache, log=(lambda m: None) if args.quiet else None)
+    server = DevServer(
+        options,
+        args.host or "0.0.0.0",
+        args.port,
+        watch=args.watch,
+        livereload=args.livereload,
+        trace=args.trace,
+        cache=cache,
+        log=(lambda m: None) if args.quiet else None,
+    )
     server.start()
-    print(f"serving {server.state.destination} at {server.url}"
-          + (" (watching for changes)" if args.watch else "") + "; press Ctrl-C to stop", flush=True)
+    print(
+        f"serving {server.state.destination} at {server.url}"
+        + (" (watching for changes)" if args.watch else "")
+        + "; press Ctrl-C to stop",
+        flush=True,
+    )
     if args.open:
         import webbrowser
 

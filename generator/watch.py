@@ -21,14 +21,48 @@ from generator.config import CONFIG_NAME, Config
 ChangeKind = Literal["config", "content", "layout", "include", "data", "static", "demo"]
 
 # Folders whose events are never about the site: VCS, caches, tool output.
-IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", ".blog-cache", "node_modules", "__pycache__",
-                             ".pytest_cache", ".hypothesis", ".ruff_cache", ".mypy_cache", ".venv", "venv"})
+IGNORED_FOLDERS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".blog-cache",
+        "node_modules",
+        "__pycache__",
+        ".pytest_cache",
+        ".hypothesis",
+        ".ruff_cache",
+        ".mypy_cache",
+        ".venv",
+        "venv",
+    }
+)
 # Editor swap, backup and "safe write" temp files (vim, emacs, JetBrains, gedit, kate, macOS).
-EDITOR_TEMP_FILES = ("*.swp", "*.swx", "*.swo", "*~", ".#*", "#*#", "4913", "*.tmp", ".DS_Store",
-                     "*___jb_tmp___", "*___jb_old___", ".goutputstream-*", "*.kate-swp", "*.crdownload")
+EDITOR_TEMP_FILES = (
+    "*.swp",
+    "*.swx",
+    "*.swo",
+    "*~",
+    ".#*",
+    "#*#",
+    "4913",
+    "*.tmp",
+    ".DS_Store",
+    "*___jb_tmp___",
+    "*___jb_old___",
+    ".goutputstream-*",
+    "*.kate-swp",
+    "*.crdownload",
+)
 CONTENT_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".xml", ".txt")
-SPECIAL_KINDS: dict[str, ChangeKind] = {"_posts": "content", "_drafts": "content", "_layouts": "layout",
-                                         "_includes": "include", "_data": "data", "demos": "demo"}
+SPECIAL_KINDS: dict[str, ChangeKind] = {
+    "_posts": "content",
+    "_drafts": "content",
+    "_layouts": "layout",
+    "_includes": "include",
+    "_data": "data",
+    "demos": "demo",
+}
 
 
 def is_editor_temp_file(name: str) -> bool:
@@ -88,8 +122,9 @@ class WatchFilter:
     """Decides which event paths matter. Knows the destination (our own writes must never trigger a
     rebuild) and, when a config is loaded, the site's `exclude`/`include` rules."""
 
-    def __init__(self, source: Path, destination: Path, config: Config | None = None,
-                 config_file: Path | None = None) -> None:
+    def __init__(
+        self, source: Path, destination: Path, config: Config | None = None, config_file: Path | None = None
+    ) -> None:
         self.source = source.resolve()
         self.config_file = config_file.resolve() if config_file else self.source / CONFIG_NAME
         self.update(destination, config)
@@ -97,8 +132,11 @@ class WatchFilter:
     def update(self, destination: Path, config: Config | None) -> None:
         destination = destination.resolve()
         # write_site stages next to the destination and swaps; those siblings are ours too.
-        self.own_folders = (destination, destination.with_name(f".{destination.name}.staging"),
-                            destination.with_name(f".{destination.name}.previous"))
+        self.own_folders = (
+            destination,
+            destination.with_name(f".{destination.name}.staging"),
+            destination.with_name(f".{destination.name}.previous"),
+        )
         self.config = config
 
     def ignored(self, path: Path) -> bool:
@@ -185,8 +223,7 @@ class SourceWatcher:
     destination and ignored folders entirely: inotify then never watches `_site/` or `.git/`, whose
     churn would otherwise cost a watch per folder and a flood of events on every build."""
 
-    def __init__(self, watch_filter: WatchFilter, on_changes: Callable[[ChangeSet], None],
-                 quiet: float = 0.05) -> None:
+    def __init__(self, watch_filter: WatchFilter, on_changes: Callable[[ChangeSet], None], quiet: float = 0.05) -> None:
         from watchdog.observers import Observer
 
         self.filter = watch_filter

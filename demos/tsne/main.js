@@ -262,7 +262,8 @@ export function mount(root, options = {}) {
     dataset = ds;
     const colors = drawLegend();
     const { data, n, d } = flatten(ds.X);
-    scatter.setData(new Float32Array(2 * n), Uint16Array.from(ds.y), colors);
+    // No points until the worker's first layout arrives (P first): an empty plot, not a fake one.
+    scatter.setData(new Float32Array(0), Uint16Array.from(ds.y), colors);
     scatter.resetView();
     ui.info.textContent = `${formatInt(n)} points · ${d} dimensions · computing affinities…`;
     setState(playing ? "running" : "paused");
@@ -272,20 +273,22 @@ export function mount(root, options = {}) {
   }
 
   function restart() {
-    if (!dataset) return loadDataset(ui.select.value);
+    if (!dataset || root.dataset.state === "error") {
+      loadDataset(ui.select.value); // nothing valid is loaded: load (or re-parse) it first
+      return;
+    }
     let params;
     try {
       params = readParams(ui);
     } catch (err) {
       fail(err.message);
-      return undefined;
+      return;
     }
     showMessage("");
     if (root.dataset.state === "done") playing = true;
     setState(playing ? "running" : "paused");
     generation += 1;
     worker.postMessage({ type: "restart", params: { ...params, autoplay: playing, generation } });
-    return undefined;
   }
 
   worker.onmessage = (event) => {

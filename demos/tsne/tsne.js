@@ -145,8 +145,8 @@ export function conditionalProbabilities(data, n, d, perplexity) {
   const cond = squaredDistances(data, n, d);
   const betas = new Float64Array(n);
   const row = new Float64Array(n);
-  // Start from the median-free scale guess 1/mean(d) and then reuse the previous row's beta:
-  // neighbouring rows share the data's scale, so Newton starts close.
+  // First guess: 1 / (mean squared distance of row 0); later rows start from the previous
+  // row's beta, since rows share the data's scale and Newton then needs only a few passes.
   let beta = 1;
   {
     let s = 0;

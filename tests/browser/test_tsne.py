@@ -36,7 +36,8 @@ def wait_for(page, expression: str, arg=None, timeout: int = TIMEOUT_MS) -> None
     on timeout, fail with the demo's state, message and the page's errors to say why."""
     try:
         page.wait_for_function(
-            f"([arg]) => {{ const root = document.querySelector('{ROOT}'); return !!root && ({expression})(root, arg); }}",
+            f"([arg]) => {{ const root = document.querySelector('{ROOT}');"
+            f" return !!root && ({expression})(root, arg); }}",
             arg=[arg],
             timeout=timeout,
         )
