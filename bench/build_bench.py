@@ -1,0 +1,368 @@
+"""Build speed and memory of our generator against peer static-site generators, in one run.
+
+Generates the same synthetic corpus (bench/corpus.py) in each tool's native layout, then for each
+installed tool measures, as separate processes:
+    cold  a build with no output and no caches (ours: no _site/, no .blog-cache/; Hugo: --ignoreCache)
+    warm  the same build again, with the previous output and caches in place, nothing changed
+    edit  a build after appending a paragraph to one post (the CLI, as a user would run it)
+and, for ours, the in-process path `blog serve` uses: `build(options, cache, state=BuildState())`
+called repeatedly in one process (first build, an unchanged rebuild, a rebuild after one edit).
+Wall time is the median of --runs runs (a single run for tools whose cold build takes over
+--slow seconds); peak RSS is the largest `ru_maxrss` of any run, read with os.wait4 per child.
+After every edit build the output is searched for the edit, so a tool that skipped it is flagged.
+
+    python bench/build_bench.py                          # 1000 posts, every installed tool
+    python bench/build_bench.py --posts 100 --runs 5
+    python bench/build_bench.py --tools ours,hugo --posts 5000 --runs 1
+    python bench/build_bench.py --tools ours --profile   # + cProfile of our cold and edit builds
+
+Peers are looked up where bench/README.md installs them: `hugo` and `jekyll` on PATH (Debian),
+Pelican in the venv /tmp/bench-venv, Eleventy in /tmp/bench-peers/node_modules. A missing one is
+reported as "not installed" and the rest carry on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPO))
+
+import corpus  # noqa: E402  (bench/ is not a package)
+
+PELICAN = Path(os.environ.get("BENCH_PELICAN", "/tmp/bench-venv/bin/pelican"))
+ELEVENTY = Path(os.environ.get("BENCH_ELEVENTY", "/tmp/bench-peers/node_modules/@11ty/eleventy/cmd.cjs"))
+BUILD_TIMEOUT = 900  # seconds; a build this slow is reported as failed rather than hanging the run
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    output: str                         # output folder, relative to the site
+    caches: tuple[str, ...]             # removed before a cold build, besides the output
+    command: Callable[[bool], list[str]]  # cold? -> argv, run with cwd = the site
+    version: Callable[[], str | None]   # None: not installed
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class Result:
+    tool: str
+    version: str
+    cold: list[Run] = field(default_factory=list)
+    warm: list[Run] = field(default_factory=list)
+    edit: list[Run] = field(default_factory=list)
+    html_files: int = 0
+    note: str = ""
+
+    def median(self, kind: str) -> float | None:
+        runs: list[Run] = getattr(self, kind)
+        return statistics.median(r.seconds for r in runs) if runs else None
+
+    def peak_mb(self) -> float | None:
+        runs = self.cold + self.warm + self.edit
+        return max(r.peak_mb for r in runs) if runs else None
+
+
+def first_line(argv: list[str]) -> str | None:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = (done.stdout or done.stderr).strip()
+    return text.splitlines()[0] if done.returncode == 0 and text else None
+
+
+def ours_version() -> str:
+    import generator
+
+    return f"{generator.__version__} (Python {platform.python_version()})"
+
+
+def hugo_version() -> str | None:
+    line = first_line(["hugo", "version"])
+    match = re.search(r"v(\d+\.\d+\.\d+\S*?)(?:\s|$)", line or "")
+    return match.group(1) if match else line
+
+
+def jekyll_version() -> str | None:
+    line = first_line(["jekyll", "--version"])
+    ruby = first_line(["ruby", "-e", "print RUBY_VERSION"])
+    return f"{line.split()[-1]} (Ruby {ruby})" if line else None
+
+
+def pelican_version() -> str | None:
+    line = first_line([str(PELICAN), "--version"])
+    python = first_line([str(PELICAN.parent / "python"), "-c", "import platform; print(platform.python_version())"])
+    return f"{line} (Python {python})" if line else None
+
+
+def eleventy_version() -> str | None:
+    line = first_line(["node", str(ELEVENTY), "--version"]) if ELEVENTY.exists() else None
+    node = first_line(["node", "--version"])
+    return f"{line} (Node {node})" if line else None
+
+
+TOOLS: dict[str, Tool] = {
+    "ours": Tool("ours", "_site", (".blog-cache",),
+                 lambda cold: [sys.executable, "-m", "generator", "build", "--quiet"], ours_version),
+    "jekyll": Tool("jekyll", "_site", (".jekyll-cache", ".jekyll-metadata"),
+                   lambda cold: ["jekyll", "build", "--quiet"], jekyll_version),
+    "hugo": Tool("hugo", "public", ("resources",),
+                 lambda cold: ["hugo", "--quiet"] + (["--ignoreCache"] if cold else []), hugo_version),
+    "pelican": Tool("pelican", "output", ("cache", "__pycache__"),
+                    lambda cold: [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
+                    pelican_version),
+    "eleventy": Tool("eleventy", "_site", (".cache",),
+                     lambda cold: ["node", str(ELEVENTY), "--quiet"], eleventy_version),
+}
+
+
+def child_env() -> dict[str, str]:
+    # Ours must run this checkout's generator, whatever is installed; the others ignore PYTHONPATH
+    # except Pelican, whose venv must not see the repository's packages.
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[Run, str]:
+    """Run one child to completion; wall time and its peak RSS. os.wait4 gives this child's own
+    rusage (with the descendants it waited for), which RUSAGE_CHILDREN cannot: that one is a
+    running maximum over every child this process ever had."""
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        killer = threading.Timer(BUILD_TIMEOUT, process.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)  # reap it ourselves: Popen.wait() discards rusage
+        finally:
+            killer.cancel()
+        seconds = time.perf_counter() - started
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        output = log.read().decode(errors="replace")
+    if code != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {code} (killed after {BUILD_TIMEOUT} s if -9):\n{output[-3000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024), output
+
+
+def remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def edit_post(path: Path, marker: str) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f"\nEdited for the benchmark: {marker} changes this post.\n")
+
+
+def output_contains(folder: Path, marker: str) -> bool:
+    return any(marker in p.read_text("utf-8", errors="replace") for p in folder.rglob("*.html"))
+
+
+def bench_tool(tool: Tool, site: Path, edit_target: Path, runs: int, slow: float) -> Result:
+    version = tool.version()
+    if version is None:
+        return Result(tool.name, "not installed")
+    result = Result(tool.name, version)
+    env = child_env() if tool.name == "ours" else None
+    if tool.name == "pelican":
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    try:
+        for index in range(runs):
+            for name in (tool.output, *tool.caches):
+                remove(site / name)
+            run, _ = run_measured(tool.command(True), site, env)
+            result.cold.append(run)
+            if index == 0 and run.seconds > slow:
+                runs = 1
+                result.note = f"1 run (cold > {slow:g} s)"
+                break
+        result.html_files = sum(1 for _ in (site / tool.output).rglob("*.html"))
+        for _ in range(runs):
+            result.warm.append(run_measured(tool.command(False), site, env)[0])
+        for index in range(runs):
+            marker = f"benchedit{index}z{os.getpid()}"
+            edit_post(edit_target, marker)
+            result.edit.append(run_measured(tool.command(False), site, env)[0])
+            if not output_contains(site / tool.output, marker):
+                result.note = (result.note + "; " if result.note else "") + "EDIT NOT IN OUTPUT"
+    except (RuntimeError, OSError) as e:
+        result.note = f"failed: {str(e).splitlines()[0][:200]}"
+        print(f"  {tool.name} failed:\n{e}", file=sys.stderr)
+    return result
+
+
+# --- ours in process: the `blog serve` path ------------------------------------------------------
+
+def in_process(site: Path, edit_target: Path, runs: int, profile: bool) -> dict[str, object]:
+    """Runs inside a child process (so its peak RSS is its own). Times build() only, not imports."""
+    started = time.perf_counter()
+    from generator.build import BuildOptions, build
+    from generator.cache import ConversionCache
+    from generator.incremental import BuildState
+
+    imports = time.perf_counter() - started
+    destination = site / "_site_serve"
+    remove(destination)
+    options = BuildOptions(source=site, destination=destination)
+    cache, state = ConversionCache(), BuildState()  # in memory, as `blog serve` keeps them
+
+    def timed(label: str) -> float:
+        began = time.perf_counter()
+        if profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            result = profiler.runcall(build, options, cache, state=state)
+            print(f"\n=== cProfile: ours in-process, {label} ===", file=sys.stderr)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        else:
+            result = build(options, cache, state=state)
+        seconds = time.perf_counter() - began
+        print(f"  in-process {label}: {result.summary()}", file=sys.stderr)
+        return seconds
+
+    first = timed("first build")
+    unchanged = [timed("unchanged rebuild") for _ in range(runs)]
+    edited = []
+    for index in range(runs):
+        marker = f"benchedit{index}z{os.getpid()}"
+        edit_post(edit_target, marker)
+        edited.append(timed("rebuild after one edit"))
+        if not output_contains(destination, marker):
+            raise SystemExit(f"in-process edit {marker} is not in {destination}")
+    html = sum(1 for _ in destination.rglob("*.html"))
+    return {"imports": imports, "first": first, "unchanged": unchanged, "edited": edited, "html_files": html}
+
+
+def bench_in_process(site: Path, edit_target: Path, runs: int, profile: bool) -> Result:
+    result = Result("ours (serve, in-process)", ours_version())
+    argv = [sys.executable, str(Path(__file__).resolve()), "--in-process", str(site), str(edit_target),
+            "--runs", str(runs)] + (["--profile"] if profile else [])
+    try:
+        run, output = run_measured(argv, site, child_env())
+    except RuntimeError as e:
+        result.note = f"failed: {str(e).splitlines()[0][:200]}"
+        print(e, file=sys.stderr)
+        return result
+    data = json.loads(output.strip().splitlines()[-1])
+    if profile:
+        print("\n".join(output.strip().splitlines()[:-1]), file=sys.stderr)
+    result.cold = [Run(data["first"], run.peak_mb)]
+    result.warm = [Run(s, run.peak_mb) for s in data["unchanged"]]
+    result.edit = [Run(s, run.peak_mb) for s in data["edited"]]
+    result.html_files = data["html_files"]
+    result.note = f"one process; imports {data['imports']:.2f} s not counted"
+    return result
+
+
+def profile_cli_cold(site: Path) -> None:
+    """cProfile of a cold `blog build` (fresh process, no cache), hot spots by own time to stderr."""
+    for name in ("_site", ".blog-cache"):
+        remove(site / name)
+    stats = site.parent / "ours-cold.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "generator", "build", "--quiet"],
+                   cwd=site, env=child_env(), check=True)
+    import pstats
+
+    print("\n=== cProfile: ours CLI cold build (own time) ===", file=sys.stderr)
+    pstats.Stats(str(stats), stream=sys.stderr).sort_stats("tottime").print_stats(30)
+    print("\n=== cProfile: ours CLI cold build (cumulative) ===", file=sys.stderr)
+    pstats.Stats(str(stats), stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+
+
+# --- the table --------------------------------------------------------------------------------------
+
+def seconds(value: float | None) -> str:
+    return "—" if value is None else (f"{value:.3f}" if value < 1 else f"{value:.2f}")
+
+
+def table(results: list[Result]) -> str:
+    ours = next((r.median("cold") for r in results if r.tool == "ours"), None)
+    header = ["tool", "version", "cold s", "warm s", "edit s", "peak MB", "HTML files", "cold / ours", "notes"]
+    rows = []
+    for r in results:
+        cold = r.median("cold")
+        ratio = f"{cold / ours:.2f}×" if cold is not None and ours else "—"
+        peak = r.peak_mb()
+        rows.append([r.tool, r.version, seconds(cold), seconds(r.median("warm")), seconds(r.median("edit")),
+                     "—" if peak is None else f"{peak:.0f}", str(r.html_files or "—"), ratio, r.note])
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--tools", default=",".join(corpus.TOOLS),
+                        help="comma-separated subset of " + ",".join(corpus.TOOLS))
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is shown")
+    parser.add_argument("--slow", type=float, default=60.0, help="a cold build slower than this gets one run")
+    parser.add_argument("--work", type=Path, default=None, help="where the sites go (default /tmp/bench-build/N)")
+    parser.add_argument("--no-in-process", action="store_true", help="skip ours' in-process (serve) path")
+    parser.add_argument("--profile", action="store_true", help="cProfile ours (cold CLI, in-process edit)")
+    parser.add_argument("--in-process", nargs=2, type=Path, metavar=("SITE", "POST"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.in_process:
+        data = in_process(args.in_process[0], args.in_process[1], args.runs, args.profile)
+        print(json.dumps(data))
+        return 0
+
+    tools = [t for t in args.tools.split(",") if t]
+    unknown = set(tools) - set(corpus.TOOLS)
+    if unknown:
+        parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
+    work = args.work or Path("/tmp/bench-build") / str(args.posts)
+    began = time.perf_counter()
+    load_before = os.getloadavg()
+    print(f"generating {args.posts} posts for {', '.join(tools)} in {work}", file=sys.stderr)
+    sites = corpus.generate(work, args.posts, tools)
+    edits = json.loads((work / corpus.MANIFEST).read_text())["edit"]
+    results = []
+    for tool in tools:
+        print(f"benchmarking {tool} …", file=sys.stderr)
+        site = sites[tool]
+        results.append(bench_tool(TOOLS[tool], site, site / edits[tool], args.runs, args.slow))
+        if tool == "ours" and not args.no_in_process:
+            results.append(bench_in_process(site, site / edits[tool], args.runs, args.profile))
+        if tool == "ours" and args.profile:
+            profile_cli_cold(site)
+    load_after = os.getloadavg()
+    print(f"\n{args.posts} posts, --runs {args.runs}; {os.cpu_count()} CPUs; load average before "
+          f"{load_before[0]:.2f}, after {load_after[0]:.2f}; total {time.perf_counter() - began:.0f} s\n")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
