@@ -37,7 +37,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -64,6 +64,7 @@ class Tool:
 class Run:
     seconds: float
     peak_mb: float
+    cpu: float = float("nan")  # user + system seconds: less sensitive than wall time to other load
 
 
 @dataclass
@@ -79,6 +80,9 @@ class Result:
     def median(self, kind: str) -> float | None:
         runs: list[Run] = getattr(self, kind)
         return statistics.median(r.seconds for r in runs) if runs else None
+
+    def cold_cpu(self) -> float | None:
+        return statistics.median(r.cpu for r in self.cold) if self.cold else None
 
     def peak_mb(self) -> float | None:
         runs = self.cold + self.warm + self.edit
@@ -167,7 +171,7 @@ def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) 
         output = log.read().decode(errors="replace")
     if code != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {code} (killed after {BUILD_TIMEOUT} s if -9):\n{output[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024), output
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime), output
 
 
 def remove(path: Path) -> None:
@@ -307,16 +311,21 @@ def seconds(value: float | None) -> str:
 
 def table(results: list[Result]) -> str:
     ours = next((r.median("cold") for r in results if r.tool == "ours"), None)
-    header = ["tool", "version", "cold s", "warm s", "edit s", "peak MB", "HTML files", "cold / ours", "notes"]
+    header = ["tool", "version", "cold s", "warm s", "edit s", "peak MB", "cold CPU s", "HTML files", "cold / ours",
+              "notes"]
     rows = []
     for r in results:
         cold = r.median("cold")
         ratio = f"{cold / ours:.2f}×" if cold is not None and ours else "—"
         peak = r.peak_mb()
         rows.append([r.tool, r.version, seconds(cold), seconds(r.median("warm")), seconds(r.median("edit")),
-                     "—" if peak is None else f"{peak:.0f}", str(r.html_files or "—"), ratio, r.note])
+                     "—" if peak is None else f"{peak:.0f}", seconds(r.cold_cpu()), str(r.html_files or "—"),
+                     ratio, r.note])
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 

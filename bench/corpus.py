@@ -190,7 +190,8 @@ JEKYLL_DEFAULT = """\
 <head><meta charset="utf-8"><title>{% if page.title %}{{ page.title | escape }} · {% endif %}{{ site.title }}</title>
 {% feed_meta %}</head>
 <body>
-<header><a href="{{ '/' | relative_url }}">{{ site.title }}</a> · <a href="{{ '/tags/' | relative_url }}">Tags</a></header>
+<header><a href="{{ '/' | relative_url }}">{{ site.title }}</a> ·
+<a href="{{ '/tags/' | relative_url }}">Tags</a></header>
 <main>
 {{ content }}
 </main>
@@ -206,7 +207,8 @@ layout: default
 <p><time datetime="{{ page.date | date_to_xmlschema }}">{{ page.date | date: "%b %-d, %Y" }}</time>
 {% for tag in page.tags %}<a href="{{ '/tags/' | relative_url }}#{{ tag | slugify }}">{{ tag }}</a> {% endfor %}</p>
 {{ content }}
-{% if page.previous %}<a href="{{ page.previous.url | relative_url }}" rel="prev">{{ page.previous.title | escape }}</a>{% endif %}
+{% if page.previous %}<a href="{{ page.previous.url | relative_url }}" rel="prev">
+{{ page.previous.title | escape }}</a>{% endif %}
 {% if page.next %}<a href="{{ page.next.url | relative_url }}" rel="next">{{ page.next.title | escape }}</a>{% endif %}
 </article>
 """
@@ -367,7 +369,8 @@ layout: base.njk
 <article>
 <h1>{{ title }}</h1>
 <p><time datetime="{{ page.date.toISOString() }}">{{ page.date.toDateString() }}</time>
-{% for tag in tags %}{% if tag != "posts" %}<a href="/tags/{{ tag | slugify }}/">{{ tag }}</a> {% endif %}{% endfor %}</p>
+{% for tag in tags %}{% if tag != "posts" %}<a href="/tags/{{ tag | slugify }}/">{{ tag }}</a>
+{% endif %}{% endfor %}</p>
 {{ content | safe }}
 </article>
 """

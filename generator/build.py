@@ -24,7 +24,7 @@ from generator.demo_data import generated_demo_files
 from generator.demos import BundleFile, DemoEmbedder, load_demos
 from generator.discover import discover
 from generator.errors import BuildFailed, GeneratorError
-from generator.incremental import BuildState
+from generator.incremental import BuildState, fingerprint
 from generator.model import Document, Page, Post, Site, Source, StaticFile
 from generator.output import Output, WriteReport, check_destination, find_collisions, write_site
 from generator.render import DocumentRenderer
@@ -169,10 +169,20 @@ def load_site(config: Config, state: BuildState | None = None) -> tuple[Site, li
     posts: list[Post] = []
     pages: list[Page] = []
     kinds = ["post", "page"] + (["draft"] if config.drafts else [])
+    # A document depends on its file, the config and which layouts exist; drafts are dated "now"
+    # and future posts appear as time passes, so neither is served from the cache.
+    context = fingerprint(sorted((k, repr(v)) for k, v in config.values.items()), config.drafts,
+                          config.unpublished, repr(config.defaults), sorted(layouts))
     for kind in kinds:
         for source in sources.get(kind, []):
             try:
-                doc = load_document(source, config, now, set(layouts), read)
+                doc = _load_cached(state, source, context) if state is not None and kind != "draft" else None
+                if doc is None:
+                    doc = load_document(source, config, now, set(layouts), read)
+                    if state is not None and doc is not None and kind != "draft":
+                        state.loaded[source.relative] = (_stat_key(source), context, doc)
+                elif doc.date is not None and doc.date > now and not config.future and isinstance(doc, Post):
+                    doc = None
             except GeneratorError as e:
                 errors.append(e)
                 continue
@@ -196,6 +206,18 @@ def load_site(config: Config, state: BuildState | None = None) -> tuple[Site, li
     includes = {s.relative.split("/", 1)[1]: s for s in sources.get("include", [])}
     site = Site(config, tuple(posts), tuple(pages), tuple(static), layouts, includes, data, demo_set.demos, now)
     return site, demo_set.files, errors
+
+
+def _stat_key(source: Source) -> tuple[int, int]:
+    stat = source.path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _load_cached(state: BuildState, source: Source, context: str) -> Document | None:
+    cached = state.loaded.get(source.relative)
+    if cached is None or cached[1] != context or cached[0] != _stat_key(source):
+        return None
+    return cached[2]
 
 
 def _cached_reader(state: BuildState) -> Callable[[Source], tuple[str, Any]]:

@@ -163,7 +163,9 @@ class BuildState:
     """Kept between builds by `blog serve` (and by tests): parsed documents by file stat, rendered
     outputs with their dependencies, and the fingerprints of what is on disk."""
 
-    documents: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)
+    documents: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)  # parsed front matter
+    loaded: dict[str, tuple[tuple[int, int], str, Any]] = field(default_factory=dict)  # finished Documents
+    compiled: dict[str, tuple[str, Any]] = field(default_factory=dict)  # file -> (source, Jinja code)
     renders: dict[str, RenderRecord] = field(default_factory=dict)
     written: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (sha, size, mtime_ns)
     derived: dict[str, Any] = field(default_factory=dict)  # content hash -> derived facts (reading time…)

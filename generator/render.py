@@ -127,7 +127,9 @@ class DocumentRenderer:
         if doc.render_with_jinja:
             source = protect_code(body) if doc.is_markdown else body
             context = {"site": self.site_view, "page": DocumentView(view, doc.source.relative), "paginator": None}
-            body = render_string(self.content_env, source, doc.source.relative, doc.body_line, context)
+            body = render_string(
+                self.content_env, source, doc.source.relative, doc.body_line, context, self.state.compiled
+            )
         if not doc.is_markdown:
             return Converted(body, self._excerpt(doc, body), "", 0)
         result = self._convert(body)

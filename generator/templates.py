@@ -90,16 +90,32 @@ def make_environments(
     return layouts, content
 
 
-def compile_template(env: jinja2.Environment, source: str, name: str) -> jinja2.Template:
-    code = env.compile(source, name=name, filename=name)
+def compile_template(
+    env: jinja2.Environment, source: str, name: str, memo: dict[str, tuple[str, Any]] | None = None
+) -> jinja2.Template:
+    cached = memo.get(name) if memo is not None else None
+    if cached is not None and cached[0] == source:
+        code = cached[1]
+    else:  # one entry per file: an edited post replaces its old code instead of piling up
+        code = env.compile(source, name=name, filename=name)
+        if memo is not None:
+            memo[name] = (source, code)
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
-def render_string(env: jinja2.Environment, source: str, name: str, first_line: int, context: Mapping[str, Any]) -> str:
-    """Render text that starts at `first_line` of file `name` (a post body), with errors at real lines."""
+def render_string(
+    env: jinja2.Environment,
+    source: str,
+    name: str,
+    first_line: int,
+    context: Mapping[str, Any],
+    memo: dict[str, tuple[str, Any]] | None = None,
+) -> str:
+    """Render text that starts at `first_line` of file `name` (a post body), with errors at real lines.
+    `memo` keeps compiled code between rebuilds (blog serve)."""
     padding = "\n" * (first_line - 1)
     try:
-        output = compile_template(env, padding + source, name).render(context)
+        output = compile_template(env, padding + source, name, memo).render(context)
     except Exception as e:
         raise template_error(e, name) from e
     return output[len(padding) :] if output.startswith(padding) else output

@@ -172,7 +172,7 @@ class Debouncer:
     `max_wait` after the first event, so a never-ending stream still rebuilds). Calls happen on one
     background thread, one at a time: events during a rebuild form the next batch."""
 
-    def __init__(self, on_changes: Callable[[set[Path]], None], quiet: float = 0.05, max_wait: float = 1.0) -> None:
+    def __init__(self, on_changes: Callable[[set[Path]], None], quiet: float = 0.03, max_wait: float = 1.0) -> None:
         self.on_changes = on_changes
         self.quiet = quiet
         self.max_wait = max_wait
@@ -223,7 +223,7 @@ class SourceWatcher:
     destination and ignored folders entirely: inotify then never watches `_site/` or `.git/`, whose
     churn would otherwise cost a watch per folder and a flood of events on every build."""
 
-    def __init__(self, watch_filter: WatchFilter, on_changes: Callable[[ChangeSet], None], quiet: float = 0.05) -> None:
+    def __init__(self, watch_filter: WatchFilter, on_changes: Callable[[ChangeSet], None], quiet: float = 0.03) -> None:
         from watchdog.observers import Observer
 
         self.filter = watch_filter
