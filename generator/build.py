@@ -127,7 +127,9 @@ def build(
     outputs.extend(Output("/" + f.output_path, f.output_path, f.data, f"demos/{f.bundle_path}") for f in bundle_files)
     errors.extend(find_collisions(outputs))
     if errors:
+        state.document_prints = {}  # renders made during a failed build were never validated
         raise BuildFailed(_unique(errors))
+    renderer.finish({o.output_path for o in outputs})
     outputs.sort(key=lambda o: o.output_path)
     origins = {o.output_path: o.origin for o in outputs}
     report = None

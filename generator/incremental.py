@@ -165,6 +165,7 @@ class BuildState:
 
     documents: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)  # parsed front matter
     loaded: dict[str, tuple[tuple[int, int], str, Any]] = field(default_factory=dict)  # finished Documents
+    document_prints: dict[str, str] = field(default_factory=dict)  # as of the last successful build
     compiled: dict[str, tuple[str, Any]] = field(default_factory=dict)  # file -> (source, Jinja code)
     renders: dict[str, RenderRecord] = field(default_factory=dict)
     written: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (sha, size, mtime_ns)

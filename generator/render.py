@@ -107,6 +107,7 @@ class DocumentRenderer:
         self.document_prints: dict[str, str] = {}
         self._site_prints: dict[str, str] = {}
         self._key_prints: dict[tuple[str, str], str] = {}
+        self._unchanged_documents: set[str] = set()
         self._template_prints: dict[str, str] = {}
         self.reused = 0
         self.site_view = self._site_view()
@@ -248,6 +249,17 @@ class DocumentRenderer:
                 view["previous"]._key if view["previous"] else None,
                 view["next"]._key if view["next"] else None,
             )
+        previous = self.state.document_prints
+        self._unchanged_documents = {
+            name for name, print_ in self.document_prints.items() if previous.get(name) == print_
+        }
+
+    def finish(self, produced: set[str]) -> None:
+        """After a successful build: remember fingerprints, forget renders of outputs that are gone
+        (so every kept record has been validated against this build)."""
+        self.state.document_prints = dict(self.document_prints)
+        for path in set(self.state.renders) - produced:
+            del self.state.renders[path]
 
     # -- reuse of unchanged renders -------------------------------------------------------------
     def _print_of(self, kind: str, name: str) -> str:
@@ -270,7 +282,14 @@ class DocumentRenderer:
         record = self.state.renders.get(output_path)
         if record is None or record.own != own:
             return None
-        for kind, items in (("document", record.documents), ("site", record.site_keys), ("template", record.templates)):
+        # Every kept record was validated by the last successful build, so a document whose whole
+        # fingerprint is unchanged since then cannot invalidate it: skip its per-key checks.
+        unchanged = self._unchanged_documents
+        if any(
+            name[0] not in unchanged and self._print_of("document", name) != print_ for name, print_ in record.documents
+        ):
+            return None
+        for kind, items in (("site", record.site_keys), ("template", record.templates)):
             if any(self._print_of(kind, name) != print_ for name, print_ in items):
                 return None
         return record.data
