@@ -7,8 +7,10 @@ installed tool measures, as separate processes:
     edit  a build after appending a paragraph to one post (the CLI, as a user would run it)
 and, for ours, the in-process path `blog serve` uses: `build(options, cache, state=BuildState())`
 called repeatedly in one process (first build, an unchanged rebuild, a rebuild after one edit).
-Wall time is the median of --runs runs (a single run for tools whose cold build takes over
---slow seconds); peak RSS is the largest `ru_maxrss` of any run, read with os.wait4 per child.
+Runs go round-robin over the tools (cold run 1 of every tool, then cold run 2, …, then the warm
+runs, then the edit runs), so bursts of other load hit all tools alike. Wall time is the median of
+--runs runs (a single run for tools whose first cold build takes over --slow seconds); CPU time is
+user + system of the child; peak RSS is the largest `ru_maxrss` of any run, read with os.wait4 per child.
 After every edit build the output is searched for the edit, so a tool that skipped it is flagged.
 
     python bench/build_bench.py                          # 1000 posts, every installed tool
@@ -190,37 +192,64 @@ def output_contains(folder: Path, marker: str) -> bool:
     return any(marker in p.read_text("utf-8", errors="replace") for p in folder.rglob("*.html"))
 
 
-def bench_tool(tool: Tool, site: Path, edit_target: Path, runs: int, slow: float) -> Result:
-    version = tool.version()
-    if version is None:
-        return Result(tool.name, "not installed")
-    result = Result(tool.name, version)
-    env = child_env() if tool.name == "ours" else None
-    if tool.name == "pelican":
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    try:
-        for index in range(runs):
-            for name in (tool.output, *tool.caches):
-                remove(site / name)
-            run, _ = run_measured(tool.command(True), site, env)
-            result.cold.append(run)
-            if index == 0 and run.seconds > slow:
-                runs = 1
-                result.note = f"1 run (cold > {slow:g} s)"
-                break
-        result.html_files = sum(1 for _ in (site / tool.output).rglob("*.html"))
-        for _ in range(runs):
-            result.warm.append(run_measured(tool.command(False), site, env)[0])
-        for index in range(runs):
+@dataclass
+class Subject:
+    """One tool under test: its site, the post to edit, and what has been measured so far."""
+    tool: Tool
+    site: Path
+    edit_target: Path
+    result: Result
+    runs: int
+    env: dict[str, str] | None
+    failed: bool = False
+
+    def measure(self, kind: str, index: int, slow: float) -> None:
+        if self.failed or index >= self.runs:
+            return
+        tool, result = self.tool, self.result
+        try:
+            if kind == "cold":
+                for name in (tool.output, *tool.caches):
+                    remove(self.site / name)
             marker = f"benchedit{index}z{os.getpid()}"
-            edit_post(edit_target, marker)
-            result.edit.append(run_measured(tool.command(False), site, env)[0])
-            if not output_contains(site / tool.output, marker):
+            if kind == "edit":
+                edit_post(self.edit_target, marker)
+            run, _ = run_measured(tool.command(kind == "cold"), self.site, self.env)
+            getattr(result, kind).append(run)
+            if kind == "cold":
+                result.html_files = sum(1 for _ in (self.site / tool.output).rglob("*.html"))
+                if index == 0 and run.seconds > slow and self.runs > 1:
+                    self.runs = 1
+                    result.note = f"1 run (cold > {slow:g} s)"
+            if kind == "edit" and not output_contains(self.site / tool.output, marker):
                 result.note = (result.note + "; " if result.note else "") + "EDIT NOT IN OUTPUT"
-    except (RuntimeError, OSError) as e:
-        result.note = f"failed: {str(e).splitlines()[0][:200]}"
-        print(f"  {tool.name} failed:\n{e}", file=sys.stderr)
-    return result
+        except (RuntimeError, OSError) as e:
+            self.failed = True
+            result.note = f"failed ({kind}): {str(e).splitlines()[0][:200]}"
+            print(f"  {tool.name} failed:\n{e}", file=sys.stderr)
+
+
+def subject(tool: Tool, site: Path, edit_target: Path, runs: int) -> Subject:
+    version = tool.version()
+    env: dict[str, str] | None = None
+    if tool.name == "ours":
+        env = child_env()
+    elif tool.name == "pelican":  # its venv must not see the repository's packages
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = Result(tool.name, version or "not installed")
+    return Subject(tool, site, edit_target, result, runs, env, failed=version is None)
+
+
+def bench_tools(subjects: list[Subject], runs: int, slow: float) -> None:
+    """Round-robin: run i of every tool before run i+1 of any, so a burst of load from other
+    processes on the machine lands on all tools alike rather than on whichever ran then.
+    Each tool's warm runs follow its own last cold build; each edit run edits once more."""
+    for kind in ("cold", "warm", "edit"):
+        for index in range(runs):
+            for item in subjects:
+                if not item.failed and index < item.runs:
+                    print(f"  {kind} {index + 1}: {item.tool.name}", file=sys.stderr)
+                item.measure(kind, index, slow)
 
 
 # --- ours in process: the `blog serve` path ------------------------------------------------------
@@ -306,7 +335,9 @@ def profile_cli_cold(site: Path) -> None:
 # --- the table --------------------------------------------------------------------------------------
 
 def seconds(value: float | None) -> str:
-    return "—" if value is None else (f"{value:.3f}" if value < 1 else f"{value:.2f}")
+    if value is None or value != value:  # None or NaN: not measured
+        return "—"
+    return f"{value:.3f}" if value < 1 else f"{value:.2f}"
 
 
 def table(results: list[Result]) -> str:
@@ -357,15 +388,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generating {args.posts} posts for {', '.join(tools)} in {work}", file=sys.stderr)
     sites = corpus.generate(work, args.posts, tools)
     edits = json.loads((work / corpus.MANIFEST).read_text())["edit"]
+    subjects = [subject(TOOLS[t], sites[t], sites[t] / edits[t], args.runs) for t in tools]
+    bench_tools(subjects, args.runs, args.slow)
     results = []
-    for tool in tools:
-        print(f"benchmarking {tool} …", file=sys.stderr)
-        site = sites[tool]
-        results.append(bench_tool(TOOLS[tool], site, site / edits[tool], args.runs, args.slow))
-        if tool == "ours" and not args.no_in_process:
-            results.append(bench_in_process(site, site / edits[tool], args.runs, args.profile))
-        if tool == "ours" and args.profile:
-            profile_cli_cold(site)
+    for item in subjects:
+        results.append(item.result)
+        if item.tool.name == "ours" and not args.no_in_process:
+            print("  ours in-process (serve path)", file=sys.stderr)
+            results.append(bench_in_process(item.site, item.edit_target, args.runs, args.profile))
+        if item.tool.name == "ours" and args.profile:
+            profile_cli_cold(item.site)
     load_after = os.getloadavg()
     print(f"\n{args.posts} posts, --runs {args.runs}; {os.cpu_count()} CPUs; load average before "
           f"{load_before[0]:.2f}, after {load_after[0]:.2f}; total {time.perf_counter() - began:.0f} s\n")

@@ -24,7 +24,7 @@ from generator.demo_data import generated_demo_files
 from generator.demos import BundleFile, DemoEmbedder, load_demos
 from generator.discover import discover
 from generator.errors import BuildFailed, GeneratorError
-from generator.incremental import BuildState, fingerprint
+from generator.incremental import BuildState, fingerprint, load_renders, save_renders
 from generator.model import Document, Page, Post, Site, Source, StaticFile
 from generator.output import Output, WriteReport, check_destination, find_collisions, write_site
 from generator.render import DocumentRenderer
@@ -96,12 +96,16 @@ def build(
     if cache is None:
         cache = ConversionCache.load(config.source / CACHE_FOLDER)
     cache.reset_stats()
-    state = state if state is not None else BuildState()
+    if state is None:
+        state = BuildState()
+        if owns_cache:
+            load_renders(state, config.source / CACHE_FOLDER)
     site, bundle_files, errors = load_site(config, state)
     embed = DemoEmbedder(site.demos)
     renderer = DocumentRenderer(site, cache, {"demo": embed}, state)
     documents: list[Document] = [*site.posts, *site.pages]
     outputs: list[Output] = []
+    renderer.prefetch(documents)
     for index, doc in enumerate(documents):
         if progress:
             progress("converting", index, len(documents))
@@ -141,6 +145,8 @@ def build(
     if owns_cache:
         cache.prune_unused()
         cache.save()
+        if state.renders_changed:
+            save_renders(state, config.source / CACHE_FOLDER)
     return BuildResult(
         config,
         site,
@@ -173,8 +179,13 @@ def load_site(config: Config, state: BuildState | None = None) -> tuple[Site, li
     kinds = ["post", "page"] + (["draft"] if config.drafts else [])
     # A document depends on its file, the config and which layouts exist; drafts are dated "now"
     # and future posts appear as time passes, so neither is served from the cache.
-    context = fingerprint(sorted((k, repr(v)) for k, v in config.values.items()), config.drafts,
-                          config.unpublished, repr(config.defaults), sorted(layouts))
+    context = fingerprint(
+        sorted((k, repr(v)) for k, v in config.values.items()),
+        config.drafts,
+        config.unpublished,
+        repr(config.defaults),
+        sorted(layouts),
+    )
     for kind in kinds:
         for source in sources.get(kind, []):
             try:

@@ -21,6 +21,7 @@ class ConversionCache:
         self.folder = folder
         self._entries: dict[str, MarkdownResult] = {}
         self._used: set[str] = set()
+        self._prefetched: set[str] = set()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -36,7 +37,9 @@ class ConversionCache:
             self._used.add(key)
             found = self._entries.get(key)
             if found is not None:
-                self.hits += 1
+                if key not in self._prefetched:
+                    self.hits += 1
+                self._prefetched.discard(key)
                 return found
         result = convert()
         with self._lock:
@@ -45,9 +48,24 @@ class ConversionCache:
             self._dirty = True
         return result
 
+    def missing(self, texts: list[str], fingerprint: str) -> list[str]:
+        """The distinct texts not yet converted with these settings, in order."""
+        with self._lock:
+            return [t for t in dict.fromkeys(texts) if self.key(t, fingerprint) not in self._entries]
+
+    def put(self, text: str, fingerprint: str, result: MarkdownResult) -> None:
+        """Store a result converted elsewhere (the parallel path); counted as a conversion."""
+        with self._lock:
+            key = self.key(text, fingerprint)
+            self._entries[key] = result
+            self._prefetched.add(key)  # its first lookup is not a cache hit: it was converted now
+            self.misses += 1
+            self._dirty = True
+
     def reset_stats(self) -> None:
         self.hits = self.misses = 0
         self._used.clear()
+        self._prefetched.clear()
 
     def prune_unused(self) -> None:
         """Drop entries the last build did not use, so the cache does not grow forever."""
@@ -74,6 +92,7 @@ class ConversionCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         data = {k: [r.html, r.toc, r.toc_count, [list(w) for w in r.warnings]] for k, r in self._entries.items()}
         temporary = self.folder / f".{CACHE_FILE}.{os.getpid()}"
-        temporary.write_text(json.dumps(data), "utf-8")
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)  # streamed: no second copy of a big cache in memory
         os.replace(temporary, self.folder / CACHE_FILE)
         self._dirty = False

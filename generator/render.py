@@ -4,7 +4,11 @@ through the cache, excerpts, read-only views for templates and the layout chain.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import re
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Callable, Mapping
@@ -25,7 +29,7 @@ from generator.incremental import (
 )
 from generator.errors import GeneratorError
 from generator.filters import make_filters, strip_html, truncatewords
-from generator.markdown import render_markdown, settings_fingerprint
+from generator.markdown import MarkdownResult, render_markdown, settings_fingerprint
 from generator.model import Document, Post, Site
 from generator.output import Output
 from generator.templates import make_environments, render_layout_chain, render_string
@@ -64,6 +68,25 @@ def protect_code(text: str) -> str:
     if fence is not None:
         out.append("{% endraw %}")
     return "".join(out)
+
+
+PARALLEL_MINIMUM = 64  # below this, starting worker processes costs more than it saves
+
+
+def _convert_chunk(job: tuple[list[str], dict[str, Any]]) -> list[MarkdownResult]:
+    texts, settings = job
+    return [render_markdown(text, settings) for text in texts]
+
+
+def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[MarkdownResult]:
+    """Markdown conversion is pure and CPU-bound: split it over processes. Fork is cheapest, but
+    forking a process that runs threads (blog serve's watcher) can deadlock the child, so then spawn."""
+    workers = min(os.cpu_count() or 1, 8)
+    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    size = -(-len(texts) // (workers * 4))  # a few chunks per worker evens out long and short posts
+    chunks = [(texts[i : i + size], dict(settings)) for i in range(0, len(texts), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        return [result for chunk in pool.map(_convert_chunk, chunks) for result in chunk]
 
 
 def prefix_baseurl(html: str, baseurl: str) -> str:
@@ -108,6 +131,7 @@ class DocumentRenderer:
         self._site_prints: dict[str, str] = {}
         self._key_prints: dict[tuple[str, str], str] = {}
         self._unchanged_documents: set[str] = set()
+        self._sources: dict[str, str] = {}
         self._template_prints: dict[str, str] = {}
         self.reused = 0
         self.site_view = self._site_view()
@@ -122,15 +146,48 @@ class DocumentRenderer:
     def _convert(self, text: str):
         return self.cache.get_or_convert(text, self.fingerprint, lambda: render_markdown(text, self.settings))
 
+    def source_of(self, doc: Document) -> str:
+        """The text to convert: the body after Jinja (when the page opts in). Computed once per
+        build, because Jinja has effects worth doing once (demo embeds number their roots)."""
+        relative = doc.source.relative
+        if relative not in self._sources:
+            body = doc.body
+            if doc.render_with_jinja:
+                source = protect_code(body) if doc.is_markdown else body
+                view = DocumentView(self.views[relative], relative)
+                context = {"site": self.site_view, "page": view, "paginator": None}
+                try:
+                    body = render_string(
+                        self.content_env, source, relative, doc.body_line, context, self.state.compiled
+                    )
+                except GeneratorError as e:
+                    body = e  # type: ignore[assignment]  (re-raised by every caller)
+            self._sources[relative] = body
+        body = self._sources[relative]
+        if isinstance(body, GeneratorError):
+            raise body
+        return body
+
+    def prefetch(self, documents: list[Document]) -> None:
+        """Convert every markdown text the cache lacks, on all cores when there are many (a cold
+        build of a big site); the normal path then finds them all in the cache."""
+        texts: list[str] = []
+        for doc in documents:
+            if not doc.is_markdown:
+                continue
+            try:
+                body = self.source_of(doc)
+            except GeneratorError:
+                continue  # convert() reports it
+            texts += [body, self._excerpt_text(doc, body)]
+        missing = self.cache.missing(texts, self.fingerprint)
+        if len(missing) < PARALLEL_MINIMUM or (os.cpu_count() or 1) < 2:
+            return
+        for text, result in zip(missing, convert_in_parallel(missing, self.settings), strict=True):
+            self.cache.put(text, self.fingerprint, result)
+
     def convert(self, doc: Document) -> Converted:
-        body = doc.body
-        view = self.views[doc.source.relative]
-        if doc.render_with_jinja:
-            source = protect_code(body) if doc.is_markdown else body
-            context = {"site": self.site_view, "page": DocumentView(view, doc.source.relative), "paginator": None}
-            body = render_string(
-                self.content_env, source, doc.source.relative, doc.body_line, context, self.state.compiled
-            )
+        body = self.source_of(doc)
         if not doc.is_markdown:
             return Converted(body, self._excerpt(doc, body), "", 0)
         result = self._convert(body)
@@ -139,12 +196,14 @@ class DocumentRenderer:
         content = prefix_baseurl(result.html, self.site.config.baseurl)
         return Converted(content, self._excerpt(doc, body), result.toc, result.toc_count)
 
-    def _excerpt(self, doc: Document, body: str) -> str:
+    def _excerpt_text(self, doc: Document, body: str) -> str:
         if isinstance(doc.meta.get("excerpt"), str):
-            text = doc.meta["excerpt"]
-        else:
-            separator = doc.meta.get("excerpt_separator") or self.site.config.get("excerpt_separator")
-            text = next((chunk for chunk in body.strip().split(separator) if chunk.strip()), "")
+            return doc.meta["excerpt"]
+        separator = doc.meta.get("excerpt_separator") or self.site.config.get("excerpt_separator")
+        return next((chunk for chunk in body.strip().split(separator) if chunk.strip()), "")
+
+    def _excerpt(self, doc: Document, body: str) -> str:
+        text = self._excerpt_text(doc, body)
         if not doc.is_markdown:
             return text
         return prefix_baseurl(self._convert(text).html, self.site.config.baseurl)
@@ -260,6 +319,7 @@ class DocumentRenderer:
         self.state.document_prints = dict(self.document_prints)
         for path in set(self.state.renders) - produced:
             del self.state.renders[path]
+            self.state.renders_changed = True
 
     # -- reuse of unchanged renders -------------------------------------------------------------
     def _print_of(self, kind: str, name: str) -> str:
@@ -302,6 +362,7 @@ class DocumentRenderer:
             return data
         with recording() as deps:
             data = render().encode("utf-8")
+        self.state.renders_changed = True
         self.state.renders[output_path] = RenderRecord(
             own,
             tuple((name, self._print_of("document", name)) for name in sorted(deps.documents)),

@@ -204,3 +204,30 @@ def test_symlink_out_of_the_source_is_not_published(make_site, tmp_path: Path) -
     site = build(BuildOptions(source=source)).destination
     assert (site / "a.txt").exists() and not (site / "leak.txt").exists()
     assert filecmp.cmp(site / "a.txt", source / "a.txt", shallow=False)
+
+
+def test_parallel_conversion_gives_the_same_site(make_site, tmp_path: Path) -> None:
+    from generator import render
+
+    files = {f"_posts/2020-01-{day:02d}-p{day}.md": f"---\ntitle: P{day}\n---\nPost {day} with $x_{day}$.\n\n"
+             f"```python\nprint({day})\n```\n" for day in range(1, 29)}
+    source = make_site(files)
+    serial = build(BuildOptions(source=source, destination=tmp_path / "serial"))
+    shutil.rmtree(source / ".blog-cache")
+    minimum = render.PARALLEL_MINIMUM
+    render.PARALLEL_MINIMUM = 2
+    try:
+        parallel = build(BuildOptions(source=source, destination=tmp_path / "parallel"))
+    finally:
+        render.PARALLEL_MINIMUM = minimum
+    assert parallel.converted == serial.converted > 28 and parallel.cached == 0
+    assert tree(parallel.destination) == tree(serial.destination)
+
+
+def test_cli_rebuilds_reuse_saved_renders_and_survive_a_damaged_file(basic: Path) -> None:
+    first = build(BuildOptions(source=basic))
+    second = build(BuildOptions(source=basic))
+    assert second.reused >= len([o for o in first.outputs if o.output_path.endswith(".html")]) - 2
+    (basic / ".blog-cache" / "renders-v1.json").write_text("{not json")
+    third = build(BuildOptions(source=basic))
+    assert third.reused == 0 and tree(third.destination) == tree(first.destination)
