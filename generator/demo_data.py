@@ -165,15 +165,15 @@ def generated_demo_files(
     files: dict[str, dict[str, bytes]] = {}
     errors: list[GeneratorError] = []
     if (config.source / "demos" / "tsne" / "demo.yml").exists():
-        key = "tsne-posts:" + fingerprint(config.baseurl, [(post.url, post.title, post.body) for post in posts])
-        if memo is None or key not in memo:
-            dataset = json.dumps(posts_dataset(posts, config.baseurl), separators=(",", ":")).encode()
-            if memo is None:
-                files["tsne"] = {"posts.json": dataset}
-            else:
-                memo[key] = dataset
-        if memo is not None:
-            files["tsne"] = {"posts.json": memo[key]}
+        key = fingerprint(config.baseurl, [(post.url, post.title, post.body) for post in posts])
+        previous = memo.get("tsne-posts") if memo is not None else None
+        if previous is not None and previous[0] == key:
+            dataset = previous[1]
+        else:
+            dataset = json.dumps(posts_dataset(posts, config.baseurl, memo), separators=(",", ":")).encode()
+            if memo is not None:
+                memo["tsne-posts"] = (key, dataset)  # only the latest: a long serve session stays small
+        files["tsne"] = {"posts.json": dataset}
     ilsvrc_config = config.get("ilsvrc")
     classes = config.source / "demos" / "ilsvrc" / "data" / "classes.json"
     if ilsvrc_config is not None and classes.exists():
@@ -201,14 +201,28 @@ def prose_paragraphs(body: str) -> list[str]:
     return paragraphs
 
 
-def posts_dataset(posts: list[Post], baseurl: str = "") -> dict[str, Any]:
-    items: list[tuple[int, str]] = []
+def _post_paragraphs(post: Post, memo: dict[str, Any] | None) -> list[tuple[str, list[str]]]:
+    """A post's prose paragraphs with their tokens; remembered by body so an edit redoes one post."""
+    key = "tsne-paragraphs:" + fingerprint(post.body)
+    if memo is not None and key in memo:
+        return memo[key]
+    result = [
+        (text, [w for w in WORD.findall(text.lower()) if w not in STOPWORDS]) for text in prose_paragraphs(post.body)
+    ]
+    if memo is not None:
+        memo[key] = result
+    return result
+
+
+def posts_dataset(posts: list[Post], baseurl: str = "", memo: dict[str, Any] | None = None) -> dict[str, Any]:
+    entries: list[tuple[int, str, list[str]]] = []
     for index, post in enumerate(posts):
-        items.extend((index, paragraph) for paragraph in prose_paragraphs(post.body))
-    if len(items) > MAX_PARAGRAPHS:  # keep every post represented: take an even stride through all
-        stride = len(items) / MAX_PARAGRAPHS
-        items = [items[int(i * stride)] for i in range(MAX_PARAGRAPHS)]
-    tokens = [[w for w in WORD.findall(text.lower()) if w not in STOPWORDS] for _, text in items]
+        entries.extend((index, text, words) for text, words in _post_paragraphs(post, memo))
+    if len(entries) > MAX_PARAGRAPHS:  # keep every post represented: take an even stride through all
+        stride = len(entries) / MAX_PARAGRAPHS
+        entries = [entries[int(i * stride)] for i in range(MAX_PARAGRAPHS)]
+    items = [(index, text) for index, text, _ in entries]
+    tokens = [words for _, _, words in entries]
     document_frequency = Counter(term for words in tokens for term in set(words))
     count = max(1, len(items))
     candidates = [t for t, df in document_frequency.items() if 2 <= df <= count * 0.5]
@@ -217,11 +231,15 @@ def posts_dataset(posts: list[Post], baseurl: str = "") -> dict[str, Any]:
     vectors = []
     for words in tokens:
         counts = Counter(w for w in words if w in column)
-        row = [0.0] * len(vocabulary)
-        for term, n in counts.items():
-            row[column[term]] = (n / max(1, len(words))) * (math.log(count / document_frequency[term]) + 1)
-        norm = math.sqrt(sum(v * v for v in row)) or 1.0
-        vectors.append([round(v / norm, 3) for v in row])
+        weights = {
+            column[t]: (n / max(1, len(words))) * (math.log(count / document_frequency[t]) + 1)
+            for t, n in counts.items()
+        }
+        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+        row: list[float] = [0] * len(vocabulary)  # TF-IDF rows are sparse: round only the non-zeros
+        for position, value in weights.items():
+            row[position] = round(value / norm, 3)
+        vectors.append(row)
     return {
         "name": "posts",
         "labels": [post.title for post in posts],
