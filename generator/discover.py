@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def is_excluded(relative: str, config: Config) -> bool:
         pattern = pattern.strip("/")
         if fnmatch.fnmatch(relative, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts):
             return True
-    return any(fnmatch.fnmatch(parts[-1], litter) for litter in EDITOR_LITTER)
+    return _is_litter(parts[-1])
 
 
 def is_included(relative: str, config: Config) -> bool:
@@ -85,8 +86,11 @@ def discover(config: Config) -> dict[SourceKind, list[Source]]:
     return found
 
 
+LITTER = re.compile("|".join(fnmatch.translate(pattern) for pattern in EDITOR_LITTER))
+
+
 def _is_litter(name: str) -> bool:
-    return any(fnmatch.fnmatch(name, litter) for litter in EDITOR_LITTER)
+    return LITTER.match(name) is not None
 
 
 def _pruned(path: Path, root: Path, config: Config) -> bool:

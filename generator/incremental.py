@@ -111,8 +111,10 @@ class RecordingEnvironment(jinja2.Environment):
 def fingerprint(*parts: Any) -> str:
     hasher = hashlib.sha256()
     for part in parts:
-        hasher.update(repr(part).encode("utf-8", "surrogatepass"))
-        hasher.update(b"\0")
+        # Strings (page content) are hashed as they are: repr() would copy every page once more.
+        text = part if isinstance(part, str) else repr(part)
+        hasher.update(text.encode("utf-8", "surrogatepass"))
+        hasher.update(b"\0" if isinstance(part, str) else b"\1")
     return hasher.hexdigest()[:24]
 
 

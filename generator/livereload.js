@@ -1,6 +1,7 @@
 // The live-reload client `blog serve` injects into every HTML response (never into files on disk).
-// It listens to the server's Server-Sent Events: "reload" reloads the page (when its own HTML or
-// an asset changed) keeping the scroll position, "css" swaps stylesheets in place, "error" shows
+// It listens to the server's Server-Sent Events: "reload" refreshes the page (when its own HTML or
+// an asset changed: in place when only its HTML changed and it has no scripts, else a real reload)
+// keeping the scroll position, "css" swaps stylesheets in place, "error" shows
 // the failed build's messages in an overlay, "ok" clears it. EventSource reconnects by itself after the server restarts, and the
 // server answers every (re)connection with "hello", the current state.
 (() => {
@@ -23,6 +24,28 @@
   function reload() {
     sessionStorage.setItem(scrollKey, JSON.stringify([window.scrollX, window.scrollY]));
     location.reload();
+  }
+
+  // Pages without scripts of their own (most posts) are refreshed in place: fetch the new HTML and
+  // swap the body. That skips re-loading styles and re-laying-out from scratch, so an edit shows up
+  // sooner and the scroll position simply stays. Pages with scripts (demos) need a real load.
+  const ownScripts = (doc) => [...doc.querySelectorAll("body script")].filter((s) => !s.dataset.events);
+
+  async function refreshInPlace(change) {
+    const response = await fetch(location.href, { cache: "no-store" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    if (ownScripts(document).length || ownScripts(fresh).length) throw new Error("page has scripts");
+    document.title = fresh.title;
+    document.body.replaceWith(document.adoptNode(fresh.body));
+    build = change.build;
+  }
+
+  function onlyThisPage(paths) {
+    const path = decodeURI(location.pathname);
+    const here = path.endsWith("/") ? path + "index.html" : path;
+    return paths.every((p) => /\.(html?|xml|txt)$/i.test(p) && !p.endsWith("/404.html"))
+      && paths.some((p) => p === here || p === here + ".html");
   }
 
   function swapStylesheets(paths) {
@@ -98,8 +121,9 @@
   });
   on("reload", (change) => {
     hideErrors();
-    if (affectsThisPage(change.paths)) reload();
-    else build = change.build; // this page's HTML is already current
+    if (!affectsThisPage(change.paths)) build = change.build; // this page's HTML is already current
+    else if (onlyThisPage(change.paths)) refreshInPlace(change).catch(reload);
+    else reload();
   });
   on("css", (change) => {
     hideErrors();

@@ -93,6 +93,7 @@ def write_site(
     what the previous build wrote; it is read from the marker when not kept in memory."""
     report = WriteReport()
     destination.mkdir(parents=True, exist_ok=True)
+    known_manifest = manifest is not None
     if manifest is None:
         manifest = _read_manifest(destination)
     new_manifest: dict[str, tuple[str, int, int]] = {}
@@ -116,7 +117,11 @@ def write_site(
         os.replace(temporary, target)
         new_manifest[output.output_path] = (digest, *_stat_key(target))
         report.written.append(output.output_path)
-    report.removed = _remove_stale(destination, set(new_manifest), keep_files)
+    if known_manifest:
+        # The previous build's manifest says exactly what it wrote: no need to walk the whole tree.
+        report.removed = _remove_listed(destination, sorted(set(manifest) - set(new_manifest)), keep_files)
+    else:
+        report.removed = _remove_stale(destination, set(new_manifest), keep_files)
     marker = {**marker, "files": {path: list(entry) for path, entry in sorted(new_manifest.items())}}
     (destination / MARKER).write_text(json.dumps(marker, indent=0, sort_keys=True), "utf-8")
     report.manifest = new_manifest
@@ -147,6 +152,25 @@ def _read_manifest(destination: Path) -> dict[str, tuple[str, int, int]]:
         return {path: (entry[0], int(entry[1]), int(entry[2])) for path, entry in files.items()}
     except (OSError, ValueError, TypeError, AttributeError, IndexError):
         return {}
+
+
+def _remove_listed(destination: Path, paths: list[str], keep_files: list[str]) -> list[str]:
+    kept = {entry.strip("/") for entry in keep_files if entry.strip("/")}
+    removed = []
+    for relative in paths:
+        if relative == MARKER or _under_any(relative, kept):
+            continue
+        target = destination / relative
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(relative)
+        folder = target.parent
+        while folder != destination and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return removed
 
 
 def _remove_stale(destination: Path, wanted: set[str], keep_files: list[str]) -> list[str]:

@@ -132,6 +132,7 @@ class DocumentRenderer:
         self._key_prints: dict[tuple[str, str], str] = {}
         self._unchanged_documents: set[str] = set()
         self._sources: dict[str, str] = {}
+        self._converted: dict[str, Converted] = {}
         self._template_prints: dict[str, str] = {}
         self.reused = 0
         self.site_view = self._site_view()
@@ -282,13 +283,18 @@ class DocumentRenderer:
         return DocumentView(view, doc.source.relative)
 
     def fill(self, doc: Document, converted: Converted) -> None:
-        view = self.views[doc.source.relative]
-        key = fingerprint(converted.content, converted.excerpt)
-        derived = self.state.derived.get(key)
-        if derived is None:
+        relative = doc.source.relative
+        view = self.views[relative]
+        self._converted[relative] = converted
+        # Reading time and description need the text without tags: remembered per document and
+        # recomputed only when its content changes (string equality is cheap next to the regexes).
+        known = self.state.derived.setdefault("reading", {}).get(relative)
+        if known is not None and known[0] == converted.content and known[1] == converted.excerpt:
+            derived = known[2]
+        else:
             words = len(strip_html(converted.content).split())
             derived = (max(1, math.ceil(words / WORDS_PER_MINUTE)), truncatewords(strip_html(converted.excerpt), 40))
-            self.state.derived[key] = derived
+            self.state.derived["reading"][relative] = (converted.content, converted.excerpt, derived)
         view.update(
             content=converted.content,
             excerpt=converted.excerpt,
@@ -301,13 +307,31 @@ class DocumentRenderer:
 
     def seal(self, documents: list[Document]) -> None:
         """All views are complete: fingerprint each document as templates will see it."""
+        memo = self.state.derived.setdefault("document-prints", {})
         for doc in documents:
-            view = self.views[doc.source.relative]
-            self.document_prints[doc.source.relative] = fingerprint(
-                fingerprint_mapping(view, skip=("previous", "next")),
+            relative = doc.source.relative
+            view = self.views[relative]
+            neighbours = (
                 view["previous"]._key if view["previous"] else None,
                 view["next"]._key if view["next"] else None,
             )
+            converted = self._converted.get(relative)
+            # A view is made only from its Document, its conversion and its neighbours: when all are
+            # the same as last time, so is its fingerprint (hashing 1,000 pages is the costly part).
+            known = memo.get(relative)
+            if (
+                known is not None
+                and known[0] is doc
+                and converted is not None
+                and known[1] == converted
+                and known[2] == neighbours
+            ):
+                self.document_prints[relative] = known[3]
+                continue
+            print_ = fingerprint(fingerprint_mapping(view, skip=("previous", "next")), *neighbours)
+            self.document_prints[relative] = print_
+            if converted is not None:
+                memo[relative] = (doc, converted, neighbours, print_)
         previous = self.state.document_prints
         self._unchanged_documents = {
             name for name, print_ in self.document_prints.items() if previous.get(name) == print_
