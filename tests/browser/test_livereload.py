@@ -1,7 +1,8 @@
 """Live reload in a real browser: `blog serve --watch` on a temp copy of a small site, a Chromium
 page on one of its posts, and edits made on disk while the test never touches the page.
 
-Markdown edit -> the new text appears (page reloaded, scroll position kept); CSS edit -> the new
+Markdown edit -> the new text appears (refreshed in place, or reloaded when the page has scripts of
+its own, scroll position kept); CSS edit -> the new
 style applies with no navigation (a window marker survives); broken front matter -> an overlay
 naming file and line; fix -> the overlay goes; server restart while broken -> the reconnecting page
 is shown the overlay again."""
@@ -29,6 +30,8 @@ FILES = {
     POST: f"---\ntitle: Live\nlayout: default\n---\nFIRST-VERSION of the text.\n\n{FILLER}\n",
     "_posts/2021-03-05-other.md": "---\ntitle: Other\nlayout: default\n---\nThe other post.\n",
     "assets/site.css": "body { color: rgb(10, 20, 30); }\n",
+    "scripted.html": "---\ntitle: Scripted\nlayout: default\n---\n<p>SCRIPTED-ONE</p>"
+                     "<script>document.body.dataset.ran = 'yes';</script>\n",
 }
 WAIT = 15_000  # ms; generous for a busy 2-core machine
 
@@ -135,14 +138,30 @@ def test_only_pages_whose_html_changed_reload(browser, live_site: tuple[Path, De
         other.goto(server.url + "2021/03/05/other/")
         for page in (edited, other):
             page.wait_for_function("() => document.body.textContent.length > 0")
-            page.evaluate("() => { window.__liveMarker = 'kept'; }")
+            page.evaluate("() => { window.__liveMarker = 'kept'; document.body.dataset.liveMarker = 'kept'; }")
         write(source, POST, FILES[POST].replace("FIRST", "FIFTH"))
         edited.wait_for_function("() => document.body.textContent.includes('FIFTH-VERSION')", timeout=WAIT)
-        assert edited.evaluate("() => window.__liveMarker") is None  # reloaded
+        # A page without scripts of its own is refreshed in place: new body, same window.
+        assert edited.evaluate("() => document.body.dataset.liveMarker") is None
+        assert edited.evaluate("() => window.__liveMarker") == "kept"
         other.wait_for_timeout(500)
         assert other.evaluate("() => window.__liveMarker") == "kept"  # its HTML did not change
+        assert other.evaluate("() => document.body.dataset.liveMarker") == "kept"
         # A change to an asset a page may use reloads (or restyles) every page.
         write(source, "assets/site.css", "body { color: rgb(1, 2, 3); }\n")
         other.wait_for_function("() => getComputedStyle(document.body).color === 'rgb(1, 2, 3)'", timeout=WAIT)
     finally:
         context.close()
+
+
+def test_a_page_with_its_own_scripts_is_reloaded_so_they_run_again(browser_page, live_site) -> None:
+    source, server = live_site
+    page = browser_page
+    page.goto(server.url + "scripted/")
+    page.wait_for_function("() => document.body.dataset.ran === 'yes'")
+    page.evaluate("() => { window.__liveMarker = 'kept'; }")
+    write(source, "scripted.html", FILES["scripted.html"].replace("SCRIPTED-ONE", "SCRIPTED-TWO"))
+    page.wait_for_function("() => document.body.textContent.includes('SCRIPTED-TWO')", timeout=WAIT)
+    page.wait_for_function("() => document.body.dataset.ran === 'yes'", timeout=WAIT)
+    assert page.evaluate("() => window.__liveMarker") is None  # a real reload: the script ran again
+    assert page_errors(page) == []
