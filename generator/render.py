@@ -4,102 +4,25 @@ through the cache, excerpts, read-only views for templates and the layout chain.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
-import re
-import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-import jinja2  # noqa: F401
 import markupsafe
 
 from generator.cache import ConversionCache
-from generator.incremental import (
-    BuildState,
-    DocumentView,
-    RecordingEnvironment,
-    RenderRecord,
-    SiteView,
-    fingerprint,
-    fingerprint_mapping,
-    recording,
-)
+from generator.conversion import PARALLEL_MINIMUM, convert_in_parallel, prefix_baseurl, protect_code
+from generator.incremental import BuildState, DocumentView, RecordingEnvironment, SiteView, fingerprint
+from generator.reuse import RenderReuse
 from generator.errors import GeneratorError
 from generator.filters import make_filters, strip_html, truncatewords
-from generator.markdown import MarkdownResult, render_markdown, settings_fingerprint
+from generator.markdown import render_markdown, settings_fingerprint
 from generator.model import Document, Post, Site
 from generator.output import Output
 from generator.templates import make_environments, render_layout_chain, render_string
 
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-CODE_SPAN = re.compile(r"(`+)(?:(?!\n[ \t]*\n).)+?\1", re.S)
-ROOT_LINK = re.compile(r"""(\s(?:href|src|poster)=["'])(/(?!/)[^"']*)""")
 WORDS_PER_MINUTE = 200
-
-
-def protect_code(text: str) -> str:
-    """Wrap fenced code and code spans in `{% raw %}` so Jinja never evaluates code samples."""
-    out: list[str] = []
-    prose: list[str] = []
-    fence: str | None = None
-
-    def flush() -> None:
-        if prose:
-            out.append(CODE_SPAN.sub(lambda m: "{% raw %}" + m.group(0) + "{% endraw %}", "".join(prose)))
-            prose.clear()
-
-    for line in text.splitlines(keepends=True):
-        marker = FENCE.match(line)
-        if fence is None and marker:
-            flush()
-            fence = marker.group(1)[0] * len(marker.group(1))
-            out.append("{% raw %}" + line)
-        elif fence is not None:
-            stripped = line.strip()
-            closing = stripped.startswith(fence) and set(stripped) == {fence[0]}
-            out.append(line.rstrip("\n") + "{% endraw %}" + ("\n" if line.endswith("\n") else "") if closing else line)
-            fence = None if closing else fence
-        else:
-            prose.append(line)
-    flush()
-    if fence is not None:
-        out.append("{% endraw %}")
-    return "".join(out)
-
-
-PARALLEL_MINIMUM = 64  # below this, starting worker processes costs more than it saves
-
-
-def _convert_chunk(job: tuple[list[str], dict[str, Any]]) -> list[MarkdownResult]:
-    texts, settings = job
-    return [render_markdown(text, settings) for text in texts]
-
-
-def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[MarkdownResult]:
-    """Markdown conversion is pure and CPU-bound: split it over processes. Fork is cheapest, but
-    forking a process that runs threads (blog serve's watcher) can deadlock the child, so then spawn."""
-    workers = min(os.cpu_count() or 1, 8)
-    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = -(-len(texts) // (workers * 4))  # a few chunks per worker evens out long and short posts
-    chunks = [(texts[i : i + size], dict(settings)) for i in range(0, len(texts), size)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        return [result for chunk in pool.map(_convert_chunk, chunks) for result in chunk]
-
-
-def prefix_baseurl(html: str, baseurl: str) -> str:
-    """Root-relative links written in markdown (`/about/`) get the baseurl, so a project site works
-    under /repo/ without authors writing `relative_url` everywhere."""
-    if not baseurl:
-        return html
-
-    def fix(match: re.Match[str]) -> str:
-        path = match.group(2)
-        return match.group(0) if path == baseurl or path.startswith(baseurl + "/") else match.group(1) + baseurl + path
-
-    return ROOT_LINK.sub(fix, html)
 
 
 @dataclass
@@ -127,18 +50,15 @@ class DocumentRenderer:
             config.source, filters, self.globals, RecordingEnvironment, self.state.bytecode
         )
         self.views: dict[str, dict[str, Any]] = {}
-        self.document_prints: dict[str, str] = {}
-        self._site_prints: dict[str, str] = {}
-        self._key_prints: dict[tuple[str, str], str] = {}
-        self._unchanged_documents: set[str] = set()
         self._sources: dict[str, str] = {}
         self._converted: dict[str, Converted] = {}
-        self._template_prints: dict[str, str] = {}
-        self.reused = 0
         self.site_view = self._site_view()
         # What every render depends on without reading it through a view: URL settings used by
         # filters, markdown settings, and the generator itself.
-        self.global_print = fingerprint(config.baseurl, config.url, self.fingerprint)
+        global_print = fingerprint(config.baseurl, config.url, self.fingerprint)
+        self.reuse = RenderReuse(
+            self.state, self.views, self.site_view._data, self._site_lists, config.source, global_print
+        )
 
     # -- conversion ---------------------------------------------------------------------------
     def markdownify(self, text: str) -> str:
@@ -282,6 +202,17 @@ class DocumentRenderer:
         self.views[doc.source.relative] = view
         return DocumentView(view, doc.source.relative)
 
+    def seal(self, documents: list[Document]) -> None:
+        """All views are complete: fingerprint them for render reuse."""
+        self.reuse.seal(documents, self._converted)
+
+    def finish(self, produced: set[str]) -> None:
+        self.reuse.finish(produced)
+
+    @property
+    def reused(self) -> int:
+        return self.reuse.reused
+
     def fill(self, doc: Document, converted: Converted) -> None:
         relative = doc.source.relative
         view = self.views[relative]
@@ -305,104 +236,13 @@ class DocumentRenderer:
         if not view["description"]:
             view["description"] = derived[1]
 
-    def seal(self, documents: list[Document]) -> None:
-        """All views are complete: fingerprint each document as templates will see it."""
-        memo = self.state.derived.setdefault("document-prints", {})
-        for doc in documents:
-            relative = doc.source.relative
-            view = self.views[relative]
-            neighbours = (
-                view["previous"]._key if view["previous"] else None,
-                view["next"]._key if view["next"] else None,
-            )
-            converted = self._converted.get(relative)
-            # A view is made only from its Document, its conversion and its neighbours: when all are
-            # the same as last time, so is its fingerprint (hashing 1,000 pages is the costly part).
-            known = memo.get(relative)
-            if (
-                known is not None
-                and known[0] is doc
-                and converted is not None
-                and known[1] == converted
-                and known[2] == neighbours
-            ):
-                self.document_prints[relative] = known[3]
-                continue
-            print_ = fingerprint(fingerprint_mapping(view, skip=("previous", "next")), *neighbours)
-            self.document_prints[relative] = print_
-            if converted is not None:
-                memo[relative] = (doc, converted, neighbours, print_)
-        previous = self.state.document_prints
-        self._unchanged_documents = {
-            name for name, print_ in self.document_prints.items() if previous.get(name) == print_
-        }
-
-    def finish(self, produced: set[str]) -> None:
-        """After a successful build: remember fingerprints, forget renders of outputs that are gone
-        (so every kept record has been validated against this build)."""
-        self.state.document_prints = dict(self.document_prints)
-        for path in set(self.state.renders) - produced:
-            del self.state.renders[path]
-            self.state.renders_changed = True
-
-    # -- reuse of unchanged renders -------------------------------------------------------------
-    def _print_of(self, kind: str, name: str) -> str:
-        if kind == "document":  # name = (document, key): a page that shows titles does not depend on bodies
-            if name not in self._key_prints:
-                view = self.views.get(name[0])
-                self._key_prints[name] = fingerprint(view.get(name[1]) if view is not None else "missing")
-            return self._key_prints[name]
-        if kind == "site":
-            if name not in self._site_prints:
-                value = self._site_lists[name] if name in self._site_lists else self.site_view._data.get(name)
-                self._site_prints[name] = fingerprint(value)
-            return self._site_prints[name]
-        if name not in self._template_prints:
-            path = self.site.config.source / name
-            self._template_prints[name] = fingerprint(path.read_bytes() if path.is_file() else None)
-        return self._template_prints[name]
-
-    def _reusable(self, output_path: str, own: str) -> bytes | None:
-        record = self.state.renders.get(output_path)
-        if record is None or record.own != own:
-            return None
-        # Every kept record was validated by the last successful build, so a document whose whole
-        # fingerprint is unchanged since then cannot invalidate it: skip its per-key checks.
-        unchanged = self._unchanged_documents
-        if any(
-            name[0] not in unchanged and self._print_of("document", name) != print_ for name, print_ in record.documents
-        ):
-            return None
-        for kind, items in (("site", record.site_keys), ("template", record.templates)):
-            if any(self._print_of(kind, name) != print_ for name, print_ in items):
-                return None
-        return record.data
-
-    def cached_render(self, output_path: str, own: str, render: Callable[[], str]) -> bytes:
-        own = fingerprint(own, self.global_print)
-        data = self._reusable(output_path, own)
-        if data is not None:
-            self.reused += 1
-            return data
-        with recording() as deps:
-            data = render().encode("utf-8")
-        self.state.renders_changed = True
-        self.state.renders[output_path] = RenderRecord(
-            own,
-            tuple((name, self._print_of("document", name)) for name in sorted(deps.documents)),
-            tuple((name, self._print_of("site", name)) for name in sorted(deps.site_keys)),
-            tuple((name, self._print_of("template", name)) for name in sorted(deps.templates)),
-            data,
-        )
-        return data
-
     # -- layouts ------------------------------------------------------------------------------
     def render_page(self, doc: Document) -> Output:
         relative = doc.source.relative
         view = self.views[relative]
         context = {"site": self.site_view, "page": DocumentView(view, relative), "paginator": None}
-        own = fingerprint(self.document_prints[relative], doc.layout, doc.output_path)
-        data = self.cached_render(
+        own = fingerprint(self.reuse.document_prints[relative], doc.layout, doc.output_path)
+        data = self.reuse.cached_render(
             doc.output_path,
             own,
             lambda: render_layout_chain(
@@ -422,7 +262,7 @@ class DocumentRenderer:
             sorted((k, repr(v)) for k, v in page.items()),
             sorted((k, repr(v)) for k, v in extra.items()),
         )
-        data = self.cached_render(
+        data = self.reuse.cached_render(
             output_path_for(page["url"]), own, lambda: self._render_generated(layout, fallback, page, extra)
         )
         return data.decode("utf-8")
