@@ -218,7 +218,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _wait_for(destination: Path) -> Path:
-        # write_site swaps the whole folder with two renames; in between it briefly does not exist.
+        # Only the very first build creates the output folder; a request racing it waits briefly.
         for _ in range(50):
             if destination.is_dir():
                 break
@@ -348,7 +348,7 @@ def make_handler(dev: DevServer) -> type[DevRequestHandler]:
     return type("BoundDevRequestHandler", (DevRequestHandler,), {"dev": dev})
 
 
-class _Server(ThreadingHTTPServer):
+class DevHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # event-stream threads live until the browser goes; never wait for them
 
@@ -358,5 +358,5 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class _Server6(_Server):
+class DevHTTPServer6(DevHTTPServer):
     address_family = socket.AF_INET6

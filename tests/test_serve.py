@@ -17,7 +17,8 @@ from generator import serve
 from generator.build import BuildOptions
 from generator.cli import main
 from generator.errors import GeneratorError
-from generator.serve import DevServer, inject_client, resolve_request_path
+from generator.serve import DevServer
+from generator.serve_http import inject_client, resolve_request_path
 from generator.watch import ChangeSet
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
