@@ -56,10 +56,10 @@ BUILD_TIMEOUT = 900  # seconds; a build this slow is reported as failed rather t
 @dataclass(frozen=True)
 class Tool:
     name: str
-    output: str                         # output folder, relative to the site
-    caches: tuple[str, ...]             # removed before a cold build, besides the output
+    output: str  # output folder, relative to the site
+    caches: tuple[str, ...]  # removed before a cold build, besides the output
     command: Callable[[bool], list[str]]  # cold? -> argv, run with cwd = the site
-    version: Callable[[], str | None]   # None: not installed
+    version: Callable[[], str | None]  # None: not installed
 
 
 @dataclass
@@ -131,17 +131,37 @@ def eleventy_version() -> str | None:
 
 
 TOOLS: dict[str, Tool] = {
-    "ours": Tool("ours", "_site", (".blog-cache",),
-                 lambda cold: [sys.executable, "-m", "generator", "build", "--quiet"], ours_version),
-    "jekyll": Tool("jekyll", "_site", (".jekyll-cache", ".jekyll-metadata"),
-                   lambda cold: ["jekyll", "build", "--quiet"], jekyll_version),
-    "hugo": Tool("hugo", "public", ("resources",),
-                 lambda cold: ["hugo", "--quiet"] + (["--ignoreCache"] if cold else []), hugo_version),
-    "pelican": Tool("pelican", "output", ("cache", "__pycache__"),
-                    lambda cold: [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
-                    pelican_version),
-    "eleventy": Tool("eleventy", "_site", (".cache",),
-                     lambda cold: ["node", str(ELEVENTY), "--quiet"], eleventy_version),
+    "ours": Tool(
+        "ours",
+        "_site",
+        (".blog-cache",),
+        lambda cold: [sys.executable, "-m", "generator", "build", "--quiet"],
+        ours_version,
+    ),
+    "jekyll": Tool(
+        "jekyll",
+        "_site",
+        (".jekyll-cache", ".jekyll-metadata"),
+        lambda cold: ["jekyll", "build", "--quiet"],
+        jekyll_version,
+    ),
+    "hugo": Tool(
+        "hugo",
+        "public",
+        ("resources",),
+        lambda cold: ["hugo", "--quiet"] + (["--ignoreCache"] if cold else []),
+        hugo_version,
+    ),
+    "pelican": Tool(
+        "pelican",
+        "output",
+        ("cache", "__pycache__"),
+        lambda cold: [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
+        pelican_version,
+    ),
+    "eleventy": Tool(
+        "eleventy", "_site", (".cache",), lambda cold: ["node", str(ELEVENTY), "--quiet"], eleventy_version
+    ),
 }
 
 
@@ -195,6 +215,7 @@ def output_contains(folder: Path, marker: str) -> bool:
 @dataclass
 class Subject:
     """One tool under test: its site, the post to edit, and what has been measured so far."""
+
     tool: Tool
     site: Path
     edit_target: Path
@@ -254,6 +275,7 @@ def bench_tools(subjects: list[Subject], runs: int, slow: float) -> None:
 
 # --- ours in process: the `blog serve` path ------------------------------------------------------
 
+
 def in_process(site: Path, edit_target: Path, runs: int, profile: bool) -> dict[str, object]:
     """Runs inside a child process (so its peak RSS is its own). Times build() only, not imports."""
     started = time.perf_counter()
@@ -298,8 +320,15 @@ def in_process(site: Path, edit_target: Path, runs: int, profile: bool) -> dict[
 
 def bench_in_process(site: Path, edit_target: Path, runs: int, profile: bool) -> Result:
     result = Result("ours (serve, in-process)", ours_version())
-    argv = [sys.executable, str(Path(__file__).resolve()), "--in-process", str(site), str(edit_target),
-            "--runs", str(runs)] + (["--profile"] if profile else [])
+    argv = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--in-process",
+        str(site),
+        str(edit_target),
+        "--runs",
+        str(runs),
+    ] + (["--profile"] if profile else [])
     try:
         run, output = run_measured(argv, site, child_env())
     except RuntimeError as e:
@@ -322,8 +351,12 @@ def profile_cli_cold(site: Path) -> None:
     for name in ("_site", ".blog-cache"):
         remove(site / name)
     stats = site.parent / "ours-cold.prof"
-    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "generator", "build", "--quiet"],
-                   cwd=site, env=child_env(), check=True)
+    subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "generator", "build", "--quiet"],
+        cwd=site,
+        env=child_env(),
+        check=True,
+    )
     import pstats
 
     print("\n=== cProfile: ours CLI cold build (own time) ===", file=sys.stderr)
@@ -334,6 +367,7 @@ def profile_cli_cold(site: Path) -> None:
 
 # --- the table --------------------------------------------------------------------------------------
 
+
 def seconds(value: float | None) -> str:
     if value is None or value != value:  # None or NaN: not measured
         return "—"
@@ -342,16 +376,37 @@ def seconds(value: float | None) -> str:
 
 def table(results: list[Result]) -> str:
     ours = next((r.median("cold") for r in results if r.tool == "ours"), None)
-    header = ["tool", "version", "cold s", "warm s", "edit s", "peak MB", "cold CPU s", "HTML files", "cold / ours",
-              "notes"]
+    header = [
+        "tool",
+        "version",
+        "cold s",
+        "warm s",
+        "edit s",
+        "peak MB",
+        "cold CPU s",
+        "HTML files",
+        "cold / ours",
+        "notes",
+    ]
     rows = []
     for r in results:
         cold = r.median("cold")
         ratio = f"{cold / ours:.2f}×" if cold is not None and ours else "—"
         peak = r.peak_mb()
-        rows.append([r.tool, r.version, seconds(cold), seconds(r.median("warm")), seconds(r.median("edit")),
-                     "—" if peak is None else f"{peak:.0f}", seconds(r.cold_cpu()), str(r.html_files or "—"),
-                     ratio, r.note])
+        rows.append(
+            [
+                r.tool,
+                r.version,
+                seconds(cold),
+                seconds(r.median("warm")),
+                seconds(r.median("edit")),
+                "—" if peak is None else f"{peak:.0f}",
+                seconds(r.cold_cpu()),
+                str(r.html_files or "—"),
+                ratio,
+                r.note,
+            ]
+        )
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
@@ -363,8 +418,9 @@ def table(results: list[Result]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=1000)
-    parser.add_argument("--tools", default=",".join(corpus.TOOLS),
-                        help="comma-separated subset of " + ",".join(corpus.TOOLS))
+    parser.add_argument(
+        "--tools", default=",".join(corpus.TOOLS), help="comma-separated subset of " + ",".join(corpus.TOOLS)
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is shown")
     parser.add_argument("--slow", type=float, default=60.0, help="a cold build slower than this gets one run")
     parser.add_argument("--work", type=Path, default=None, help="where the sites go (default /tmp/bench-build/N)")
@@ -399,8 +455,10 @@ def main(argv: list[str] | None = None) -> int:
         if item.tool.name == "ours" and args.profile:
             profile_cli_cold(item.site)
     load_after = os.getloadavg()
-    print(f"\n{args.posts} posts, --runs {args.runs}; {os.cpu_count()} CPUs; load average before "
-          f"{load_before[0]:.2f}, after {load_after[0]:.2f}; total {time.perf_counter() - began:.0f} s\n")
+    print(
+        f"\n{args.posts} posts, --runs {args.runs}; {os.cpu_count()} CPUs; load average before "
+        f"{load_before[0]:.2f}, after {load_after[0]:.2f}; total {time.perf_counter() - began:.0f} s\n"
+    )
     print(table(results))
     return 0
 

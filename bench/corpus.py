@@ -39,20 +39,122 @@ SITE_TITLE = "Synthetic benchmark blog"
 MANIFEST = "bench-sites.json"
 FEED_LIMIT = 20  # our generator's default feed length; every peer is configured to match
 
-NOUNS = ("gradient", "tensor", "network", "layer", "optimizer", "dataset", "kernel", "embedding", "batch",
-         "loss", "parameter", "activation", "model", "sample", "feature", "vector", "matrix", "weight",
-         "cache", "compiler", "pipeline", "scheduler", "buffer", "graph", "token", "sequence", "encoder",
-         "decoder", "attention", "benchmark", "prior", "posterior", "estimate", "signal", "filter")
-VERBS = ("computes", "updates", "normalizes", "samples", "projects", "caches", "regularizes", "encodes",
-         "decodes", "approximates", "propagates", "accumulates", "averages", "shuffles", "clips", "stores")
-ADJECTIVES = ("stochastic", "sparse", "dense", "recurrent", "convolutional", "linear", "nonlinear", "noisy",
-              "stable", "fast", "naive", "robust", "hidden", "latent", "discrete", "continuous", "small",
-              "large", "deep", "shallow", "greedy", "optimal", "biased", "unbiased", "incremental")
-CONNECTORS = ("In practice", "Intuitively", "As a result", "On the other hand", "In other words",
-              "Surprisingly", "For example", "Note that", "It turns out that", "In this post")
-TAGS = ("machine-learning", "optimization", "python", "statistics", "computer-vision", "nlp", "rnn",
-        "reinforcement-learning", "compilers", "performance", "visualization", "data", "javascript",
-        "probability", "linear-algebra", "research", "tutorial", "hardware", "education", "tools")
+NOUNS = (
+    "gradient",
+    "tensor",
+    "network",
+    "layer",
+    "optimizer",
+    "dataset",
+    "kernel",
+    "embedding",
+    "batch",
+    "loss",
+    "parameter",
+    "activation",
+    "model",
+    "sample",
+    "feature",
+    "vector",
+    "matrix",
+    "weight",
+    "cache",
+    "compiler",
+    "pipeline",
+    "scheduler",
+    "buffer",
+    "graph",
+    "token",
+    "sequence",
+    "encoder",
+    "decoder",
+    "attention",
+    "benchmark",
+    "prior",
+    "posterior",
+    "estimate",
+    "signal",
+    "filter",
+)
+VERBS = (
+    "computes",
+    "updates",
+    "normalizes",
+    "samples",
+    "projects",
+    "caches",
+    "regularizes",
+    "encodes",
+    "decodes",
+    "approximates",
+    "propagates",
+    "accumulates",
+    "averages",
+    "shuffles",
+    "clips",
+    "stores",
+)
+ADJECTIVES = (
+    "stochastic",
+    "sparse",
+    "dense",
+    "recurrent",
+    "convolutional",
+    "linear",
+    "nonlinear",
+    "noisy",
+    "stable",
+    "fast",
+    "naive",
+    "robust",
+    "hidden",
+    "latent",
+    "discrete",
+    "continuous",
+    "small",
+    "large",
+    "deep",
+    "shallow",
+    "greedy",
+    "optimal",
+    "biased",
+    "unbiased",
+    "incremental",
+)
+CONNECTORS = (
+    "In practice",
+    "Intuitively",
+    "As a result",
+    "On the other hand",
+    "In other words",
+    "Surprisingly",
+    "For example",
+    "Note that",
+    "It turns out that",
+    "In this post",
+)
+TAGS = (
+    "machine-learning",
+    "optimization",
+    "python",
+    "statistics",
+    "computer-vision",
+    "nlp",
+    "rnn",
+    "reinforcement-learning",
+    "compilers",
+    "performance",
+    "visualization",
+    "data",
+    "javascript",
+    "probability",
+    "linear-algebra",
+    "research",
+    "tutorial",
+    "hardware",
+    "education",
+    "tools",
+)
 FORMULAS = (
     r"\mathcal{L}(\theta) = -\frac{1}{N} \sum_{i=1}^{N} \log p_\theta(y_i \mid x_i)",
     r"\theta_{t+1} = \theta_t - \eta \nabla_\theta \mathcal{L}(\theta_t)",
@@ -61,8 +163,14 @@ FORMULAS = (
     r"p(\theta \mid D) = \frac{p(D \mid \theta)\, p(\theta)}{\int p(D \mid \theta')\, p(\theta')\, d\theta'}",
     r"\|x - y\|_2 = \sqrt{\sum_{i=1}^{n} (x_i - y_i)^2}",
 )
-INLINE_MATH = (r"$x_i$", r"$\alpha = 0.01$", r"$W \in \mathbb{R}^{n \times d}$", r"$\sigma(z)$",
-               r"$O(n \log n)$", r"$\lambda$")
+INLINE_MATH = (
+    r"$x_i$",
+    r"$\alpha = 0.01$",
+    r"$W \in \mathbb{R}^{n \times d}$",
+    r"$\sigma(z)$",
+    r"$O(n \log n)$",
+    r"$\lambda$",
+)
 
 
 @dataclass(frozen=True)
@@ -121,28 +229,41 @@ def code_block(rng: random.Random) -> str:
 
 
 def make_post(index: int, rng: random.Random) -> Post:
-    title_words = [rng.choice(ADJECTIVES), rng.choice(NOUNS), rng.choice(("for", "and", "with", "versus")),
-                   rng.choice(ADJECTIVES), rng.choice(NOUNS)]
+    title_words = [
+        rng.choice(ADJECTIVES),
+        rng.choice(NOUNS),
+        rng.choice(("for", "and", "with", "versus")),
+        rng.choice(ADJECTIVES),
+        rng.choice(NOUNS),
+    ]
     title = " ".join(title_words).capitalize()
     slug = "-".join(title_words) + f"-{index}"
     tags = tuple(rng.sample(TAGS, 2))
     link = f"[the {rng.choice(NOUNS)} notes](https://example.org/notes/{rng.choice(NOUNS)}-{index}.html)"
     items = "\n".join(f"- {sentence(rng, rng.randint(4, 9))}" for _ in range(rng.randint(3, 5)))
-    body = "\n\n".join([
-        paragraph(rng),
-        paragraph(rng, f"See {link} for the details."),
-        f"## {rng.choice(ADJECTIVES).capitalize()} {rng.choice(NOUNS)}s",
-        paragraph(rng, f"Here each {rng.choice(NOUNS)} {INLINE_MATH[index % len(INLINE_MATH)]} "
-                       f"{rng.choice(VERBS)} the {rng.choice(NOUNS)} $x_i$."),
-        f"$$\n{FORMULAS[index % len(FORMULAS)]}\n$$",
-        paragraph(rng),
-        code_block(rng),
-        f"### What the {rng.choice(NOUNS)} {rng.choice(VERBS)}",
-        items,
-        paragraph(rng),
-        f"## {rng.choice(CONNECTORS)}",
-        paragraph(rng),
-    ]) + "\n"
+    body = (
+        "\n\n".join(
+            [
+                paragraph(rng),
+                paragraph(rng, f"See {link} for the details."),
+                f"## {rng.choice(ADJECTIVES).capitalize()} {rng.choice(NOUNS)}s",
+                paragraph(
+                    rng,
+                    f"Here each {rng.choice(NOUNS)} {INLINE_MATH[index % len(INLINE_MATH)]} "
+                    f"{rng.choice(VERBS)} the {rng.choice(NOUNS)} $x_i$.",
+                ),
+                f"$$\n{FORMULAS[index % len(FORMULAS)]}\n$$",
+                paragraph(rng),
+                code_block(rng),
+                f"### What the {rng.choice(NOUNS)} {rng.choice(VERBS)}",
+                items,
+                paragraph(rng),
+                f"## {rng.choice(CONNECTORS)}",
+                paragraph(rng),
+            ]
+        )
+        + "\n"
+    )
     return Post(index, FIRST_DATE + dt.timedelta(days=index), slug, title, tags, body)  # type: ignore[arg-type]
 
 
@@ -153,10 +274,10 @@ def make_posts(count: int, seed: int = 1) -> list[Post]:
 
 # --- per-tool writers -------------------------------------------------------------------------------
 
+
 def yaml_front_matter(post: Post, extra: str = "") -> str:
     title = post.title.replace('"', '\\"')
-    return (f'---\ntitle: "{title}"\ndate: {post.date.isoformat()}\ntags: [{", ".join(post.tags)}]\n'
-            f"{extra}---\n\n")
+    return f'---\ntitle: "{title}"\ndate: {post.date.isoformat()}\ntags: [{", ".join(post.tags)}]\n{extra}---\n\n'
 
 
 def write(path: Path, text: str) -> None:
@@ -338,8 +459,10 @@ CACHE_PATH = "cache"
 def write_pelican(site: Path, posts: list[Post]) -> str:
     write(site / "pelicanconf.py", PELICAN_CONFIG)
     for post in posts:
-        meta = (f"Title: {post.title}\nDate: {post.date.isoformat()} 00:00\nTags: {', '.join(post.tags)}\n"
-                f"Slug: {post.slug}\n\n")
+        meta = (
+            f"Title: {post.title}\nDate: {post.date.isoformat()} 00:00\nTags: {', '.join(post.tags)}\n"
+            f"Slug: {post.slug}\n\n"
+        )
         write(site / "content" / post.filename, meta + post.body)
     return f"content/{posts[len(posts) // 2].filename}"
 
@@ -443,8 +566,13 @@ def write_eleventy(site: Path, posts: list[Post]) -> str:
     return f"posts/{posts[len(posts) // 2].filename}"
 
 
-WRITERS = {"ours": write_ours, "jekyll": write_jekyll, "hugo": write_hugo, "pelican": write_pelican,
-           "eleventy": write_eleventy}
+WRITERS = {
+    "ours": write_ours,
+    "jekyll": write_jekyll,
+    "hugo": write_hugo,
+    "pelican": write_pelican,
+    "eleventy": write_eleventy,
+}
 
 
 def generate(out: Path, count: int, tools: list[str], seed: int = 1) -> dict[str, Path]:

@@ -23,8 +23,15 @@ from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WORDS = ["tabby", "dog", "vehicle", "espresso", "golden retriever", "mushroom", "space shuttle", "a"]
 HARNESS = "/__ilsvrc_bench__.html"
 
@@ -54,8 +61,14 @@ MEASURE = """async ([words, rounds]) => {
 def harness_html() -> str:
     sample = json.loads((REPO / "demos/ilsvrc/data/sample.json").read_text())
     paths = ["data/classes.json", "data/sample.json"] + [item["file"] for item in sample]
-    options = {"mode": "practice", "set": "sample", "count": 0, "height": 0, "standalone": True,
-               "assets": {p: f"/demos/ilsvrc/{p}" for p in paths}}
+    options = {
+        "mode": "practice",
+        "set": "sample",
+        "count": 0,
+        "height": 0,
+        "standalone": True,
+        "assets": {p: f"/demos/ilsvrc/{p}" for p in paths},
+    }
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>bench</title>
 <link rel="stylesheet" href="/demos/ilsvrc/demo.css"></head><body>
 <div class="demo demo-ilsvrc" data-demo="ilsvrc"></div>
@@ -64,7 +77,10 @@ mount(document.querySelector("[data-demo=ilsvrc]"), {json.dumps(options)});</scr
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript"}
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+    }
 
     def do_GET(self) -> None:
         if self.path == HARNESS:
@@ -107,8 +123,10 @@ def main() -> None:
     for word in WORDS:
         values = times[word]
         everything += values
-        print(f"{word!r:<18}{len(values):>11}{statistics.median(values):>9.2f}"
-              f"{percentile(values, 0.95):>9.2f}{max(values):>9.2f}")
+        print(
+            f"{word!r:<18}{len(values):>11}{statistics.median(values):>9.2f}"
+            f"{percentile(values, 0.95):>9.2f}{max(values):>9.2f}"
+        )
     p95 = percentile(everything, 0.95)
     print(f"{'all':<18}{len(everything):>11}{statistics.median(everything):>9.2f}{p95:>9.2f}{max(everything):>9.2f}")
     print(f"target p95 < 16 ms: {'met' if p95 < 16 else 'NOT met'}")

@@ -30,8 +30,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LOADING_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest"}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.IGNORECASE)
 JS_STATIC_IMPORT = re.compile(r"""\bimport\s*(?:[\w*{}\s,]+\s*from\s*)?(['"])(.*?)\1""")
@@ -41,9 +48,23 @@ def kind_of(path: str) -> str:
     if urlparse(path).path.endswith("/"):
         return "html"  # pretty URLs: /post/ is /post/index.html
     suffix = Path(urlparse(path).path).suffix.lower()
-    return {".html": "html", ".css": "css", ".js": "js", ".mjs": "js", ".woff2": "font", ".woff": "font",
-            ".ttf": "font", ".otf": "font", ".svg": "image", ".png": "image", ".jpg": "image",
-            ".jpeg": "image", ".gif": "image", ".webp": "image", ".avif": "image"}.get(suffix, "other")
+    return {
+        ".html": "html",
+        ".css": "css",
+        ".js": "js",
+        ".mjs": "js",
+        ".woff2": "font",
+        ".woff": "font",
+        ".ttf": "font",
+        ".otf": "font",
+        ".svg": "image",
+        ".png": "image",
+        ".jpg": "image",
+        ".jpeg": "image",
+        ".gif": "image",
+        ".webp": "image",
+        ".avif": "image",
+    }.get(suffix, "other")
 
 
 class Loads(HTMLParser):
@@ -59,8 +80,11 @@ class Loads(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "link" and set(a.get("rel", "").split()) & LOADING_RELS:
             self.urls.append(a.get("href", ""))
-        elif (tag in ("img", "script", "iframe", "source", "video", "audio") and a.get("src")
-              and not (tag == "img" and a.get("loading") == "lazy")):  # lazy images wait for scrolling
+        elif (
+            tag in ("img", "script", "iframe", "source", "video", "audio")
+            and a.get("src")
+            and not (tag == "img" and a.get("loading") == "lazy")
+        ):  # lazy images wait for scrolling
             self.urls.append(a["src"])
         self._in_script = tag == "script" and not a.get("src")
 
@@ -92,7 +116,7 @@ def local_file(site: Path, baseurl: str, url: str) -> Path | None:
     if urlparse(url).netloc or url.startswith("data:"):
         return None
     if baseurl and path.startswith(baseurl):
-        path = path[len(baseurl):]
+        path = path[len(baseurl) :]
     file = site / path.lstrip("/")
     return file / "index.html" if path.endswith("/") else file
 
@@ -183,27 +207,33 @@ def main() -> int:
         site = Path(tmp) / "_site"
         result = build(BuildOptions(source=REPO, destination=site, quiet=True))
         baseurl = str(result.config.get("baseurl") or "").rstrip("/") if hasattr(result.config, "get") else ""
-        posts = sorted("/" + p.parent.relative_to(site).as_posix() + "/"
-                       for p in site.glob("[12][0-9][0-9][0-9]/*/*/*/index.html"))
+        posts = sorted(
+            "/" + p.parent.relative_to(site).as_posix() + "/" for p in site.glob("[12][0-9][0-9][0-9]/*/*/*/index.html")
+        )
         pages = args.pages or ["/", typical_post(site, posts), "/2016/05/31/rl/", "/neuralnets/"]
         pages = list(dict.fromkeys(pages))
 
-        header = (f"{'page':46} {'req':>4} {'HTML':>7} {'CSS':>7} {'font':>6} {'img':>7} {'JS':>7} "
-                  f"{'total':>8} {'gzip':>8}")
+        header = (
+            f"{'page':46} {'req':>4} {'HTML':>7} {'CSS':>7} {'font':>6} {'img':>7} {'JS':>7} {'total':>8} {'gzip':>8}"
+        )
         print("sizes in KiB; requests = files the page loads while parsing (HTML, CSS, fonts, images, JS)")
         print(header)
         print("-" * len(header))
         for page in pages:
             w = weigh(site, baseurl, baseurl + page)
-            print(f"{page[:46]:46} {len(w.files):4d} {kib(w.total({'html'}))} {kib(w.total({'css'}))} "
-                  f"{kib(w.total({'font'}))[1:]} {kib(w.total({'image'}))} {kib(w.total({'js'}))} "
-                  f"{kib(w.total()):>8} {kib(w.total(packed=True)):>8}")
+            print(
+                f"{page[:46]:46} {len(w.files):4d} {kib(w.total({'html'}))} {kib(w.total({'css'}))} "
+                f"{kib(w.total({'font'}))[1:]} {kib(w.total({'image'}))} {kib(w.total({'js'}))} "
+                f"{kib(w.total()):>8} {kib(w.total(packed=True)):>8}"
+            )
         print("\nwithout JS (what reading needs: HTML + CSS + fonts + images), gzipped KiB:")
         for page in pages:
             w = weigh(site, baseurl, baseurl + page)
             text_only = {"html", "css", "font", "image"}
-            print(f"  {page[:46]:46} {kib(w.total(text_only, packed=True))}  "
-                  f"({sum(1 for u in w.files if kind_of(u) in text_only)} requests)")
+            print(
+                f"  {page[:46]:46} {kib(w.total(text_only, packed=True))}  "
+                f"({sum(1 for u in w.files if kind_of(u) in text_only)} requests)"
+            )
 
         if args.browser:
             server, base = serve(site)

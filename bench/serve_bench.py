@@ -30,10 +30,30 @@ from generator.serve import DevServer, SiteRebuilder
 from generator.watch import ChangeSet
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-NOT_SITE = shutil.ignore_patterns("_site", ".git", ".blog-cache", "tests", "bench", "node_modules", "__pycache__",
-                                  "*.egg-info", ".benchmarks", ".coverage", ".pytest_cache", ".hypothesis", "scripts")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NOT_SITE = shutil.ignore_patterns(
+    "_site",
+    ".git",
+    ".blog-cache",
+    "tests",
+    "bench",
+    "node_modules",
+    "__pycache__",
+    "*.egg-info",
+    ".benchmarks",
+    ".coverage",
+    ".pytest_cache",
+    ".hypothesis",
+    "scripts",
+)
 POST = "_posts/2015-05-21-rnn-effectiveness.md"
 POST_URL = "2015/05/21/rnn-effectiveness/"
 
@@ -76,7 +96,9 @@ def reload_latency(edits: int) -> dict[str, float]:
                     seen = page.wait_for_function(
                         f"() => document.body && document.body.textContent.includes('{marker}')"
                         " && performance.timeOrigin + performance.now()",
-                        polling="raf", timeout=30_000)
+                        polling="raf",
+                        timeout=30_000,
+                    )
                     loaded = seen.json_value()
                     if index:
                         latencies.append(loaded - started * 1000)
@@ -86,15 +108,39 @@ def reload_latency(edits: int) -> dict[str, float]:
         finally:
             server.stop()
     edit_builds = build_seconds[2:]  # skip the initial build and the warm-up edit
-    return {"median_ms": statistics.median(latencies), "min_ms": min(latencies), "max_ms": max(latencies),
-            "wait_median_ms": statistics.median(waits),
-            "build_median_ms": 1000 * statistics.median(edit_builds) if edit_builds else float("nan")}
+    return {
+        "median_ms": statistics.median(latencies),
+        "min_ms": min(latencies),
+        "max_ms": max(latencies),
+        "wait_median_ms": statistics.median(waits),
+        "build_median_ms": 1000 * statistics.median(edit_builds) if edit_builds else float("nan"),
+    }
 
 
 # ---- the synthetic site ---------------------------------------------------------------------------
 
-WORDS = ["network", "gradient", "loss", "model", "layer", "data", "training", "image", "vector", "neuron",
-         "weight", "output", "input", "softmax", "batch", "learning", "error", "function", "feature", "sample"]
+WORDS = [
+    "network",
+    "gradient",
+    "loss",
+    "model",
+    "layer",
+    "data",
+    "training",
+    "image",
+    "vector",
+    "neuron",
+    "weight",
+    "output",
+    "input",
+    "softmax",
+    "batch",
+    "learning",
+    "error",
+    "function",
+    "feature",
+    "sample",
+]
 TAGS = ["ml", "vision", "rl", "rnn", "js", "math", "life", "research", "code", "data"]
 
 
@@ -104,10 +150,12 @@ def synthetic_post(rng: random.Random, index: int) -> str:
 
     paragraphs = [" ".join(sentence() for _ in range(4)) for _ in range(4)]
     tags = ", ".join(rng.sample(TAGS, 3))
-    return (f"---\ntitle: \"Synthetic post {index}\"\ntags: [{tags}]\n---\n\n{paragraphs[0]}\n\n"
-            f"## Setup\n\n{paragraphs[1]} The loss is $L = -\\sum_i y_i \\log p_i$ for each sample.\n\n"
-            f"```python\ndef step(w, grad, lr=0.{index % 9 + 1}):\n    return w - lr * grad\n```\n\n"
-            f"## Result\n\n{paragraphs[2]}\n\n$$\\frac{{\\partial L}}{{\\partial w}} = x^T (p - y)$$\n\n{paragraphs[3]}\n")
+    return (
+        f'---\ntitle: "Synthetic post {index}"\ntags: [{tags}]\n---\n\n{paragraphs[0]}\n\n'
+        f"## Setup\n\n{paragraphs[1]} The loss is $L = -\\sum_i y_i \\log p_i$ for each sample.\n\n"
+        f"```python\ndef step(w, grad, lr=0.{index % 9 + 1}):\n    return w - lr * grad\n```\n\n"
+        f"## Result\n\n{paragraphs[2]}\n\n$$\\frac{{\\partial L}}{{\\partial w}} = x^T (p - y)$$\n\n{paragraphs[3]}\n"
+    )
 
 
 def make_synthetic_site(root: Path, posts: int) -> list[Path]:
@@ -161,15 +209,19 @@ def main() -> int:
         print(f"\nEdit -> reloaded page (this blog, {POST}, {args.edits} edits, headless Chromium)")
         print(f"{'median':>10} {'min':>10} {'max':>10} {'write->build':>14} {'build':>8} {'->shown':>8}")
         rest = latency["median_ms"] - latency["wait_median_ms"] - latency["build_median_ms"]
-        print(f"{latency['median_ms']:>8.0f}ms {latency['min_ms']:>8.0f}ms {latency['max_ms']:>8.0f}ms "
-              f"{latency['wait_median_ms']:>12.0f}ms {latency['build_median_ms']:>6.0f}ms {rest:>6.0f}ms"
-              "   (target: median < 150 ms; the last three are medians of the parts)")
+        print(
+            f"{latency['median_ms']:>8.0f}ms {latency['min_ms']:>8.0f}ms {latency['max_ms']:>8.0f}ms "
+            f"{latency['wait_median_ms']:>12.0f}ms {latency['build_median_ms']:>6.0f}ms {rest:>6.0f}ms"
+            "   (target: median < 150 ms; the last three are medians of the parts)"
+        )
     numbers = incremental_vs_cold(args.posts)
     print(f"\nSynthetic site, {args.posts} posts (this repo's theme)")
     print(f"{'cold build':>12} {'serve first':>12} {'edit 1 post':>12} {'no change':>10} {'edit/cold':>10}")
-    print(f"{numbers['cold_s']:>11.2f}s {numbers['serve_first_s']:>11.2f}s {numbers['incremental_s']:>11.3f}s "
-          f"{numbers['noop_s']:>9.3f}s {100 * numbers['incremental_s'] / numbers['cold_s']:>9.1f}%"
-          "   (target: edit < 0.25 s and < 5% of cold)")
+    print(
+        f"{numbers['cold_s']:>11.2f}s {numbers['serve_first_s']:>11.2f}s {numbers['incremental_s']:>11.3f}s "
+        f"{numbers['noop_s']:>9.3f}s {100 * numbers['incremental_s'] / numbers['cold_s']:>9.1f}%"
+        "   (target: edit < 0.25 s and < 5% of cold)"
+    )
     return 0
 
 

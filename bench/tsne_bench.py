@@ -28,8 +28,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # Installed before the page's scripts run: timestamps (ms since navigation start) of the first
 # frame with iteration >= 1 and of the switch to state "done", from attribute mutations.
@@ -112,8 +119,10 @@ def print_table(rows: list[dict[str, float]]) -> None:
     lines = [header]
     for i, row in enumerate(rows, 1):
         lines.append([str(i)] + [fmt.format(row[key] * scale.get(key, 1)) for _, key, fmt in columns])
-    lines.append(["median"] + [fmt.format(statistics.median(r[key] for r in rows) * scale.get(key, 1))
-                               for _, key, fmt in columns])
+    lines.append(
+        ["median"]
+        + [fmt.format(statistics.median(r[key] for r in rows) * scale.get(key, 1)) for _, key, fmt in columns]
+    )
     widths = [max(len(line[c]) for line in lines) for c in range(len(header))]
     for n, line in enumerate(lines):
         print("  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)))
@@ -140,8 +149,10 @@ def main() -> None:
             browser.close()
     finally:
         server.shutdown()
-    print(f"t-SNE explorer, digits 1797x64, perplexity 30, {rows[0]['iterations']} iterations; "
-          f"Chromium {version}, headless")
+    print(
+        f"t-SNE explorer, digits 1797x64, perplexity 30, {rows[0]['iterations']} iterations; "
+        f"Chromium {version}, headless"
+    )
     print_table(rows)
 
 

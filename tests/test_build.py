@@ -21,8 +21,11 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != MARKER}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != MARKER
+    }
 
 
 @pytest.fixture
@@ -50,7 +53,9 @@ def test_publish_rules(basic: Path) -> None:
     urls = {o.url for o in normal.outputs}
     assert "/2020/01/01/first-post/" in urls
     assert not any("future" in u or "hidden" in u or "draft" in u for u in urls)
-    everything = build(BuildOptions(source=basic, destination=basic / "_all", drafts=True, future=True, unpublished=True))
+    everything = build(
+        BuildOptions(source=basic, destination=basic / "_all", drafts=True, future=True, unpublished=True)
+    )
     urls = {o.url for o in everything.outputs}
     assert {"/2099/01/01/future/", "/2020/04/01/hidden/"} <= urls
     assert any(u.endswith("/a-draft/") for u in urls)
@@ -167,7 +172,8 @@ def test_baseurl_override_and_collision(basic: Path) -> None:
     with pytest.raises(BuildFailed) as caught:
         build(BuildOptions(source=basic))
     assert caught.value.lines() == [
-        "clash.md:1: about/index.html is written by both about.md and clash.md; change one permalink or remove one file"]
+        "clash.md:1: about/index.html is written by both about.md and clash.md; change one permalink or remove one file"
+    ]
 
 
 def test_math_warning_is_reported_with_the_file_line(make_site) -> None:
@@ -175,22 +181,31 @@ def test_math_warning_is_reported_with_the_file_line(make_site) -> None:
     result = build(BuildOptions(source=source))
     assert [str(w) for w in result.warnings] == [
         "_posts/2020-01-01-m.md:6: cannot convert formula '\\frac{a}{' to MathML: NoAvailableTokensError; "
-        "it is shown as TeX code — fix the TeX or escape $ as \\$"]
+        "it is shown as TeX code — fix the TeX or escape $ as \\$"
+    ]
     html = (result.destination / "2020" / "01" / "01" / "m.html").read_text()
     assert '<code class="math-error"' in html and "$\\frac{a}{$" in html
 
 
 def test_sandbox_blocks_python_internals_in_posts(make_site) -> None:
-    source = make_site({"_posts/2020-01-01-x.md": "---\ntitle: X\nrender_with_jinja: true\n---\n"
-                                                  "{{ ''.__class__.__mro__[1].__subclasses__() }}\n"})
+    source = make_site(
+        {
+            "_posts/2020-01-01-x.md": "---\ntitle: X\nrender_with_jinja: true\n---\n"
+            "{{ ''.__class__.__mro__[1].__subclasses__() }}\n"
+        }
+    )
     with pytest.raises(BuildFailed) as caught:
         build(BuildOptions(source=source))
     assert caught.value.lines()[0].startswith("_posts/2020-01-01-x.md:5: ")
 
 
 def test_html_files_without_layout_and_posts_as_html(make_site) -> None:
-    source = make_site({"_posts/2020-01-01-h.html": "---\ntitle: H\n---\n<p>{{ page.title }} html post</p>\n",
-                        "index.html": "---\n---\n<p>{{ site.posts | length }} post</p>\n"})
+    source = make_site(
+        {
+            "_posts/2020-01-01-h.html": "---\ntitle: H\n---\n<p>{{ page.title }} html post</p>\n",
+            "index.html": "---\n---\n<p>{{ site.posts | length }} post</p>\n",
+        }
+    )
     site = build(BuildOptions(source=source)).destination
     assert (site / "index.html").read_text() == "<p>1 post</p>\n"  # a user's index wins over the generated home
     assert (site / "2020" / "01" / "01" / "h.html").read_text() == "<p>H html post</p>\n"
@@ -209,8 +224,11 @@ def test_symlink_out_of_the_source_is_not_published(make_site, tmp_path: Path) -
 def test_parallel_conversion_gives_the_same_site(make_site, tmp_path: Path) -> None:
     from generator import render
 
-    files = {f"_posts/2020-01-{day:02d}-p{day}.md": f"---\ntitle: P{day}\n---\nPost {day} with $x_{day}$.\n\n"
-             f"```python\nprint({day})\n```\n" for day in range(1, 29)}
+    files = {
+        f"_posts/2020-01-{day:02d}-p{day}.md": f"---\ntitle: P{day}\n---\nPost {day} with $x_{day}$.\n\n"
+        f"```python\nprint({day})\n```\n"
+        for day in range(1, 29)
+    }
     source = make_site(files)
     serial = build(BuildOptions(source=source, destination=tmp_path / "serial"))
     shutil.rmtree(source / ".blog-cache")

@@ -65,8 +65,7 @@ def test_messages_name_the_link_the_page_and_the_reason() -> None:
     site, source = fixture("broken")
     by_line = {(p.path, p.line): str(p) for p in check_site(site, source_root=source, site_url=URL)}
     post = "_posts/2020-01-01-hello.md"
-    assert by_line[(post, 6)] == (f"{post}:6: broken link /no-such-page/ in page /2020/01/01/hello/: "
-                                  "no such file")
+    assert by_line[(post, 6)] == (f"{post}:6: broken link /no-such-page/ in page /2020/01/01/hello/: no such file")
     assert 'no element with id "nowhere" in /about/' in by_line[(post, 7)]
     assert "broken image /assets/large.png" in by_line[(post, 11)]
     assert "http://cdn.example.com/lib.js" in by_line[(post, 13)]
@@ -112,12 +111,18 @@ def test_correct_project_site_passes_with_its_baseurl() -> None:
 def test_link_without_baseurl_on_a_project_site_is_reported_at_its_source_line(tmp_path: Path) -> None:
     site, source = copy_fixture("project", tmp_path)
     (source / "about.md").write_text(
-        "---\ntitle: About\n---\n<h2 id=\"team\">Team</h2>\n"
+        '---\ntitle: About\n---\n<h2 id="team">Team</h2>\n'
         "Read [the post]({{ site.baseurl }}/2020/01/01/hello/) or go [home](../).\n"
-        "Forgot the [baseurl](/2020/01/01/hello/).\n", encoding="utf-8")
+        "Forgot the [baseurl](/2020/01/01/hello/).\n",
+        encoding="utf-8",
+    )
     page = site / "about" / "index.html"
-    page.write_text(page.read_text(encoding="utf-8").replace(
-        "</body>", '<p>Forgot the <a href="/2020/01/01/hello/">baseurl</a>.</p>\n</body>'), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "</body>", '<p>Forgot the <a href="/2020/01/01/hello/">baseurl</a>.</p>\n</body>'
+        ),
+        encoding="utf-8",
+    )
     problems = check_site(site, baseurl="/repo", source_root=source, site_url=URL)
     assert located(problems) == {("about.md", 6, "baseurl")}
     assert "missing baseurl /repo" in str(problems[0])
@@ -126,8 +131,7 @@ def test_link_without_baseurl_on_a_project_site_is_reported_at_its_source_line(t
 def test_baseurl_links_written_with_site_baseurl_map_to_their_source_line(tmp_path: Path) -> None:
     site, source = copy_fixture("project", tmp_path)
     shutil.rmtree(site / "2020")  # the post is gone: the about page's link to it breaks
-    problems = [p for p in check_site(site, baseurl="/repo", source_root=source, site_url=URL)
-                if "about" in p.path]
+    problems = [p for p in check_site(site, baseurl="/repo", source_root=source, site_url=URL) if "about" in p.path]
     assert located(problems) == {("about.md", 5, "broken")}  # written as {{ site.baseurl }}/2020/…
 
 
@@ -145,7 +149,9 @@ def test_mixed_content_covers_stylesheets_images_and_css_but_not_navigation(tmp_
         '<html><head>\n<link rel="stylesheet" href="http://cdn.example.com/a.css">\n'
         '<link rel="alternate" href="http://example.com/feed">\n</head>\n'
         '<body><img src="http://example.com/a.png"><a href="http://example.com/">ok</a>\n'
-        '<a href="http://0.0.0.0:8000/x">dev</a></body></html>\n', encoding="utf-8")
+        '<a href="http://0.0.0.0:8000/x">dev</a></body></html>\n',
+        encoding="utf-8",
+    )
     (site / "assets" / "print.css").write_text("p { background: url(http://example.com/bg.png); }\n")
     problems = check_site(site, source_root=source, site_url=URL)
     assert located(problems) == {
@@ -187,8 +193,10 @@ def local_server() -> Iterator[str]:
 
 
 def test_fetch_failures_use_head_then_get(local_server: str) -> None:
-    failures = fetch_failures({f"{local_server}/ok", f"{local_server}/no-head", f"{local_server}/missing",
-                               "http://127.0.0.1:9/closed"}, timeout=2)
+    failures = fetch_failures(
+        {f"{local_server}/ok", f"{local_server}/no-head", f"{local_server}/missing", "http://127.0.0.1:9/closed"},
+        timeout=2,
+    )
     assert set(failures) == {f"{local_server}/missing", "http://127.0.0.1:9/closed"}
     assert failures[f"{local_server}/missing"] == "HTTP 404"
 
@@ -199,7 +207,8 @@ def test_external_links_are_only_requested_when_asked(tmp_path: Path) -> None:
         site = tmp_path / "site"
         site.mkdir()
         (site / "index.html").write_text(
-            f'<a href="{base}/ok">a</a>\n<a href="{base}/missing#x">b</a>\n<a href="{base}/no-head">c</a>\n')
+            f'<a href="{base}/ok">a</a>\n<a href="{base}/missing#x">b</a>\n<a href="{base}/no-head">c</a>\n'
+        )
         assert check_site(site) == []
         problems = check_site(site, check_external=True, timeout=2)
         assert [(p.line, p.kind) for p in problems] == [(2, "external-broken")]
@@ -243,11 +252,10 @@ def test_cli_without_a_built_site_says_so(tmp_path: Path) -> None:
 
 # --- sites built by the core ------------------------------------------------------------------------
 CORE_SITE = {
-    "_config.yml": "title: Tiny\nurl: https://example.github.io\nbaseurl: \"\"\n",
+    "_config.yml": 'title: Tiny\nurl: https://example.github.io\nbaseurl: ""\n',
     "_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\nText [link](/about/) and [team](/about/#team).\n",
     "about.md": "---\ntitle: About\npermalink: /about/\n---\n## Team\n\nAbout me.\n",
-    "_layouts/default.html": ("<html><head><title>{{ page.title }}</title></head>"
-                              "<body>{{ content }}</body></html>"),
+    "_layouts/default.html": ("<html><head><title>{{ page.title }}</title></head><body>{{ content }}</body></html>"),
 }
 
 

@@ -14,14 +14,18 @@ from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
 
 DEMO = {
-    "demos/hello/demo.yml": ("title: Hello\ndescription: Says hello.\nentry: fragment.html\nscripts: [main.js, lib/util.js, worker.js]\n"
-                             "styles: [hello.css]\ndata: [data/words.json]\nthumbnail: thumb.svg\n"
-                             "options:\n  greeting: {type: string, default: hi, choices: [hi, hello]}\n"
-                             "  height: {type: integer, default: 200}\n"),
-    "demos/hello/fragment.html": "<p class=\"out\"></p>\n\n<button type=\"button\">Go</button>\n",
-    "demos/hello/main.js": ('import { shout } from "./lib/util.js";\nimport { fmt } from "../_shared/format.js";\n'
-                            'export function mount(root, options) {\n  const w = new Worker(new URL("./worker.js", import.meta.url), {type: "module"});\n'
-                            '  root.querySelector(".out").textContent = shout(options.greeting) + fmt(1);\n}\n'),
+    "demos/hello/demo.yml": (
+        "title: Hello\ndescription: Says hello.\nentry: fragment.html\nscripts: [main.js, lib/util.js, worker.js]\n"
+        "styles: [hello.css]\ndata: [data/words.json]\nthumbnail: thumb.svg\n"
+        "options:\n  greeting: {type: string, default: hi, choices: [hi, hello]}\n"
+        "  height: {type: integer, default: 200}\n"
+    ),
+    "demos/hello/fragment.html": '<p class="out"></p>\n\n<button type="button">Go</button>\n',
+    "demos/hello/main.js": (
+        'import { shout } from "./lib/util.js";\nimport { fmt } from "../_shared/format.js";\n'
+        'export function mount(root, options) {\n  const w = new Worker(new URL("./worker.js", import.meta.url), {type: "module"});\n'
+        '  root.querySelector(".out").textContent = shout(options.greeting) + fmt(1);\n}\n'
+    ),
     "demos/hello/lib/util.js": 'export const shout = (s) => s.toUpperCase(); // "./not-a-file.js" stays\n',
     "demos/hello/worker.js": "self.onmessage = () => {};\n",
     "demos/hello/hello.css": ".demo-hello .out { color: teal; }\n",
@@ -30,8 +34,8 @@ DEMO = {
     "demos/hello/notes.txt": "not listed: not published\n",
     "demos/_shared/format.js": "export const fmt = (x) => x.toFixed(2);\n",
     "_layouts/default.html": "<html><body>{{ content }}</body></html>",
-    "_posts/2020-01-01-one.md": "---\ntitle: One\nrender_with_jinja: true\n---\nText.\n\n{{ demo(\"hello\", greeting=\"hello\") }}\n\n"
-                                "{{ demo(\"hello\") }}\n",
+    "_posts/2020-01-01-one.md": '---\ntitle: One\nrender_with_jinja: true\n---\nText.\n\n{{ demo("hello", greeting="hello") }}\n\n'
+    '{{ demo("hello") }}\n',
     "_posts/2020-01-02-plain.md": "---\ntitle: Plain\n---\nNo demo here.\n",
 }
 
@@ -91,19 +95,38 @@ def test_standalone_page_and_index(site: Path) -> None:
 
 def test_bad_option_type_and_choice(make_site) -> None:
     files = dict(DEMO)
-    files["_posts/2020-01-01-one.md"] = "---\ntitle: One\nrender_with_jinja: true\n---\n\n{{ demo(\"hello\", greeting=\"yo\") }}\n\n{{ demo(\"hello\", height=\"tall\") }}\n"
+    files["_posts/2020-01-01-one.md"] = (
+        '---\ntitle: One\nrender_with_jinja: true\n---\n\n{{ demo("hello", greeting="yo") }}\n\n{{ demo("hello", height="tall") }}\n'
+    )
     with pytest.raises(BuildFailed) as caught:
         build(BuildOptions(source=make_site(files)))
-    assert caught.value.lines() == ["_posts/2020-01-01-one.md:6: demo 'hello' option 'greeting' must be one of hi, hello"]
+    assert caught.value.lines() == [
+        "_posts/2020-01-01-one.md:6: demo 'hello' option 'greeting' must be one of hi, hello"
+    ]
 
 
-@pytest.mark.parametrize("manifest, expected", [
-    ("title: X\ndescription: Y\nscripts: main.js\n", "demos/hello/demo.yml:3: scripts: expected a list of file paths, e.g. [main.js]"),
-    ("description: Y\nscripts: [main.js]\n", "demos/hello/demo.yml:1: title: required text is missing"),
-    ("title: X\ndescription: Y\nscripts: [../../etc/passwd]\n", "demos/hello/demo.yml:3: scripts: ../../etc/passwd points outside the demo folder (only ../_shared/ may be shared)"),
-    ("title: X\ndescription: Y\nscripts: [main.js]\noptions:\n  n: {type: int}\n", "demos/hello/demo.yml:4: options: option 'n' needs type: one of string, integer, number, boolean"),
-    ("title: X\ndescription: Y\nscripts: [main.js]\noptions:\n  n: {type: integer, default: 'x'}\n", "demos/hello/demo.yml:4: options: option 'n': default 'x' is not a integer"),
-])
+@pytest.mark.parametrize(
+    "manifest, expected",
+    [
+        (
+            "title: X\ndescription: Y\nscripts: main.js\n",
+            "demos/hello/demo.yml:3: scripts: expected a list of file paths, e.g. [main.js]",
+        ),
+        ("description: Y\nscripts: [main.js]\n", "demos/hello/demo.yml:1: title: required text is missing"),
+        (
+            "title: X\ndescription: Y\nscripts: [../../etc/passwd]\n",
+            "demos/hello/demo.yml:3: scripts: ../../etc/passwd points outside the demo folder (only ../_shared/ may be shared)",
+        ),
+        (
+            "title: X\ndescription: Y\nscripts: [main.js]\noptions:\n  n: {type: int}\n",
+            "demos/hello/demo.yml:4: options: option 'n' needs type: one of string, integer, number, boolean",
+        ),
+        (
+            "title: X\ndescription: Y\nscripts: [main.js]\noptions:\n  n: {type: integer, default: 'x'}\n",
+            "demos/hello/demo.yml:4: options: option 'n': default 'x' is not a integer",
+        ),
+    ],
+)
 def test_manifest_errors(make_site, manifest: str, expected: str) -> None:
     files = {k: v for k, v in DEMO.items() if not k.startswith("_posts/")}
     files["demos/hello/demo.yml"] = manifest
@@ -125,9 +148,14 @@ def test_the_blog_ships_a_posts_dataset_for_tsne(repo_site: Path) -> None:
 
 def test_ilsvrc_label_set_errors_point_at_the_labels_file(make_site) -> None:
     repo = Path(__file__).resolve().parent.parent
-    files = {f"demos/ilsvrc/{p.relative_to(repo / 'demos/ilsvrc').as_posix()}": p.read_bytes()
-             for p in (repo / "demos" / "ilsvrc").rglob("*") if p.is_file()}
-    files["_config.yml"] = "ilsvrc:\n  sets:\n    - {name: mine, images: _ilsvrc/mine, labels: _ilsvrc/mine/labels.tsv}\n"
+    files = {
+        f"demos/ilsvrc/{p.relative_to(repo / 'demos/ilsvrc').as_posix()}": p.read_bytes()
+        for p in (repo / "demos" / "ilsvrc").rglob("*")
+        if p.is_file()
+    }
+    files["_config.yml"] = (
+        "ilsvrc:\n  sets:\n    - {name: mine, images: _ilsvrc/mine, labels: _ilsvrc/mine/labels.tsv}\n"
+    )
     files["_ilsvrc/mine/cat.jpg"] = (repo / "demos/ilsvrc/data/sample").glob("*.jpg").__next__().read_bytes()
     files["_ilsvrc/mine/labels.tsv"] = "cat.jpg\tn02123045\nmissing.jpg\tn02123045\ncat.jpg\tn99999999\n"
     with pytest.raises(BuildFailed) as caught:

@@ -23,8 +23,7 @@ SITE = {
     "_config.yml": "title: Tiny\nurl: https://example.github.io\nbaseurl: /tiny\ncname: blog.example.com\n",
     "_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\nText [link](/about/)\n",
     "about.md": "---\ntitle: About\npermalink: /about/\n---\nAbout me.\n",
-    "_layouts/default.html": ("<html><head><title>{{ page.title }}</title></head>"
-                              "<body>{{ content }}</body></html>"),
+    "_layouts/default.html": ("<html><head><title>{{ page.title }}</title></head><body>{{ content }}</body></html>"),
     ".gitignore": "_site/\n",
 }
 
@@ -57,8 +56,7 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    for variable in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMITTER_NAME",
-                     "GIT_COMMITTER_EMAIL"):
+    for variable in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
         monkeypatch.delenv(variable, raising=False)
 
 
@@ -174,8 +172,12 @@ def test_broken_link_refuses_and_publishes_nothing(repo: Path, tmp_path: Path) -
     with pytest.raises(DeployError, match="broken reference"):
         deploy(DeployOptions(source=repo), report=lines.append)
     # Once, at its source line (the feed's copy of the post is not reported again).
-    assert lines == [(f"{repo}/_posts/2020-01-01-hello.md:6: broken link /tiny/nowhere/ in page "
-                      "/tiny/2020/01/01/hello.html: no such file")]
+    assert lines == [
+        (
+            f"{repo}/_posts/2020-01-01-hello.md:6: broken link /tiny/nowhere/ in page "
+            "/tiny/2020/01/01/hello.html: no such file"
+        )
+    ]
     assert remote_tip(tmp_path) == ""
     assert git(repo, "branch", "--list", "gh-pages") == ""
     assert state(repo) == before
@@ -215,8 +217,18 @@ def test_remote_ahead_refuses_until_fetched(repo: Path, tmp_path: Path) -> None:
 def test_force_replaces_a_remote_that_is_ahead(repo: Path, tmp_path: Path) -> None:
     first = deploy(DeployOptions(source=repo), report=lambda line: None)
     other = clone_pages(tmp_path, "other")
-    git(other, "-c", "user.name=Else", "-c", "user.email=else@example.com",
-        "commit", "-q", "--allow-empty", "-m", "Someone else's commit")
+    git(
+        other,
+        "-c",
+        "user.name=Else",
+        "-c",
+        "user.email=else@example.com",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "Someone else's commit",
+    )
     git(other, "push", "-q", "origin", "gh-pages")
     (repo / "about.md").write_text(SITE["about.md"] + "Forced.\n", encoding="utf-8")
     result = deploy(DeployOptions(source=repo, force=True), report=lambda line: None)

@@ -35,14 +35,17 @@ BASE_FILES = {
     "_layouts/default.html": (
         "<!DOCTYPE html>\n<html lang=en><head><title>{{ page.title }} · {{ site.title }}</title>"
         "<link rel=stylesheet href=\"{{ '/assets/style.css' | relative_url }}\"></head>\n"
-        "<body>{% include \"nav.html\" %}\n<main>{{ content }}</main>\n<footer>LAYOUT-V0</footer></body></html>\n"),
+        '<body>{% include "nav.html" %}\n<main>{{ content }}</main>\n<footer>LAYOUT-V0</footer></body></html>\n'
+    ),
     "_layouts/post.html": (
         "---\nlayout: default\n---\n<article><h1>{{ page.title }}</h1>"
         "<p>{% for tag in page.tags %}<a href=\"{{ ('/tags/' ~ tag ~ '/') | relative_url }}\">{{ tag }}</a> "
-        "{% endfor %}</p>{{ content }}</article>\n"),
+        "{% endfor %}</p>{{ content }}</article>\n"
+    ),
     "_includes/nav.html": (
-        "<nav>INCLUDE-V0 {% for item in site.data.menu %}<a href=\"{{ item.url | relative_url }}\">"
-        "{{ item.title }}</a> {% endfor %}</nav>\n"),
+        '<nav>INCLUDE-V0 {% for item in site.data.menu %}<a href="{{ item.url | relative_url }}">'
+        "{{ item.title }}</a> {% endfor %}</nav>\n"
+    ),
     "_data/menu.yml": "- {title: Home, url: /}\n- {title: About, url: /about/}\n",
     "about.md": "---\ntitle: About\nlayout: default\n---\nAbout this site.\n",
     "assets/style.css": "body { color: #111; }\n",
@@ -53,8 +56,10 @@ def post_text(rng: random.Random, title: str) -> str:
     tags = rng.sample(TAGS, rng.randint(0, 3))
     words = " ".join(rng.choice(["alpha", "beta", "gamma", "delta", "loss", "gradient"]) for _ in range(12))
     code = f"\n```python\nprint({rng.randint(0, 9)})\n```\n" if rng.random() < 0.5 else ""
-    return (f"---\ntitle: \"{title}\"\nlayout: post\ntags: [{', '.join(tags)}]\n---\n"
-            f"{words}.\n{code}\nSecond paragraph {rng.randint(0, 10**6)}.\n")
+    return (
+        f'---\ntitle: "{title}"\nlayout: post\ntags: [{", ".join(tags)}]\n---\n'
+        f"{words}.\n{code}\nSecond paragraph {rng.randint(0, 10**6)}.\n"
+    )
 
 
 class Session:
@@ -136,7 +141,9 @@ class Session:
         choice = self.rng.random()
         extra = self.root / "assets" / "extra.txt"
         if choice < 0.5:
-            return [self.write(self.root / "assets" / "style.css", f"body {{ color: #{self.rng.randint(0, 999):03d}; }}\n")]
+            return [
+                self.write(self.root / "assets" / "style.css", f"body {{ color: #{self.rng.randint(0, 999):03d}; }}\n")
+            ]
         if extra.exists():
             extra.unlink()
             return [extra]
@@ -147,7 +154,7 @@ class Session:
         paginate = self.rng.choice([0, 1, 2, 3])
         permalink = self.rng.choice(["pretty", "date", "/:year/:title/"])
         baseurl = self.rng.choice(["", "/repo"])
-        text = f"title: {title}\npermalink: \"{permalink}\"\npaginate: {paginate}\ntimezone: UTC\nbaseurl: \"{baseurl}\"\n"
+        text = f'title: {title}\npermalink: "{permalink}"\npaginate: {paginate}\ntimezone: UTC\nbaseurl: "{baseurl}"\n'
         return [self.write(self.root / "_config.yml", text)]
 
     def break_front_matter(self) -> list[Path]:
@@ -165,13 +172,29 @@ class Session:
         path = self.rng.choice(sorted(self.broken))
         return [self.write(path, self.broken.pop(path))]
 
-    EDITS = ("add_post", "edit_post", "edit_post", "delete_post", "rename_post", "edit_layout", "edit_include",
-             "edit_data", "edit_static", "edit_config", "break_front_matter", "fix_front_matter", "fix_front_matter")
+    EDITS = (
+        "add_post",
+        "edit_post",
+        "edit_post",
+        "delete_post",
+        "rename_post",
+        "edit_layout",
+        "edit_include",
+        "edit_data",
+        "edit_static",
+        "edit_config",
+        "break_front_matter",
+        "fix_front_matter",
+        "fix_front_matter",
+    )
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != MARKER}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != MARKER
+    }
 
 
 def clean_build(source: Path, destination: Path) -> list[str] | None:
@@ -215,7 +238,9 @@ def test_random_edit_sequences_match_clean_builds(tmp_path: Path) -> None:
         if expected_errors is not None:
             assert rebuilder.error_lines == expected_errors, f"seed {SEED}; edits: {log}"
             continue
-        assert rebuilder.error_lines is None, f"rebuild failed where a clean build works: {rebuilder.error_lines}; {log}"
+        assert rebuilder.error_lines is None, (
+            f"rebuild failed where a clean build works: {rebuilder.error_lines}; {log}"
+        )
         compare(source / "_site", tmp_path / "clean", log)
     # The sequences must actually have exercised the interesting paths.
     assert {"reload", "error"} <= kinds_seen, kinds_seen
@@ -232,7 +257,9 @@ def test_failed_rebuild_keeps_last_good_site_and_recovers(tmp_path: Path) -> Non
     outcome = rebuilder.rebuild(ChangeSet.of(touched, source))
     assert outcome.event == "error"
     relative = touched[0].relative_to(source).as_posix()
-    assert any(re.match(rf"{re.escape(relative)}:\d+: .*YAML", line) for line in outcome.error_lines), outcome.error_lines
+    assert any(re.match(rf"{re.escape(relative)}:\d+: .*YAML", line) for line in outcome.error_lines), (
+        outcome.error_lines
+    )
     assert tree(source / "_site") == before
     edited = session.edit_post()  # a change made while broken must still be in the next good build
     still_broken = rebuilder.rebuild(ChangeSet.of(edited, source))

@@ -85,7 +85,8 @@ def test_config_bad_yaml_and_bad_timezone(tmp_path: Path) -> None:
 
 def test_config_timezone_and_defaults_scopes(tmp_path: Path) -> None:
     (tmp_path / "_config.yml").write_text(
-        "timezone: America/Los_Angeles\ndefaults:\n  - scope: {path: notes, type: pages}\n    values: {layout: note}\n")
+        "timezone: America/Los_Angeles\ndefaults:\n  - scope: {path: notes, type: pages}\n    values: {layout: note}\n"
+    )
     config = load_config(tmp_path)
     assert dt.datetime(2020, 1, 1, tzinfo=config.timezone).utcoffset() == dt.timedelta(hours=-8)
     (default,) = config.defaults

@@ -25,8 +25,17 @@ def run_checker(files: list[Path]) -> list[dict]:
     java = shutil.which("java")
     if java is None:
         pytest.skip("the Nu HTML Checker needs Java")
-    command = [java, "-Xss8m", "-jar", str(vnu_jar()), "--format", "json", "--errors-only", "--exit-zero-always",
-               *map(str, files)]
+    command = [
+        java,
+        "-Xss8m",
+        "-jar",
+        str(vnu_jar()),
+        "--format",
+        "json",
+        "--errors-only",
+        "--exit-zero-always",
+        *map(str, files),
+    ]
     result = subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
     report = result.stderr.strip() or result.stdout.strip()
     messages = json.loads(report)["messages"]
@@ -42,8 +51,11 @@ def built_site(repo_site: Path) -> Path:
 def test_checker_reports_a_real_error(tmp_path: Path) -> None:
     """Guards the harness: a page with a known error must come back with it."""
     broken = tmp_path / "broken.html"
-    broken.write_text("<!DOCTYPE html><html lang=en><head><title>x</title></head>"
-                      "<body><p><div>block in p</div></p><img src=a.png></body></html>", encoding="utf-8")
+    broken.write_text(
+        "<!DOCTYPE html><html lang=en><head><title>x</title></head>"
+        "<body><p><div>block in p</div></p><img src=a.png></body></html>",
+        encoding="utf-8",
+    )
     errors = run_checker([broken])
     assert any("alt" in e["message"] for e in errors), errors
 

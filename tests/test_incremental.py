@@ -11,9 +11,9 @@ from generator.incremental import BuildState
 
 SITE = {
     "_config.yml": "title: T\npermalink: pretty\n",
-    "_layouts/default.html": "<html><body>{% include \"nav.html\" %}{{ content }}</body></html>\n",
+    "_layouts/default.html": '<html><body>{% include "nav.html" %}{{ content }}</body></html>\n',
     "_layouts/post.html": "---\nlayout: default\n---\n<h1>{{ page.title }}</h1>{{ content }}"
-                          "{% if page.previous %}<a>{{ page.previous.title }}</a>{% endif %}\n",
+    "{% if page.previous %}<a>{{ page.previous.title }}</a>{% endif %}\n",
     "_layouts/home.html": "---\nlayout: default\n---\n{% for p in paginator.posts %}<li>{{ p.title }}</li>{% endfor %}\n",
     "_includes/nav.html": "<nav>v1</nav>",
     "_posts/2020-01-01-a.md": "---\ntitle: A\n---\nFirst paragraph.\n\nBody of A.\n",
@@ -32,11 +32,19 @@ class Session:
 
 def clean_tree(source: Path, tmp: Path) -> dict[str, bytes]:
     out = build(BuildOptions(source=source, destination=tmp / "clean")).destination
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".blog-build.json"}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file() and p.name != ".blog-build.json"
+    }
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.name != ".blog-build.json"}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and p.name != ".blog-build.json"
+    }
 
 
 def test_body_edit_rerenders_only_that_post(make_site, tmp_path: Path) -> None:
@@ -69,8 +77,10 @@ def test_include_edit_rerenders_every_page_using_it(make_site, tmp_path: Path) -
     session.build()
     (source / "_includes" / "nav.html").write_text("<nav>v2</nav>")
     result = session.build()
-    assert all("<nav>v2</nav>" in (result.destination / p).read_text()
-               for p in ("index.html", "2020/01/01/a/index.html", "404.html"))
+    assert all(
+        "<nav>v2</nav>" in (result.destination / p).read_text()
+        for p in ("index.html", "2020/01/01/a/index.html", "404.html")
+    )
     assert tree(result.destination) == clean_tree(source, tmp_path)
 
 

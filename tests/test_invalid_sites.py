@@ -17,8 +17,9 @@ CASES = sorted(p for p in (Path(__file__).parent / "sites" / "invalid").iterdir(
 def test_invalid_site_reports_exact_lines(case: Path, tmp_path: Path) -> None:
     site = tmp_path / case.name
     shutil.copytree(case, site, ignore=shutil.ignore_patterns("expected.txt"))
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--quiet"], cwd=site,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--quiet"], cwd=site, capture_output=True, text=True, timeout=120
+    )
     expected = (case / "expected.txt").read_text("utf-8").splitlines()
     lines = [line for line in result.stderr.splitlines() if not line.startswith("error: build failed")]
     assert result.returncode == 1
@@ -30,6 +31,7 @@ def test_invalid_site_reports_exact_lines(case: Path, tmp_path: Path) -> None:
 def test_trace_flag_shows_the_traceback(tmp_path: Path) -> None:
     site = tmp_path / "s"
     shutil.copytree(CASES[0], site, ignore=shutil.ignore_patterns("expected.txt"))
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--trace"], cwd=site,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--trace"], cwd=site, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1 and "Traceback" in result.stderr

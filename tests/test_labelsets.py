@@ -35,7 +35,9 @@ def make_set(root: Path, labels: str, images: dict[str, bytes]) -> dict:
 def test_valid_set_publishes_manifest_and_images(tmp_path: Path) -> None:
     cat = image_bytes("JPEG", (40, 30))
     cup = image_bytes("PNG", (12, 20))
-    config = make_set(tmp_path, f"# my photos\ncat.jpg\t{TABBY}\n\ncup.png\t{ESPRESSO}\n", {"cat.jpg": cat, "cup.png": cup})
+    config = make_set(
+        tmp_path, f"# my photos\ncat.jpg\t{TABBY}\n\ncup.png\t{ESPRESSO}\n", {"cat.jpg": cat, "cup.png": cup}
+    )
     files, errors = labelset_assets(tmp_path, config, CLASS_IDS)
     assert errors == []
     assert files["sets/mine/cat.jpg"] == cat
@@ -48,14 +50,16 @@ def test_valid_set_publishes_manifest_and_images(tmp_path: Path) -> None:
 
 
 def test_each_problem_is_one_error_with_path_and_line(tmp_path: Path) -> None:
-    labels = "\n".join([
-        f"cat.jpg\t{TABBY}",  # 1 ok
-        "cup.png\tn99999999",  # 2 unknown class
-        f"missing.jpg\t{TRIPOD}",  # 3 no such image
-        f"cat.jpg\t{ESPRESSO}",  # 4 duplicate
-        f"cat.jpg {TABBY}",  # 5 no tab
-        f"../up.jpg\t{TABBY}",  # 6 not a plain file name
-    ])
+    labels = "\n".join(
+        [
+            f"cat.jpg\t{TABBY}",  # 1 ok
+            "cup.png\tn99999999",  # 2 unknown class
+            f"missing.jpg\t{TRIPOD}",  # 3 no such image
+            f"cat.jpg\t{ESPRESSO}",  # 4 duplicate
+            f"cat.jpg {TABBY}",  # 5 no tab
+            f"../up.jpg\t{TABBY}",  # 6 not a plain file name
+        ]
+    )
     config = make_set(tmp_path, labels, {"cat.jpg": image_bytes("JPEG", (8, 8)), "cup.png": image_bytes("PNG", (8, 8))})
     files, errors = labelset_assets(tmp_path, config, CLASS_IDS)
     assert all(isinstance(e, DemoError) for e in errors)
@@ -66,7 +70,9 @@ def test_each_problem_is_one_error_with_path_and_line(tmp_path: Path) -> None:
     assert "duplicate file 'cat.jpg' (first on line 1)" in errors[2].message
     assert "filename<TAB>class id" in errors[3].message
     # The good line is still published, so the author sees every error in one build.
-    assert json.loads(files["sets/mine.json"]) == [{"file": "sets/mine/cat.jpg", "width": 8, "height": 8, "label": TABBY}]
+    assert json.loads(files["sets/mine.json"]) == [
+        {"file": "sets/mine/cat.jpg", "width": 8, "height": 8, "label": TABBY}
+    ]
 
 
 @pytest.mark.parametrize(

@@ -65,7 +65,7 @@ def test_dollars_in_code_stay_literal() -> None:
 def test_failing_formula_is_shown_as_code_with_a_warning_line() -> None:
     result = render_markdown("line one\n\nline three $\\frac{1}{$ oops\n", SETTINGS)
     assert '<code class="math-error"' in result.html and "$\\frac{1}{$" in result.html
-    (line, message), = result.warnings
+    ((line, message),) = result.warnings
     assert line == 3 and "cannot convert formula" in message
 
 
@@ -89,8 +89,10 @@ def test_tex_to_mathml_drops_namespace() -> None:
 
 
 def test_markdown_features() -> None:
-    text = ("## Intro {: #custom }\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^n].\n\n[^n]: Foot.\n\n"
-            "Term\n:   Def\n\n<div markdown=\"1\">\n**bold** inside\n</div>\n\n### Sub\n\n```python\nx = 1\n```\n")
+    text = (
+        "## Intro {: #custom }\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^n].\n\n[^n]: Foot.\n\n"
+        'Term\n:   Def\n\n<div markdown="1">\n**bold** inside\n</div>\n\n### Sub\n\n```python\nx = 1\n```\n'
+    )
     result = render_markdown(text, SETTINGS)
     out = result.html
     assert '<h2 id="custom">' in out

@@ -17,14 +17,36 @@ REPO = Path(__file__).resolve().parent.parent
 # A URL that leaves the site: a scheme with a host, or protocol-relative "//host".
 OFF_SITE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 # link rel values that make the browser fetch the href.
-LOADING_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "prefetch",
-                "prerender", "manifest", "mask-icon", "dns-prefetch", "preconnect"}
+LOADING_RELS = {
+    "stylesheet",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "prerender",
+    "manifest",
+    "mask-icon",
+    "dns-prefetch",
+    "preconnect",
+}
 # element -> attributes whose URL is fetched when the page loads.
 LOADING_ATTRS = {
-    "script": ("src",), "img": ("src", "srcset"), "iframe": ("src",), "frame": ("src",),
-    "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",), "track": ("src",),
-    "embed": ("src",), "object": ("data",), "input": ("src",), "image": ("href", "xlink:href"),
-    "use": ("href", "xlink:href"), "feimage": ("href", "xlink:href"),
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+    "feimage": ("href", "xlink:href"),
 }
 CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.IGNORECASE | re.DOTALL)
 JS_IMPORT = re.compile(
@@ -91,18 +113,22 @@ def off_site(found: list[tuple[str, str]]) -> list[str]:
 
 # ---- the detector itself: it must catch what it claims to catch -------------------------------
 
-@pytest.mark.parametrize("html", [
-    '<script src="https://cdn.example.com/x.js"></script>',
-    '<link rel="stylesheet" href="//fonts.example.com/css">',
-    '<link rel="preload" as="font" href="http://example.com/f.woff2">',
-    '<img alt="" srcset="/a.png 1x, https://example.com/b.png 2x">',
-    '<iframe src="https://www.example.com/embed"></iframe>',
-    '<video poster="https://example.com/p.jpg"></video>',
-    '<div style="background: url(\'https://example.com/bg.png\')"></div>',
-    '<style>@import "https://example.com/theme.css";</style>',
-    '<script type="module">import {mount} from "https://example.com/m.js"; mount();</script>',
-    '<object data="//example.com/thing.svg"></object>',
-])
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<script src="https://cdn.example.com/x.js"></script>',
+        '<link rel="stylesheet" href="//fonts.example.com/css">',
+        '<link rel="preload" as="font" href="http://example.com/f.woff2">',
+        '<img alt="" srcset="/a.png 1x, https://example.com/b.png 2x">',
+        '<iframe src="https://www.example.com/embed"></iframe>',
+        '<video poster="https://example.com/p.jpg"></video>',
+        "<div style=\"background: url('https://example.com/bg.png')\"></div>",
+        '<style>@import "https://example.com/theme.css";</style>',
+        '<script type="module">import {mount} from "https://example.com/m.js"; mount();</script>',
+        '<object data="//example.com/thing.svg"></object>',
+    ],
+)
 def test_detector_flags_off_site_loads(html: str) -> None:
     parser = LoadedResources()
     parser.feed(html)
@@ -111,13 +137,16 @@ def test_detector_flags_off_site_loads(html: str) -> None:
 
 def test_detector_allows_links_and_own_files() -> None:
     parser = LoadedResources()
-    parser.feed('<a href="https://example.com/">a link</a><link rel="canonical" href="https://blog.example/x/">'
-                '<script type="module">import {mount} from "/demos/x/main.1234.js";</script>'
-                '<img src="/assets/a.png" alt=""><link rel="icon" href="data:image/svg+xml,%3Csvg%3E">')
+    parser.feed(
+        '<a href="https://example.com/">a link</a><link rel="canonical" href="https://blog.example/x/">'
+        '<script type="module">import {mount} from "/demos/x/main.1234.js";</script>'
+        '<img src="/assets/a.png" alt=""><link rel="icon" href="data:image/svg+xml,%3Csvg%3E">'
+    )
     assert parser.urls and not off_site(parser.urls)
 
 
 # ---- the real site ----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def built_site(repo_site: Path) -> Path:
@@ -144,11 +173,13 @@ def test_no_stylesheet_or_script_fetches_from_another_site(built_site: Path) -> 
     styles = sorted(built_site.rglob("*.css"))
     assert styles, "the site has no stylesheet"
     for css in styles:
-        problems += [f"{css.relative_to(built_site)}: url({u})" for u in urls_in_css(css.read_text("utf-8"))
-                     if OFF_SITE.match(u)]
+        problems += [
+            f"{css.relative_to(built_site)}: url({u})" for u in urls_in_css(css.read_text("utf-8")) if OFF_SITE.match(u)
+        ]
     for js in sorted(built_site.rglob("*.js")) + sorted(built_site.rglob("*.mjs")):
-        problems += [f"{js.relative_to(built_site)}: import {u}" for u in urls_in_js(js.read_text("utf-8"))
-                     if OFF_SITE.match(u)]
+        problems += [
+            f"{js.relative_to(built_site)}: import {u}" for u in urls_in_js(js.read_text("utf-8")) if OFF_SITE.match(u)
+        ]
     assert not problems, "\n".join(problems)
 
 

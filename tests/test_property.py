@@ -15,12 +15,33 @@ from generator.build import BuildOptions, build
 from generator.errors import BuildFailed, GeneratorError
 
 LINE = re.compile(r"^[^\n]+?(:\d+)?: \S.*$")
-yaml_scalars = st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False),
-                         st.dates().map(str))
-front_values = st.recursive(yaml_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
-keys = st.sampled_from(["title", "date", "tags", "layout", "permalink", "published", "excerpt", "categories",
-                        "render_with_jinja", "slug", "math", "whatever"])
-names = st.text(alphabet=st.characters(blacklist_characters="/\\\0", blacklist_categories=("Cs",)), min_size=1, max_size=30)
+yaml_scalars = st.one_of(
+    st.text(max_size=20), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False), st.dates().map(str)
+)
+front_values = st.recursive(
+    yaml_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+keys = st.sampled_from(
+    [
+        "title",
+        "date",
+        "tags",
+        "layout",
+        "permalink",
+        "published",
+        "excerpt",
+        "categories",
+        "render_with_jinja",
+        "slug",
+        "math",
+        "whatever",
+    ]
+)
+names = st.text(
+    alphabet=st.characters(blacklist_characters="/\\\0", blacklist_categories=("Cs",)), min_size=1, max_size=30
+)
 
 
 @st.composite
@@ -45,7 +66,9 @@ def front_matter(draw) -> bytes:
 def site_files(draw) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for _ in range(draw(st.integers(1, 4))):
-        folder = draw(st.sampled_from(["_posts", "", "deep/er/and/deeper/still", "_drafts", "_data", "_layouts", "odd dir"]))
+        folder = draw(
+            st.sampled_from(["_posts", "", "deep/er/and/deeper/still", "_drafts", "_data", "_layouts", "odd dir"])
+        )
         stem = draw(names).strip().strip(".") or "x"
         prefix = draw(st.sampled_from(["2020-01-02-", "", "2020-13-40-", "1999-12-31-"]))
         extension = draw(st.sampled_from([".md", ".markdown", ".html", ".yml", ".json", ".csv", ".txt", ""]))

@@ -81,7 +81,9 @@ def test_code_blocks_have_a_language_and_python_parses(repo_site: Path, row: dic
     blocks = re.findall(r"<pre\b[^>]*>(?:<span></span>)?<code([^>]*)>(.*?)</code></pre>", page, flags=re.S)
     for attributes, body in blocks:
         match = re.search(r'class="language-([\w+-]+)"', attributes)
-        assert match, f"{row['slug']}: a code block without a language: {html.unescape(re.sub('<[^>]+>', '', body))[:80]}"
+        assert match, (
+            f"{row['slug']}: a code block without a language: {html.unescape(re.sub('<[^>]+>', '', body))[:80]}"
+        )
         if match.group(1) == "python":
             code = html.unescape(re.sub(r"<[^>]+>", "", body))
             first = code.strip().splitlines()[0].strip()
@@ -101,13 +103,16 @@ def test_front_matter_matches_the_table() -> None:
         assert meta["title"] == row["title"], path
         assert meta.get("tags"), f"{path}: give it a few topic tags"
         assert isinstance(meta.get("excerpt"), str) and meta["excerpt"].strip(), f"{path}: excerpt missing"
-        assert normalise(meta["excerpt"]) in normalise((SEED / row["file"]).read_text("utf-8")), \
+        assert normalise(meta["excerpt"]) in normalise((SEED / row["file"]).read_text("utf-8")), (
             f"{path}: the excerpt must be the author's own words"
+        )
         if row["has_math"] == "yes":
             assert meta.get("math") is True, f"{path}: math: true expected"
         if row["demo"]:
             body = path.read_text("utf-8")
-            assert f'demo("{row["demo"]}"' in body or row["slug"] == "manually-classifying-cifar10", f"{path}: embed {row['demo']}"
+            assert f'demo("{row["demo"]}"' in body or row["slug"] == "manually-classifying-cifar10", (
+                f"{path}: embed {row['demo']}"
+            )
 
 
 def test_the_blog_builds_with_zero_warnings(tmp_path: Path) -> None:

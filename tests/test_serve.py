@@ -26,8 +26,8 @@ SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
 SITE = {
     "_config.yml": "title: Test site\npermalink: pretty\n",
     "_layouts/default.html": "<!DOCTYPE html>\n<html lang=en><head><title>{{ page.title }}</title>"
-                             "<link rel=stylesheet href=\"{{ '/assets/style.css' | relative_url }}\"></head>"
-                             "<BODY>{{ content }}</BODY></html>\n",
+    "<link rel=stylesheet href=\"{{ '/assets/style.css' | relative_url }}\"></head>"
+    "<BODY>{{ content }}</BODY></html>\n",
     "_posts/2020-01-02-hello.md": "---\ntitle: Hello\nlayout: default\ntags: [a]\n---\nHello *world*.\n",
     "docs/index.md": "---\ntitle: Docs\nlayout: default\n---\nThe docs.\n",
     "contact.html": "---\ntitle: Contact\nlayout: default\npermalink: /contact.html\n---\n<p>Write to me.</p>\n",
@@ -38,17 +38,24 @@ SITE = {
     "assets/add.wasm": b"\0asm\x01\0\0\0",
     "assets/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
     "assets/photo.webp": b"RIFF\0\0\0\0WEBPVP8 ",
-    "assets/data.json": "{\"a\": 1}\n",
+    "assets/data.json": '{"a": 1}\n',
     "assets/font.woff2": b"wOF2\0\0\0\0",
     "assets/notes.txt": "plain text\n",
     "assets/feedlike.xml": "<?xml version='1.0'?><r/>\n",
 }
 
 MIME = {
-    "/assets/style.css": "text/css", "/assets/app.js": "text/javascript", "/assets/mod.mjs": "text/javascript",
-    "/assets/add.wasm": "application/wasm", "/assets/logo.svg": "image/svg+xml", "/assets/photo.webp": "image/webp",
-    "/assets/data.json": "application/json", "/assets/font.woff2": "font/woff2", "/assets/notes.txt": "text/plain",
-    "/assets/feedlike.xml": "application/xml", "/docs/": "text/html",
+    "/assets/style.css": "text/css",
+    "/assets/app.js": "text/javascript",
+    "/assets/mod.mjs": "text/javascript",
+    "/assets/add.wasm": "application/wasm",
+    "/assets/logo.svg": "image/svg+xml",
+    "/assets/photo.webp": "image/webp",
+    "/assets/data.json": "application/json",
+    "/assets/font.woff2": "font/woff2",
+    "/assets/notes.txt": "text/plain",
+    "/assets/feedlike.xml": "application/xml",
+    "/docs/": "text/html",
 }
 
 
@@ -62,8 +69,13 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
 
 def start_server(tmp_path: Path, files: dict[str, str | bytes], **kwargs) -> DevServer:
     source = write_tree(tmp_path / "src", files)
-    server = DevServer(BuildOptions(source=source, destination=tmp_path / "out"), port=0,
-                       watch=False, log=lambda message: None, **kwargs)
+    server = DevServer(
+        BuildOptions(source=source, destination=tmp_path / "out"),
+        port=0,
+        watch=False,
+        log=lambda message: None,
+        **kwargs,
+    )
     server.start()
     return server
 
@@ -95,8 +107,9 @@ def dev(tmp_path: Path) -> Iterator[DevServer]:
     server.stop()
 
 
-def request(server: DevServer, path: str, method: str = "GET",
-            headers: dict[str, str] | None = None) -> tuple[http.client.HTTPResponse, bytes]:
+def request(
+    server: DevServer, path: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[http.client.HTTPResponse, bytes]:
     port = server.httpd.server_address[1]
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request(method, path, headers=headers or {})
@@ -119,6 +132,7 @@ def raw_request(server: DevServer, target: bytes) -> tuple[int, bytes]:
 
 
 # ---- pretty URLs, redirects, 404 ----------------------------------------------------------------
+
 
 def test_pretty_urls_and_redirects(site: DevServer) -> None:
     response, body = request(site, "/docs/")
@@ -183,13 +197,32 @@ def test_conditional_get(dev: DevServer, tmp_path: Path) -> None:
 # ---- safety -------------------------------------------------------------------------------------
 
 TRAVERSALS = [
-    b"/../secret.txt", b"/../../secret.txt", b"/assets/../../secret.txt", b"/%2e%2e/secret.txt",
-    b"/%2E%2E/secret.txt", b"/.%2e/secret.txt", b"/%2e./secret.txt", b"/..%2fsecret.txt",
-    b"/%2e%2e%2fsecret.txt", b"/assets/%2e%2e/%2e%2e/secret.txt", b"/..\\secret.txt", b"/..%5csecret.txt",
-    b"/%5c..%5csecret.txt", b"/assets%2f..%2f..%2fsecret.txt", b"/secret.txt%00.html", b"/%00",
-    b"/leak.txt", b"/leakdir/secret.txt", b"/leakdir/", b"/%c0%ae%c0%ae/secret.txt",
-    b"http://127.0.0.1/../secret.txt", b"/" + str(Path("/etc/passwd")).encode(),
-    b"//etc/passwd", b"/%2fetc%2fpasswd", b"/C:%5cWindows%5cwin.ini", b"/.blog-build.json",
+    b"/../secret.txt",
+    b"/../../secret.txt",
+    b"/assets/../../secret.txt",
+    b"/%2e%2e/secret.txt",
+    b"/%2E%2E/secret.txt",
+    b"/.%2e/secret.txt",
+    b"/%2e./secret.txt",
+    b"/..%2fsecret.txt",
+    b"/%2e%2e%2fsecret.txt",
+    b"/assets/%2e%2e/%2e%2e/secret.txt",
+    b"/..\\secret.txt",
+    b"/..%5csecret.txt",
+    b"/%5c..%5csecret.txt",
+    b"/assets%2f..%2f..%2fsecret.txt",
+    b"/secret.txt%00.html",
+    b"/%00",
+    b"/leak.txt",
+    b"/leakdir/secret.txt",
+    b"/leakdir/",
+    b"/%c0%ae%c0%ae/secret.txt",
+    b"http://127.0.0.1/../secret.txt",
+    b"/" + str(Path("/etc/passwd")).encode(),
+    b"//etc/passwd",
+    b"/%2fetc%2fpasswd",
+    b"/C:%5cWindows%5cwin.ini",
+    b"/.blog-build.json",
 ]
 
 
@@ -218,8 +251,9 @@ def test_port_in_use_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureF
         blocker.bind(("127.0.0.1", 0))
         blocker.listen()
         port = blocker.getsockname()[1]
-        server = DevServer(BuildOptions(source=source, destination=tmp_path / "out"), port=port, watch=False,
-                           log=lambda m: None)
+        server = DevServer(
+            BuildOptions(source=source, destination=tmp_path / "out"), port=port, watch=False, log=lambda m: None
+        )
         with pytest.raises(GeneratorError, match=r"already in use.*--port"):
             server.start()
         code = main(["serve", "--source", str(source), "--destination", str(tmp_path / "out"), "--port", str(port)])
@@ -229,16 +263,18 @@ def test_port_in_use_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureF
     assert not (tmp_path / "out").exists()  # it failed before building anything
 
 
-def test_all_interfaces_prints_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_all_interfaces_prints_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = write_tree(tmp_path / "src", SITE)
 
     def interrupt() -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(serve, "wait_until_interrupted", interrupt)
-    code = main(["serve", "-s", str(source), "-d", str(tmp_path / "out"), "--host", "0.0.0.0", "--port", "0",
-                 "--no-watch"])
+    code = main(
+        ["serve", "-s", str(source), "-d", str(tmp_path / "out"), "--host", "0.0.0.0", "--port", "0", "--no-watch"]
+    )
     captured = capsys.readouterr()
     assert code == 0
     assert "warning" in captured.err and "every network interface" in captured.err
@@ -261,6 +297,7 @@ def test_slow_client_does_not_block_others(site: DevServer) -> None:
 
 
 # ---- baseurl ------------------------------------------------------------------------------------
+
 
 def test_baseurl_site_is_served_under_its_prefix(tmp_path: Path) -> None:
     files = {**SITE, "_config.yml": "title: Project\npermalink: pretty\nbaseurl: /repo\n"}
@@ -286,6 +323,7 @@ def test_baseurl_site_is_served_under_its_prefix(tmp_path: Path) -> None:
 
 
 # ---- live reload plumbing -----------------------------------------------------------------------
+
 
 def test_client_is_injected_into_responses_never_into_files(dev: DevServer, tmp_path: Path) -> None:
     _, body = request(dev, "/docs/")
@@ -419,7 +457,8 @@ def test_config_or_destination_problem_at_start_is_an_error(tmp_path: Path) -> N
         server.start()
     assert (foreign / "thesis.tex").read_text() == "precious"
     (source / "_config.yml").write_text("title: [unclosed\n")
-    server = DevServer(BuildOptions(source=source, destination=tmp_path / "out"), port=0, watch=False,
-                       log=lambda m: None)
+    server = DevServer(
+        BuildOptions(source=source, destination=tmp_path / "out"), port=0, watch=False, log=lambda m: None
+    )
     with pytest.raises(GeneratorError, match="_config.yml"):
         server.start()

@@ -60,9 +60,9 @@ def test_jsonify_survives_linked_page_views() -> None:
 SITE = {
     "_config.yml": "title: T\nauthor: Me\n",
     "_layouts/base.html": "<html><body>{% block body %}{{ content }}{% endblock %}</body></html>\n",
-    "_layouts/default.html": "---\nlayout: base\n---\n<div class=\"default\">{{ content }}</div>{% include \"sig.html\" %}",
-    "_layouts/post.html": "---\nlayout: default\ncolour: blue\n---\n<article data-colour=\"{{ layout.colour }}\">{{ content }}</article>",
-    "_layouts/fancy.html": "{% extends \"base.html\" %}{% block body %}<b>{{ page.title }}</b>{{ content }}{% endblock %}",
+    "_layouts/default.html": '---\nlayout: base\n---\n<div class="default">{{ content }}</div>{% include "sig.html" %}',
+    "_layouts/post.html": '---\nlayout: default\ncolour: blue\n---\n<article data-colour="{{ layout.colour }}">{{ content }}</article>',
+    "_layouts/fancy.html": '{% extends "base.html" %}{% block body %}<b>{{ page.title }}</b>{{ content }}{% endblock %}',
     "_includes/sig.html": "<small>{{ site.author }}{{ page.missing_key }}</small>",
     "_posts/2020-01-01-a.md": "---\ntitle: A\n---\nHello **A** {{ page.title }}.\n",
     "b.md": "---\ntitle: B\nlayout: fancy\n---\nBee\n",
@@ -72,8 +72,10 @@ SITE = {
 def test_layout_chain_and_extends(make_site) -> None:
     site = build(BuildOptions(source=make_site(SITE))).destination
     post = (site / "2020/01/01/a.html").read_text()
-    assert post == ('<html><body><div class="default"><article data-colour="blue"><p>Hello <strong>A</strong> '
-                    "{{ page.title }}.</p></article></div><small>Me</small></body></html>\n")
+    assert post == (
+        '<html><body><div class="default"><article data-colour="blue"><p>Hello <strong>A</strong> '
+        "{{ page.title }}.</p></article></div><small>Me</small></body></html>\n"
+    )
     page = (site / "b.html").read_text()
     assert page == "<html><body><b>B</b><p>Bee</p></body></html>\n"
 

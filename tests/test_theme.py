@@ -355,7 +355,9 @@ def test_archive_tags_and_demos_index_pages(built_site: Path) -> None:
     archive_links = [a["href"] for tag, a in archive.elements if tag == "a" and "main" in a["_inside"].split()]
     assert len([h for h in archive_links if re.search(r"/\d{4}/\d\d/\d\d/", h)]) == len(post_pages(built_site))
     tags = load(built_site, "/tags/")
-    tag_links = [a["href"] for tag, a in tags.elements if tag == "a" and "/tags/" in a["href"] and "main" in a["_inside"]]
+    tag_links = [
+        a["href"] for tag, a in tags.elements if tag == "a" and "/tags/" in a["href"] and "main" in a["_inside"]
+    ]
     assert len(tag_links) >= 3
     for href in tag_links:
         assert target_of(built_site, href).is_file(), href

@@ -21,6 +21,7 @@ QUIET = 0.2  # generous: the machine running the tests may be busy; production u
 
 # ---- units --------------------------------------------------------------------------------------
 
+
 def test_debouncer_turns_a_burst_into_one_batch() -> None:
     batches: queue.Queue[set[Path]] = queue.Queue()
     debouncer = Debouncer(batches.put, quiet=0.1)
@@ -58,13 +59,26 @@ def test_debouncer_flushes_a_never_ending_stream() -> None:
         debouncer.stop()
 
 
-@pytest.mark.parametrize(("relative", "kind"), [
-    ("_config.yml", "config"), ("_posts/2020-01-01-a.md", "content"), ("_drafts/x.md", "content"),
-    ("about.md", "content"), ("docs/index.html", "content"), ("_layouts/post.html", "layout"),
-    ("_includes/head.html", "include"), ("_data/people.yml", "data"), ("assets/css/main.css", "static"),
-    ("assets/page.html", "static"), ("images/a.png", "static"), ("demos/tsne/main.js", "demo"),
-    ("demos/tsne/demo.yml", "demo"), ("_posts", "content"), ("_layouts", "layout"),
-])
+@pytest.mark.parametrize(
+    ("relative", "kind"),
+    [
+        ("_config.yml", "config"),
+        ("_posts/2020-01-01-a.md", "content"),
+        ("_drafts/x.md", "content"),
+        ("about.md", "content"),
+        ("docs/index.html", "content"),
+        ("_layouts/post.html", "layout"),
+        ("_includes/head.html", "include"),
+        ("_data/people.yml", "data"),
+        ("assets/css/main.css", "static"),
+        ("assets/page.html", "static"),
+        ("images/a.png", "static"),
+        ("demos/tsne/main.js", "demo"),
+        ("demos/tsne/demo.yml", "demo"),
+        ("_posts", "content"),
+        ("_layouts", "layout"),
+    ],
+)
 def test_classify_change(relative: str, kind: str) -> None:
     assert classify_change(relative) == kind
 
@@ -82,12 +96,34 @@ def test_filter_ignores_output_vcs_caches_and_editor_files(tmp_path: Path) -> No
     (tmp_path / "_config.yml").write_text("exclude: [notes]\n")
     config = load_config(tmp_path)
     watch_filter = WatchFilter(tmp_path, tmp_path / "_site", config)
-    ignored = ["_site/index.html", "._site.staging/x.html", "._site.previous/a", ".git/index", ".blog-cache/m.json",
-               "node_modules/x/y.js", "_posts/.a.md.swp", "_posts/a.md~", "_posts/.#a.md", "_posts/#a.md#",
-               "_posts/4913", "x.tmp", "tests/test_a.py", "notes/todo.md", ".hidden/x.md", "_private/x.md",
-               "assets/css/main.css___jb_tmp___"]
-    kept = ["_config.yml", "_posts/a.md", "_layouts/x.html", "_data/a.yml", "assets/css/main.css", "about.md",
-            "demos/a/main.js"]
+    ignored = [
+        "_site/index.html",
+        "._site.staging/x.html",
+        "._site.previous/a",
+        ".git/index",
+        ".blog-cache/m.json",
+        "node_modules/x/y.js",
+        "_posts/.a.md.swp",
+        "_posts/a.md~",
+        "_posts/.#a.md",
+        "_posts/#a.md#",
+        "_posts/4913",
+        "x.tmp",
+        "tests/test_a.py",
+        "notes/todo.md",
+        ".hidden/x.md",
+        "_private/x.md",
+        "assets/css/main.css___jb_tmp___",
+    ]
+    kept = [
+        "_config.yml",
+        "_posts/a.md",
+        "_layouts/x.html",
+        "_data/a.yml",
+        "assets/css/main.css",
+        "about.md",
+        "demos/a/main.js",
+    ]
     for relative in ignored:
         assert watch_filter.ignored(tmp_path / relative), relative
     for relative in kept:
@@ -96,6 +132,7 @@ def test_filter_ignores_output_vcs_caches_and_editor_files(tmp_path: Path) -> No
 
 
 # ---- a real watcher on a real tree --------------------------------------------------------------
+
 
 class Recorder:
     def __init__(self) -> None:

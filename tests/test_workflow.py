@@ -41,8 +41,13 @@ def test_workflow_uses_pinned_official_actions_and_builds_with_blog(tmp_path: Pa
     data = load(write_pages_workflow(tmp_path))
     uses = [step["uses"] for step in steps(data) if "uses" in step]
     names = {use.split("@")[0] for use in uses}
-    assert {"actions/checkout", "actions/setup-python", "actions/configure-pages",
-            "actions/upload-pages-artifact", "actions/deploy-pages"} <= names
+    assert {
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    } <= names
     for use in uses:  # a major tag (v4) or a full commit SHA, never a branch
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@(v\d+|[0-9a-f]{40})", use), use
     commands = "\n".join(step.get("run", "") for step in steps(data))

@@ -106,22 +106,31 @@ def test_import_rejects_bad_file_and_reset_needs_confirmation(site_server: str, 
     page = browser_page
     page.goto(site_server + PAGE)
     page.wait_for_selector(f"{ROOT} .ilsvrc-option")
-    good = {"format": "ilsvrc-results", "version": 1, "set": "sample", "mode": "practice",
-            "entries": [{"file": SAMPLE[0]["file"], "picks": [TRIPOD, TABBY]}]}
+    good = {
+        "format": "ilsvrc-results",
+        "version": 1,
+        "set": "sample",
+        "mode": "practice",
+        "entries": [{"file": SAMPLE[0]["file"], "picks": [TRIPOD, TABBY]}],
+    }
     bad = dict(good, entries=[{"file": SAMPLE[0]["file"], "picks": ["n00000000"]}])
     status = page.locator(f"{ROOT} .ilsvrc-tool-status")
     file_input = page.locator(f"{ROOT} input[type=file]")
 
     (tmp_path / "bad.json").write_text(json.dumps(bad))
     file_input.set_input_files(str(tmp_path / "bad.json"))
-    page.wait_for_function("root => root.querySelector('.ilsvrc-tool-status').textContent.includes('Import failed')",
-                           arg=page.query_selector(ROOT))
+    page.wait_for_function(
+        "root => root.querySelector('.ilsvrc-tool-status').textContent.includes('Import failed')",
+        arg=page.query_selector(ROOT),
+    )
     assert page.locator(f"{ROOT} .ilsvrc-progress").inner_text() == f"1 of {len(SAMPLE)}"
 
     (tmp_path / "good.json").write_text(json.dumps(good))
     file_input.set_input_files(str(tmp_path / "good.json"))
-    page.wait_for_function("root => root.querySelector('.ilsvrc-tool-status').textContent.includes('Imported 1')",
-                           arg=page.query_selector(ROOT))
+    page.wait_for_function(
+        "root => root.querySelector('.ilsvrc-tool-status').textContent.includes('Imported 1')",
+        arg=page.query_selector(ROOT),
+    )
     assert page.locator(f"{ROOT} .ilsvrc-progress").inner_text() == f"2 of {len(SAMPLE)}"
     assert "Top-1 error: 100.0%" in score_text(page) and "Top-5 error: 0.0%" in score_text(page)
 

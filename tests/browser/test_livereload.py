@@ -24,14 +24,14 @@ POST = "_posts/2021-03-04-live.md"
 FILLER = "\n\n".join(f"Filler paragraph {i} to make the page tall enough to scroll." for i in range(80))
 FILES = {
     "_config.yml": "title: Live site\npermalink: pretty\n",
-    "_layouts/default.html": "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><link rel=icon href=\"data:,\"><title>{{ page.title }}</title>"
-                             "<link rel=stylesheet href=\"{{ '/assets/site.css' | relative_url }}\"></head>"
-                             "<body><main>{{ content }}</main></body></html>\n",
+    "_layouts/default.html": '<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><link rel=icon href="data:,"><title>{{ page.title }}</title>'
+    "<link rel=stylesheet href=\"{{ '/assets/site.css' | relative_url }}\"></head>"
+    "<body><main>{{ content }}</main></body></html>\n",
     POST: f"---\ntitle: Live\nlayout: default\n---\nFIRST-VERSION of the text.\n\n{FILLER}\n",
     "_posts/2021-03-05-other.md": "---\ntitle: Other\nlayout: default\n---\nThe other post.\n",
     "assets/site.css": "body { color: rgb(10, 20, 30); }\n",
     "scripted.html": "---\ntitle: Scripted\nlayout: default\n---\n<p>SCRIPTED-ONE</p>"
-                     "<script>document.body.dataset.ran = 'yes';</script>\n",
+    "<script>document.body.dataset.ran = 'yes';</script>\n",
 }
 WAIT = 15_000  # ms; generous for a busy 2-core machine
 
@@ -117,7 +117,7 @@ def test_overlay_is_escaped_and_resent_after_a_restart(browser_page, tmp_path: P
         page.wait_for_function("() => document.body.textContent.includes('FIRST-VERSION')")
         server.stop()
         # While the server is down the post breaks, with markup inside the error message.
-        write(source, POST, "---\ntitle: T\nlayout: \"<img src=x onerror=window.__owned=1>\"\n---\nText\n")
+        write(source, POST, '---\ntitle: T\nlayout: "<img src=x onerror=window.__owned=1>"\n---\nText\n')
         server = start(source, port)
         page.wait_for_function(f"() => ({OVERLAY_TEXT})().includes('{POST}:')", timeout=WAIT)
         assert "<img src=x" in page.evaluate(OVERLAY_TEXT)  # shown as text...

@@ -32,6 +32,7 @@ SCHEMES = ["light", "dark"]
 
 # ---- fixtures: `site_server` and `browser_page` come from tests/conftest.py --------------------
 
+
 @pytest.fixture
 def base_url(site_server: str) -> str:
     return site_server.rstrip("/")
@@ -55,6 +56,7 @@ def errors_of(page: Any) -> list[str]:
 
 
 # ---- the matrix -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
@@ -97,7 +99,9 @@ def test_math_renders_with_size(page: Any, base_url: str, name: str, width: int,
     first.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}-math-{width}-{scheme}.png"))
-    overflow = page.evaluate("() => getComputedStyle(document.querySelector('.math-display') || document.body).overflowX")
+    overflow = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.math-display') || document.body).overflowX"
+    )
     assert not stats["display"] or overflow == "auto", "display math must scroll on its own"
 
 
