@@ -22,16 +22,8 @@ from typing import ClassVar
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (bench/ is on sys.path when run)
+
 WORDS = ["tabby", "dog", "vehicle", "espresso", "golden retriever", "mushroom", "space shuttle", "a"]
 HARNESS = "/__ilsvrc_bench__.html"
 

@@ -29,16 +29,8 @@ from urllib.parse import urljoin, urlparse
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (bench/ is on sys.path when run)
+
 LOADING_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest"}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.IGNORECASE)
 JS_STATIC_IMPORT = re.compile(r"""\bimport\s*(?:[\w*{}\s,]+\s*from\s*)?(['"])(.*?)\1""")

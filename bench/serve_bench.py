@@ -29,16 +29,8 @@ from generator.cache import ConversionCache
 from generator.serve import DevServer, SiteRebuilder
 from generator.watch import ChangeSet
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (bench/ is on sys.path when run)
+
 NOT_SITE = shutil.ignore_patterns(
     "_site",
     ".git",
