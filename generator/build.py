@@ -1,7 +1,7 @@
 """`build(options, cache) -> BuildResult`: the one pipeline every command uses.
 
 load config -> discover -> parse documents -> (demo bundles) -> convert (cached) -> render
-(layouts, generated pages) -> check collisions -> write (staged, atomic swap). All content errors
+(layouts, generated pages) -> check collisions -> write (only changed files, each atomically). All content errors
 of a build are collected and raised together as BuildFailed; nothing is written then."""
 
 from __future__ import annotations

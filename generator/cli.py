@@ -10,7 +10,6 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from collections.abc import Callable
 
 from slugify import slugify
 
@@ -88,13 +87,6 @@ def command_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        return getattr(importlib.import_module(module), function)(args)
-
-    return run
-
-
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="blog", description="A Jekyll-style static-site generator for technical blogs."
@@ -122,13 +114,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     add_build_arguments(serve)
     common(serve)
-    try:
-        from generator.serve import configure_serve_parser
+    from generator.serve import configure_serve_parser, run_serve_command
 
-        configure_serve_parser(serve)
-        serve.set_defaults(run=_lazy("generator.serve", "run_serve_command"))
-    except ImportError:
-        serve.set_defaults(run=lambda args: _missing("serve"))
+    configure_serve_parser(serve)
+    serve.set_defaults(run=run_serve_command)
 
     new = commands.add_parser(
         "new", help="create a new post", description="Create _posts/<today>-<slug>.md (or a draft)."
@@ -151,18 +140,10 @@ def make_parser() -> argparse.ArgumentParser:
     ):
         sub = commands.add_parser(name, help=helptext, description=helptext[0].upper() + helptext[1:] + ".")
         common(sub)
-        try:
-            mod = importlib.import_module(module)
-            getattr(mod, f"configure_{name}_parser")(sub)
-            sub.set_defaults(run=getattr(mod, f"run_{name}_command"))
-        except (ImportError, AttributeError):
-            sub.set_defaults(run=lambda args, name=name: _missing(name))
+        mod = importlib.import_module(module)
+        getattr(mod, f"configure_{name}_parser")(sub)
+        sub.set_defaults(run=getattr(mod, f"run_{name}_command"))
     return parser
-
-
-def _missing(name: str) -> int:
-    print(f"blog {name} is not available in this installation", file=sys.stderr)
-    return 2
 
 
 def shown(error: GeneratorError, args: argparse.Namespace) -> str:

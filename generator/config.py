@@ -204,8 +204,10 @@ def load_config(
         raise fail("paginate_path", "must contain :num, e.g. /page/:num/")
     values["baseurl"] = normalise_baseurl(values["baseurl"])
     values["url"] = values["url"].rstrip("/")
+    # Without `timezone:` Jekyll uses the machine's zone; UTC keeps builds reproducible across
+    # machines, which matters more for a site deployed from CI.
     try:
-        tz: dt.tzinfo = ZoneInfo(values["timezone"]) if values["timezone"] else _local_or_utc()
+        tz: dt.tzinfo = ZoneInfo(values["timezone"]) if values["timezone"] else dt.UTC
     except (ZoneInfoNotFoundError, ValueError) as e:
         raise fail("timezone", f"unknown time zone {values['timezone']!r}; use an IANA name like Europe/Berlin") from e
     markdown = {**MARKDOWN_DEFAULTS, **values["markdown"]}
@@ -232,12 +234,6 @@ def _display_path(path: Path) -> str:
         return path.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return str(path)
-
-
-def _local_or_utc() -> dt.tzinfo:
-    # Without a configured timezone, Jekyll uses the machine's; UTC keeps builds reproducible across
-    # machines, which matters more for a site deployed from CI.
-    return dt.UTC
 
 
 def _front_matter_defaults(entries: list[Any], fail: Any) -> tuple[FrontMatterDefault, ...]:

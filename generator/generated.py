@@ -5,6 +5,7 @@ own file at the same output path always wins; each kind can be switched off in `
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -25,6 +26,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
+@functools.cache
 def builtin(name: str) -> str:
     """Fallback templates for generated pages when the site has no layout of that name."""
     return (files("generator") / "templates" / f"{name}.html").read_text("utf-8")

@@ -53,9 +53,6 @@ class SiteRebuilder:
         self.result: BuildResult | None = None  # the last good build
         self.error_lines: list[str] | None = None  # the failing build's messages, None when good
         self.setup_error: GeneratorError | None = None  # a failure before any content was read
-        # Paths changed since the last *good* build: a failed build's changes are not in
-        # self.result yet, so an incremental build must see them again next time.
-        self._unbuilt: set[Path] = set()
         # What makes rebuilds incremental: parsed sources, renders and their dependencies, the
         # on-disk manifest (see incremental.py). Dropped on config changes, kept otherwise.
         self.state = BuildState()
@@ -67,8 +64,6 @@ class SiteRebuilder:
 
     def rebuild(self, changes: ChangeSet | None = None) -> Rebuild:
         with self._lock:
-            if changes is not None:
-                self._unbuilt |= changes.paths
             started = time.perf_counter()
             try:
                 if changes is not None and changes.needs_full_rebuild:
@@ -86,7 +81,6 @@ class SiteRebuilder:
                     [f"internal error: {type(e).__name__}: {e} (rerun with --trace for details)"], started
                 )
             self.result, self.error_lines, self.setup_error = result, None, None
-            self._unbuilt.clear()
             report = result.report
             changed = sorted([*(report.written if report else []), *(report.removed if report else [])])
             css_only = (

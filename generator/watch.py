@@ -131,12 +131,8 @@ class WatchFilter:
 
     def update(self, destination: Path, config: Config | None) -> None:
         destination = destination.resolve()
-        # write_site stages next to the destination and swaps; those siblings are ours too.
-        self.own_folders = (
-            destination,
-            destination.with_name(f".{destination.name}.staging"),
-            destination.with_name(f".{destination.name}.previous"),
-        )
+        # write_site writes only inside the destination (temp files included).
+        self.own_folders = (destination,)
         self.config = config
 
     def ignored(self, path: Path) -> bool:

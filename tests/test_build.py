@@ -128,7 +128,7 @@ def test_stale_files_removed_unchanged_files_not_rewritten_keep_files_kept(basic
     result = build(BuildOptions(source=basic))
     assert not (site / "notes" / "2020" / "03" / "05" / "third" / "index.html").exists()
     assert "notes/2020/03/05/third/index.html" in result.report.removed
-    assert unchanged.stat().st_ino == inode  # hard-linked across, never rewritten
+    assert unchanged.stat().st_ino == inode  # unchanged: never rewritten
     assert "assets/site.css" not in result.report.written
     assert (site / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
 

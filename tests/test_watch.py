@@ -98,8 +98,6 @@ def test_filter_ignores_output_vcs_caches_and_editor_files(tmp_path: Path) -> No
     watch_filter = WatchFilter(tmp_path, tmp_path / "_site", config)
     ignored = [
         "_site/index.html",
-        "._site.staging/x.html",
-        "._site.previous/a",
         ".git/index",
         ".blog-cache/m.json",
         "node_modules/x/y.js",
@@ -242,7 +240,7 @@ def test_building_into_the_watched_tree_triggers_nothing(watched: tuple[Path, Re
     done = threading.Event()
 
     def run() -> None:
-        build(BuildOptions(source=root))  # writes _site/ (staged, swapped) and .blog-cache/
+        build(BuildOptions(source=root))  # writes _site/ and .blog-cache/
         done.set()
 
     threading.Thread(target=run).start()
