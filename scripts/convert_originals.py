@@ -173,8 +173,7 @@ DEMOS = [
         "feature-learning-escapades",
         "A small crop of a 6000x6000 image",
         lead(
-            "Run t-SNE yourself: the explorer below lays out handwritten digits (or this blog’s posts) "
-            "in your browser."
+            "Run t-SNE yourself: the explorer below lays out handwritten digits (or this blog’s posts) in your browser."
         )
         + '\n\n{{ demo("tsne", dataset="digits") }}',
     ),
@@ -193,7 +192,12 @@ DEMOS = [
         )
         + '\n\n{{ demo("tsne", dataset="digits") }}',
     ),
-    Demo("neuralnets", "Lets first consider a single, simple circuit", '{{ demo("circuits", circuit="mul", values="x=-2,y=3") }}', True),
+    Demo(
+        "neuralnets",
+        "Lets first consider a single, simple circuit",
+        '{{ demo("circuits", circuit="mul", values="x=-2,y=3") }}',
+        True,
+    ),
     Demo(
         "neuralnets",
         "Lets drill down into details and get two gates involved",

@@ -179,7 +179,9 @@ def compare(site: Path, row: dict[str, str]) -> tuple[Counts, Counts, list[str]]
             problems.append(f"image missing: {src} (original {wanted}, built {have_images[src]})")
     difference = allowed.get("emphasis_difference", {}).get("built_minus_original", 0)
     if built.emphasis - original.emphasis != difference:
-        problems.append(f"emphasis: original {original.emphasis}, built {built.emphasis} (allowed difference {difference})")
+        problems.append(
+            f"emphasis: original {original.emphasis}, built {built.emphasis} (allowed difference {difference})"
+        )
     return original, built, problems
 
 
@@ -190,7 +192,7 @@ def test_the_counting_sees_markup() -> None:
     """Guards the parser: known markup is counted, code and math are not."""
     counts = original_counts(
         '---\ntitle: x\n---\nA [link](http://a.example/(x)) and <a href="/b">b</a>, *em*, **strong**, '
-        '_under_, snake_case_name, <b>bold</b>, `*code*`, \\\\( a*b*c \\\\), ![alt](/assets/i.png) '
+        "_under_, snake_case_name, <b>bold</b>, `*code*`, \\\\( a*b*c \\\\), ![alt](/assets/i.png) "
         '<img src="/assets/j.png">\n\n```\n*not* [this](http://no.example)\n```\n'
     )
     assert counts.links == ["http://a.example/(x)", "/b"]
