@@ -109,6 +109,11 @@ def clone_pages(tmp_path: Path, name: str) -> Path:
     return tmp_path / name
 
 
+def commit_all(work: Path, message: str = "Edit") -> None:
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", message)
+
+
 def make_dirty(work: Path) -> None:
     """A stash entry, a staged edit, an unstaged edit, an untracked file and an old _site/."""
     (work / "about.md").write_text(SITE["about.md"] + "Stashed words.\n", encoding="utf-8")
@@ -122,17 +127,19 @@ def make_dirty(work: Path) -> None:
 def test_deploy_twice_publishes_two_commits_and_leaves_the_user_alone(repo: Path, tmp_path: Path) -> None:
     make_dirty(repo)
     before = state(repo)
-    first = deploy(DeployOptions(source=repo), report=lambda line: None)
+    first = deploy(DeployOptions(source=repo, allow_dirty=True), report=lambda line: None)
     assert first.commit and first.pushed
     assert state(repo) == before
     pages = clone_pages(tmp_path, "first")
     assert files_of(pages) == expected_site(repo, tmp_path, "expected1")
-    assert b"Unsaved edit." in (pages / "about" / "index.html").read_bytes()  # what is on disk is published
+    assert b"Unsaved edit." in (pages / "about" / "index.html").read_bytes()  # --allow-dirty: what is on disk
+    head = git(repo, "rev-parse", "--short", "HEAD")
+    assert git(pages, "log", "-1", "--format=%s") == f"Publish site built from {head} with uncommitted changes"
 
     (repo / "about.md").write_text(SITE["about.md"] + "A second version.\n", encoding="utf-8")
     before = state(repo)
     lines: list[str] = []
-    second = deploy(DeployOptions(source=repo, message="Second publish"), report=lines.append)
+    second = deploy(DeployOptions(source=repo, message="Second publish", allow_dirty=True), report=lines.append)
     assert second.changes.changed == ["about/index.html"] and not second.changes.added
     assert state(repo) == before
     assert remote_tip(tmp_path) == second.commit
@@ -155,6 +162,7 @@ def test_dry_run_lists_changes_and_commits_nothing(repo: Path, tmp_path: Path) -
     first = deploy(DeployOptions(source=repo), report=lambda line: None)
     (repo / "about.md").write_text(SITE["about.md"] + "Changed.\n", encoding="utf-8")
     write_files(repo, {"extra.md": "---\ntitle: Extra\npermalink: /extra/\n---\nNew page.\n"})
+    commit_all(repo)
     lines: list[str] = []
     result = deploy(DeployOptions(source=repo, dry_run=True), report=lines.append)
     assert result.commit is None and not result.pushed
@@ -167,6 +175,7 @@ def test_dry_run_lists_changes_and_commits_nothing(repo: Path, tmp_path: Path) -
 
 def test_broken_link_refuses_and_publishes_nothing(repo: Path, tmp_path: Path) -> None:
     write_files(repo, {"_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\nText\n\n[bad](/nowhere/)\n"})
+    commit_all(repo)
     before = state(repo)
     lines: list[str] = []
     with pytest.raises(DeployError, match="broken reference"):
@@ -186,6 +195,7 @@ def test_broken_link_refuses_and_publishes_nothing(repo: Path, tmp_path: Path) -
 def test_failed_build_refuses_and_publishes_nothing(repo: Path, tmp_path: Path) -> None:
     deployed = deploy(DeployOptions(source=repo), report=lambda line: None)
     write_files(repo, {"about.md": "---\ntitle: [unclosed\n---\nAbout me.\n"})
+    commit_all(repo)
     with pytest.raises(DeployError, match="build failed"):
         deploy(DeployOptions(source=repo), report=lambda line: None)
     assert remote_tip(tmp_path) == deployed.commit
@@ -203,6 +213,7 @@ def test_remote_ahead_refuses_until_fetched(repo: Path, tmp_path: Path) -> None:
     git(other, "push", "-q", "origin", "gh-pages")
     theirs = remote_tip(tmp_path)
     (repo / "about.md").write_text(SITE["about.md"] + "Newer.\n", encoding="utf-8")
+    commit_all(repo)
     with pytest.raises(DeployError, match="git fetch origin gh-pages"):
         deploy(DeployOptions(source=repo), report=lambda line: None)
     assert remote_tip(tmp_path) == theirs
@@ -231,6 +242,7 @@ def test_force_replaces_a_remote_that_is_ahead(repo: Path, tmp_path: Path) -> No
     )
     git(other, "push", "-q", "origin", "gh-pages")
     (repo / "about.md").write_text(SITE["about.md"] + "Forced.\n", encoding="utf-8")
+    commit_all(repo)
     result = deploy(DeployOptions(source=repo, force=True), report=lambda line: None)
     assert remote_tip(tmp_path) == result.commit
     assert git(repo, "rev-parse", f"{result.commit}^") == first.commit
