@@ -276,9 +276,7 @@ def _report_changes(report: Report, branch: str, base: str | None, changes: Site
             report(f"  {mark} {path}")
 
 
-def _commit(
-    git: _Git, site: Path, cname: str | None, options: DeployOptions, base: str | None, built_from: str
-) -> str:
+def _commit(git: _Git, site: Path, cname: str | None, options: DeployOptions, base: str | None, built_from: str) -> str:
     _require_identity(git)
     message = options.message or f"Publish site built from {built_from}"
     try:

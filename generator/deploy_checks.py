@@ -37,8 +37,7 @@ def refuse_unsafe_branch(git: GitRunner, branch: str, remote: str, folder: str, 
     current = git.out("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
     if current == branch:  # no flag makes this safe: the work tree would disagree with its own HEAD
         raise DeployError(
-            f"refusing to deploy: you are on {branch}, the branch deploy writes to; "
-            "switch to your source branch first"
+            f"refusing to deploy: you are on {branch}, the branch deploy writes to; switch to your source branch first"
         )
     if force:
         return
