@@ -70,13 +70,18 @@ def checked_out_in(git: GitRunner, branch: str) -> str | None:
 
 
 def source_commit(git: GitRunner, ref: str, folder: str) -> str | None:
-    """The newest commit of `ref` that touches a source marker at the top or under the site folder.
-    Literal paths (no globs) let git prune whole trees, so a long gh-pages history stays quick."""
+    """The newest commit of `ref` that touches a source marker at the top or under the site folder,
+    unless the tip is a site deploy published (`.nojekyll`, no marker): once the user chose that
+    branch with --force, later deploys there need no flag. Literal paths (no globs) let git prune
+    whole trees, so a long gh-pages history stays quick."""
     if git.commit_of(ref) is None:
         return None
     paths = [*SOURCE_MARKERS, *([f"{folder}/{name}" for name in SOURCE_MARKERS] if folder != "." else [])]
     found = git.out("log", "-1", "--format=%H", ref, "--", *paths, check=False)
-    return found or None
+    if not found:
+        return None
+    at_tip = set(git.out("ls-tree", "--name-only", ref, "--", ".nojekyll", *paths, check=False).splitlines())
+    return None if at_tip == {".nojekyll"} else found
 
 
 def uncommitted_paths(git: GitRunner, folder: str) -> list[str]:

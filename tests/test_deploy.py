@@ -393,6 +393,11 @@ def test_branch_holding_the_sources_is_refused_unless_forced(repo: Path, tmp_pat
     assert git(repo, "rev-parse", "main^") == main_tip  # history kept: the site is a new commit on top
     assert remote_tip(tmp_path, "main") == forced.commit
     assert git(repo, "show", "main:CNAME") == "blog.example.com"
+    # Chosen once with --force, main now holds a published site: the next deploy there needs no flag.
+    (repo / "about.md").write_text(SITE["about.md"] + "Again.\n", encoding="utf-8")
+    commit_all(repo)
+    again = deploy(DeployOptions(source=repo, branch="main"), report=lambda line: None)
+    assert git(repo, "rev-parse", "main^") == forced.commit and remote_tip(tmp_path, "main") == again.commit
     # The site's own branch never holds sources, so later deploys to it need no flag.
     deploy(DeployOptions(source=repo), report=lambda line: None)
     deploy(DeployOptions(source=repo, dry_run=True), report=lambda line: None)
