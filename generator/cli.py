@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 import importlib
 import os
+import select
 import sys
 import traceback
 from pathlib import Path
@@ -157,6 +158,16 @@ def shown(error: GeneratorError, args: argparse.Namespace) -> str:
     return str(error)
 
 
+def _stdout_is_closed() -> bool:
+    """Whether the reader of our stdout went away (and not some other pipe we wrote to)."""
+    try:
+        poller = select.poll()
+    except AttributeError:  # no poll() (Windows): stdout is the pipe we write to most
+        return True
+    poller.register(sys.stdout.fileno(), select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
@@ -164,7 +175,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.run(args) or 0)
+        code = int(args.run(args) or 0)
+        sys.stdout.flush()  # here, not at exit: a reader that went away is handled below, not by Python
+        return code
+    except BrokenPipeError:
+        if not _stdout_is_closed():
+            raise
+        # `blog deploy --dry-run | head`: the reader has all it wanted. Point stdout at /dev/null so
+        # the interpreter's final flush stays quiet, and exit as a process killed by SIGPIPE would.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except BuildFailed as e:
         for error in e.errors:
             print(shown(error, args), file=sys.stderr)

@@ -17,6 +17,9 @@ Its gaps, covered here rather than by hand-writing the commit plumbing:
 - it has no dry run: we diff the built files against the branch tip with `git ls-tree`;
 - it runs git in the current directory: we chdir to the source for the duration of the call;
 - we push ourselves, so a rejected push becomes a one-line DeployError.
+What is published is what is committed: the site is built from an export of HEAD, and the
+refusals that keep the user's work safe (dirty tree, checked-out or source branch) live in
+deploy_checks.py.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from pathlib import Path
 import ghp_import
 
 from generator.check import MARKER, check_site, shown
+from generator.deploy_checks import export_head, refuse_dirty, refuse_unsafe_branch, uncommitted_paths
 from generator.errors import BuildFailed, DeployError, GeneratorError
 from generator.workflow import write_pages_workflow
 
@@ -48,7 +52,8 @@ class DeployOptions:
     message: str | None = None
     dry_run: bool = False
     push: bool = True
-    force: bool = False  # push with --force, and skip the "remote is ahead" refusal
+    force: bool = False  # push with --force; skip the "remote is ahead" and "unsafe branch" refusals
+    allow_dirty: bool = False  # publish the working tree, uncommitted changes included
 
 
 @dataclass(frozen=True)
@@ -77,18 +82,25 @@ def deploy(options: DeployOptions, report: Report = print) -> DeployResult:
     """Publish the site of `options.source`; raises DeployError (and publishes nothing) on refusal."""
     source = Path(options.source).resolve()
     git = _Git(_repository(source))
-    current = git.out("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
-    if current == options.branch:
-        raise DeployError(
-            f"refusing to deploy: you are on {options.branch}, the branch deploy writes to; "
-            "switch to your source branch first"
-        )
+    folder = source.relative_to(git.directory).as_posix()  # the site's folder inside the repository
+    refuse_unsafe_branch(git, options.branch, options.remote, folder, options.force)
     if options.push:
         _require_remote(git, options.remote)
         if not options.force:
             _refuse_when_remote_ahead(git, options.remote, options.branch)
+    head = git.commit_of("HEAD")
+    if head is None:
+        raise DeployError("refusing to deploy: the repository has no commit yet; commit your site first")
+    dirty = uncommitted_paths(git, folder)
+    if not options.allow_dirty:
+        refuse_dirty(dirty, Path(options.source))
+    built_from = git.out("rev-parse", "--short", head) + (" with uncommitted changes" if dirty else "")
     with tempfile.TemporaryDirectory(prefix="blog-deploy-") as scratch:
-        site, cname = _build_and_check(source, Path(scratch) / "site", report, shown_as=Path(options.source))
+        # Clean: build HEAD's tree, so nothing uncommitted (even an untracked file) is published.
+        tree = source if dirty else export_head(git, folder, Path(scratch) / "export")
+        if dirty:
+            report(f"warning: publishing the working tree of {options.source}, uncommitted changes included")
+        site, cname = _build_and_check(tree, Path(scratch) / "site", report, shown_as=Path(options.source))
         base = _base_commit(git, options.remote, options.branch)
         changes = _changes(git, base, _published_files(git, site, cname))
         if options.dry_run:
@@ -96,7 +108,7 @@ def deploy(options: DeployOptions, report: Report = print) -> DeployResult:
             return DeployResult(changes, None, False)
         commit = None
         if changes or base is None:
-            commit = _commit(git, site, cname, options, base)
+            commit = _commit(git, site, cname, options, base, built_from)
             report(f"committed {commit[:10]} on {options.branch}: {changes.summary()}")
         else:
             report(f"nothing changed since {options.branch} {base[:10]}; no new commit")
@@ -143,7 +155,7 @@ def _repository(source: Path) -> Path:
             f"refusing to deploy: {source} is not in a git repository "
             "(run `git init` and `git remote add origin URL` first)"
         )
-    return source
+    return Path(process.stdout.strip()).resolve()  # the top: paths in git's answers are relative to it
 
 
 def _require_remote(git: _Git, remote: str) -> None:
@@ -264,10 +276,9 @@ def _report_changes(report: Report, branch: str, base: str | None, changes: Site
             report(f"  {mark} {path}")
 
 
-def _commit(git: _Git, site: Path, cname: str | None, options: DeployOptions, base: str | None) -> str:
+def _commit(git: _Git, site: Path, cname: str | None, options: DeployOptions, base: str | None, built_from: str) -> str:
     _require_identity(git)
-    head = git.out("rev-parse", "--short", "HEAD", check=False)
-    message = options.message or (f"Publish site built from {head}" if head else "Publish site")
+    message = options.message or f"Publish site built from {built_from}"
     try:
         with contextlib.chdir(git.directory):  # ghp-import runs git in the current directory
             ghp_import.ghp_import(
@@ -333,8 +344,13 @@ def configure_deploy_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--force",
         action="store_true",
-        help="push even if the remote branch has commits you lack (they are lost); "
-        "with --workflow, overwrite an existing workflow file",
+        help="push even if the remote branch has commits you lack (they are lost), or write to a branch "
+        "checked out elsewhere or holding site sources; with --workflow, overwrite an existing workflow file",
+    )
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="publish the working tree, uncommitted and untracked files included (default: build HEAD)",
     )
     parser.add_argument(
         "--workflow",
@@ -358,6 +374,7 @@ def run_deploy_command(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             push=args.push,
             force=args.force,
+            allow_dirty=args.allow_dirty,
         )
     )
     return 0

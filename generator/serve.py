@@ -24,7 +24,8 @@ from generator.cache import ConversionCache
 from generator.incremental import BuildState
 from generator.config import load_config, normalise_baseurl
 from generator.errors import BuildFailed, GeneratorError
-from generator.serve_http import DevHTTPServer, DevHTTPServer6, EventHub, SiteState, make_handler
+from generator.serve_guard import DevHTTPServer, DevHTTPServer6, HostCheck, host_check
+from generator.serve_http import EventHub, SiteState, make_handler
 from generator.watch import ChangeSet, SourceWatcher, WatchFilter
 
 
@@ -127,9 +128,18 @@ class DevServer:
         trace: bool = False,
         log: Callable[[str], None] | None = None,
         cache: ConversionCache | None = None,
+        allowed_hosts: tuple[str, ...] = (),
+        idle_timeout: float = 30.0,
+        max_connections: int = 64,
+        heartbeat: float = 15.0,
     ) -> None:
         self.options = options
         self.host, self.port = host, port
+        # Limits on who and how much (serve_guard.py); tests shorten them, the CLI keeps the defaults.
+        self.allowed_hosts = allowed_hosts
+        self.idle_timeout, self.max_connections, self.heartbeat = idle_timeout, max_connections, heartbeat
+        self.host_check = HostCheck(0, frozenset(), frozenset())  # replaced once the port is known
+        self._refused_hosts: set[str] = set()
         self.watch, self.livereload = watch, livereload
         self.quiet_period = quiet_period
         self.log = log or (lambda message: print(message, flush=True))
@@ -153,6 +163,8 @@ class DevServer:
     def start(self) -> None:
         self.httpd = self._bind()  # before building: a busy port should fail fast, not after a build
         self.httpd.dev = self  # type: ignore[attr-defined]
+        self.httpd.max_connections = self.max_connections
+        self.host_check = host_check(self.host, self.httpd.server_address[1], self.allowed_hosts)
         outcome = self.rebuilder.rebuild()
         if self.rebuilder.setup_error is not None:
             # A bad config or a destination we may not write to: there is no site to show, and
@@ -186,6 +198,18 @@ class DevServer:
         what = "config changed, full rebuild" if changes.needs_full_rebuild else "changed"
         self.log(f"{time.strftime('%H:%M:%S')} {what}: {changes.describe()}")
         self._after_build(self.rebuilder.rebuild(changes), changes)
+
+    def refused_host(self, header: str) -> None:
+        """Say once per name why a browser got 421: a phone may use a name we could not guess."""
+        if header in self._refused_hosts or len(self._refused_hosts) >= 20:
+            return
+        self._refused_hosts.add(header)
+        print(
+            f"refused a request for Host {header!r}: not this server's address "
+            "(if you opened that address yourself, restart with --allowed-host NAME)",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def _bind(self) -> DevHTTPServer:
         server_class = DevHTTPServer6 if ":" in self.host else DevHTTPServer
@@ -272,6 +296,14 @@ def configure_serve_parser(parser: argparse.ArgumentParser) -> None:
         help="reload open pages after each rebuild (default on)",
     )
     parser.add_argument("--open", action="store_true", help="open the site in the default web browser")
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host is NAME (repeatable), e.g. a tunnel's or a .local name; "
+        "other names are refused (421) so that web pages cannot read the site by DNS rebinding",
+    )
 
 
 def run_serve_command(args: argparse.Namespace) -> int:
@@ -295,6 +327,7 @@ def run_serve_command(args: argparse.Namespace) -> int:
         trace=args.trace,
         cache=cache,
         log=(lambda m: None) if args.quiet else None,
+        allowed_hosts=tuple(args.allowed_host),
     )
     server.start()
     print(

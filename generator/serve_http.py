@@ -14,12 +14,11 @@ import queue
 import select
 import shutil
 import socket
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -183,6 +182,10 @@ class EventHub:
 class DevRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: a page and its assets share one connection
     dev: DevServer
+    # Socket timeout (set from DevServer.idle_timeout): a connection that sends no request for this
+    # long is closed by http.server itself. The event stream never reads, so for it this bounds
+    # only a write the page stopped reading; its heartbeats keep the stream itself alive.
+    timeout: float | None = 30.0
 
     def do_GET(self) -> None:
         self._respond(head=False)
@@ -194,6 +197,8 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         pass  # a dev server that prints every asset request drowns the rebuild messages
 
     def _respond(self, head: bool) -> None:
+        if not self.dev.host_check.allows(self.headers.get("Host")):
+            return self._misdirected(head)
         url = urlsplit(self.path)
         path = url.path or "/"
         if path == EVENTS_PATH and self.dev.livereload:
@@ -224,6 +229,16 @@ class DevRequestHandler(BaseHTTPRequestHandler):
                 break
             time.sleep(0.01)
         return destination
+
+    def _misdirected(self, head: bool) -> None:
+        """421: the request names another host (DNS rebinding, or a name we could not know)."""
+        self.dev.refused_host(self.headers.get("Host") or "")
+        self.close_connection = True
+        body = (
+            f"blog serve: this server does not answer to Host {self.headers.get('Host')!r}; "
+            f"open {self.dev.url}, or start blog serve with --allowed-host NAME\n"
+        ).encode()
+        self._send_bytes(421, "text/plain; charset=utf-8", body, head, {"Connection": "close"})
 
     def _redirect(self, location: str, status: int = 302) -> None:
         self.send_response(status)
@@ -312,23 +327,24 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         if head:
             return
         client = self.dev.hub.subscribe()
-        idle = 0
+        heartbeat = self.dev.heartbeat
+        last_write = time.monotonic()
         try:
             while True:
                 try:
-                    message = client.get(timeout=1)
-                    idle = 0
+                    message = client.get(timeout=min(1.0, heartbeat))
                 except queue.Empty:
                     # A reloading page drops its stream: notice within a second, not at the next write.
                     if self._client_gone():
                         break
-                    idle += 1
-                    message = b": ping\n\n" if idle % 15 == 0 else b""
+                    # A comment line now and then: proxies and browsers keep a stream that talks.
+                    message = b": ping\n\n" if time.monotonic() - last_write >= heartbeat else b""
                 if message is None:
                     break
                 if message:
                     self.wfile.write(message)
                     self.wfile.flush()
+                    last_write = time.monotonic()
         except OSError:
             pass  # the page went away mid-write
         finally:
@@ -345,18 +361,4 @@ class DevRequestHandler(BaseHTTPRequestHandler):
 
 
 def make_handler(dev: DevServer) -> type[DevRequestHandler]:
-    return type("BoundDevRequestHandler", (DevRequestHandler,), {"dev": dev})
-
-
-class DevHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # event-stream threads live until the browser goes; never wait for them
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # Browsers drop connections all the time (navigation, reload); that is not worth a traceback.
-        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
-
-
-class DevHTTPServer6(DevHTTPServer):
-    address_family = socket.AF_INET6
+    return type("BoundDevRequestHandler", (DevRequestHandler,), {"dev": dev, "timeout": dev.idle_timeout})

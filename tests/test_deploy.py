@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,11 @@ def clone_pages(tmp_path: Path, name: str) -> Path:
     return tmp_path / name
 
 
+def commit_all(work: Path, message: str = "Edit") -> None:
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", message)
+
+
 def make_dirty(work: Path) -> None:
     """A stash entry, a staged edit, an unstaged edit, an untracked file and an old _site/."""
     (work / "about.md").write_text(SITE["about.md"] + "Stashed words.\n", encoding="utf-8")
@@ -122,17 +128,19 @@ def make_dirty(work: Path) -> None:
 def test_deploy_twice_publishes_two_commits_and_leaves_the_user_alone(repo: Path, tmp_path: Path) -> None:
     make_dirty(repo)
     before = state(repo)
-    first = deploy(DeployOptions(source=repo), report=lambda line: None)
+    first = deploy(DeployOptions(source=repo, allow_dirty=True), report=lambda line: None)
     assert first.commit and first.pushed
     assert state(repo) == before
     pages = clone_pages(tmp_path, "first")
     assert files_of(pages) == expected_site(repo, tmp_path, "expected1")
-    assert b"Unsaved edit." in (pages / "about" / "index.html").read_bytes()  # what is on disk is published
+    assert b"Unsaved edit." in (pages / "about" / "index.html").read_bytes()  # --allow-dirty: what is on disk
+    head = git(repo, "rev-parse", "--short", "HEAD")
+    assert git(pages, "log", "-1", "--format=%s") == f"Publish site built from {head} with uncommitted changes"
 
     (repo / "about.md").write_text(SITE["about.md"] + "A second version.\n", encoding="utf-8")
     before = state(repo)
     lines: list[str] = []
-    second = deploy(DeployOptions(source=repo, message="Second publish"), report=lines.append)
+    second = deploy(DeployOptions(source=repo, message="Second publish", allow_dirty=True), report=lines.append)
     assert second.changes.changed == ["about/index.html"] and not second.changes.added
     assert state(repo) == before
     assert remote_tip(tmp_path) == second.commit
@@ -155,6 +163,7 @@ def test_dry_run_lists_changes_and_commits_nothing(repo: Path, tmp_path: Path) -
     first = deploy(DeployOptions(source=repo), report=lambda line: None)
     (repo / "about.md").write_text(SITE["about.md"] + "Changed.\n", encoding="utf-8")
     write_files(repo, {"extra.md": "---\ntitle: Extra\npermalink: /extra/\n---\nNew page.\n"})
+    commit_all(repo)
     lines: list[str] = []
     result = deploy(DeployOptions(source=repo, dry_run=True), report=lines.append)
     assert result.commit is None and not result.pushed
@@ -167,6 +176,7 @@ def test_dry_run_lists_changes_and_commits_nothing(repo: Path, tmp_path: Path) -
 
 def test_broken_link_refuses_and_publishes_nothing(repo: Path, tmp_path: Path) -> None:
     write_files(repo, {"_posts/2020-01-01-hello.md": "---\ntitle: Hello\n---\nText\n\n[bad](/nowhere/)\n"})
+    commit_all(repo)
     before = state(repo)
     lines: list[str] = []
     with pytest.raises(DeployError, match="broken reference"):
@@ -186,6 +196,7 @@ def test_broken_link_refuses_and_publishes_nothing(repo: Path, tmp_path: Path) -
 def test_failed_build_refuses_and_publishes_nothing(repo: Path, tmp_path: Path) -> None:
     deployed = deploy(DeployOptions(source=repo), report=lambda line: None)
     write_files(repo, {"about.md": "---\ntitle: [unclosed\n---\nAbout me.\n"})
+    commit_all(repo)
     with pytest.raises(DeployError, match="build failed"):
         deploy(DeployOptions(source=repo), report=lambda line: None)
     assert remote_tip(tmp_path) == deployed.commit
@@ -203,6 +214,7 @@ def test_remote_ahead_refuses_until_fetched(repo: Path, tmp_path: Path) -> None:
     git(other, "push", "-q", "origin", "gh-pages")
     theirs = remote_tip(tmp_path)
     (repo / "about.md").write_text(SITE["about.md"] + "Newer.\n", encoding="utf-8")
+    commit_all(repo)
     with pytest.raises(DeployError, match="git fetch origin gh-pages"):
         deploy(DeployOptions(source=repo), report=lambda line: None)
     assert remote_tip(tmp_path) == theirs
@@ -231,6 +243,7 @@ def test_force_replaces_a_remote_that_is_ahead(repo: Path, tmp_path: Path) -> No
     )
     git(other, "push", "-q", "origin", "gh-pages")
     (repo / "about.md").write_text(SITE["about.md"] + "Forced.\n", encoding="utf-8")
+    commit_all(repo)
     result = deploy(DeployOptions(source=repo, force=True), report=lambda line: None)
     assert remote_tip(tmp_path) == result.commit
     assert git(repo, "rev-parse", f"{result.commit}^") == first.commit
@@ -274,3 +287,166 @@ def test_cli_deploys_refuses_and_writes_the_workflow(repo: Path, tmp_path: Path)
     assert git(tmp_path / "origin.git", "log", "--format=%s", "site") == "From the CLI"
     assert run_cli("--source", str(repo), "--workflow") == 0
     assert (repo / ".github" / "workflows" / "pages.yml").is_file()
+
+
+# ---- what is published: the committed tree -------------------------------------------------------
+
+
+def test_dirty_tree_is_refused_and_nothing_is_published(repo: Path, tmp_path: Path) -> None:
+    make_dirty(repo)
+    before = state(repo)
+    with pytest.raises(DeployError, match=r"3 uncommitted change\(s\).*--allow-dirty") as refused:
+        deploy(DeployOptions(source=repo), report=lambda line: None)
+    assert "\n" not in str(refused.value)
+    assert remote_tip(tmp_path) == ""
+    assert git(repo, "branch", "--list", "gh-pages") == ""
+    assert state(repo) == before
+
+
+def test_untracked_page_is_never_published_without_allow_dirty(repo: Path, tmp_path: Path) -> None:
+    first = deploy(DeployOptions(source=repo), report=lambda line: None)
+    write_files(repo, {"draft.md": "---\ntitle: Draft\npermalink: /draft/\n---\nNot ready.\n"})
+    for options in (DeployOptions(source=repo), DeployOptions(source=repo, dry_run=True)):
+        with pytest.raises(DeployError, match=r"draft\.md"):
+            deploy(options, report=lambda line: None)
+    assert remote_tip(tmp_path) == first.commit
+    assert git(repo, "ls-tree", "-r", "--name-only", "gh-pages").count("draft") == 0
+    lines: list[str] = []
+    published = deploy(DeployOptions(source=repo, allow_dirty=True), report=lines.append)
+    assert published.changes.added == ["draft/index.html"]
+    assert any(line.startswith("warning: publishing the working tree") for line in lines)
+    head = git(repo, "rev-parse", "--short", "HEAD")
+    assert git(repo, "log", "-1", "--format=%s", "gh-pages") == (
+        f"Publish site built from {head} with uncommitted changes"
+    )
+
+
+def test_the_committed_tree_is_built_not_the_files_on_disk(repo: Path, tmp_path: Path) -> None:
+    # Two ways a file on disk differs from HEAD while `git status` is clean: an edit git was told
+    # to overlook, and a page ignored only locally. Neither may reach the published site.
+    (repo / "about.md").write_text(SITE["about.md"] + "Uncommitted words.\n", encoding="utf-8")
+    git(repo, "update-index", "--assume-unchanged", "about.md")
+    (repo / ".git" / "info" / "exclude").write_text("private.md\n", encoding="utf-8")
+    write_files(repo, {"private.md": "---\ntitle: Private\npermalink: /private/\n---\nMine.\n"})
+    assert git(repo, "status", "--porcelain") == ""
+    result = deploy(DeployOptions(source=repo), report=lambda line: None)
+    pages = clone_pages(tmp_path, "pages")
+    about = (pages / "about" / "index.html").read_bytes()
+    assert b"About me." in about and b"Uncommitted words." not in about
+    assert not (pages / "private").exists()
+    head = git(repo, "rev-parse", "--short", "HEAD")
+    assert git(pages, "log", "-1", "--format=%s") == f"Publish site built from {head}"
+    assert git(pages, "rev-parse", "HEAD") == result.commit
+
+
+def test_site_in_a_subfolder_is_exported_and_checked_there(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    write_files(work / "docs", SITE)
+    write_files(work, {"code.py": "print('hi')\n"})
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", ".")
+    git(work, "-c", "user.name=A", "-c", "user.email=a@example.com", "commit", "-q", "-m", "Sources")
+    git(work, "config", "user.name", "A")
+    git(work, "config", "user.email", "a@example.com")
+    (work / "code.py").write_text("print('edited, outside the site')\n")  # not the site's business
+    result = deploy(DeployOptions(source=work / "docs", push=False), report=lambda line: None)
+    assert "about/index.html" in git(work, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+    assert git(work, "rev-parse", "gh-pages") == result.commit
+    (work / "docs" / "notes.txt").write_text("untracked\n")
+    with pytest.raises(DeployError, match=r"docs/notes\.txt"):
+        deploy(DeployOptions(source=work / "docs", push=False), report=lambda line: None)
+
+
+# ---- where it is published: never onto someone's work ----------------------------------------------
+
+
+def test_branch_checked_out_in_another_worktree_is_refused_unless_forced(repo: Path, tmp_path: Path) -> None:
+    other = tmp_path / "site-worktree"
+    git(repo, "worktree", "add", "-q", "--detach", str(other))
+    git(other, "checkout", "-q", "--orphan", "site")
+    git(other, "rm", "-rqf", ".")
+    write_files(other, {"index.html": "<p>hand-made</p>\n"})
+    git(other, "add", "index.html")
+    git(other, "commit", "-q", "-m", "Hand-made site")
+    tip = git(repo, "rev-parse", "site")
+    with pytest.raises(DeployError, match=rf"site is checked out in {other}.*--force") as refused:
+        deploy(DeployOptions(source=repo, branch="site"), report=lambda line: None)
+    assert "\n" not in str(refused.value)
+    assert git(repo, "rev-parse", "site") == tip and remote_tip(tmp_path, "site") == ""
+    forced = deploy(DeployOptions(source=repo, branch="site", force=True), report=lambda line: None)
+    assert git(repo, "rev-parse", "site^") == tip and remote_tip(tmp_path, "site") == forced.commit
+
+
+def test_branch_holding_the_sources_is_refused_unless_forced(repo: Path, tmp_path: Path) -> None:
+    """`blog deploy --branch main` run from `dev` must not replace main's sources with the site."""
+    git(repo, "checkout", "-q", "-b", "dev")
+    main_tip = git(repo, "rev-parse", "main")
+    before = state(repo)
+    for options in (DeployOptions(source=repo, branch="main"), DeployOptions(source=repo, branch="main", push=False)):
+        with pytest.raises(DeployError, match=r"main holds site sources.*--branch.*--force") as refused:
+            deploy(options, report=lambda line: None)
+        assert "\n" not in str(refused.value)
+    assert git(repo, "rev-parse", "main") == main_tip
+    assert remote_tip(tmp_path, "main") == ""
+    assert state(repo) == {**before, "refs": before["refs"]}
+    forced = deploy(DeployOptions(source=repo, branch="main", force=True), report=lambda line: None)
+    assert git(repo, "rev-parse", "main^") == main_tip  # history kept: the site is a new commit on top
+    assert remote_tip(tmp_path, "main") == forced.commit
+    assert git(repo, "show", "main:CNAME") == "blog.example.com"
+    # Chosen once with --force, main now holds a published site: the next deploy there needs no flag.
+    (repo / "about.md").write_text(SITE["about.md"] + "Again.\n", encoding="utf-8")
+    commit_all(repo)
+    again = deploy(DeployOptions(source=repo, branch="main"), report=lambda line: None)
+    assert git(repo, "rev-parse", "main^") == forced.commit and remote_tip(tmp_path, "main") == again.commit
+    # The site's own branch never holds sources, so later deploys to it need no flag.
+    deploy(DeployOptions(source=repo), report=lambda line: None)
+    deploy(DeployOptions(source=repo, dry_run=True), report=lambda line: None)
+
+
+def test_a_fetched_source_branch_is_recognised_too(repo: Path, tmp_path: Path) -> None:
+    git(repo, "push", "-q", "origin", "main:pages-src")
+    git(repo, "fetch", "-q", "origin")
+    with pytest.raises(DeployError, match="pages-src holds site sources"):
+        deploy(DeployOptions(source=repo, branch="pages-src"), report=lambda line: None)
+    assert git(repo, "branch", "--list", "pages-src") == ""
+
+
+# ---- the command line ------------------------------------------------------------------------------
+
+
+def test_dry_run_into_a_closed_pipe_exits_quietly(repo: Path) -> None:
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(Path.cwd()), os.environ.get("PYTHONPATH")])),
+    }
+    command = [sys.executable, "-m", "generator", "deploy", "--source", str(repo), "--dry-run"]
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before the first byte: every write fails, deterministically
+    try:
+        closed = subprocess.run(command, stdout=writer, stderr=subprocess.PIPE, text=True, env=environment)
+    finally:
+        os.close(writer)
+    assert closed.returncode in (0, 141), closed.stderr
+    assert "Traceback" not in closed.stderr and "BrokenPipe" not in closed.stderr
+    assert closed.stderr == ""
+    shell = subprocess.run(
+        ["bash", "-c", 'set -o pipefail; "$@" | head -c 1 >/dev/null', "bash", *command],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert shell.returncode in (0, 141) and shell.stderr == ""
+    assert git(repo, "branch", "--list", "gh-pages") == ""
+    # A refusal still reaches the user when stdout is fine: one line, exit 1.
+    (repo / "notes.txt").write_text("untracked\n")
+    refused = subprocess.run(command, capture_output=True, text=True, env=environment)
+    assert refused.returncode == 1
+    assert refused.stderr.count("\n") == 1 and "--allow-dirty" in refused.stderr
+
+
+def test_cli_allow_dirty_flag(repo: Path, tmp_path: Path) -> None:
+    (repo / "notes.md").write_text("---\ntitle: Notes\npermalink: /notes/\n---\nNotes.\n")
+    with pytest.raises(DeployError, match="--allow-dirty"):
+        run_cli("--source", str(repo))
+    assert run_cli("--source", str(repo), "--allow-dirty") == 0
+    assert "notes/index.html" in git(tmp_path / "origin.git", "ls-tree", "-r", "--name-only", "gh-pages")

@@ -123,7 +123,7 @@ def raw_request(server: DevServer, target: bytes) -> tuple[int, bytes]:
     """Send the request line byte for byte: no client-side normalisation of `..` or escapes."""
     port = server.httpd.server_address[1]
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % port)
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
@@ -289,7 +289,7 @@ def test_binds_loopback_by_default(site: DevServer) -> None:
 def test_slow_client_does_not_block_others(site: DevServer) -> None:
     port = site.httpd.server_address[1]
     with socket.create_connection(("127.0.0.1", port)) as slow:
-        slow.sendall(b"GET /docs/ HTTP/1.1\r\nHost: x")  # and never finishes the request
+        slow.sendall(b"GET /docs/ HTTP/1.1\r\nHost: 127.0.0.1:%d" % port)  # and never finishes the request
         started = time.monotonic()
         response, _ = request(site, "/assets/style.css")
         assert response.status == 200
@@ -355,7 +355,7 @@ class EventStream:
     def __init__(self, server: DevServer) -> None:
         port = server.httpd.server_address[1]
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.sock.sendall(b"GET /__blog/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.sock.sendall(b"GET /__blog/events HTTP/1.1\r\nHost: localhost:%d\r\n\r\n" % port)
         self.buffer = b""
 
     def next_event(self) -> tuple[str, dict]:
@@ -462,3 +462,158 @@ def test_config_or_destination_problem_at_start_is_an_error(tmp_path: Path) -> N
     )
     with pytest.raises(GeneratorError, match="_config.yml"):
         server.start()
+
+
+# ---- who may connect, and for how long (DNS rebinding, idle and excess connections) -------------
+
+
+def request_as(server: DevServer, host: str, path: str = "/docs/", port: int | None = None) -> tuple[int, bytes]:
+    """One request whose Host header is exactly `host` (http.client would write its own)."""
+    port = port or server.httpd.server_address[1]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return int(data.split(b" ", 2)[1]), data
+
+
+def test_foreign_host_names_are_refused(site: DevServer) -> None:
+    port = site.httpd.server_address[1]
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1.evil.example:{port}", f"127.0.0.1:{port + 1}", ""):
+        for path in ("/docs/", "/__blog/events", "/assets/style.css"):
+            status, data = request_as(site, host, path)
+            assert status == 421, (host, path)
+            head, _, body = data.partition(b"\r\n\r\n")
+            assert b"Content-Type: text/plain" in head and b"The docs." not in body and b"event:" not in body
+            assert body.count(b"\n") == 1 and b"--allowed-host" in body
+
+
+def test_loopback_names_with_the_port_are_accepted(site: DevServer) -> None:
+    port = site.httpd.server_address[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"[::1]:{port}"):
+        status, data = request_as(site, host)
+        assert status == 200 and b"The docs." in data, host
+
+
+def test_all_interfaces_accepts_the_machine_and_allowed_names(tmp_path: Path) -> None:
+    server = start_server(tmp_path, SITE, host="0.0.0.0", allowed_hosts=("phone.local",))
+    try:
+        port = server.httpd.server_address[1]
+        for host in (f"phone.local:{port}", "phone.local", f"localhost:{port}", f"{socket.gethostname()}:{port}"):
+            assert request_as(server, host)[0] == 200, host
+        assert request_as(server, f"evil.example:{port}")[0] == 421
+    finally:
+        server.stop()
+
+
+def test_allowed_host_option_reaches_the_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_tree(tmp_path / "src", SITE)
+    started: list[DevServer] = []
+    statuses: list[int] = []
+
+    class Recorded(DevServer):
+        def start(self) -> None:
+            super().start()
+            started.append(self)
+
+    def requests_then_interrupt() -> None:
+        port = started[0].httpd.server_address[1]
+        statuses.extend(request_as(started[0], host)[0] for host in (f"phone.local:{port}", f"evil.example:{port}"))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve, "DevServer", Recorded)
+    monkeypatch.setattr(serve, "wait_until_interrupted", requests_then_interrupt)
+    argv = ["serve", "-s", str(source), "-d", str(tmp_path / "out"), "--port", "0", "--no-watch"]
+    assert main([*argv, "--host", "0.0.0.0", "--allowed-host", "phone.local", "--allowed-host", "tab.local"]) == 0
+    assert statuses == [200, 421]
+    assert started[0].host_check.trusted == {"phone.local", "tab.local"}
+    assert "refused a request for Host 'evil.example:" in capsys.readouterr().err
+
+
+def read_until_closed(sock: socket.socket) -> bytes:
+    data = b""
+    while chunk := sock.recv(65536):  # the socket's own timeout (generous) fails the test if it hangs
+        data += chunk
+    return data
+
+
+def test_idle_connections_are_closed(tmp_path: Path) -> None:
+    server = start_server(tmp_path, SITE, idle_timeout=1)
+    try:
+        port = server.httpd.server_address[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as silent:
+            assert read_until_closed(silent) == b""  # sent nothing, got nothing, and then EOF
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as half:
+            half.sendall(b"GET /docs/ HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % port)  # never finishes
+            assert read_until_closed(half) == b""
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as kept:
+            kept.sendall(b"GET /docs/ HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port)  # keep-alive
+            data = read_until_closed(kept)
+            assert data.startswith(b"HTTP/1.1 200") and data.count(b"HTTP/1.1 ") == 1
+        assert wait_for(lambda: server.httpd.open_connections == 0)
+    finally:
+        server.stop()
+
+
+def wait_for(condition, attempts: int = 200) -> bool:
+    for _ in range(attempts):
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_connections_beyond_the_cap_get_503(tmp_path: Path) -> None:
+    server = start_server(tmp_path, SITE, max_connections=2)
+    port = server.httpd.server_address[1]
+    held = []
+    try:
+        for _ in range(2):  # two keep-alive connections, each answered once and then left open
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall(b"GET /assets/notes.txt HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port)
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+            held.append(sock)
+        status, data = request_as(server, f"127.0.0.1:{port}")
+        assert status == 503 and b"too many open connections" in data
+        held.pop().close()
+        assert wait_for(lambda: server.httpd.open_connections == 1)
+        assert request_as(server, f"127.0.0.1:{port}")[0] == 200
+    finally:
+        for sock in held:
+            sock.close()
+        server.stop()
+
+
+def test_event_stream_heartbeats_outlive_the_idle_timeout(tmp_path: Path) -> None:
+    server = start_server(tmp_path, SITE, idle_timeout=1, heartbeat=0.2)
+    try:
+        port = server.httpd.server_address[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as stream:
+            stream.sendall(b"GET /__blog/events HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port)
+            data = b""
+            # Ten heartbeats at 0.2 s are 2 s at least: past the 1 s idle timeout, still open.
+            while data.count(b"\n: ping\n\n") < 10:
+                chunk = stream.recv(65536)
+                assert chunk, "the server closed the event stream"
+                data += chunk
+            assert b"event: hello" in data
+    finally:
+        server.stop()
+
+
+def test_host_header_parsing_unit() -> None:
+    from generator.serve_guard import host_check, split_host
+
+    assert split_host("LocalHost.:4000") == ("localhost", 4000)
+    assert split_host("[::1]:80") == ("[::1]", 80)
+    for bad in ("a:b", "[::1", "[::1]x", "x@y:1", "h:123456", ":80"):
+        assert split_host(bad) is None, bad
+    check = host_check("127.0.0.1", 4000, ["tunnel.example", "box.lan:8080"])
+    assert check.allows("localhost:4000") and not check.allows("localhost") and not check.allows(None)
+    assert check.allows("tunnel.example") and check.allows("tunnel.example:443")
+    assert check.allows("box.lan:8080") and not check.allows("box.lan:4000")
+    assert host_check("127.0.0.1", 80).allows("localhost")  # no port in Host means 80
+    assert not host_check("192.168.1.5", 4000).allows("localhost:4000")
