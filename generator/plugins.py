@@ -225,13 +225,10 @@ def page_values(plugins: PluginSet, page: Mapping[str, Any], site: Mapping[str, 
         if extra is None:
             continue
         if not isinstance(extra, Mapping):
-            raise PluginError(
-                f"page_rendering must return a mapping or None, got {type(extra).__name__}", plugin.name
-            )
+            raise PluginError(f"page_rendering must return a mapping or None, got {type(extra).__name__}", plugin.name)
         added.update(extra)
     return added
 
 
 def memo_for(plugins: PluginSet, plugin: Plugin) -> dict[str, Any]:
     return plugins.memo.setdefault(plugin.name, {})
-
