@@ -6,11 +6,13 @@ of a build are collected and raised together as BuildFailed; nothing is written 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from collections.abc import Callable
 
@@ -20,13 +22,21 @@ from generator.cache import ConversionCache
 from generator.config import Config, load_config
 from generator.content import load_document, read_source
 from generator.data import load_data
-from generator.demo_data import generated_demo_files
 from generator.demos import BundleFile, DemoEmbedder, load_demos
 from generator.discover import discover
 from generator.errors import BuildFailed, GeneratorError
 from generator.incremental import BuildState, fingerprint, load_renders, save_renders
 from generator.model import Document, Page, Post, Site, Source, StaticFile
 from generator.output import Output, WriteReport, check_destination, find_collisions, write_site
+from generator.plugins import (
+    BuildContext,
+    PluginSet,
+    SiteContext,
+    discover_plugins,
+    memo_for,
+    merge_config_values,
+    page_values,
+)
 from generator.render import DocumentRenderer
 from generator.templates import load_layouts
 
@@ -43,6 +53,7 @@ class BuildOptions:
     unpublished: bool = False
     baseurl: str | None = None
     force: bool = False
+    safe: bool = False  # build a stranger's tree: no plugins (see plugins.py)
     quiet: bool = True
     write: bool = True
 
@@ -90,6 +101,11 @@ def build(
         future=options.future,
         unpublished=options.unpublished,
     )
+    plugins = discover_plugins(config.source, options.safe or bool(config.get("safe")))
+    if plugins.handling("config_loaded"):
+        values, changed = merge_config_values(plugins, config.values, set(config.values))
+        if changed:
+            config = dataclasses.replace(config, values=MappingProxyType(values))
     if options.write:
         check_destination(config.source, config.destination, options.force)
     owns_cache = cache is None
@@ -100,9 +116,14 @@ def build(
         state = BuildState()
         if owns_cache:
             load_renders(state, config.source / CACHE_FOLDER)
-    site, bundle_files, errors = load_site(config, state)
+    plugins.memo = state.plugin_memo
+    site, bundle_files, errors, plugin_files = load_site(config, state, plugins)
     embed = DemoEmbedder(site.demos)
     renderer = DocumentRenderer(site, cache, {"demo": embed}, state)
+    renderer.warnings.extend(
+        GeneratorError("plugin not run: --safe (or `safe: true`) builds without plugins", name, None)
+        for name in plugins.skipped
+    )
     documents: list[Document] = [*site.posts, *site.pages]
     outputs: list[Output] = []
     renderer.prefetch(documents)
@@ -113,6 +134,8 @@ def build(
             renderer.fill(doc, renderer.convert(doc))
         except GeneratorError as e:
             errors.append(e)
+    if plugins.handling("page_rendering"):
+        errors.extend(_run_page_plugins(plugins, renderer, documents, {e.path for e in errors}))
     renderer.seal(documents)
     failed = {e.path for e in errors}
     for doc in documents:
@@ -129,6 +152,12 @@ def build(
             errors.append(e)
     outputs.extend(Output(s.url, s.output_path, None, s.source.relative, s.source.path) for s in site.static_files)
     outputs.extend(Output("/" + f.output_path, f.output_path, f.data, f"demos/{f.bundle_path}") for f in bundle_files)
+    outputs.extend(plugin_files)
+    if not errors and plugins.handling("build_finished"):
+        try:
+            outputs.extend(_run_build_plugins(plugins, config, outputs))
+        except GeneratorError as e:
+            errors.append(e)
     errors.extend(find_collisions(outputs))
     if errors:
         state.document_prints = {}  # renders made during a failed build were never validated
@@ -162,9 +191,11 @@ def build(
     )
 
 
-def load_site(config: Config, state: BuildState | None = None) -> tuple[Site, list[BundleFile], list[GeneratorError]]:
+def load_site(
+    config: Config, state: BuildState, plugins: PluginSet | None = None
+) -> tuple[Site, list[BundleFile], list[GeneratorError], list[Output]]:
     errors: list[GeneratorError] = []
-    read = _cached_reader(state) if state is not None else read_source
+    read = _cached_reader(state)
     sources = discover(config)
     layouts = {}
     try:
@@ -206,19 +237,62 @@ def load_site(config: Config, state: BuildState | None = None) -> tuple[Site, li
                 continue
             (posts if isinstance(doc, Post) else pages).append(doc)  # type: ignore[arg-type]
     posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)
+    demo_files: dict[str, dict[str, bytes]] = {}
+    plugin_outputs: list[Output] = []
+    if plugins is not None and plugins.handling("site_loaded"):
+        data = dict(data)
+        context = SiteContext(config.values, config.source, posts, pages, data, {})
+        for plugin in plugins.handling("site_loaded"):
+            context.memo = memo_for(plugins, plugin)
+            before = set(context.files)
+            try:
+                plugins.call(plugin, "site_loaded", context)
+            except BuildFailed as e:  # a plugin reporting several located problems at once
+                errors.extend(e.errors)
+            except GeneratorError as e:
+                errors.append(e)
+            for relative in sorted(set(context.files) - before):
+                parts = relative.split("/", 2)
+                if parts[0] == "demos" and len(parts) == 3:  # joins that demo's hashed bundle
+                    demo_files.setdefault(parts[1], {})[parts[2]] = context.files[relative]
+                else:
+                    plugin_outputs.append(Output("/" + relative, relative, context.files[relative], plugin.name))
+        posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)
     static = [StaticFile(s, s.relative, "/" + s.relative) for s in sources.get("static", [])]
     demo_manifests = [
         s for s in sources.get("demo", []) if s.relative.count("/") == 2 and s.relative.endswith("/demo.yml")
     ]
-    generated_files, generated_errors = generated_demo_files(
-        config, posts, state.derived if state is not None else None
-    )
-    errors.extend(generated_errors)
-    demo_set = load_demos(config.source, demo_manifests, config.baseurl, generated_files)
+    demo_set = load_demos(config.source, demo_manifests, config.baseurl, demo_files)
     errors.extend(demo_set.errors)
     includes = {s.relative.split("/", 1)[1]: s for s in sources.get("include", [])}
     site = Site(config, tuple(posts), tuple(pages), tuple(static), layouts, includes, data, demo_set.demos, now)
-    return site, demo_set.files, errors
+    return site, demo_set.files, errors, plugin_outputs
+
+
+def _run_page_plugins(
+    plugins: PluginSet, renderer: DocumentRenderer, documents: list[Document], failed: set[str | None]
+) -> list[GeneratorError]:
+    """`page_rendering`: values a plugin adds to a page join its view before the views are
+    fingerprinted, so render reuse sees them like front matter."""
+    errors: list[GeneratorError] = []
+    for doc in documents:
+        if doc.source.relative in failed:
+            continue
+        view = renderer.views[doc.source.relative]
+        try:
+            view.update(page_values(plugins, view, renderer.site_view))
+        except GeneratorError as e:
+            errors.append(e)
+    return errors
+
+
+def _run_build_plugins(plugins: PluginSet, config: Config, outputs: list[Output]) -> list[Output]:
+    added: list[Output] = []
+    for plugin in plugins.handling("build_finished"):
+        context = BuildContext(config.values, outputs + added, memo_for(plugins, plugin))
+        plugins.call(plugin, "build_finished", context)
+        added.extend(Output("/" + path.strip("/"), path.strip("/"), data, plugin.name) for path, data in context.added)
+    return added
 
 
 def _stat_key(source: Source) -> tuple[int, int]:

@@ -26,6 +26,9 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--future", action="store_true", help="include posts dated in the future")
     parser.add_argument("--unpublished", action="store_true", help="include documents with published: false")
     parser.add_argument("--baseurl", default=None, help="override the config's baseurl, e.g. /repo")
+    parser.add_argument(
+        "--safe", action="store_true", help="build an untrusted tree: load no plugins (also `safe: true`)"
+    )
 
 
 def build_options(args: argparse.Namespace):
@@ -40,6 +43,7 @@ def build_options(args: argparse.Namespace):
         unpublished=args.unpublished,
         baseurl=args.baseurl,
         force=getattr(args, "force", False),
+        safe=args.safe,
         quiet=args.quiet,
     )
 

@@ -39,29 +39,26 @@ DEFAULTS: dict[str, Any] = {
     "destination": "_site",
     "lang": "en",
     "toc_min_headings": 3,
+    "safe": False,
 }
 
-# Always left out of the output, whatever `exclude` says; users add to this list, not replace it.
+# Left out of every site whatever `exclude` says: what no site wants published (Jekyll's own list:
+# Ruby bundler files and vendored gems, node_modules, caches) plus this generator's cache. Anything
+# a particular site keeps beside its content (README, tooling, tests) goes in that site's `exclude:`.
+# Entries match paths from the site root (a folder entry covers everything under it), never a
+# folder of the same name deeper down: `tests` excludes `tests/`, not `docs/tests/`.
 ALWAYS_EXCLUDED = [
-    "_site",
     ".blog-cache",
-    "node_modules",
-    "vendor",
+    ".sass-cache",
+    ".jekyll-cache",
+    "gemfiles",
     "Gemfile",
     "Gemfile.lock",
-    "pyproject.toml",
-    "README.md",
-    "LICENSE",
-    "tests",
-    "bench",
-    "scripts",
-    "generator",
-    "build",
-    "dist",
-    "__pycache__",
-    "*.egg-info",
-    "venv",
-    ".venv",
+    "node_modules",
+    "vendor/bundle",
+    "vendor/cache",
+    "vendor/gems",
+    "vendor/ruby",
 ]
 
 MARKDOWN_DEFAULTS: dict[str, Any] = {
@@ -94,6 +91,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "destination": str,
     "lang": str,
     "toc_min_headings": int,
+    "safe": bool,
 }
 
 

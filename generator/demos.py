@@ -37,8 +37,8 @@ REWRITTEN_EXTENSIONS = (".js", ".mjs", ".css")
 
 @dataclass(frozen=True)
 class BundleFile:
-    bundle_path: str  # demos-relative, e.g. "tsne/main.js"
-    output_path: str  # destination-relative, e.g. "demos/tsne/main.1a2b3c4d.js"
+    bundle_path: str  # demos-relative, e.g. "clock/main.js"
+    output_path: str  # destination-relative, e.g. "demos/clock/main.1a2b3c4d.js"
     data: bytes
 
 
@@ -151,7 +151,7 @@ def load_demos(
     root: Path, manifests: list[Source], baseurl: str, generated: Mapping[str, Mapping[str, bytes]] | None = None
 ) -> DemoSet:
     """Read and validate every manifest; fingerprint and link every bundle. `generated` holds
-    build-time files per demo (e.g. the t-SNE posts dataset), published and hashed the same way."""
+    build-time files per demo (added by plugins, see plugins.py), published and hashed the same way."""
     result = DemoSet()
     demos_root = root / "demos"
     shared_files = _collect_shared(demos_root)

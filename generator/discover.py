@@ -26,12 +26,15 @@ EDITOR_LITTER = ("*.swp", "*.swx", "*~", ".#*", "#*#", "*.tmp", ".DS_Store", "49
 
 
 def is_excluded(relative: str, config: Config) -> bool:
+    """`exclude:` entries are paths from the site root or glob patterns over them (as in Jekyll):
+    `tests` covers `tests/…` but not `docs/tests/…`; `*.log` covers every log file."""
     parts = relative.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
     for pattern in config.excluded_patterns():
         pattern = pattern.strip("/")
-        if fnmatch.fnmatch(relative, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts):
+        if pattern and any(fnmatch.fnmatch(prefix, pattern) for prefix in prefixes):
             return True
-    return _is_litter(parts[-1])
+    return _is_litter(relative.rsplit("/", 1)[-1])
 
 
 def is_included(relative: str, config: Config) -> bool:
@@ -52,10 +55,10 @@ def classify(relative: str, path: Path, config: Config) -> SourceKind | None:
         return special
     if parts[0] == DEMOS_FOLDER and len(parts) > 1:
         return "demo"
+    # `include:` wins over hidden names and excludes (the destination, cache and VCS folders are
+    # pruned before this, whatever `include:` says).
     hidden = any(part.startswith((".", "_")) for part in parts)
-    if hidden and not is_included(relative, config):
-        return None
-    if is_excluded(relative, config):
+    if (hidden or is_excluded(relative, config)) and not is_included(relative, config):
         return None
     with path.open("rb") as handle:
         head = handle.read(8)
@@ -102,6 +105,13 @@ def _pruned(path: Path, root: Path, config: Config) -> bool:
         return False
     if relative.split("/")[0] == DEMOS_FOLDER:
         return False
-    if name.startswith((".", "_")) and not is_included(relative, config):
-        return True
-    return is_excluded(relative, config)
+    if not (name.startswith((".", "_")) or is_excluded(relative, config)):
+        return False
+    return not _inside_included(relative, config)
+
+
+def _inside_included(folder: str, config: Config) -> bool:
+    """Whether `include:` names this folder, something above it, or something inside it."""
+    return is_included(folder, config) or any(
+        pattern.strip("/").startswith(folder + "/") for pattern in config.get("include", [])
+    )

@@ -174,6 +174,7 @@ class BuildState:
     written: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (sha, size, mtime_ns)
     derived: dict[str, Any] = field(default_factory=dict)  # content hash -> derived facts (reading time…)
     written_to: Any = None  # the destination `written` describes
+    plugin_memo: dict[str, dict[str, Any]] = field(default_factory=dict)  # per plugin: its own memory
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
 
 

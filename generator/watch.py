@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from generator.plugins import PLUGINS_FOLDER
 from generator.config import CONFIG_NAME, Config
 
 ChangeKind = Literal["config", "content", "layout", "include", "data", "static", "demo"]
@@ -73,8 +74,8 @@ def classify_change(relative: str) -> ChangeKind:
     """The kind of a changed path relative to the source root (posix). Works for deleted files too,
     so it looks only at the name, never at the contents."""
     parts = relative.split("/")
-    if relative == CONFIG_NAME:
-        return "config"
+    if relative == CONFIG_NAME or parts[0] == PLUGINS_FOLDER:
+        return "config"  # plugins can change anything: rebuild everything, as for the config
     special = SPECIAL_KINDS.get(parts[0])
     if special:
         return special  # a file in it, or the whole folder (deleted, renamed)
@@ -155,12 +156,10 @@ class WatchFilter:
 
         assert self.config is not None
         relative = "/".join(parts)
-        if parts[0] in SPECIAL_FOLDERS or parts[0] == "demos":
+        if parts[0] in SPECIAL_FOLDERS or parts[0] in ("demos", PLUGINS_FOLDER):
             return False
         hidden = any(part.startswith((".", "_")) for part in parts)
-        if hidden and not is_included(relative, self.config):
-            return True
-        return is_excluded(relative, self.config)
+        return (hidden or is_excluded(relative, self.config)) and not is_included(relative, self.config)
 
 
 class Debouncer:

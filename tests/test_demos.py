@@ -153,6 +153,7 @@ def test_ilsvrc_label_set_errors_point_at_the_labels_file(make_site) -> None:
         for p in (repo / "demos" / "ilsvrc").rglob("*")
         if p.is_file()
     }
+    files["_plugins/ilsvrc_labelsets.py"] = (repo / "_plugins" / "ilsvrc_labelsets.py").read_bytes()
     files["_config.yml"] = (
         "ilsvrc:\n  sets:\n    - {name: mine, images: _ilsvrc/mine, labels: _ilsvrc/mine/labels.tsv}\n"
     )

@@ -1,4 +1,4 @@
-"""generator.labelsets: site-declared image sets for the ILSVRC demo."""
+"""_plugins/ilsvrc_labelsets.py (this blog's plugin): site-declared image sets for the ILSVRC demo."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import pytest
 from PIL import Image
 
 from generator.errors import DemoError
-from generator.labelsets import image_size, labelset_assets, load_class_ids
+from generator.plugins import discover_plugins
 
 REPO = Path(__file__).resolve().parent.parent
+LABELSETS = next(p.module for p in discover_plugins(REPO, safe=False).plugins if p.name.endswith("ilsvrc_labelsets.py"))
+image_size, labelset_assets, load_class_ids = LABELSETS.image_size, LABELSETS.labelset_assets, LABELSETS.load_class_ids
 CLASS_IDS = {"n02123045", "n07920052", "n04485082"}
 TABBY, ESPRESSO, TRIPOD = "n02123045", "n07920052", "n04485082"
 

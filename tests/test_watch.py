@@ -93,7 +93,7 @@ def test_change_set_flags_config_for_a_full_rebuild(tmp_path: Path) -> None:
 
 
 def test_filter_ignores_output_vcs_caches_and_editor_files(tmp_path: Path) -> None:
-    (tmp_path / "_config.yml").write_text("exclude: [notes]\n")
+    (tmp_path / "_config.yml").write_text("exclude: [notes, tests]\n")
     config = load_config(tmp_path)
     watch_filter = WatchFilter(tmp_path, tmp_path / "_site", config)
     ignored = [
@@ -121,6 +121,8 @@ def test_filter_ignores_output_vcs_caches_and_editor_files(tmp_path: Path) -> No
         "assets/css/main.css",
         "about.md",
         "demos/a/main.js",
+        "_plugins/a.py",
+        "docs/tests/index.md",
     ]
     for relative in ignored:
         assert watch_filter.ignored(tmp_path / relative), relative

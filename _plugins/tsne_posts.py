@@ -1,20 +1,19 @@
-"""Files demos need that the build computes from the site itself: the t-SNE explorer's "posts"
-dataset (TF-IDF vectors of this blog's paragraphs, so the demo always reflects the current posts)
-and, when configured, the ILSVRC demo's own image sets."""
+"""This blog's plugin for its t-SNE explorer: the "posts" dataset, TF-IDF vectors of the blog's own
+paragraphs, computed at build time so the demo always reflects the current posts.
+
+Published as `demos/tsne/posts.json` inside the demo's hashed bundle (see generator/plugins.py for
+the events). Only runs when the site has the t-SNE demo."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
-
-from generator.config import Config
-from generator.errors import GeneratorError
-from generator.incremental import fingerprint
-from generator.model import Post
 
 STOPWORDS = frozenset(
     [
@@ -156,35 +155,6 @@ DIMENSIONS = 128
 MIN_WORDS = 15
 
 
-def generated_demo_files(
-    config: Config,
-    posts: list[Post],
-    memo: dict[str, Any] | None = None,
-) -> tuple[dict[str, dict[str, bytes]], list[GeneratorError]]:
-    """`memo` (kept across rebuilds by `blog serve`) spares recomputing TF-IDF when no post changed."""
-    files: dict[str, dict[str, bytes]] = {}
-    errors: list[GeneratorError] = []
-    if (config.source / "demos" / "tsne" / "demo.yml").exists():
-        key = fingerprint(config.baseurl, [(post.url, post.title, post.body) for post in posts])
-        previous = memo.get("tsne-posts") if memo is not None else None
-        if previous is not None and previous[0] == key:
-            dataset = previous[1]
-        else:
-            dataset = json.dumps(posts_dataset(posts, config.baseurl, memo), separators=(",", ":")).encode()
-            if memo is not None:
-                memo["tsne-posts"] = (key, dataset)  # only the latest: a long serve session stays small
-        files["tsne"] = {"posts.json": dataset}
-    ilsvrc_config = config.get("ilsvrc")
-    classes = config.source / "demos" / "ilsvrc" / "data" / "classes.json"
-    if ilsvrc_config is not None and classes.exists():
-        from generator.labelsets import labelset_assets, load_class_ids
-
-        assets, labelset_errors = labelset_assets(config.source, ilsvrc_config, load_class_ids(classes))
-        files["ilsvrc"] = assets
-        errors.extend(labelset_errors)
-    return files, errors
-
-
 def prose_paragraphs(body: str) -> list[str]:
     """Paragraphs of running text: no code, math, headings, HTML or template lines."""
     body = re.sub(r"^ {0,3}(```|~~~).*?^ {0,3}\1\s*$", "", body, flags=re.S | re.M)
@@ -201,20 +171,21 @@ def prose_paragraphs(body: str) -> list[str]:
     return paragraphs
 
 
-def _post_paragraphs(post: Post, memo: dict[str, Any] | None) -> list[tuple[str, list[str]]]:
-    """A post's prose paragraphs with their tokens; remembered by body so an edit redoes one post."""
-    key = "tsne-paragraphs:" + fingerprint(post.body)
-    if memo is not None and key in memo:
-        return memo[key]
+def _post_paragraphs(post: Any, memo: dict[str, Any] | None) -> list[tuple[str, list[str]]]:
+    """A post's prose paragraphs with their tokens; remembered per post (one entry each, replaced
+    when its body changes, so a long `serve` session never grows) and redone only for an edit."""
+    known = memo.get(post.source.relative) if memo is not None else None
+    if known is not None and known[0] == post.body:
+        return known[1]
     result = [
         (text, [w for w in WORD.findall(text.lower()) if w not in STOPWORDS]) for text in prose_paragraphs(post.body)
     ]
     if memo is not None:
-        memo[key] = result
+        memo[post.source.relative] = (post.body, result)
     return result
 
 
-def posts_dataset(posts: list[Post], baseurl: str = "", memo: dict[str, Any] | None = None) -> dict[str, Any]:
+def posts_dataset(posts: Sequence[Any], baseurl: str = "", memo: dict[str, Any] | None = None) -> dict[str, Any]:
     entries: list[tuple[int, str, list[str]]] = []
     for index, post in enumerate(posts):
         entries.extend((index, text, words) for text, words in _post_paragraphs(post, memo))
@@ -249,3 +220,20 @@ def posts_dataset(posts: list[Post], baseurl: str = "", memo: dict[str, Any] | N
         "url": [baseurl + posts[index].url + "#:~:text=" + quote(" ".join(text.split()[:4])) for index, text in items],
         "vocabulary": vocabulary,
     }
+
+
+def site_loaded(site: Any) -> None:
+    if not (site.source / "demos" / "tsne" / "demo.yml").exists():
+        return
+    baseurl = site.config.get("baseurl", "")
+    key = hashlib.sha256(
+        json.dumps([baseurl, [(p.url, p.title, p.body) for p in site.posts]]).encode("utf-8")
+    ).hexdigest()
+    known = site.memo.get("dataset")
+    if known is None or known[0] != key:
+        paragraphs = site.memo.setdefault("paragraphs", {})
+        for gone in set(paragraphs) - {p.source.relative for p in site.posts}:
+            del paragraphs[gone]
+        dataset = json.dumps(posts_dataset(site.posts, baseurl, paragraphs), separators=(",", ":")).encode()
+        site.memo["dataset"] = known = (key, dataset)  # only the latest: a long serve session stays small
+    site.add_file("demos/tsne/posts.json", known[1])

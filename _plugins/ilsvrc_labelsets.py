@@ -1,4 +1,4 @@
-"""Image sets of the ILSVRC labeling demo that a site declares in `_config.yml`.
+"""This blog's plugin for its ILSVRC labeling demo: image sets a site declares in `_config.yml`.
 
     ilsvrc:
       sets:
@@ -20,7 +20,9 @@ import re
 import struct
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+from generator.errors import BuildFailed as BuildErrors
 from generator.errors import DemoError, GeneratorError
 
 SET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -185,3 +187,16 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
             return width, height
         at += 2 + length
     return None
+
+
+def site_loaded(site: Any) -> None:
+    """This blog's plugin hook: publish the sets `ilsvrc:` declares inside the demo's bundle."""
+    classes = site.source / "demos" / "ilsvrc" / "data" / "classes.json"
+    ilsvrc_config = site.config.get("ilsvrc")
+    if ilsvrc_config is None or not classes.exists():
+        return
+    assets, errors = labelset_assets(site.source, ilsvrc_config, load_class_ids(classes))
+    if errors:
+        raise BuildErrors(errors)
+    for name, data in assets.items():
+        site.add_file(f"demos/ilsvrc/{name}", data)
