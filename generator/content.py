@@ -15,6 +15,7 @@ from generator.config import Config
 from generator.errors import FrontMatterError, PostNameError
 from generator.frontmatter import Document as ParsedDocument
 from generator.frontmatter import as_datetime, decode_text, parse_document
+from generator.markdown import NESTING_MESSAGE, NestingTooDeep, too_deep_line
 from generator.model import Document, Page, Post, Source
 from generator.permalinks import expand, output_path_for, page_pattern, post_pattern, post_placeholders
 
@@ -132,6 +133,10 @@ def load_document(
         if key in meta and not isinstance(meta[key], (str, list, type(None))):
             raise bad(key, "expected a list like [a, b] or space-separated words")
     is_markdown = extension in MARKDOWN_EXTENSIONS
+    if is_markdown:  # found here, where the file and line are known, not deep in the converter
+        deep = too_deep_line(parsed.body)
+        if deep is not None:
+            raise NestingTooDeep(NESTING_MESSAGE, source.relative, parsed.body_line + deep - 1)
     output_ext = ".html" if is_markdown or extension in (".html", ".htm") else extension
     slug_text = str(meta.get("slug") or title_part)
     slug = slugify(slug_text) or "untitled"

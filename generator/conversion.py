@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from generator.markdown import MarkdownResult, render_markdown
+from generator.markdown import MarkdownResult, NestingTooDeep, render_markdown
 from generator.scanning import CodeSpans, segments
 
 ROOT_LINK = re.compile(r"""(\s(?:href|src|poster)=["'])(/(?!/)[^"']*)""")
@@ -41,12 +41,20 @@ def protect_code(text: str) -> str:
 PARALLEL_MINIMUM = 64  # below this, starting worker processes costs more than it saves
 
 
-def _convert_chunk(job: tuple[list[str], dict[str, Any]]) -> list[MarkdownResult]:
+def _convert_chunk(job: tuple[list[str], dict[str, Any]]) -> list[MarkdownResult | None]:
     texts, settings = job
-    return [render_markdown(text, settings) for text in texts]
+    return [_convert_or_none(text, settings) for text in texts]
 
 
-def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[MarkdownResult]:
+def _convert_or_none(text: str, settings: Mapping[str, Any]) -> MarkdownResult | None:
+    """A refused text is converted again in the parent, which reports it with its file and line."""
+    try:
+        return render_markdown(text, settings)
+    except NestingTooDeep:
+        return None
+
+
+def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[MarkdownResult | None]:
     """Markdown conversion is pure and CPU-bound: split it over processes. Fork is cheapest, but
     forking a process that runs threads (blog serve's watcher) can deadlock the child, so then spawn."""
     workers = min(os.cpu_count() or 1, 8)
