@@ -12,8 +12,6 @@ import sys
 import traceback
 from pathlib import Path
 
-from slugify import slugify
-
 from generator import __version__
 from generator.errors import BuildFailed, GeneratorError
 
@@ -66,21 +64,9 @@ def command_build(args: argparse.Namespace) -> int:
 
 
 def command_new(args: argparse.Namespace) -> int:
-    root: Path = args.source
-    today = dt.date.today().isoformat()
-    slug = slugify(args.title) or "untitled"
-    folder = root / ("_drafts" if args.draft else "_posts")
-    path = folder / (f"{slug}.md" if args.draft else f"{today}-{slug}.md")
-    if path.exists():
-        raise GeneratorError(f"{path} already exists; pick another title or edit that file", path)
-    folder.mkdir(parents=True, exist_ok=True)
-    title = args.title.replace('"', '\\"')
-    path.write_text(
-        f'---\ntitle: "{title}"\ndate: {dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %z")}\n'
-        f"tags: []\n---\n\nWrite here.\n",
-        "utf-8",
-    )
-    print(path)
+    from generator.scaffold import create_post
+
+    print(create_post(args.source, args.title, args.draft, dt.datetime.now().astimezone()))
     return 0
 
 

@@ -4,6 +4,7 @@ can read them as `site.<key>`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -11,10 +12,14 @@ from typing import Any
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import yaml
+from pygments.styles import get_all_styles
+
 from generator.errors import ConfigError
-from generator.frontmatter import decode_text, key_line, load_yaml
+from generator.frontmatter import YamlLoader, decode_text, key_line, load_yaml
 
 CONFIG_NAME = "_config.yml"
+STYLE_NAMES = frozenset(get_all_styles())
 
 GENERATED_KINDS = ("home", "archive", "tags", "feed", "sitemap", "robots", "not_found", "demos")
 
@@ -184,6 +189,8 @@ def load_config(
     path = (config_file or source / CONFIG_NAME).resolve()
     if config_file is not None and not path.exists():
         raise ConfigError("config file not found; check the --config path", _display_path(path))
+    if path.exists() and not path.is_file():
+        raise ConfigError("the config is not a file (a folder?); point --config at a YAML file", _display_path(path))
     raw, text = read_config_file(path)
     values: dict[str, Any] = {**DEFAULTS, **raw, **(overrides or {})}
 
@@ -208,7 +215,11 @@ def load_config(
         tz: dt.tzinfo = ZoneInfo(values["timezone"]) if values["timezone"] else dt.UTC
     except (ZoneInfoNotFoundError, ValueError) as e:
         raise fail("timezone", f"unknown time zone {values['timezone']!r}; use an IANA name like Europe/Berlin") from e
+    _check_patterns(values, fail)
+    if not values["excerpt_separator"]:
+        raise fail("excerpt_separator", "must not be empty; the default is a blank line (\"\\n\\n\")")
     markdown = {**MARKDOWN_DEFAULTS, **values["markdown"]}
+    _check_markdown(markdown, shown, text)
     values["markdown"] = markdown
     dest = destination or Path(values["destination"])
     dest = (dest if dest.is_absolute() else source / dest).resolve()
@@ -224,6 +235,49 @@ def load_config(
         markdown=MappingProxyType(markdown),
         timezone=tz,
     )
+
+
+TOC_DEPTH = re.compile(r"[1-6](?:-[1-6])?")
+MARKDOWN_FLAGS = ("heading_anchors", "smart_quotes", "math")
+
+
+def _check_patterns(values: dict[str, Any], fail: Any) -> None:
+    for key in ("include", "exclude", "keep_files"):
+        for index, entry in enumerate(values[key]):
+            if not isinstance(entry, str):
+                raise fail(key, f"entry {index + 1} must be a file name or glob pattern in quotes, got {entry!r}")
+
+
+def _check_markdown(markdown: dict[str, Any], shown: str, text: str) -> None:
+    """Python-Markdown and Pygments fail late and with tracebacks on bad options: check them here."""
+
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(f"markdown.{key}: {message}", shown, _markdown_key_line(text, key))
+
+    depth = markdown["toc_depth"]
+    levels = str(depth).split("-")
+    if isinstance(depth, bool) or not TOC_DEPTH.fullmatch(str(depth)) or levels[0] > levels[-1]:
+        raise fail("toc_depth", f"must be a heading level 1-6 or a range like 2-3, got {depth!r}")
+    for key in MARKDOWN_FLAGS:
+        if not isinstance(markdown[key], bool):
+            raise fail(key, f"must be true or false, got {markdown[key]!r}")
+    for key in ("highlight_style_light", "highlight_style_dark"):
+        style = markdown[key]
+        if not isinstance(style, str) or style not in STYLE_NAMES:
+            raise fail(key, f"unknown Pygments style {style!r}; try default, friendly, monokai or nord")
+
+
+def _markdown_key_line(text: str, key: str) -> int | None:
+    """The line of `key:` under `markdown:` (or of `markdown:` itself when written inline)."""
+    outer = key_line(text, "markdown") if text else None
+    if outer is None:
+        return None
+    try:
+        node = yaml.compose(text, Loader=YamlLoader)
+        inner = next(value for name, value in node.value if getattr(name, "value", None) == "markdown")
+        return next(1 + name.start_mark.line for name, _ in inner.value if getattr(name, "value", None) == key)
+    except (yaml.YAMLError, StopIteration, AttributeError, TypeError):
+        return outer
 
 
 def _display_path(path: Path) -> str:

@@ -15,6 +15,7 @@ from generator.config import Config
 from generator.errors import FrontMatterError, PostNameError
 from generator.frontmatter import Document as ParsedDocument
 from generator.frontmatter import as_datetime, decode_text, parse_document
+from generator.markdown import NESTING_MESSAGE, NestingTooDeep, too_deep_line
 from generator.model import Document, Page, Post, Source
 from generator.permalinks import expand, output_path_for, page_pattern, post_pattern, post_placeholders
 
@@ -22,6 +23,11 @@ POST_NAME = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<ti
 MARKDOWN_EXTENSIONS = {".md", ".markdown"}
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 DEFAULTS_TYPE = {"post": "posts", "draft": "drafts", "page": "pages"}
+# Dates are compared, converted and formatted in several zones (feeds use UTC); within a day of
+# year 1 or 9999 those conversions overflow, so such dates are refused where they are written.
+SAFE_DATES = (dt.datetime(1, 1, 2, tzinfo=dt.UTC), dt.datetime(9999, 12, 30, tzinfo=dt.UTC))
+EDGE_OF_CALENDAR = SAFE_DATES[1] + dt.timedelta(days=1)
+EDGE_MESSAGE = "is too close to the edge of the calendar to convert between time zones; use a year from 2 to 9998"
 
 
 def meta_line(text: str, key: str, body_line: int) -> int:
@@ -51,6 +57,17 @@ def parse_date(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
     if moment is None:
         return None
     return moment.astimezone(tz) if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _shown_date(value: Any) -> str:
+    return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
+
+
+def _convertible(date: dt.datetime) -> bool:
+    try:
+        return SAFE_DATES[0] <= date.astimezone(dt.UTC) <= SAFE_DATES[1]
+    except OverflowError:
+        return False
 
 
 def as_list(value: Any) -> tuple[str, ...]:
@@ -99,9 +116,14 @@ def load_document(
         return None
     title_part, date = _name_and_date(source, name, config, now)
     if "date" in meta:
-        date = parse_date(meta["date"], config.timezone)
+        try:
+            date = parse_date(meta["date"], config.timezone)
+        except OverflowError:  # the zone conversion itself left the calendar
+            date = EDGE_OF_CALENDAR
         if date is None:
             raise bad("date", f"cannot read date {meta['date']!r}; write YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +0000")
+        if not _convertible(date):
+            raise bad("date", f"date {_shown_date(meta['date'])!r} {EDGE_MESSAGE}")
     if source.kind == "post" and date is not None and date > now and not config.future:
         return None
     for key in ("title", "permalink", "layout", "excerpt", "slug"):
@@ -111,6 +133,10 @@ def load_document(
         if key in meta and not isinstance(meta[key], (str, list, type(None))):
             raise bad(key, "expected a list like [a, b] or space-separated words")
     is_markdown = extension in MARKDOWN_EXTENSIONS
+    if is_markdown:  # found here, where the file and line are known, not deep in the converter
+        deep = too_deep_line(parsed.body)
+        if deep is not None:
+            raise NestingTooDeep(NESTING_MESSAGE, source.relative, parsed.body_line + deep - 1)
     output_ext = ".html" if is_markdown or extension in (".html", ".htm") else extension
     slug_text = str(meta.get("slug") or title_part)
     slug = slugify(slug_text) or "untitled"
@@ -163,6 +189,8 @@ def _name_and_date(source: Source, name: str, config: Config, now: dt.datetime) 
             day = dt.datetime(int(match["year"]), int(match["month"]), int(match["day"]), tzinfo=config.timezone)
         except ValueError as e:
             raise PostNameError(f"the date in the file name {name!r} does not exist ({e})", source.relative, 1) from e
+        if not _convertible(day):
+            raise PostNameError(f"the date in the file name {name!r} {EDGE_MESSAGE}", source.relative, 1)
         return match["title"], day
     stem = PurePosixPath(name).stem
     if source.kind == "draft":

@@ -11,52 +11,50 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from generator.markdown import MarkdownResult, render_markdown
+from generator.markdown import MarkdownResult, NestingTooDeep, render_markdown
+from generator.scanning import CodeSpans, segments
 
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-CODE_SPAN = re.compile(r"(`+)(?:(?!\n[ \t]*\n).)+?\1", re.S)
 ROOT_LINK = re.compile(r"""(\s(?:href|src|poster)=["'])(/(?!/)[^"']*)""")
+RAW, END_RAW = "{% raw %}", "{% endraw %}"
 
 
 def protect_code(text: str) -> str:
-    """Wrap fenced code and code spans in `{% raw %}` so Jinja never evaluates code samples."""
+    """Wrap fenced code and code spans in `{% raw %}` so Jinja never evaluates code samples.
+    Uses the same (linear) fence and code-span scanner as math, so both agree on what is code."""
     out: list[str] = []
-    prose: list[str] = []
-    fence: str | None = None
-
-    def flush() -> None:
-        if prose:
-            out.append(CODE_SPAN.sub(lambda m: "{% raw %}" + m.group(0) + "{% endraw %}", "".join(prose)))
-            prose.clear()
-
-    for line in text.splitlines(keepends=True):
-        marker = FENCE.match(line)
-        if fence is None and marker:
-            flush()
-            fence = marker.group(1)[0] * len(marker.group(1))
-            out.append("{% raw %}" + line)
-        elif fence is not None:
-            stripped = line.strip()
-            closing = stripped.startswith(fence) and set(stripped) == {fence[0]}
-            out.append(line.rstrip("\n") + "{% endraw %}" + ("\n" if line.endswith("\n") else "") if closing else line)
-            fence = None if closing else fence
-        else:
-            prose.append(line)
-    flush()
-    if fence is not None:
-        out.append("{% endraw %}")
+    for segment in segments(text):
+        if segment.fenced:
+            body = segment.text
+            if segment.closed and body.endswith("\n"):
+                out.append(RAW + body[:-1] + END_RAW + "\n")
+            else:
+                out.append(RAW + body + END_RAW)
+            continue
+        copied = 0
+        for start, end in CodeSpans(segment.text).spans():
+            out += [segment.text[copied:start], RAW, segment.text[start:end], END_RAW]
+            copied = end
+        out.append(segment.text[copied:])
     return "".join(out)
 
 
 PARALLEL_MINIMUM = 64  # below this, starting worker processes costs more than it saves
 
 
-def _convert_chunk(job: tuple[list[str], dict[str, Any]]) -> list[MarkdownResult]:
+def _convert_chunk(job: tuple[list[str], dict[str, Any]]) -> list[MarkdownResult | None]:
     texts, settings = job
-    return [render_markdown(text, settings) for text in texts]
+    return [_convert_or_none(text, settings) for text in texts]
 
 
-def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[MarkdownResult]:
+def _convert_or_none(text: str, settings: Mapping[str, Any]) -> MarkdownResult | None:
+    """A refused text is converted again in the parent, which reports it with its file and line."""
+    try:
+        return render_markdown(text, settings)
+    except NestingTooDeep:
+        return None
+
+
+def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[MarkdownResult | None]:
     """Markdown conversion is pure and CPU-bound: split it over processes. Fork is cheapest, but
     forking a process that runs threads (blog serve's watcher) can deadlock the child, so then spawn."""
     workers = min(os.cpu_count() or 1, 8)

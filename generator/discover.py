@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
+import stat
 from collections import defaultdict
 from pathlib import Path
 
 from generator.config import Config
+from generator.errors import ContentError
 from generator.frontmatter import has_front_matter
 from generator.model import Source, SourceKind
 
@@ -48,6 +51,17 @@ def is_included(relative: str, config: Config) -> bool:
     )
 
 
+def _left_out(relative: str, config: Config) -> bool:
+    """Hidden or excluded, outside the special folders: never read, so never checked either."""
+    parts = relative.split("/")
+    if parts[0] in SPECIAL_FOLDERS or (parts[0] == DEMOS_FOLDER and len(parts) > 1):
+        return False
+    # `include:` wins over hidden names and excludes (the destination, cache and VCS folders are
+    # pruned before this, whatever `include:` says).
+    hidden = any(part.startswith((".", "_")) for part in parts)
+    return (hidden or is_excluded(relative, config)) and not is_included(relative, config)
+
+
 def classify(relative: str, path: Path, config: Config) -> SourceKind | None:
     parts = relative.split("/")
     special = SPECIAL_FOLDERS.get(parts[0])
@@ -55,10 +69,7 @@ def classify(relative: str, path: Path, config: Config) -> SourceKind | None:
         return special
     if parts[0] == DEMOS_FOLDER and len(parts) > 1:
         return "demo"
-    # `include:` wins over hidden names and excludes (the destination, cache and VCS folders are
-    # pruned before this, whatever `include:` says).
-    hidden = any(part.startswith((".", "_")) for part in parts)
-    if (hidden or is_excluded(relative, config)) and not is_included(relative, config):
+    if _left_out(relative, config):
         return None
     with path.open("rb") as handle:
         head = handle.read(8)
@@ -66,27 +77,90 @@ def classify(relative: str, path: Path, config: Config) -> SourceKind | None:
 
 
 def discover(config: Config) -> dict[SourceKind, list[Source]]:
-    """Every source file by kind, in a stable (sorted) order so builds are deterministic."""
+    """Every source file by kind, in a stable (sorted) order so builds are deterministic.
+    Raises ContentError for what cannot be a source: a name that is not UTF-8, a symbolic link
+    loop, or something that is not a regular file (a FIFO would block the build forever)."""
     found: dict[SourceKind, list[Source]] = defaultdict(list)
     root = config.source
     destination = config.destination
+    # Folder symlinks are never followed (os.walk's default), so a loop cannot make the walk endless.
     for folder, dirnames, filenames in os.walk(root):
         here = Path(folder)
         # Prune in place: never descend into the output, caches or VCS folders.
         dirnames[:] = sorted(
             name
             for name in dirnames
-            if (here / name).resolve() != destination and not _pruned(here / name, root, config)
+            if not _pruned(here / name, root, config) and _safe_resolve(here / name, root) != destination
         )
+        for name in dirnames:
+            _check_name(here / name, root)
+            _check_folder_link(here / name, root)
         for name in sorted(filenames):
             path = here / name
             relative = path.relative_to(root).as_posix()
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
+            if _left_out(relative, config):
+                continue
+            _check_name(path, root)
+            if not _is_regular_file(path, root):
+                continue
+            if path.is_symlink() and not _safe_resolve(path, root).is_relative_to(root):
                 continue  # a link out of the source tree is never published
             kind = classify(relative, path, config)
             if kind is not None and not (kind != "static" and _is_litter(name)):
                 found[kind].append(Source(path, relative, kind))
     return found
+
+
+def _shown(path: Path, root: Path) -> str:
+    """The path as the user would type it; undecodable bytes as \\xNN escapes, never a crash."""
+    relative = os.fsencode(path.relative_to(root).as_posix())
+    return relative.decode("utf-8", "backslashreplace")
+
+
+def _check_name(path: Path, root: Path) -> None:
+    try:
+        os.fsencode(path.name).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ContentError(
+            f"the name {os.fsencode(path.name)!r} is not valid UTF-8, so it cannot become a URL; rename it",
+            _shown(path, root),
+        ) from e
+
+
+def _safe_resolve(path: Path, root: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as e:  # RuntimeError: Python 3.11's "Symlink loop"
+        raise ContentError("symbolic link loop; remove the link or point it at a real file", _shown(path, root)) from e
+
+
+def _is_regular_file(path: Path, root: Path) -> bool:
+    """Follows links. Broken links are skipped (editors leave them); loops and special files are errors."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise ContentError(
+                "symbolic link loop; remove the link or point it at a real file", _shown(path, root)
+            ) from e
+        raise ContentError(f"cannot read file: {e.strerror}", _shown(path, root)) from e
+    if stat.S_ISREG(mode):
+        return True
+    raise ContentError(
+        "not a regular file (a FIFO, socket or device); remove it or add it to `exclude:`", _shown(path, root)
+    )
+
+
+def _check_folder_link(path: Path, root: Path) -> None:
+    """A folder link to one of its own ancestors is a loop for every tool that follows links
+    (rsync, watchers, a later `followlinks`); say so instead of silently leaving it out."""
+    if path.is_symlink() and path.parent.resolve().is_relative_to(_safe_resolve(path, root)):
+        raise ContentError(
+            "symbolic link to a folder that contains it (a loop); remove it or add it to `exclude:`",
+            _shown(path, root),
+        )
 
 
 LITTER = re.compile("|".join(fnmatch.translate(pattern) for pattern in EDITOR_LITTER))

@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from latex2mathml.converter import convert
 
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-TOKENS = re.compile(
-    r"""
-     (?P<code>(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?P=ticks))
-    |(?P<escaped>\\\$)
-    |\$\$(?P<display>(?:(?!\n[ \t]*\n).)+?)\$\$
-    |\\\[(?P<bracket>(?:(?!\n[ \t]*\n).)+?)\\\]
-    |\\\((?P<paren>(?:(?!\n[ \t]*\n).)+?)\\\)
-    |(?P<env>\\begin\{(?P<envname>align\*?|equation\*?|gather\*?)\}.+?\\end\{(?P=envname)\})
-    |\$(?P<inline>[^\s$](?:[^$\n\\]|\\.|\n(?![ \t]*\n))*?)(?<![\s\\])\$(?!\d)
-    """,
-    re.S | re.X,
-)
+from generator.scanning import STEPS, CodeSpans, Cursor, occurrences, segments
+
+OPENER = re.compile(r"`|\\[$\[(]|\$|\\begin\{(?P<env>(?:align|equation|gather)\*?)\}")
+INLINE_FIRST = re.compile(r"[^\s$]")
+# After the first character: anything but `$`, a backslash pair, or a newline that does not start
+# a blank line. Possessive: the body has one reading, so the scan never backtracks.
+INLINE_BODY = re.compile(r"(?:[^$\n\\]|\\.|\n(?![ \t]*\n))*+", re.S)
+NONSPACE = re.compile(r"\S")
+NEWLINE = re.compile(r"\n")
+# latex2mathml's cost grows with the formula; a longer one is a mistake or an attack, not math.
+MAX_FORMULA_CHARS = 20_000
 # latex2mathml passes unknown commands through as identifiers; that is a failed conversion to us.
 UNKNOWN_COMMAND = re.compile(r"<m[io]>\\[A-Za-z]+</m[io]>")
 
@@ -55,86 +54,149 @@ def tex_to_mathml(tex: str, display: bool) -> str:
 
 def render_formula(tex: str, display: bool) -> tuple[str, str | None]:
     """HTML for one formula and an error message (the TeX shown as code) when it cannot convert."""
+    if len(tex) > MAX_FORMULA_CHARS:
+        return _as_code(tex, display), (
+            f"formula of {len(tex)} characters, over the limit of {MAX_FORMULA_CHARS}; split it"
+        )
     try:
         mathml = tex_to_mathml(tex, display)
     except MathConversionError as e:
-        source = html.escape(("$$%s$$" if display else "$%s$") % tex.strip())
-        code = f'<code class="math-error" title="could not convert this formula">{source}</code>'
-        return (f'<div class="math-display">{code}</div>' if display else code), str(e)
+        return _as_code(tex, display), str(e)
     return (f'<div class="math-display">{mathml}</div>' if display else mathml), None
 
 
-def replace_math(text: str, stash: callable[[str], str], enabled: bool = True) -> tuple[str, list[MathWarning]]:
+def _as_code(tex: str, display: bool) -> str:
+    source = html.escape(("$$%s$$" if display else "$%s$") % tex.strip())
+    code = f'<code class="math-error" title="could not convert this formula">{source}</code>'
+    return f'<div class="math-display">{code}</div>' if display else code
+
+
+def replace_math(text: str, stash: Callable[[str], str], enabled: bool = True) -> tuple[str, list[MathWarning]]:
     """Replace every formula outside code with `stash(html)` (a placeholder the markdown engine
-    swaps back). `\\$` becomes a literal dollar. Returns the new text and conversion warnings."""
+    swaps back). `\\$` becomes a literal dollar. Returns the new text and conversion warnings.
+    With math off nothing is scanned at all (a dollar is then just a dollar)."""
+    if not enabled:
+        return text, []
     warnings: list[MathWarning] = []
     out: list[str] = []
-    prose: list[str] = []
-    line_number = 1
-    prose_start = 1
-    fence: str | None = None
-
-    def flush() -> None:
-        if prose:
-            out.append(_replace_in_prose("".join(prose), prose_start, stash, warnings, enabled))
-            prose.clear()
-
-    for line in text.splitlines(keepends=True):
-        marker = FENCE.match(line)
-        if fence is None and marker:
-            flush()
-            fence = marker.group(1)[0] * len(marker.group(1))
-            out.append(line)
-        elif fence is not None:
-            out.append(line)
-            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
-                fence = None
+    for segment in segments(text):
+        if segment.fenced:
+            out.append(segment.text)
         else:
-            if not prose:
-                prose_start = line_number
-            prose.append(line)
-        line_number += 1
-    flush()
+            out.append(_ProseScanner(segment.text, segment.first_line, stash, warnings).run())
     return "".join(out), warnings
 
 
-def _replace_in_prose(text: str, first_line: int, stash, warnings: list[MathWarning], enabled: bool) -> str:
-    def substitute(match: re.Match[str]) -> str:
-        if match.group("code"):
-            return match.group(0)
-        if match.group("escaped"):
-            return "&#36;"
-        if not enabled:
-            return match.group(0)
-        display = match.group("inline") is None and match.group("paren") is None
-        tex = next(
-            group
-            for group in (
-                match.group("display"),
-                match.group("bracket"),
-                match.group("paren"),
-                match.group("env"),
-                match.group("inline"),
-            )
-            if group is not None
-        )
-        rendered, error = render_formula(tex, display)
+@dataclass
+class _Formula:
+    end: int  # just past the closing delimiter
+    tex: str
+    display: bool
+
+
+class _ProseScanner:
+    """Formulas, code spans and `\\$` in prose, left to right, each opener tried in the order
+    `code, \\$, $$, \\[, \\(, \\begin, $`. Linear: every closer is found through a forward-only
+    Cursor and an inline `$` scan stops at the next dollar, so no character is read twice over."""
+
+    def __init__(self, text: str, first_line: int, stash: Callable[[str], str], warnings: list[MathWarning]):
+        self.text, self.first_line, self.stash, self.warnings = text, first_line, stash, warnings
+        self.code = CodeSpans(text)
+        blanks = self.code.blanks.positions
+        self.closers = {delimiter: Cursor(occurrences(text, delimiter)) for delimiter in ("$$", "\\]", "\\)")}
+        self.blanks = {delimiter: Cursor(blanks) for delimiter in self.closers}
+        self.environments: dict[str, Cursor] = {}  # built on first use: most posts have none
+        self.newlines = Cursor([match.start() for match in NEWLINE.finditer(text)])
+        self.line_start_seen = (-1, -1)  # (line start, its first non-space position) of the last line asked
+
+    def run(self) -> str:
+        text, out, copied, position = self.text, [], 0, 0
+        while (opener := OPENER.search(text, position)) is not None:
+            start = opener.start()
+            STEPS.count += start - position + 1
+            token = opener.group()
+            if token == "`":
+                end = self.code.end_of_span(start)
+                position = end if end is not None else start + self.code.runs[start]
+                continue
+            if token == "\\$":
+                out += [text[copied:start], "&#36;"]
+                copied = position = start + 2
+                continue
+            formula = self._formula(start, token, opener.group("env"))
+            if formula is None:
+                position = start + 1
+                continue
+            out += [text[copied:start], self._replace(start, formula)]
+            copied = position = formula.end
+        out.append(text[copied:])
+        return "".join(out)
+
+    def _formula(self, start: int, token: str, environment: str | None) -> _Formula | None:
+        text = self.text
+        if environment:
+            closer = f"\\end{{{environment}}}"
+            if environment not in self.environments:
+                self.environments[environment] = Cursor(occurrences(text, closer))
+            end = self.environments[environment].at_or_after(start + len(token) + 1)
+            return None if end is None else _Formula(end + len(closer), text[start : end + len(closer)], True)
+        if token == "$" and text.startswith("$$", start):
+            return self._delimited(start, "$$", True)  # a failed $$ cannot open inline math either
+        if token == "\\[":
+            return self._delimited(start, "\\]", True)
+        if token == "\\(":
+            return self._delimited(start, "\\)", False)
+        return self._inline(start)
+
+    def _delimited(self, start: int, closer: str, display: bool) -> _Formula | None:
+        """Content of at least one character up to the first closer, within the paragraph."""
+        end = self.closers[closer].at_or_after(start + 3)
+        if end is None:
+            return None
+        blank = self.blanks[closer].at_or_after(start + 2)
+        if blank is not None and blank < end:
+            return None
+        return _Formula(end + 2, self.text[start + 2 : end], display)
+
+    def _inline(self, start: int) -> _Formula | None:
+        """pandoc's rule: `$x$` where the opening `$` is not followed by a space, the closing one
+        not preceded by a space (nor a backslash) and not followed by a digit: prices survive."""
+        text = self.text
+        if INLINE_FIRST.match(text, start + 1) is None:
+            return None
+        stop = INLINE_BODY.match(text, start + 2).end()
+        STEPS.count += stop - start
+        if stop >= len(text) or text[stop] != "$" or text[stop - 1].isspace() or text[stop - 1] == "\\":
+            return None
+        if stop + 1 < len(text) and text[stop + 1].isdecimal():
+            return None
+        return _Formula(stop + 1, text[start + 1 : stop], False)
+
+    def _replace(self, start: int, formula: _Formula) -> str:
+        previous_newline = self.newlines.before(start)
+        line_start = 0 if previous_newline is None else previous_newline + 1
+        lines_before = self.newlines.index
+        rendered, error = render_formula(formula.tex, formula.display)
         if error:
-            line = first_line + text.count("\n", 0, match.start())
-            warnings.append(
+            self.warnings.append(
                 MathWarning(
-                    line,
-                    f"cannot convert formula '{tex.strip()[:60]}' to MathML: {error}; "
+                    self.first_line + lines_before,
+                    f"cannot convert formula '{formula.tex.strip()[:60]}' to MathML: {error}; "
                     "it is shown as TeX code — fix the TeX or escape $ as \\$",
                 )
             )
-        placeholder = stash(rendered)
-        return f"\n\n{placeholder}\n\n" if display and _alone_on_lines(text, match) else placeholder
+        placeholder = self.stash(rendered)
+        if formula.display and self._alone_on_lines(line_start, start, formula.end):
+            return f"\n\n{placeholder}\n\n"
+        return placeholder
 
-    return TOKENS.sub(substitute, text)
-
-
-def _alone_on_lines(text: str, match: re.Match[str]) -> bool:
-    before = text[: match.start()].rsplit("\n", 1)[-1]
-    after = text[match.end() :].split("\n", 1)[0]
-    return not before.strip() and not after.strip()
+    def _alone_on_lines(self, line_start: int, start: int, end: int) -> bool:
+        """Only white space before the formula on its first line and after it on its last."""
+        if self.line_start_seen[0] != line_start:
+            first = NONSPACE.search(self.text, line_start, start + 1)
+            self.line_start_seen = (line_start, first.start() if first else start)
+        if self.line_start_seen[1] < start:
+            return False
+        line_end = self.newlines.at_or_after(end)
+        after = NONSPACE.search(self.text, end, len(self.text) if line_end is None else line_end)
+        return after is None

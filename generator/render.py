@@ -17,7 +17,7 @@ from generator.incremental import BuildState, DocumentView, RecordingEnvironment
 from generator.reuse import RenderReuse
 from generator.errors import GeneratorError
 from generator.filters import make_filters, strip_html, truncatewords
-from generator.markdown import render_markdown, settings_fingerprint
+from generator.markdown import NestingTooDeep, render_markdown, settings_fingerprint
 from generator.model import Document, Post, Site
 from generator.output import Output
 from generator.templates import make_environments, render_layout_chain, render_string
@@ -105,13 +105,17 @@ class DocumentRenderer:
         if len(missing) < PARALLEL_MINIMUM or (os.cpu_count() or 1) < 2:
             return
         for text, result in zip(missing, convert_in_parallel(missing, self.settings), strict=True):
-            self.cache.put(text, self.fingerprint, result)
+            if result is not None:  # None: refused (too deep); convert() reports it with its path
+                self.cache.put(text, self.fingerprint, result)
 
     def convert(self, doc: Document) -> Converted:
         body = self.source_of(doc)
         if not doc.is_markdown:
             return Converted(body, self._excerpt(doc, body), "", 0)
-        result = self._convert(body)
+        try:
+            result = self._convert(body)
+        except NestingTooDeep as e:  # seen in text made by Jinja (content.py checks the file itself)
+            raise NestingTooDeep(e.message, doc.source.relative, doc.body_line + (e.line or 1) - 1) from e
         for line, message in result.warnings:
             self.warnings.append(GeneratorError(message, doc.source.relative, doc.body_line + line - 1))
         content = prefix_baseurl(result.html, self.site.config.baseurl)
