@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "destination": "_site",
     "lang": "en",
     "toc_min_headings": 3,
+    "jinja_limits": {},  # output_bytes, loop_iterations, recursion_depth for Jinja in posts (sandbox.py)
 }
 
 # Always left out of the output, whatever `exclude` says; users add to this list, not replace it.
@@ -94,6 +95,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "destination": str,
     "lang": str,
     "toc_min_headings": int,
+    "jinja_limits": dict,
 }
 
 
