@@ -25,6 +25,9 @@ from generator.template_data import freeze, html
 from generator.templates import make_environments, render_layout_chain, render_string
 
 WORDS_PER_MINUTE = 200
+# Part of every render's fingerprint: renders saved under other template rules (before layouts
+# autoescaped) must not be reused.
+TEMPLATE_RULES = "autoescaped-layouts-1"
 
 
 @dataclass
@@ -62,7 +65,7 @@ class DocumentRenderer:
         self.site_view = self._site_view()
         # What every render depends on without reading it through a view: URL settings used by
         # filters, markdown settings, and the generator itself.
-        global_print = fingerprint(config.baseurl, config.url, self.fingerprint)
+        global_print = fingerprint(config.baseurl, config.url, self.fingerprint, TEMPLATE_RULES)
         self.reuse = RenderReuse(
             self.state, self.views, self.site_view._data, self._site_lists, config.source, global_print
         )
@@ -294,8 +297,9 @@ class DocumentRenderer:
                 self.layout_env, self.site.layouts, "default", inner, context, f"generated:{layout}"
             )
         title = markupsafe.escape(page.get("title", ""))
+        lang = markupsafe.escape(self.site.config.get("lang"))
         return (
-            f'<!doctype html>\n<html lang="{markupsafe.escape(self.site.config.get("lang"))}"><head><meta charset="utf-8">'
+            f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>'
             f"<body>{inner}</body></html>\n"
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -26,8 +27,7 @@ from generator.template_data import SCALARS, VIEWS
 # What a post's Jinja may read attributes of: data, plus Jinja's own helpers (loop, namespace …).
 # Lists and dicts appear only as fresh results of filters (`where`, `sort`); the immutable sandbox
 # refuses their mutating methods.
-READABLE = (*SCALARS, *VIEWS, tuple, list, dict, range, LoopContext, Macro, Namespace, Cycler, Joiner,
-            jinja2.Undefined)
+READABLE = (*SCALARS, *VIEWS, tuple, list, dict, range, LoopContext, Macro, Namespace, Cycler, Joiner, jinja2.Undefined)
 FORMAT_WIDTH = re.compile(r"\d+")
 
 
@@ -93,7 +93,7 @@ class PostSandbox(ImmutableSandboxedEnvironment):
         self.limits = limits
         self.iterations = 0
         self.depth = 0
-        self.globals["range"] = self.charged_range
+        self.globals["lipsum"] = self.charged_lipsum
         self.finalize = self.sized
 
     def begin(self) -> None:
@@ -125,10 +125,20 @@ class PostSandbox(ImmutableSandboxedEnvironment):
         if self.iterations > self.limits.loop_iterations:
             raise self.fail(f"{self.limits.loop_iterations} loop iterations", "loop_iterations")
 
-    def charged_range(self, *args: int) -> range:
-        numbers = range(*args)
-        self.charge(len(numbers))  # filters (`sum`, `join`) iterate without a `for`
-        return numbers
+    def charged_lipsum(self, n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002
+        self.charge(n * max)  # placeholder text is cheap per word, but not per million paragraphs
+        return self.sized(jinja2.utils.generate_lorem_ipsum(n, html, min, max))
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
+        # An include renders inside the including template's frame: count those frames, so an
+        # include that includes itself ends at the recursion limit, not in Python's RecursionError.
+        frame, depth = sys._getframe(), 0
+        while frame is not None:
+            depth += frame.f_code.co_name == "root" and "__jinja_template__" in frame.f_globals
+            frame = frame.f_back
+        if depth > self.limits.recursion_depth:
+            raise self.fail(f"recursion depth {self.limits.recursion_depth}", "recursion_depth")
+        return super().get_template(name, parent, globals)
 
     def sized(self, value: Any) -> Any:
         if isinstance(value, (str, list, tuple)) and len(value) > self.limits.output_bytes:
@@ -137,12 +147,17 @@ class PostSandbox(ImmutableSandboxedEnvironment):
 
     def check_arguments(self, args: Iterable[Any]) -> None:
         """A number larger than the output limit (`"x"|center(10**9)`, `s.ljust(10**9)`) can only
-        make a value too large to publish: refuse it before it is built."""
+        make a value too large to publish: refuse it before it is built. A range handed to a filter
+        or method (`range(99999)|sum`) is iterated without a `for`: charge it as loop iterations."""
         for arg in args:
             if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > self.limits.output_bytes:
                 raise self.fail(f"{self.limits.output_bytes} bytes of output", "output_bytes")
+            if isinstance(arg, range):
+                self.charge(len(arg))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        if __obj == __self.counted:  # the wrapper visit_For puts around every loop's iterable
+            return __self.counted(*args)
         __self.check_arguments((*args, *kwargs.values()))
         __self._check_string_method(__obj, args)
         if isinstance(__obj, LoopContext):  # `loop(children)` in a recursive for
@@ -166,8 +181,9 @@ class PostSandbox(ImmutableSandboxedEnvironment):
             return
         name = getattr(target, "__name__", "")
         if name in ("format", "format_map"):
-            self.check_arguments(int(n) for field in re.findall(r"\{[^{}]*\}", receiver)
-                                 for n in FORMAT_WIDTH.findall(field))
+            self.check_arguments(
+                int(n) for field in re.findall(r"\{[^{}]*\}", receiver) for n in FORMAT_WIDTH.findall(field)
+            )
         elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
             count = receiver.count(args[0]) if args[0] else len(receiver) + 1
             self.check_arguments([len(receiver) + count * max(0, len(args[1]) - len(args[0]))])
@@ -192,7 +208,7 @@ def guarded_filter(env: PostSandbox, function: Callable[..., Any]) -> Callable[.
     """Filters are called directly by compiled code, not through `call`: check them here."""
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        env.check_arguments((*args[1:], *kwargs.values()))
+        env.check_arguments((*args, *kwargs.values()))
         return env.sized(function(*args, **kwargs))
 
     guarded.__dict__.update(getattr(function, "__dict__", {}))  # keeps Jinja's pass_context / pass_environment marks

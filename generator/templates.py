@@ -86,8 +86,9 @@ def make_environments(
     layouts.filters.update(filters)
     layouts.globals.update(globals_)
     # No shared bytecode cache: code compiled for the trusted environment must never run here.
-    content = PostSandbox(limits or JinjaLimits(), loader=IncludesLoader(root, template_text), autoescape=False,
-                          **common)
+    content = PostSandbox(
+        limits or JinjaLimits(), loader=IncludesLoader(root, template_text), autoescape=False, **common
+    )
     content.filters.update(filters)
     content.filters.update({name: guarded_filter(content, f) for name, f in content.filters.items()})
     content.globals.update({name: freeze_callable(g) if callable(g) else freeze(g) for name, g in globals_.items()})
@@ -188,7 +189,10 @@ def template_error(error: Exception, fallback_path: str) -> GeneratorError:
         return type(error)(error.message, path, line)
     if isinstance(error, jinja2.TemplateNotFound):
         return TemplateError(
-            f"include or layout not found: {error.name!r}; put it in _includes/ or _layouts/", path, line
+            f"include or layout not found: {error.name!r}; put it in _includes/ or _layouts/"
+            " (Jinja in posts and pages includes only from _includes/)",
+            path,
+            line,
         )
     if isinstance(error, jinja2.UndefinedError):
         return TemplateError(f"{error.message}; check the spelling or define it", path, line)
