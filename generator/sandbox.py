@@ -54,6 +54,10 @@ class LimitExceeded(TemplateError):
     """Raised inside the template frame, so template_error() reports the post's own line."""
 
 
+class IncludeNotFound(jinja2.TemplateNotFound):
+    """Not in `_includes/` (or outside it): reported with the rule, not the layouts' advice."""
+
+
 class IncludesLoader(jinja2.BaseLoader):
     """A post may include (import, extend) files of `_includes/` only — not `.env`, not a layout."""
 
@@ -65,7 +69,7 @@ class IncludesLoader(jinja2.BaseLoader):
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = (self.folder / template.lstrip("/")).resolve()
         if not path.is_relative_to(self.folder) or not path.is_file():
-            raise jinja2.TemplateNotFound(template)
+            raise IncludeNotFound(template)
         relative = path.relative_to(self.root.resolve()).as_posix()
         mtime = path.stat().st_mtime
         return self.text(path, relative), relative, lambda: path.stat().st_mtime == mtime

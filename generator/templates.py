@@ -14,7 +14,7 @@ from jinja2.utils import missing
 from generator.errors import GeneratorError, TemplateError
 from generator.frontmatter import decode_text, parse_document
 from generator.model import Layout, Source
-from generator.sandbox import IncludesLoader, JinjaLimits, PostSandbox, guarded_filter, render_limited
+from generator.sandbox import IncludeNotFound, IncludesLoader, JinjaLimits, PostSandbox, guarded_filter, render_limited
 from generator.template_data import freeze, freeze_callable, html
 
 
@@ -187,12 +187,15 @@ def template_error(error: Exception, fallback_path: str) -> GeneratorError:
     path, line = _innermost_template_frame(error, fallback_path)
     if isinstance(error, GeneratorError):
         return type(error)(error.message, path, line)
-    if isinstance(error, jinja2.TemplateNotFound):
+    if isinstance(error, IncludeNotFound):
         return TemplateError(
-            f"include or layout not found: {error.name!r}; put it in _includes/ or _layouts/"
-            " (Jinja in posts and pages includes only from _includes/)",
+            f"include not found: {error.name!r}; Jinja in posts and pages includes only files of _includes/",
             path,
             line,
+        )
+    if isinstance(error, jinja2.TemplateNotFound):
+        return TemplateError(
+            f"include or layout not found: {error.name!r}; put it in _includes/ or _layouts/", path, line
         )
     if isinstance(error, jinja2.UndefinedError):
         return TemplateError(f"{error.message}; check the spelling or define it", path, line)

@@ -121,7 +121,8 @@ def test_other_posts_still_listed_after_a_failed_mutation_attempt(tmp_path: Path
 )
 def test_post_includes_only_from_includes(tmp_path: Path, body: str) -> None:
     result, site = build_with_body(tmp_path, body)
-    assert_located_error(result, "include or layout not found")
+    assert_located_error(result, "include not found: ")
+    assert "includes only files of _includes/" in result.stderr
     assert "hunter2" not in result.stdout + result.stderr
 
 
