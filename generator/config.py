@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "lang": "en",
     "toc_min_headings": 3,
     "safe": False,
+    "jinja_limits": {},  # output_bytes, loop_iterations, recursion_depth for Jinja in posts (sandbox.py)
 }
 
 # Left out of every site whatever `exclude` says: what no site wants published (Jekyll's own list:
@@ -97,6 +98,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     "lang": str,
     "toc_min_headings": int,
     "safe": bool,
+    "jinja_limits": dict,
 }
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Callable, Mapping
 
+from markupsafe import Markup
+
 from generator.errors import DemoError
 from generator.frontmatter import decode_text, key_line, load_yaml
 from generator.model import Demo, DemoOption, Source
@@ -220,16 +222,18 @@ def _link(path: str, blob: bytes, rename: Mapping[str, str]) -> bytes:
 
 
 class DemoEmbedder:
-    """The `demo(name, **options)` function templates and markdown call."""
+    """The `demo(name, **options)` function templates and markdown call. It keeps its demos in
+    private attributes (the sandbox refuses `_` names; post Jinja gets only a wrapper function) and
+    returns the embed as Markup: HTML it made itself, printed as is by autoescaping layouts."""
 
     def __init__(self, demos: Mapping[str, Demo]) -> None:
-        self.demos = demos
-        self.counters: dict[str, int] = {}
+        self._demos = demos
+        self._counters: dict[str, int] = {}
 
-    def __call__(self, name: str, _page_url: str = "", _standalone: bool = False, **options: Any) -> str:
-        demo = self.demos.get(name)
+    def __call__(self, name: str, _page_url: str = "", _standalone: bool = False, **options: Any) -> Markup:
+        demo = self._demos.get(name)
         if demo is None:
-            known = ", ".join(sorted(self.demos)) or "none"
+            known = ", ".join(sorted(self._demos)) or "none"
             raise DemoError(f"unknown demo {name!r}; known demos: {known}")
         values = {key: option.default for key, option in demo.options.items()}
         for key, value in options.items():
@@ -243,7 +247,7 @@ class DemoEmbedder:
             if option.choices and value not in option.choices:
                 raise DemoError(f"demo {name!r} option {key!r} must be one of {', '.join(map(str, option.choices))}")
             values[key] = value
-        count = self.counters[_page_url] = self.counters.get(_page_url, 0) + 1
+        count = self._counters[_page_url] = self._counters.get(_page_url, 0) + 1
         root_id = f"demo-{name}-{count}"
         data_assets = {
             path: url for path, url in demo.files.items() if path not in demo.scripts and path not in demo.styles
@@ -257,7 +261,7 @@ class DemoEmbedder:
             f'<script type="module">import {{ mount }} from {json.dumps(demo.files[demo.scripts[0]])};'
             f" mount(document.getElementById({json.dumps(root_id)}), {payload});</script>"
         )
-        return (
+        return Markup(
             f'<div class="demo-embed">{styles}<div class="demo demo-{name}" id="{root_id}" data-demo="{name}"{style}>'
             f"\n{demo.entry_html}\n</div>{script}</div>"
         )

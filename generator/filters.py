@@ -12,6 +12,7 @@ from typing import Any
 from collections.abc import Callable, Iterable, Mapping
 
 from jinja2 import Undefined
+from markupsafe import Markup
 from slugify import slugify as _slugify
 
 NO_PAD = re.compile(r"%-([dmHIMSjy])")
@@ -61,12 +62,28 @@ def date_to_rfc822(value: Any) -> str:
     return email.utils.format_datetime(moment)
 
 
-def xml_escape(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+def xml_escape(value: Any) -> Markup:
+    # Markup: escaped once here, never a second time by an autoescaping layout.
+    return Markup(html.escape("" if value is None else str(value), quote=True))
+
+
+# Browsers ignore tabs, newlines and leading control characters in a scheme (`java\tscript:`).
+IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]+")
+LIVE_SCHEMES = ("javascript:", "vbscript:", "data:")
+
+
+def safe_url(value: Any) -> str:
+    """A URL that cannot run script when followed: `javascript:`, `vbscript:` and `data:` (other
+    than images) become `#`. Escaping for the attribute is the autoescape's job, not this one."""
+    text = "" if value is None or isinstance(value, Undefined) else str(value)
+    squeezed = IGNORED_IN_SCHEME.sub("", text).lower()
+    if squeezed.startswith(LIVE_SCHEMES) and not squeezed.startswith("data:image/"):
+        return "#"
+    return text
 
 
 def relative_url(path: Any, baseurl: str) -> str:
-    text = "" if path is None or isinstance(path, Undefined) else str(path)
+    text = safe_url(path)
     if re.match(r"^[a-z][a-z0-9+.-]*:|^//|^#", text, re.I):
         return text  # absolute URLs, protocol-relative and fragments are left alone
     if baseurl and (text == baseurl or text.startswith(baseurl + "/")):
@@ -107,8 +124,13 @@ def jsonable(value: Any, depth: int = 0) -> Any:
     return str(value)
 
 
-def jsonify(value: Any) -> str:
-    return json.dumps(jsonable(value), ensure_ascii=False)
+def jsonify(value: Any) -> Markup:
+    """JSON that is safe inside `<script>` and in an attribute (as Jinja's `tojson`): the HTML
+    characters are written as JSON escapes, so the value parses the same."""
+    text = json.dumps(jsonable(value), ensure_ascii=False)
+    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("'", "\\u0027")):
+        text = text.replace(char, escape)
+    return Markup(text)
 
 
 def _field(item: Any, key: str) -> Any:
@@ -153,7 +175,8 @@ def make_filters(baseurl: str, url: str, markdownify: Callable[[str], str]) -> d
         "relative_url": lambda path: relative_url(path, baseurl),
         "absolute_url": lambda path: absolute_url(path, url, baseurl),
         "slugify": slugify,
-        "markdownify": lambda text: markdownify("" if text is None else str(text)),
+        "markdownify": lambda text: Markup(markdownify("" if text is None else str(text))),
+        "safe_url": safe_url,
         "jsonify": jsonify,
         "strip_html": strip_html,
         "truncatewords": truncatewords,

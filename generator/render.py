@@ -20,9 +20,14 @@ from generator.filters import make_filters, strip_html, truncatewords
 from generator.markdown import NestingTooDeep, render_markdown, settings_fingerprint
 from generator.model import Document, Post, Site
 from generator.output import Output
+from generator.sandbox import limits_from_config
+from generator.template_data import freeze, html
 from generator.templates import make_environments, render_layout_chain, render_string
 
 WORDS_PER_MINUTE = 200
+# Part of every render's fingerprint: renders saved under other template rules (before layouts
+# autoescaped) must not be reused.
+TEMPLATE_RULES = "autoescaped-layouts-1"
 
 
 @dataclass
@@ -47,7 +52,12 @@ class DocumentRenderer:
         self.fingerprint = settings_fingerprint(self.settings)
         filters = make_filters(config.baseurl, config.url, self.markdownify)
         self.layout_env, self.content_env = make_environments(
-            config.source, filters, self.globals, RecordingEnvironment, self.state.bytecode
+            config.source,
+            filters,
+            self.globals,
+            RecordingEnvironment,
+            self.state.bytecode,
+            limits_from_config(config.values),
         )
         self.views: dict[str, dict[str, Any]] = {}
         self._sources: dict[str, str] = {}
@@ -55,7 +65,7 @@ class DocumentRenderer:
         self.site_view = self._site_view()
         # What every render depends on without reading it through a view: URL settings used by
         # filters, markdown settings, and the generator itself.
-        global_print = fingerprint(config.baseurl, config.url, self.fingerprint)
+        global_print = fingerprint(config.baseurl, config.url, self.fingerprint, TEMPLATE_RULES)
         self.reuse = RenderReuse(
             self.state, self.views, self.site_view._data, self._site_lists, config.source, global_print
         )
@@ -136,12 +146,12 @@ class DocumentRenderer:
     # -- views --------------------------------------------------------------------------------
     def _site_view(self) -> Mapping[str, Any]:
         site = self.site
-        posts = [self._view(post) for post in site.posts]
+        posts = tuple(self._view(post) for post in site.posts)
         for index, post in enumerate(site.posts):
             view = self.views[post.source.relative]
             view["previous"] = posts[index + 1] if index + 1 < len(posts) else None
             view["next"] = posts[index - 1] if index > 0 else None
-        pages = [self._view(page) for page in site.pages]
+        pages = tuple(self._view(page) for page in site.pages)
         tags: dict[str, list[Any]] = {}
         categories: dict[str, list[Any]] = {}
         for post, view in zip(site.posts, posts, strict=True):
@@ -149,7 +159,7 @@ class DocumentRenderer:
                 tags.setdefault(tag, []).append(view)
             for category in post.categories:
                 categories.setdefault(category, []).append(view)
-        demos = [
+        demos = tuple(
             DocumentView(
                 {
                     "name": d.name,
@@ -161,14 +171,16 @@ class DocumentRenderer:
                 f"demo:{d.name}",
             )
             for d in sorted(site.demos.values(), key=lambda d: d.title.lower())
-        ]
-        values = dict(site.config.values)
+        )
+        # Everything `site` holds is frozen template data: a post's Jinja cannot change what
+        # other pages see (`site.posts.clear()`) nor reach a Path through a value.
+        values = {key: freeze(value) for key, value in site.config.values.items()}
         values.update(
             posts=posts,
             pages=pages,
-            tags=dict(sorted(tags.items(), key=lambda kv: kv[0].lower())),
-            categories=dict(sorted(categories.items())),
-            data=site.data,
+            tags=freeze(dict(sorted(tags.items(), key=lambda kv: kv[0].lower()))),
+            categories=freeze(dict(sorted(categories.items()))),
+            data=freeze(site.data),
             time=site.time,
             demos=demos,
         )
@@ -182,14 +194,14 @@ class DocumentRenderer:
         return SiteView(values)
 
     def _view(self, doc: Document) -> Mapping[str, Any]:
-        view: dict[str, Any] = dict(doc.meta)
+        view: dict[str, Any] = {key: freeze(value) for key, value in doc.meta.items()}
         view.update(
-            title=doc.title,
+            title=freeze(doc.title),
             url=doc.url,
             date=doc.date,
             slug=doc.slug,
-            tags=list(doc.tags),
-            categories=list(doc.categories),
+            tags=freeze(doc.tags),
+            categories=freeze(doc.categories),
             path=doc.source.relative,
             layout=doc.layout,
             kind="post" if isinstance(doc, Post) else "page",
@@ -201,7 +213,7 @@ class DocumentRenderer:
             previous=None,
             next=None,
             math=bool(doc.meta.get("math", False)),
-            description=doc.meta.get("description") or "",
+            description=freeze(doc.meta.get("description")) or "",
         )
         self.views[doc.source.relative] = view
         return DocumentView(view, doc.source.relative)
@@ -231,9 +243,9 @@ class DocumentRenderer:
             derived = (max(1, math.ceil(words / WORDS_PER_MINUTE)), truncatewords(strip_html(converted.excerpt), 40))
             self.state.derived["reading"][relative] = (converted.content, converted.excerpt, derived)
         view.update(
-            content=converted.content,
-            excerpt=converted.excerpt,
-            toc=converted.toc,
+            content=html(converted.content),
+            excerpt=html(converted.excerpt),
+            toc=html(converted.toc),
             toc_count=converted.toc_count,
             reading_time=derived[0],
         )
@@ -282,15 +294,16 @@ class DocumentRenderer:
             return render_layout_chain(
                 self.layout_env, self.site.layouts, layout, page.get("content", ""), context, f"generated:{layout}"
             )
-        inner = self.layout_env.from_string(fallback).render(context)
+        inner = html(self.layout_env.from_string(fallback).render(context))
         page["content"] = inner
         if "default" in self.site.layouts:
             return render_layout_chain(
                 self.layout_env, self.site.layouts, "default", inner, context, f"generated:{layout}"
             )
         title = markupsafe.escape(page.get("title", ""))
+        lang = markupsafe.escape(self.site.config.get("lang"))
         return (
-            f'<!doctype html>\n<html lang="{self.site.config.get("lang")}"><head><meta charset="utf-8">'
+            f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>'
             f"<body>{inner}</body></html>\n"
         )
@@ -301,9 +314,9 @@ def blank_view(title: str, url: str, **extra: Any) -> dict[str, Any]:
         title=title,
         url=url,
         date=None,
-        tags=[],
-        categories=[],
-        content="",
+        tags=(),
+        categories=(),
+        content=html(""),
         excerpt="",
         toc="",
         toc_count=0,
@@ -316,5 +329,5 @@ def blank_view(title: str, url: str, **extra: Any) -> dict[str, Any]:
         layout=None,
         path=None,
     )
-    view.update(extra)
+    view.update({key: html(value) if key == "content" else freeze(value) for key, value in extra.items()})
     return view

@@ -9,12 +9,13 @@ from typing import Any
 from collections.abc import Callable, Mapping
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 
 from generator.errors import GeneratorError, TemplateError
 from generator.frontmatter import decode_text, parse_document
 from generator.model import Layout, Source
+from generator.sandbox import IncludeNotFound, IncludesLoader, JinjaLimits, PostSandbox, guarded_filter, render_limited
+from generator.template_data import freeze, freeze_callable, html
 
 
 class SiteUndefined(jinja2.ChainableUndefined):
@@ -72,21 +73,25 @@ def make_environments(
     globals_: Mapping[str, Any],
     layout_class: type[jinja2.Environment] = jinja2.Environment,
     bytecode_cache: jinja2.BytecodeCache | None = None,
-) -> tuple[jinja2.Environment, SandboxedEnvironment]:
-    loader = SiteLoader(root)
-    options: dict[str, Any] = dict(
-        loader=loader,
-        undefined=SiteUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.loopcontrols"],
-        bytecode_cache=bytecode_cache,
+    limits: JinjaLimits | None = None,
+) -> tuple[jinja2.Environment, PostSandbox]:
+    """Layouts autoescape: every value is text unless marked as HTML (`content`, excerpts, embeds),
+    so a `<script>` in a title or a `"` in a permalink cannot become markup. Post Jinja does not
+    (a post is the author's own HTML/markdown, and Jekyll users print HTML from it), but runs in
+    the limited sandbox with frozen globals and includes only from `_includes/`."""
+    common: dict[str, Any] = dict(
+        undefined=SiteUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.loopcontrols"]
     )
-    layouts = layout_class(**options)
-    content = SandboxedEnvironment(**options)
-    for env in (layouts, content):
-        env.filters.update(filters)
-        env.globals.update(globals_)
+    layouts = layout_class(loader=SiteLoader(root), autoescape=True, bytecode_cache=bytecode_cache, **common)
+    layouts.filters.update(filters)
+    layouts.globals.update(globals_)
+    # No shared bytecode cache: code compiled for the trusted environment must never run here.
+    content = PostSandbox(
+        limits or JinjaLimits(), loader=IncludesLoader(root, template_text), autoescape=False, **common
+    )
+    content.filters.update(filters)
+    content.filters.update({name: guarded_filter(content, f) for name, f in content.filters.items()})
+    content.globals.update({name: freeze_callable(g) if callable(g) else freeze(g) for name, g in globals_.items()})
     return layouts, content
 
 
@@ -115,7 +120,11 @@ def render_string(
     `memo` keeps compiled code between rebuilds (blog serve)."""
     padding = "\n" * (first_line - 1)
     try:
-        output = compile_template(env, padding + source, name, memo).render(context)
+        template = compile_template(env, padding + source, name, memo)
+        if isinstance(env, PostSandbox):
+            output = render_limited(env, template, {key: freeze(value) for key, value in context.items()})
+        else:
+            output = template.render(context)
     except Exception as e:
         raise template_error(e, name) from e
     return output[len(padding) :] if output.startswith(padding) else output
@@ -144,7 +153,7 @@ def render_layout_chain(
         seen.append(name)
         try:
             template = env.get_template(layout.source.relative)
-            content = template.render({**context, "content": content, "layout": layout.meta})
+            content = template.render({**context, "content": html(content), "layout": freeze(layout.meta)})
         except GeneratorError:
             raise
         except Exception as e:
@@ -169,7 +178,7 @@ def load_layouts(sources: list[Source]) -> dict[str, Layout]:
 
 def template_error(error: Exception, fallback_path: str) -> GeneratorError:
     """Map any exception raised while rendering to the template file and line that caused it."""
-    if isinstance(error, TemplateError):
+    if isinstance(error, TemplateError) and error.path is not None:
         return error
     if isinstance(error, jinja2.TemplateSyntaxError):
         return TemplateError(
@@ -178,6 +187,12 @@ def template_error(error: Exception, fallback_path: str) -> GeneratorError:
     path, line = _innermost_template_frame(error, fallback_path)
     if isinstance(error, GeneratorError):
         return type(error)(error.message, path, line)
+    if isinstance(error, IncludeNotFound):
+        return TemplateError(
+            f"include not found: {error.name!r}; Jinja in posts and pages includes only files of _includes/",
+            path,
+            line,
+        )
     if isinstance(error, jinja2.TemplateNotFound):
         return TemplateError(
             f"include or layout not found: {error.name!r}; put it in _includes/ or _layouts/", path, line
