@@ -15,6 +15,15 @@ export function scoreEntry(picks, truth) {
   return { top1: accept.includes(picks[0]), top5: picks.slice(0, MAX_PICKS).some((p) => accept.includes(p)) };
 }
 
+/**
+ * The reader's score on an answered entry. Picks submitted after "Show answer" count as wrong: the
+ * answer was seen, so they say nothing about recognising the photo.
+ */
+export function humanScore(entry) {
+  if (entry.revealed) return { top1: false, top5: false };
+  return scoreEntry(entry.picks, acceptable(entry));
+}
+
 /** The acceptable labels of an entry: its `accept` list when present, else its single truth. */
 export function acceptable(entry) {
   return Array.isArray(entry.accept) && entry.accept.length ? entry.accept : [entry.truth];
@@ -50,7 +59,7 @@ export function summarize(entries) {
   let top1Errors = 0;
   let top5Errors = 0;
   for (const entry of entries) {
-    const score = scoreEntry(entry.picks, acceptable(entry));
+    const score = humanScore(entry);
     if (!score.top1) top1Errors++;
     if (!score.top5) top5Errors++;
   }
@@ -105,7 +114,7 @@ export function duel(entries, predictionsOf) {
     let onlyModel = 0; // model right, human wrong
     for (const { entry, predictions } of rows) {
       const accept = acceptable(entry);
-      const human = scoreEntry(entry.picks, accept)[metric];
+      const human = humanScore(entry)[metric];
       const model = scoreModel(predictions, accept)[metric];
       if (!human) humanErrors++;
       if (!model) modelErrors++;
