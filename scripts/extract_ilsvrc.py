@@ -126,7 +126,7 @@ def short_names(wnids: list[str], original: list[str], cleaned: list[str]) -> li
 def build_tree(paths: dict[str, list[str]], synsets: dict[str, Synset]) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
     for path in paths.values():
-        for parent, child in zip([None, *path], path):
+        for parent, child in zip([None, *path], path, strict=False):
             if child not in nodes:
                 nodes[child] = Node(child, synsets[child[1:]].lemmas[0])
                 if parent is not None:
