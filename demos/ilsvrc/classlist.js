@@ -10,24 +10,33 @@ const PAGE = 10;
 
 /**
  * @param {{classes: any[], order: number[]}} model
- * @param {{onPick: (id: string) => void, onRemoveLast: () => void, onSubmit: () => void}} actions
+ * @param {{onPick: (id: string) => void, onRemoveLast: () => void, onSubmit: () => void,
+ *          idPrefix?: string, exampleFor?: (id: string) => string | null}} actions
  */
 export function createClassList(model, actions) {
   const index = buildSearchIndex(model);
+  const prefix = `${actions.idPrefix || "ilsvrc"}-class`;
+  const listId = `${prefix}-list`;
+  // ARIA combobox: focus stays in the box, aria-activedescendant names the highlighted option.
   const input = el("input.ilsvrc-filter", {
     type: "search",
+    role: "combobox",
+    "aria-autocomplete": "list",
+    "aria-expanded": "true",
+    "aria-controls": listId,
     autocomplete: "off",
     spellcheck: "false",
     placeholder: "Type to filter 1000 classes…",
     "aria-label": "Filter classes. Arrow keys move, Enter picks, Backspace on an empty box removes the last pick, Ctrl+Enter submits",
   });
   const count = el("p.ilsvrc-count", { "aria-live": "polite" });
-  const list = el("div.ilsvrc-list", { role: "listbox", "aria-label": "ILSVRC classes" });
+  const list = el("div.ilsvrc-list", { role: "listbox", id: listId, "aria-label": "ILSVRC classes" });
   const info = el("div.ilsvrc-info", { "aria-live": "polite" });
   const announcer = el("div.ilsvrc-sr", { "aria-live": "polite" });
 
   const options = model.classes.map((cls) => el("div.ilsvrc-option", {
     role: "option",
+    id: `${prefix}-${cls.index}`,
     tabindex: "-1",
     "aria-selected": "false",
     "data-index": cls.index,
@@ -47,11 +56,18 @@ export function createClassList(model, actions) {
       info.replaceChildren();
       return;
     }
+    // A shipped photo of the class, loaded only when asked for (one image, never the one on screen).
+    const example = actions.exampleFor ? actions.exampleFor(cls.id) : null;
+    const exampleBox = example && el("div.ilsvrc-example", {},
+      el("button", { type: "button", text: "Show an example photo", onclick: (event) => {
+        event.currentTarget.replaceWith(el("img.ilsvrc-example-img", { src: example, alt: `Example: ${cls.name}` }));
+      } }));
     info.replaceChildren(
       el("strong", { text: cls.name }),
       cls.synonyms.length ? el("span.ilsvrc-info-syn", { text: ` (${cls.synonyms.join(", ")})` }) : null,
       el("p", { text: cls.gloss }),
       el("p.ilsvrc-info-path", { text: cls.ancestors.slice(0, 4).reverse().join(" › ") }),
+      exampleBox || null,
     );
   }
 
@@ -64,9 +80,11 @@ export function createClassList(model, actions) {
     active = Math.max(0, Math.min(results.length - 1, position));
     const option = options[results[active]];
     if (!option) {
+      input.removeAttribute("aria-activedescendant");
       showInfo(-1);
       return;
     }
+    input.setAttribute("aria-activedescendant", option.id);
     option.classList.add("is-active");
     option.setAttribute("aria-selected", "true");
     if (scroll) option.scrollIntoView({ block: "nearest" });

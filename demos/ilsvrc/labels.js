@@ -42,18 +42,23 @@ export function parseLabelFile(text, classIds) {
 }
 
 /**
- * Check a set manifest: a non-empty array of {file, label, width?, height?} with known labels and
- * no repeated file.
- * @returns {{images: Array<{file: string, label: string, width?: number, height?: number}>, errors: string[]}}
+ * Check a set manifest. Two shapes: a plain non-empty list of {file, label, width?, height?} (the
+ * sets a site declares, built by _plugins/ilsvrc_labelsets.py) or the demo's own
+ * {format: "ilsvrc-set/2", models: [...], images: [...]} where each image may also carry every
+ * acceptable label (`labels`), its credit (author, source, license, attribution) and the models'
+ * top-5 (`predictions`: {modelId: [[classId, probability], ...]}).
+ * @returns {{images: any[], models: any[], errors: string[]}}
  */
 export function validateImageSet(json, classIds) {
   const errors = [];
-  if (!Array.isArray(json) || json.length === 0) {
-    return { images: [], errors: ["an image set must be a non-empty list"] };
+  const list = Array.isArray(json) ? json : json && Array.isArray(json.images) ? json.images : null;
+  const models = !Array.isArray(json) && json && Array.isArray(json.models) ? json.models.filter((m) => m && typeof m.id === "string") : [];
+  if (!list || list.length === 0) {
+    return { images: [], models: [], errors: ["an image set must be a non-empty list"] };
   }
   const files = new Set();
   const images = [];
-  json.forEach((item, i) => {
+  list.forEach((item, i) => {
     const where = `image ${i + 1}`;
     if (!item || typeof item.file !== "string" || !item.file) {
       errors.push(`${where}: missing file`);
@@ -61,15 +66,27 @@ export function validateImageSet(json, classIds) {
       errors.push(`${where}: unknown class id '${item.label}'`);
     } else if (files.has(item.file)) {
       errors.push(`${where}: duplicate file '${item.file}'`);
+    } else if (item.labels !== undefined && (!Array.isArray(item.labels) || !item.labels.every((l) => classIds.has(l)))) {
+      errors.push(`${where}: unknown class id in labels`);
     } else {
       files.add(item.file);
-      const image = { file: item.file, label: item.label };
+      const image = { file: item.file, label: item.label, labels: [item.label] };
+      if (Array.isArray(item.labels)) image.labels = [item.label, ...item.labels.filter((l) => l !== item.label)];
       if (Number.isInteger(item.width) && Number.isInteger(item.height)) {
         image.width = item.width;
         image.height = item.height;
       }
+      for (const key of ["author", "source", "license"]) if (typeof item[key] === "string") image[key] = item[key];
+      image.attribution = item.attribution === true;
+      image.predictions = {};
+      for (const model of models) {
+        const rows = item.predictions && item.predictions[model.id];
+        if (Array.isArray(rows) && rows.every((r) => Array.isArray(r) && classIds.has(r[0]) && typeof r[1] === "number")) {
+          image.predictions[model.id] = rows.map((r) => [r[0], r[1]]);
+        }
+      }
       images.push(image);
     }
   });
-  return { images, errors };
+  return { images, models, errors };
 }

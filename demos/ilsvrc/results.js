@@ -6,9 +6,25 @@ import { MAX_PICKS } from "./scoring.js";
 export const RESULTS_FORMAT = "ilsvrc-results";
 export const RESULTS_VERSION = 1;
 
-/** localStorage key: one saved session per image set and mode. */
-export function storageKey(setName, mode) {
-  return `demo-ilsvrc:${RESULTS_VERSION}:${setName}:${mode}`;
+/** The post's error types ("Analysis of errors"), for the reader to tag their own errors with. */
+export const ERROR_TYPES = Object.freeze([
+  { id: "fine-grained", text: "Fine-grained recognition" },
+  { id: "class-unawareness", text: "Class unawareness" },
+  { id: "insufficient-training", text: "Insufficient training data" },
+  { id: "multiple-objects", text: "Multiple objects" },
+  { id: "small-thin", text: "Object small or thin" },
+  { id: "filter", text: "Image filter" },
+  { id: "abstract", text: "Abstract representation" },
+  { id: "incorrect-annotation", text: "Incorrect annotation" },
+  { id: "other", text: "Other (closeup, viewpoint, text, occlusion…)" },
+]);
+
+/**
+ * localStorage key: one saved session per page, embed, image set and mode, so the post's embed and
+ * the demo's own page (or two embeds on one page) never share progress.
+ */
+export function storageKey(setName, mode, page = "", embed = "") {
+  return `demo-ilsvrc:${RESULTS_VERSION}:${page}#${embed}:${setName}:${mode}`;
 }
 
 /**
@@ -21,7 +37,9 @@ export function serializeResults({ set, mode, entries }) {
     version: RESULTS_VERSION,
     set,
     mode,
-    entries: entries.map((e) => ({ file: e.file, picks: e.picks.slice(), truth: e.truth, revealed: !!e.revealed })),
+    entries: entries.map((e) => ({
+      file: e.file, picks: e.picks.slice(), truth: e.truth, revealed: !!e.revealed, ...(e.tag ? { tag: e.tag } : {}),
+    })),
   };
 }
 
@@ -49,6 +67,7 @@ export function parseResults(data, { set, images, classIds }) {
   if (!Array.isArray(value.entries)) return fail("entries must be a list");
 
   const truthByFile = new Map(images.map((img) => [img.file, img.label]));
+  const acceptByFile = new Map(images.map((img) => [img.file, img.labels || [img.label]]));
   const errors = [];
   const seen = new Set();
   const entries = [];
@@ -68,8 +87,11 @@ export function parseResults(data, { set, images, classIds }) {
     if (entry.truth !== undefined && entry.truth !== truthByFile.get(entry.file)) {
       return errors.push(`${where}: truth does not match the image set`);
     }
+    if (entry.tag !== undefined && !ERROR_TYPES.some((t) => t.id === entry.tag)) return errors.push(`${where}: unknown error type '${entry.tag}'`);
     seen.add(entry.file);
-    entries.push({ file: entry.file, picks: picks.slice(), truth: truthByFile.get(entry.file), revealed: !!entry.revealed });
+    const restored = { file: entry.file, picks: picks.slice(), truth: truthByFile.get(entry.file), accept: acceptByFile.get(entry.file), revealed: !!entry.revealed };
+    if (entry.tag) restored.tag = entry.tag;
+    entries.push(restored);
   });
   if (errors.length) return { ok: false, errors };
   return { ok: true, value: { set: value.set, mode: value.mode, entries } };

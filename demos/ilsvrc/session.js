@@ -5,7 +5,7 @@
 // keeps the image on screen with the answer (`submitted`) until `next`; in test mode it moves on.
 
 import { MAX_PICKS } from "./scoring.js";
-import { parseResults, serializeResults } from "./results.js";
+import { ERROR_TYPES, parseResults, serializeResults } from "./results.js";
 
 /** @typedef {{set: string, mode: "practice"|"test", entries: any[], picks: string[],
  *             revealed: boolean, submitted: boolean}} Session */
@@ -60,9 +60,17 @@ export function reveal(session) {
 export function submit(session, images) {
   if (!canEdit(session, images) || session.picks.length === 0) return session;
   const image = images[session.entries.length];
-  const entry = { file: image.file, picks: session.picks, truth: image.label, revealed: session.revealed };
+  const entry = { file: image.file, picks: session.picks, truth: image.label, accept: image.labels || [image.label], revealed: session.revealed };
   const entries = [...session.entries, entry];
   return { ...session, entries, picks: [], revealed: false, submitted: session.mode === "practice" };
+}
+
+/** Tag the reader's own error on entry `index` with one of the post's error types ("" clears it). */
+export function tagError(session, index, tag) {
+  if (index < 0 || index >= session.entries.length || (tag && !ERROR_TYPES.some((t) => t.id === tag))) return session;
+  const entries = session.entries.slice();
+  entries[index] = { ...entries[index], tag: tag || undefined };
+  return { ...session, entries };
 }
 
 /** Leave the practice feedback for the next image. */

@@ -30,8 +30,10 @@ export function attachZoom(viewport, image, onChange = () => {}) {
   };
   const centre = () => [viewport.clientWidth / 2, viewport.clientHeight / 2];
 
+  // Touch: a tap never zooms (it would trap the page's scrolling under the finger); the zoom buttons
+  // do, and once zoomed a drag pans (touch-action: none only while zoomed, see demo.css).
   viewport.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0) return;
+    if (event.button !== 0 || (event.pointerType === "touch" && scale === 1)) return;
     drag = { startX: event.clientX, startY: event.clientY, x, y, moved: false };
     viewport.setPointerCapture?.(event.pointerId);
   });

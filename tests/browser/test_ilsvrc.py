@@ -13,7 +13,12 @@ PAGE = "/demos/ilsvrc/"
 ROOT = ".demo-ilsvrc"
 TABBY, ESPRESSO, TRIPOD = "n02123045", "n07920052", "n04485082"
 COFFEE_MUG, WALL_CLOCK = "n03063599", "n04548280"
-SAMPLE = json.loads((Path(__file__).resolve().parents[2] / "demos/ilsvrc/data/sample.json").read_text())
+MANIFEST = json.loads((Path(__file__).resolve().parents[2] / "demos/ilsvrc/data/sample.json").read_text())
+SAMPLE = MANIFEST["images"]
+CLASS_NAMES = {
+    row[0]: row[1]
+    for row in json.loads((Path(__file__).resolve().parents[2] / "demos/ilsvrc/data/classes.json").read_text())["classes"]
+}
 
 
 def tab_to(page, selector: str, limit: int = 60) -> None:
@@ -52,8 +57,16 @@ def test_label_three_images_with_the_keyboard(site_server: str, browser_page, tm
     # Image 1 (Chelsea, a tabby): right at top-1.
     pick(page, "tabby")
     assert picks_shown(page) == ["tabby cat"]
+    assert page.locator(f"{ROOT} .ilsvrc-pick-number").all_inner_texts() == ["1."]
+    assert "ConvNet" not in score_text(page) and "No answers yet" in score_text(page)
     page.keyboard.press("Control+Enter")
     assert "The answer is tabby cat" in page.locator(f"{ROOT} .ilsvrc-feedback").inner_text()
+    # The duel: the ConvNet's top-5 with probabilities next to the reader's picks.
+    duel = page.locator(f"{ROOT} .ilsvrc-duel").inner_text()
+    top5 = SAMPLE[0]["predictions"]["efficientnet-lite0"]
+    for wnid, probability in top5:
+        assert f"{CLASS_NAMES[wnid]} ({100 * probability:.1f}%)" in duel
+    assert "EfficientNet-Lite0" in score_text(page) and "McNemar" in score_text(page)
     page.keyboard.press("Control+Enter")  # next image
 
     # Image 2 (espresso): right only within the top 5.
@@ -142,3 +155,97 @@ def test_import_rejects_bad_file_and_reset_needs_confirmation(site_server: str, 
     assert page.locator(f"{ROOT} .ilsvrc-progress").inner_text() == f"1 of {len(SAMPLE)}"
     assert "discarded" in status.inner_text()
     assert page.errors == []
+
+
+def test_duel_scoreboard_changes_and_show_answer_is_not_scored_correct(site_server: str, browser_page) -> None:
+    page = browser_page
+    page.goto(site_server + PAGE)
+    page.wait_for_selector(f"{ROOT} .ilsvrc-option")
+    page.locator(f"{ROOT} .ilsvrc-filter").focus()
+    page.locator(f"{ROOT} button", has_text="Show answer").click()
+    page.locator(f"{ROOT} .ilsvrc-filter").focus()
+    pick(page, "tabby")
+    page.keyboard.press("Control+Enter")
+    feedback = page.locator(f"{ROOT} .ilsvrc-feedback").inner_text()
+    assert "Not scored as correct" in feedback
+    board = page.locator(f"{ROOT} .ilsvrc-scoreboard")
+    human_row = board.locator("tbody tr").nth(0).inner_text()
+    assert human_row.startswith("You") and "100.0%" in human_row
+    model_ok = SAMPLE[0]["predictions"]["efficientnet-lite0"][0][0] in SAMPLE[0]["labels"]
+    model_row = board.locator("tbody tr").nth(1).inner_text()
+    assert ("0.0%" if model_ok else "100.0%") in model_row
+    assert "Top-1: you alone right on 0, the ConvNet alone on 1" in score_text(page) or not model_ok
+    # Tag the error with one of the post's types; the tally counts it.
+    page.locator(f"{ROOT} .ilsvrc-tag-select").select_option("class-unawareness")
+    assert "Class unawareness: 1" in page.locator(f"{ROOT} .ilsvrc-tally").inner_text()
+    # The hard subset is one click away and holds only photos the ConvNet gets wrong.
+    hard = [img for img in SAMPLE if img["predictions"]["efficientnet-lite0"][0][0] not in img["labels"]]
+    page.locator(f"{ROOT} .ilsvrc-hard").click()
+    assert page.locator(f"{ROOT} .ilsvrc-progress").inner_text() == f"1 of {len(hard)}"
+    assert page.locator(f"{ROOT} .ilsvrc-image").get_attribute("src").split("/")[-1].split(".")[0] in hard[0]["file"]
+    assert page.errors == []
+
+
+def test_test_mode_hides_answers_until_the_end(site_server: str, repo_site: Path, browser_page) -> None:
+    page = browser_page
+    page.goto(site_server + PAGE)
+    page.wait_for_selector(f"{ROOT} .ilsvrc-option")
+    # Mount a second instance in test mode on the same page, over three photos.
+    page.evaluate(
+        """async () => {
+            const first = document.querySelector('.demo-ilsvrc script, script[type=module]');
+            const src = [...document.querySelectorAll('script[type=module]')].map(s => s.textContent).join('');
+            const url = src.match(/from "([^"]+)"/)[1];
+            const payload = JSON.parse(src.slice(src.indexOf(', {') + 2, src.lastIndexOf(')')));
+            const root = document.createElement('div'); root.id = 'demo-ilsvrc-test'; document.body.append(root);
+            const { mount } = await import(url);
+            mount(root, { ...payload, mode: 'test', count: 3 });
+        }"""
+    )
+    t = "#demo-ilsvrc-test"
+    page.wait_for_selector(f"{t} .ilsvrc-option")
+    page.locator(f"{t} .ilsvrc-filter").focus()
+    for query in ("tabby", "espresso", "tripod"):
+        pick(page, query)
+        page.keyboard.press("Control+Enter")
+        if page.locator(f"{t} .ilsvrc-progress").inner_text().startswith("Done"):
+            break
+        assert page.locator(f"{t} .ilsvrc-duel").count() == 0, "no model answers before the end"
+        assert "score shown at the end" in page.locator(f"{t} .ilsvrc-score").inner_text()
+        assert page.locator(f"{t} .ilsvrc-summary").is_hidden()
+    assert page.locator(f"{t} .ilsvrc-progress").inner_text() == "Done: 3 of 3"
+    summary = page.locator(f"{t} .ilsvrc-summary").inner_text()
+    assert "EfficientNet-Lite0" in summary and "espresso" in summary
+    assert "Top-1 error" in page.locator(f"{t} .ilsvrc-score").inner_text()
+    assert page.errors == []
+
+
+def test_combobox_semantics_and_phone_keeps_the_photo_visible(site_server: str, browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 780}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(site_server + PAGE)
+        page.wait_for_selector(f"{ROOT} .ilsvrc-option")
+        box = page.locator(f"{ROOT} .ilsvrc-filter")
+        assert box.get_attribute("role") == "combobox"
+        list_id = box.get_attribute("aria-controls")
+        assert page.locator(f"#{list_id}").get_attribute("role") == "listbox"
+        box.focus()
+        page.keyboard.type("terrier")
+        page.keyboard.press("ArrowDown")
+        active = box.get_attribute("aria-activedescendant")
+        assert active and page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+        hint = page.locator(f"{ROOT} .ilsvrc-pick-empty").inner_text()
+        assert "on the right" not in hint
+        # Scroll the page so the class list fills the screen: the photo stays in view (sticky).
+        page.locator(f"{ROOT} .ilsvrc-list").scroll_into_view_if_needed()
+        page.mouse.wheel(0, 400)
+        page.evaluate("() => window.scrollBy(0, 300)")
+        rect = page.locator(f"{ROOT} .ilsvrc-viewport").bounding_box()
+        assert rect is not None and rect["y"] >= -1 and rect["y"] + rect["height"] <= 780
+        assert rect["height"] > 80
+        # A tap on the photo does not zoom it (it would block scrolling).
+        page.locator(f"{ROOT} .ilsvrc-viewport").tap()
+        assert "is-zoomed" not in (page.locator(f"{ROOT} .ilsvrc-viewport").get_attribute("class") or "")
+    finally:
+        context.close()

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 import { hierarchyRows, loadClasses } from "../../demos/ilsvrc/classes.js";
 import { buildSearchIndex, normalize, search } from "../../demos/ilsvrc/search.js";
-import { formatRate, scoreEntry, summarize, wilson } from "../../demos/ilsvrc/scoring.js";
+import { duel, formatP, formatRate, humanScore, mcnemarExact, scoreEntry, summarize, wilson } from "../../demos/ilsvrc/scoring.js";
 import { parseResults, serializeResults, storageKey } from "../../demos/ilsvrc/results.js";
 import { parseLabelFile, validateImageSet } from "../../demos/ilsvrc/labels.js";
 import * as S from "../../demos/ilsvrc/session.js";
@@ -119,14 +119,20 @@ test("Wilson interval matches reference values (scipy.stats.binomtest ... method
 
 test("results: serialisation round-trip", () => {
   const entries = [
-    { file: images[0].file, picks: [TIGER_CAT, TABBY], truth: TABBY, revealed: false },
-    { file: images[1].file, picks: [ESPRESSO], truth: ESPRESSO, revealed: true },
+    { file: images[0].file, picks: [TIGER_CAT, TABBY], truth: TABBY, accept: [TABBY], revealed: false, tag: "fine-grained" },
+    { file: images[1].file, picks: [ESPRESSO], truth: ESPRESSO, accept: [ESPRESSO], revealed: true },
   ];
   const json = JSON.stringify(serializeResults({ set: "sample", mode: "practice", entries }));
   const parsed = parseResults(json, context);
   assert.equal(parsed.ok, true);
   assert.deepEqual(parsed.value, { set: "sample", mode: "practice", entries });
   assert.notEqual(storageKey("sample", "test"), storageKey("mine", "test"));
+  // The post's embed and the demo page (or two embeds on one page) keep separate progress.
+  assert.notEqual(storageKey("sample", "practice", "/2014/09/02/post/", "demo-ilsvrc-1"), storageKey("sample", "practice", "/demos/ilsvrc/", "demo-ilsvrc-1"));
+  assert.notEqual(storageKey("sample", "practice", "/p/", "demo-ilsvrc-1"), storageKey("sample", "practice", "/p/", "demo-ilsvrc-2"));
+  const tagged = JSON.parse(json);
+  tagged.entries[0].tag = "made-up";
+  assert.equal(parseResults(tagged, context).ok, false, "unknown error types are refused");
 });
 
 test("results: bad imports are rejected with a reason", () => {
@@ -215,6 +221,68 @@ test("image set validation", () => {
     { file: "a.jpg", label: TABBY },
     { file: "b.jpg", label: "n00000000" },
   ], classIds);
-  assert.deepEqual(ok, [{ file: "a.jpg", label: TABBY, width: 10, height: 5 }]);
+  assert.deepEqual(ok, [{ file: "a.jpg", label: TABBY, labels: [TABBY], width: 10, height: 5, attribution: false, predictions: {} }]);
   assert.equal(errors.length, 2);
+  // The demo's own manifest: acceptable labels, credit and the model's top-5 come through.
+  const v2 = validateImageSet({
+    format: "ilsvrc-set/2",
+    models: [{ id: "m", name: "M" }],
+    images: [{ file: "c.jpg", label: TABBY, labels: [TABBY, TIGER_CAT], author: "A", license: "CC-BY-2.0", attribution: true,
+      predictions: { m: [[TIGER_CAT, 0.6], [TABBY, 0.3]] } }],
+  }, classIds);
+  assert.deepEqual(v2.errors, []);
+  assert.deepEqual(v2.images[0].labels, [TABBY, TIGER_CAT]);
+  assert.deepEqual(v2.images[0].predictions.m, [[TIGER_CAT, 0.6], [TABBY, 0.3]]);
+  assert.equal(v2.images[0].attribution, true);
+  assert.equal(validateImageSet({ images: [{ file: "c.jpg", label: TABBY, labels: ["n00000000"] }] }, classIds).errors.length, 1);
+});
+
+test("McNemar's exact test: binomial tail on the discordant pairs", () => {
+  // b = 0, c = 6: p = 2 * 0.5^6 = 0.03125 (exact two-sided binomial test).
+  assert.ok(Math.abs(mcnemarExact(0, 6).p - 0.03125) < 1e-12);
+  // b = 2, c = 8 (n = 10): 2 * (1 + 10 + 45) / 1024 = 0.109375; symmetric in b and c.
+  assert.ok(Math.abs(mcnemarExact(2, 8).p - 0.109375) < 1e-12);
+  assert.equal(mcnemarExact(8, 2).p, mcnemarExact(2, 8).p);
+  assert.equal(mcnemarExact(5, 5).p, 1, "capped at 1");
+  assert.ok(Number.isNaN(mcnemarExact(0, 0).p), "no discordant photo: no test");
+  // Large n stays finite (log-space sum): b = 40, c = 60 gives p ~ 0.0569 (scipy.stats.binomtest).
+  assert.ok(Math.abs(mcnemarExact(40, 60).p - 0.05688793364098078) < 1e-9);
+  assert.throws(() => mcnemarExact(-1, 2), RangeError);
+  assert.equal(formatP(0.0001), "p < 0.001");
+  assert.equal(formatP(0.03125), "p = 0.031");
+});
+
+test("duel: human vs model on the same photos, multi-label truth, revealed answers count as wrong", () => {
+  const model = (top) => top.map((id, i) => [id, 0.5 / (i + 1)]);
+  const entries = [
+    { file: "a", picks: [TABBY], truth: TABBY, accept: [TABBY] }, // both right
+    { file: "b", picks: [TIGER_CAT], truth: TABBY, accept: [TABBY, TIGER_CAT] }, // human right via 2nd label
+    { file: "c", picks: [ESPRESSO], truth: ESPRESSO, accept: [ESPRESSO], revealed: true }, // answer shown: wrong
+    { file: "d", picks: [TRIPOD, TABBY], truth: TABBY, accept: [TABBY] }, // human top-5 only
+  ];
+  const predictions = { a: model([TABBY]), b: model([TRIPOD, TIGER_CAT]), c: model([ESPRESSO]), d: model([TABBY]) };
+  const d = duel(entries, (e) => predictions[e.file]);
+  assert.equal(d.n, 4);
+  assert.equal(d.top1.human.errors, 2); // c (revealed), d
+  assert.equal(d.top1.model.errors, 1); // b
+  assert.deepEqual([d.top1.test.b, d.top1.test.c], [1, 2]); // human alone: b; model alone: c, d
+  assert.equal(d.top5.human.errors, 1); // c
+  assert.equal(d.top5.model.errors, 0);
+  assert.equal(humanScore(entries[2]).top1, false);
+  assert.equal(summarize(entries).top1.errors, 2);
+  assert.deepEqual(scoreEntry([TIGER_CAT], [TABBY, TIGER_CAT]), { top1: true, top5: true });
+});
+
+test("session: 'Show answer' then submit is not scored correct; errors can be tagged", () => {
+  const imgs = [{ file: "a", label: TABBY, labels: [TABBY] }, { file: "b", label: ESPRESSO, labels: [ESPRESSO] }];
+  let s = S.createSession("sample", "practice");
+  s = S.reveal(s);
+  s = S.addPick(s, TABBY, imgs);
+  s = S.submit(s, imgs);
+  assert.equal(s.entries[0].revealed, true);
+  assert.equal(summarize(s.entries).top1.errors, 1);
+  s = S.tagError(s, 0, "class-unawareness");
+  assert.equal(s.entries[0].tag, "class-unawareness");
+  assert.equal(S.tagError(s, 0, "nonsense"), s, "unknown tags are ignored");
+  assert.equal(S.tagError(s, 0, "").entries[0].tag, undefined);
 });
