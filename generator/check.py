@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag
 
-import yaml
 
 from generator.errors import GeneratorError
 from generator.linkcheck import LinkChecker, Problem
@@ -171,9 +170,11 @@ def run_check_command(args: argparse.Namespace) -> int:
         site_dir, origins = Path(result.destination), dict(result.origins)
         baseurl, site_url = result.config.baseurl or "", result.config.url or ""
     else:
-        site_dir, origins = Path(args.site) if args.site else source / "_site", None
-        settings = _read_config(source)
-        baseurl, site_url = str(settings.get("baseurl") or ""), str(settings.get("url") or "")
+        from generator.config import load_config  # the one schema: baseurl normalised as for a build
+
+        config = load_config(source)
+        site_dir, origins = Path(args.site) if args.site else config.destination, None
+        baseurl, site_url = config.baseurl, config.url
     if args.baseurl is not None:
         baseurl = args.baseurl
     outcome = run_checks(
@@ -203,15 +204,3 @@ def shown(problem: Problem, source: Path) -> str:
     if problem.in_output or Path(source) == Path("."):
         return str(problem)
     return f"{Path(source) / problem.path}:{problem.line}: {problem.message}"
-
-
-def _read_config(source: Path) -> dict[str, Any]:
-    path = source / "_config.yml"
-    try:
-        settings = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise GeneratorError(f"invalid YAML: {error}", path, mark.line + 1 if mark else None) from error
-    return settings if isinstance(settings, dict) else {}

@@ -4,49 +4,22 @@ can read them as `site.<key>`."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from collections.abc import Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
-from pygments.styles import get_all_styles
 
+from generator.config_schema import SCHEMA, defaults, nested_defaults, problems
 from generator.errors import ConfigError
 from generator.frontmatter import YamlLoader, decode_text, key_line, load_yaml
 
 CONFIG_NAME = "_config.yml"
-STYLE_NAMES = frozenset(get_all_styles())
-
-GENERATED_KINDS = ("home", "archive", "tags", "feed", "sitemap", "robots", "not_found", "demos")
-
-DEFAULTS: dict[str, Any] = {
-    "title": "My blog",
-    "description": "",
-    "author": "",
-    "url": "",
-    "baseurl": "",
-    "permalink": "date",
-    "timezone": None,
-    "exclude": [],
-    "include": [],
-    "keep_files": [".git", ".svn"],
-    "excerpt_separator": "\n\n",
-    "paginate": 0,
-    "paginate_path": "/page/:num/",
-    "render_with_jinja": False,
-    "markdown": {},
-    "defaults": [],
-    "generate": {},
-    "destination": "_site",
-    "lang": "en",
-    "toc_min_headings": 3,
-    "safe": False,
-    "jinja_limits": {},  # output_bytes, loop_iterations, recursion_depth for Jinja in posts (sandbox.py)
-}
+DEFAULTS: dict[str, Any] = defaults()
+MARKDOWN_DEFAULTS: dict[str, Any] = nested_defaults(SCHEMA["markdown"])
 
 # Left out of every site whatever `exclude` says: what no site wants published (Jekyll's own list:
 # Ruby bundler files and vendored gems, node_modules, caches) plus this generator's cache. Anything
@@ -66,40 +39,6 @@ ALWAYS_EXCLUDED = [
     "vendor/gems",
     "vendor/ruby",
 ]
-
-MARKDOWN_DEFAULTS: dict[str, Any] = {
-    "toc_depth": "2-3",
-    "heading_anchors": True,
-    "smart_quotes": False,
-    "math": True,
-    "highlight_style_light": "default",
-    "highlight_style_dark": "monokai",
-}
-
-TYPES: dict[str, type | tuple[type, ...]] = {
-    "title": str,
-    "description": str,
-    "author": (str, dict),
-    "url": str,
-    "baseurl": str,
-    "permalink": str,
-    "timezone": (str, type(None)),
-    "exclude": list,
-    "include": list,
-    "keep_files": list,
-    "excerpt_separator": str,
-    "paginate": int,
-    "paginate_path": str,
-    "render_with_jinja": bool,
-    "markdown": dict,
-    "defaults": list,
-    "generate": dict,
-    "destination": str,
-    "lang": str,
-    "toc_min_headings": int,
-    "safe": bool,
-    "jinja_limits": dict,
-}
 
 
 @dataclass(frozen=True)
@@ -201,28 +140,18 @@ def load_config(
     def fail(key: str, message: str) -> ConfigError:
         return ConfigError(f"{key}: {message}", shown, key_line(text, key) if text else None)
 
-    for key, expected in TYPES.items():
-        if not isinstance(values[key], expected) or (expected is int and isinstance(values[key], bool)):
-            names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
-            raise fail(key, f"expected {names}, got {type(values[key]).__name__} {values[key]!r}")
-    if values["paginate"] < 0:
-        raise fail("paginate", "must be 0 (off) or a positive number of posts per page")
-    if ":num" not in values["paginate_path"]:
-        raise fail("paginate_path", "must contain :num, e.g. /page/:num/")
+    found = problems(values)
+    if found:
+        key, message = found[0]
+        raise ConfigError(f"{key}: {message}", shown, key_path_line(text, key) if text else None)
     values["baseurl"] = normalise_baseurl(values["baseurl"])
     values["url"] = values["url"].rstrip("/")
     # Without `timezone:` Jekyll uses the machine's zone; UTC keeps builds reproducible across
-    # machines, which matters more for a site deployed from CI.
-    try:
-        tz: dt.tzinfo = ZoneInfo(values["timezone"]) if values["timezone"] else dt.UTC
-    except (ZoneInfoNotFoundError, ValueError) as e:
-        raise fail("timezone", f"unknown time zone {values['timezone']!r}; use an IANA name like Europe/Berlin") from e
-    _check_patterns(values, fail)
-    if not values["excerpt_separator"]:
-        raise fail("excerpt_separator", "must not be empty; the default is a blank line (\"\\n\\n\")")
+    # machines, which matters more for a site deployed from CI. (The schema checked the name.)
+    tz: dt.tzinfo = ZoneInfo(values["timezone"]) if values["timezone"] else dt.UTC
     markdown = {**MARKDOWN_DEFAULTS, **values["markdown"]}
-    _check_markdown(markdown, shown, text)
     values["markdown"] = markdown
+    values["jinja_limits"] = {**nested_defaults(SCHEMA["jinja_limits"]), **values["jinja_limits"]}
     dest = destination or Path(values["destination"])
     dest = (dest if dest.is_absolute() else source / dest).resolve()
     return Config(
@@ -239,47 +168,21 @@ def load_config(
     )
 
 
-TOC_DEPTH = re.compile(r"[1-6](?:-[1-6])?")
-MARKDOWN_FLAGS = ("heading_anchors", "smart_quotes", "math")
-
-
-def _check_patterns(values: dict[str, Any], fail: Any) -> None:
-    for key in ("include", "exclude", "keep_files"):
-        for index, entry in enumerate(values[key]):
-            if not isinstance(entry, str):
-                raise fail(key, f"entry {index + 1} must be a file name or glob pattern in quotes, got {entry!r}")
-
-
-def _check_markdown(markdown: dict[str, Any], shown: str, text: str) -> None:
-    """Python-Markdown and Pygments fail late and with tracebacks on bad options: check them here."""
-
-    def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(f"markdown.{key}: {message}", shown, _markdown_key_line(text, key))
-
-    depth = markdown["toc_depth"]
-    levels = str(depth).split("-")
-    if isinstance(depth, bool) or not TOC_DEPTH.fullmatch(str(depth)) or levels[0] > levels[-1]:
-        raise fail("toc_depth", f"must be a heading level 1-6 or a range like 2-3, got {depth!r}")
-    for key in MARKDOWN_FLAGS:
-        if not isinstance(markdown[key], bool):
-            raise fail(key, f"must be true or false, got {markdown[key]!r}")
-    for key in ("highlight_style_light", "highlight_style_dark"):
-        style = markdown[key]
-        if not isinstance(style, str) or style not in STYLE_NAMES:
-            raise fail(key, f"unknown Pygments style {style!r}; try default, friendly, monokai or nord")
-
-
-def _markdown_key_line(text: str, key: str) -> int | None:
-    """The line of `key:` under `markdown:` (or of `markdown:` itself when written inline)."""
-    outer = key_line(text, "markdown") if text else None
-    if outer is None:
-        return None
+def key_path_line(text: str, dotted: str) -> int | None:
+    """The line of a (possibly nested) key like `markdown.toc_depth`; the nearest enclosing key's
+    line when the inner one cannot be found (a mapping written inline, say)."""
+    names = dotted.split(".")
+    line = key_line(text, names[0])
+    if line is None or len(names) == 1:
+        return line
     try:
         node = yaml.compose(text, Loader=YamlLoader)
-        inner = next(value for name, value in node.value if getattr(name, "value", None) == "markdown")
-        return next(1 + name.start_mark.line for name, _ in inner.value if getattr(name, "value", None) == key)
+        for name in names:
+            key_node, node = next((k, v) for k, v in node.value if getattr(k, "value", None) == name)
+            line = 1 + key_node.start_mark.line
     except (yaml.YAMLError, StopIteration, AttributeError, TypeError):
-        return outer
+        pass
+    return line
 
 
 def _display_path(path: Path) -> str:

@@ -162,7 +162,7 @@ def _absolutize(html: str, origin: str) -> str:
 def feed(renderer: DocumentRenderer) -> Output:
     """Atom 1.0 with full content and absolute URLs (RFC 4287), built with the stdlib's ElementTree."""
     config = renderer.site.config
-    posts = renderer.site_view["posts"][: int(config.get("feed_limit", 20))]
+    posts = renderer.site_view["posts"][: config.get("feed_limit")]
     home = _absolute(renderer, "/")
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")

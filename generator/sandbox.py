@@ -21,7 +21,8 @@ from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Cycler, Joiner, Namespace
 
-from generator.errors import ConfigError, TemplateError
+from generator.config_schema import JINJA_LIMITS
+from generator.errors import TemplateError
 from generator.template_data import SCALARS, VIEWS
 
 # What a post's Jinja may read attributes of: data, plus Jinja's own helpers (loop, namespace …).
@@ -33,20 +34,16 @@ FORMAT_WIDTH = re.compile(r"\d+")
 
 @dataclass(frozen=True)
 class JinjaLimits:
-    output_bytes: int = 10_000_000
-    loop_iterations: int = 1_000_000
-    recursion_depth: int = 50
+    output_bytes: int = JINJA_LIMITS["output_bytes"].default
+    loop_iterations: int = JINJA_LIMITS["loop_iterations"].default
+    recursion_depth: int = JINJA_LIMITS["recursion_depth"].default
 
 
 def limits_from_config(values: Mapping[str, Any]) -> JinjaLimits:
     """`jinja_limits: {output_bytes: …, loop_iterations: …, recursion_depth: …}` in _config.yml."""
-    raw = values.get("jinja_limits") or {}
+    raw = values.get("jinja_limits") or {}  # checked against the schema when the config loaded
     known = {f.name for f in fields(JinjaLimits)}
-    for key, value in raw.items():
-        if key not in known:
-            raise ConfigError(f"jinja_limits: unknown key {key!r}; known keys: {', '.join(sorted(known))}")
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ConfigError(f"jinja_limits.{key}: expected a positive whole number, got {value!r}")
+    raw = {key: value for key, value in raw.items() if key in known}
     return JinjaLimits(**raw)
 
 

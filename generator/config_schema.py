@@ -1,0 +1,170 @@
+"""Every known `_config.yml` key in one place: its type, default, check and a line of help (the idea
+of MkDocs' `config_options`). `config.py` validates a site's values against it; every command
+reads the config through `load_config`, so a wrong value is always the same one-line error:
+`_config.yml:LINE: key: expected …, got …`. Keys not listed here are kept for templates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pygments.styles import get_all_styles
+
+STYLE_NAMES = frozenset(get_all_styles())
+GENERATED_KINDS = ("home", "archive", "tags", "feed", "sitemap", "robots", "not_found", "demos")
+TOC_DEPTH = re.compile(r"[1-6](?:-[1-6])?")
+
+Check = Callable[[Any], str | None]  # returns what is wrong with a value of the right type, or None
+
+
+@dataclass(frozen=True)
+class Option:
+    default: Any
+    types: tuple[type, ...]
+    help: str
+    check: Check | None = None
+    items: tuple[type, ...] | None = None  # for lists: the type of every entry
+    keys: Mapping[str, Option] | None = None  # for mappings: their own known keys
+    open_keys: bool = False  # a mapping whose other keys are allowed (kept as they are)
+
+    def describe(self) -> str:
+        names = {bool: "true or false", int: "a whole number", str: "text", list: "a list", dict: "a mapping"}
+        return " or ".join(names.get(t, "nothing" if t is type(None) else t.__name__) for t in self.types)
+
+
+def _non_negative(value: int) -> str | None:
+    return None if value >= 0 else "must be 0 or more"
+
+
+def _positive(value: int) -> str | None:
+    return None if value > 0 else "must be 1 or more"
+
+
+def _time_zone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {value!r}; use an IANA name like Europe/Berlin"
+    return None
+
+
+def _toc_depth(value: Any) -> str | None:
+    levels = str(value).split("-")
+    if not TOC_DEPTH.fullmatch(str(value)) or levels[0] > levels[-1]:
+        return f"must be a heading level 1-6 or a range like 2-3, got {value!r}"
+    return None
+
+
+def _pygments_style(value: str) -> str | None:
+    return None if value in STYLE_NAMES else f"unknown Pygments style {value!r}; try default, friendly, monokai or nord"
+
+
+def _has_num(value: str) -> str | None:
+    return None if ":num" in value else "must contain :num, e.g. /page/:num/"
+
+
+def _not_empty(value: str) -> str | None:
+    return None if value else 'must not be empty; the default is a blank line ("\\n\\n")'
+
+
+def _flag(default: bool, help_text: str) -> Option:
+    return Option(default, (bool,), help_text)
+
+
+MARKDOWN: dict[str, Option] = {
+    "toc_depth": Option("2-3", (str, int), "heading levels in page.toc: one level or a range", _toc_depth),
+    "heading_anchors": _flag(True, "give headings ids and a link to themselves"),
+    "smart_quotes": _flag(False, "typographic quotes and dashes"),
+    "math": _flag(True, "TeX between $…$, \\(…\\), $$…$$ or \\[…\\] becomes MathML"),
+    "highlight_style_light": Option("default", (str,), "Pygments style for light mode", _pygments_style),
+    "highlight_style_dark": Option("monokai", (str,), "Pygments style for dark mode", _pygments_style),
+}
+
+JINJA_LIMITS: dict[str, Option] = {
+    "output_bytes": Option(10_000_000, (int,), "most bytes one page's Jinja may produce", _positive),
+    "loop_iterations": Option(1_000_000, (int,), "most loop iterations in one page's Jinja", _positive),
+    "recursion_depth": Option(50, (int,), "deepest macro/include recursion in one page's Jinja", _positive),
+}
+
+SCHEMA: dict[str, Option] = {
+    "title": Option("My blog", (str,), "the site's name"),
+    "description": Option("", (str,), "one sentence about the site (feed, meta description)"),
+    "author": Option("", (str, dict), "a name, or a mapping with name/email/uri"),
+    "url": Option("", (str,), "where the site is published, e.g. https://example.com"),
+    "baseurl": Option("", (str,), "the path the site lives under, e.g. /repo for a project site"),
+    "permalink": Option("date", (str,), "a style (date, pretty, ordinal, weekdate, none) or a pattern"),
+    "timezone": Option(None, (str, type(None)), "IANA zone for dates without one (default UTC)", _time_zone),
+    "exclude": Option([], (list,), "paths from the site root or globs left out of the site", items=(str,)),
+    "include": Option([], (list,), "paths kept although hidden or excluded", items=(str,)),
+    "keep_files": Option([".git", ".svn"], (list,), "output paths a build never deletes", items=(str,)),
+    "excerpt_separator": Option("\n\n", (str,), "where a post's excerpt ends", _not_empty),
+    "paginate": Option(0, (int,), "posts per home page (0: all on one)", _non_negative),
+    "paginate_path": Option("/page/:num/", (str,), "URL of home page 2, 3, …", _has_num),
+    "render_with_jinja": _flag(False, "run Jinja in every post and page body (sandboxed)"),
+    "markdown": Option({}, (dict,), "markdown settings", keys=MARKDOWN),
+    "defaults": Option([], (list,), "front matter defaults by path and type (Jekyll's `defaults:`)"),
+    "generate": Option(
+        {},
+        (dict,),
+        "turn generated pages off",
+        keys={kind: _flag(True, f"generate {kind}") for kind in GENERATED_KINDS},
+    ),
+    "destination": Option("_site", (str,), "the output folder"),
+    "lang": Option("en", (str,), "the site's language (html lang)"),
+    "toc_min_headings": Option(3, (int,), "headings a page needs before its table of contents shows", _non_negative),
+    "feed_limit": Option(20, (int,), "posts in the Atom feed", _positive),
+    "safe": _flag(False, "build without plugins (for untrusted trees)"),
+    "jinja_limits": Option({}, (dict,), "resource limits for Jinja in posts", keys=JINJA_LIMITS),
+    "cname": Option(None, (str, type(None)), "custom domain written to CNAME by `blog deploy`"),
+}
+
+
+def defaults() -> dict[str, Any]:
+    """The default of every top-level key (nested mappings get their keys' defaults on load)."""
+    return {key: option.default for key, option in SCHEMA.items()}
+
+
+def nested_defaults(option: Option) -> dict[str, Any]:
+    return {key: inner.default for key, inner in (option.keys or {}).items()}
+
+
+def problems(
+    values: Mapping[str, Any], schema: Mapping[str, Option] = SCHEMA, prefix: str = ""
+) -> list[tuple[str, str]]:
+    """(key path, what is wrong) for every value that breaks the schema, in schema order."""
+    found: list[tuple[str, str]] = []
+    for key, option in schema.items():
+        if key not in values:
+            continue
+        value, path = values[key], prefix + key
+        if not _has_type(value, option.types):
+            found.append((path, f"expected {option.describe()}, got {type(value).__name__} {value!r}"))
+            continue
+        if option.items is not None:
+            for index, entry in enumerate(value):
+                if not _has_type(entry, option.items):
+                    found.append(
+                        (path, f"entry {index + 1} must be a file name or glob pattern in quotes, got {entry!r}")
+                    )
+                    break
+        if option.keys is not None:
+            unknown = sorted(str(k) for k in value if k not in option.keys)
+            if unknown and not option.open_keys:
+                found.append((f"{path}.{unknown[0]}", f"unknown key; known keys: {', '.join(option.keys)}"))
+            found.extend(problems(value, option.keys, path + "."))
+        if option.check is not None:
+            message = option.check(value)
+            if message:
+                found.append((path, message))
+    return found
+
+
+def _has_type(value: Any, types: tuple[type, ...]) -> bool:
+    if isinstance(value, bool):  # YAML `yes` is a bool, and bool is an int in Python: keep them apart
+        return bool in types
+    return isinstance(value, types)
