@@ -82,8 +82,16 @@ def command_new(args: argparse.Namespace) -> int:
 def command_init(args: argparse.Namespace) -> int:
     from generator.scaffold import create_site
 
-    created = create_site(args.directory, force=args.force)
+    from generator.requirement import EDIT_MARKER
+
+    created = create_site(args.directory, force=args.force, generator=args.generator)
     print(f"created a new site in {created}; next: cd {created} && blog serve")
+    if EDIT_MARKER in (created / "requirements.txt").read_text("utf-8"):
+        print(
+            f"note: {created / 'requirements.txt'} does not name a generator GitHub can install yet; "
+            "edit it (or use `blog init --generator SPEC`) before publishing with the Pages workflow",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -131,6 +139,13 @@ def make_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create a new site", description="Create a minimal working site in DIR.")
     init.add_argument("directory", type=Path, help="where to create the site")
     init.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    init.add_argument(
+        "--generator",
+        metavar="SPEC",
+        default=None,
+        help="pip requirement for this generator written to requirements.txt, e.g. mathdemo-blog==0.1.0 "
+        "or 'mathdemo-blog @ git+https://github.com/OWNER/REPO@COMMIT' (default: how it was installed)",
+    )
     common(init)
     init.set_defaults(run=command_init)
 
