@@ -15,6 +15,7 @@ from slugify import slugify
 
 from generator import __version__
 from generator.errors import BuildFailed, GeneratorError
+from generator.sitecheck import require_site
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +47,7 @@ def build_options(args: argparse.Namespace):
 def command_build(args: argparse.Namespace) -> int:
     from generator.build import build, print_progress
 
+    require_site(args.source, args.config)
     result = build(build_options(args), progress=None if args.quiet else print_progress)
     for warning in result.warnings:
         print(f"{shown(warning, args)} (warning)", file=sys.stderr)
@@ -60,8 +62,16 @@ def command_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_serve(args: argparse.Namespace) -> int:
+    from generator.serve import run_serve_command
+
+    require_site(args.source, args.config)
+    return run_serve_command(args)
+
+
 def command_new(args: argparse.Namespace) -> int:
     root: Path = args.source
+    require_site(root)
     today = dt.date.today().isoformat()
     slug = slugify(args.title) or "untitled"
     folder = root / ("_drafts" if args.draft else "_posts")
@@ -122,10 +132,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     add_build_arguments(serve)
     common(serve)
-    from generator.serve import configure_serve_parser, run_serve_command
+    from generator.serve import configure_serve_parser
 
     configure_serve_parser(serve)
-    serve.set_defaults(run=run_serve_command)
+    serve.set_defaults(run=command_serve)
 
     new = commands.add_parser(
         "new", help="create a new post", description="Create _posts/<today>-<slug>.md (or a draft)."
