@@ -3,7 +3,9 @@ one of them in the wrong folder stops with one line instead of silently creating
 `.blog-cache/` or `_posts/` there.
 
 Jekyll's rule, roughly: a site has a `_config.yml`, or a `_posts/` folder, or at least one page
-with front matter (a lone `index.md` starting with `---` is a site).
+with front matter (a lone `index.md` starting with `---` is a site). Folders only a site has
+(`_layouts/`, `_includes/`, `_data/`, `_drafts/`, a `demos/<name>/demo.yml`) count as well: a
+folder holding them was meant to be built, and its real problems are worth reporting.
 """
 
 from __future__ import annotations
@@ -34,8 +36,16 @@ def has_page_with_front_matter(source: Path) -> bool:
     return False
 
 
+SITE_FOLDERS = ("_posts", "_drafts", "_layouts", "_includes", "_data")
+
+
 def is_site(source: Path) -> bool:
-    return (source / "_config.yml").is_file() or (source / "_posts").is_dir() or has_page_with_front_matter(source)
+    return (
+        (source / "_config.yml").is_file()
+        or any((source / name).is_dir() for name in SITE_FOLDERS)
+        or any(source.glob("demos/*/demo.yml"))
+        or has_page_with_front_matter(source)
+    )
 
 
 def require_site(source: Path, config_file: Path | None = None) -> None:
