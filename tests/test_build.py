@@ -193,7 +193,7 @@ def test_failed_build_leaves_previous_site_untouched(basic: Path) -> None:
     (basic / "_posts" / "2020-01-01-first-post.md").write_text("---\ntitle: Changed\n---\nchanged\n")
     with pytest.raises(BuildFailed) as caught:
         build(BuildOptions(source=basic))
-    assert caught.value.lines() == ["_posts/2020-05-05-broken.md:2: invalid YAML: did not find expected ',' or ']'"]
+    assert caught.value.lines() == ["_posts/2020-05-05-broken.md:2: invalid YAML: the [ opened on this line is never closed; add the closing ] (or put the whole value in quotes if the [ is part of the text)"]
     assert tree(site) == before
 
 
