@@ -168,6 +168,9 @@ def make_parser() -> argparse.ArgumentParser:
         mod = importlib.import_module(module)
         getattr(mod, f"configure_{name}_parser")(sub)
         sub.set_defaults(run=getattr(mod, f"run_{name}_command"))
+    # One spelling per option: no argparse abbreviations (`--ext` would silently mean `--external`).
+    for sub in (parser, *commands.choices.values()):
+        sub.allow_abbrev = False
     return parser
 
 
@@ -182,9 +185,22 @@ def shown(error: GeneratorError, args: argparse.Namespace) -> str:
     return str(error)
 
 
+def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """Like parse_args, but an unknown flag is reported by the subcommand it was given to, with
+    that subcommand's usage (`blog serve --prot` shows `usage: blog serve ...`, not blog's)."""
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        subcommands = next(
+            (a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {}
+        )  # argparse keeps the subparsers only there
+        owner = subcommands.get(getattr(args, "command", None) or "", parser)
+        owner.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
-    args = parser.parse_args(argv)
+    args = parse(parser, argv)
     if not getattr(args, "run", None):
         parser.print_help()
         return 2

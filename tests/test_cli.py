@@ -32,6 +32,21 @@ def test_version_and_bare_command() -> None:
     assert bare.returncode == 2 and "init" in bare.stdout and "deploy" in bare.stdout
 
 
+def test_a_bad_flag_shows_the_subcommands_usage() -> None:
+    result = run("serve", "--prot", "4000")
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: blog serve ")
+    assert result.stderr.splitlines()[-1] == "blog serve: error: unrecognized arguments: --prot 4000"
+
+
+def test_one_spelling_per_option() -> None:
+    help_text = run("check", "--help").stdout
+    assert "--list-external" in help_text and "--external" in help_text and "--check-external" not in help_text
+    for retired_or_abbreviated in ("--check-external", "--ext", "--list"):
+        result = run("check", retired_or_abbreviated)
+        assert result.returncode == 2 and "usage: blog check" in result.stderr, retired_or_abbreviated
+
+
 def test_new_creates_a_post_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "_config.yml").write_text("title: T\n")
     assert main(["new", "Hello, Wörld: a test!", "--source", str(tmp_path)]) == 0
