@@ -49,7 +49,7 @@ def command_build(args: argparse.Namespace) -> int:
 
     require_site(args.source, args.config)
     result = build(build_options(args), progress=None if args.quiet else print_progress)
-    for warning in result.warnings:
+    for warning in unique_warnings(result.warnings):
         print(f"{shown(warning, args)} (warning)", file=sys.stderr)
     if args.strict:
         from generator.check import strict_check
@@ -60,6 +60,12 @@ def command_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(result.summary())
     return 0
+
+
+def unique_warnings(warnings: list[GeneratorError]) -> list[GeneratorError]:
+    """One line per source location and message: the same text converted twice (a post and its
+    excerpt on the home page, say) must not warn twice about the same line."""
+    return list({str(warning): warning for warning in warnings}.values())
 
 
 def command_serve(args: argparse.Namespace) -> int:

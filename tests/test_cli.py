@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.cli import main, unique_warnings
+from generator.errors import GeneratorError
 
 COMMANDS = ["init", "new", "build", "serve", "deploy", "check"]
 
@@ -113,6 +114,21 @@ def test_any_sign_of_a_site_is_enough(tmp_path: Path, files: dict[str, str]) -> 
     result = run("build", "--quiet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "_site").is_dir()
+
+
+def test_a_warning_is_printed_once_per_source_line(tmp_path: Path) -> None:
+    """The bad formula is in the post's first paragraph, so its excerpt (home page, feed) has it too."""
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-01-01-a.md").write_text("---\ntitle: A\n---\nBad $\\frac{1}{$ formula.\n\nMore.\n")
+    (tmp_path / "index.html").write_text(
+        "---\ntitle: Home\n---\n{% for post in site.posts %}{{ post.excerpt }}{{ post.content }}{% endfor %}\n"
+    )
+    result = run("build", "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("_posts/2020-01-01-a.md:4: cannot convert formula"), lines
+    twice = [GeneratorError("x", "a.md", 4), GeneratorError("x", "a.md", 4), GeneratorError("x", "a.md", 5)]
+    assert [str(w) for w in unique_warnings(twice)] == ["a.md:4: x", "a.md:5: x"]
 
 
 def test_build_errors_use_paths_relative_to_where_blog_runs(tmp_path: Path) -> None:
