@@ -50,6 +50,9 @@ ALWAYS_EXCLUDED = [
     "Gemfile",
     "Gemfile.lock",
     "pyproject.toml",
+    "requirements.txt",  # what the Pages workflow installs (blog init writes it)
+    "requirements",  # the generator's own lock file folder
+    "CHANGELOG.md",
     "README.md",
     "LICENSE",
     "tests",

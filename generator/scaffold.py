@@ -18,10 +18,7 @@ def scaffold_files(title: str) -> dict[str, str]:
     result = {f"_layouts/{name}": (layouts / name).read_text("utf-8") for name in LAYOUTS}
     result.update(
         {
-            "_config.yml": (
-                f'title: "{title}"\ndescription: ""\nurl: ""\nbaseurl: ""\npermalink: pretty\n'
-                "exclude: [requirements.txt]  # what the Pages workflow installs; not part of the site\n"
-            ),
+            "_config.yml": f'title: "{title}"\ndescription: ""\nurl: ""\nbaseurl: ""\npermalink: pretty\n',
             f"_posts/{today}-welcome.md": (
                 "---\ntitle: Welcome\ntags: [meta]\n---\n\nThis is your first post. "
                 "Edit it in `_posts/`, then run `blog serve`.\n\nMath works: $e^{i\\pi} + 1 = 0$.\n"
