@@ -41,7 +41,8 @@ def clean_env(bin_dir: Path) -> dict[str, str]:
     settings (PYTHONPATH would let the checkout stand in for the installed wheel)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "COV_"))}
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
-    env["PIP_CONSTRAINT"] = " ".join(filter(None, [env.get("PIP_CONSTRAINT"), str(LOCK)]))
+    if not os.environ.get("BLOG_TEST_UNLOCKED"):  # scripts/check-latest: the newest allowed versions
+        env["PIP_CONSTRAINT"] = " ".join(filter(None, [env.get("PIP_CONSTRAINT"), str(LOCK)]))
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     return env
 
