@@ -149,3 +149,10 @@ def test_workflow_is_not_overwritten_unless_forced(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8").endswith("# my edit\n")
     write_pages_workflow(tmp_path, force=True)
     assert path.read_text(encoding="utf-8") == first
+
+
+def test_the_generators_own_repository_installs_its_checkout_on_the_lock(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "mathdemo-blog"\n', encoding="utf-8")
+    write_pages_workflow(tmp_path)
+    lines = (tmp_path / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if not line.startswith("#")] == ["-c requirements/lock.txt", "."]
