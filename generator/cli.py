@@ -96,9 +96,8 @@ def command_new(args: argparse.Namespace) -> int:
 
 
 def command_init(args: argparse.Namespace) -> int:
-    from generator.scaffold import create_site
-
     from generator.requirement import EDIT_MARKER
+    from generator.scaffold import create_site
 
     created = create_site(args.directory, force=args.force, generator=args.generator)
     print(f"created a new site in {created}; next: cd {created} && blog serve")
