@@ -3,7 +3,7 @@ runner building a site made by `blog init`).
 
 pip records how a distribution was installed (PEP 610, `direct_url.json` in its metadata); we
 write the requirement that record proves reachable and nothing we would have to guess:
-- installed from a package index (no direct_url.json)   -> `mathdemo-blog==VERSION`
+- installed from a package index (INSTALLER, no direct_url.json) -> `mathdemo-blog==VERSION`
 - installed from a VCS URL (vcs_info with a commit)      -> `mathdemo-blog @ git+URL@COMMIT`
 - installed from a remote archive (https://…)            -> `mathdemo-blog @ URL`
 - a local folder, editable or not, or a local file       -> a line marked EDIT ME: no runner can reach it
@@ -32,7 +32,9 @@ def detected_requirement() -> str | None:
         return None  # run from a source tree that was never installed
     raw = distribution.read_text("direct_url.json")
     if raw is None:
-        return f"{DISTRIBUTION}=={distribution.version}"
+        # No install record: from an index only if an installer says it installed it. A bare
+        # egg-info (left in a source tree by `pip install -e .`, found through PYTHONPATH) is not.
+        return f"{DISTRIBUTION}=={distribution.version}" if distribution.read_text("INSTALLER") else None
     try:
         record = json.loads(raw)
     except ValueError:

@@ -118,11 +118,13 @@ def test_requirement_comes_from_pips_install_record(tmp_path: Path) -> None:
     """PEP 610: what pip wrote in direct_url.json decides what a runner is told to install."""
     site = tmp_path / "site-packages"
 
-    def record(direct_url: dict[str, Any] | None) -> str | None:
+    def record(direct_url: dict[str, Any] | None, installer: str | None = "pip") -> str | None:
         shutil.rmtree(site, ignore_errors=True)
         info = site / "mathdemo_blog-1.2.3.dist-info"
         info.mkdir(parents=True)
         (info / "METADATA").write_text("Metadata-Version: 2.1\nName: mathdemo-blog\nVersion: 1.2.3\n", encoding="utf-8")
+        if installer is not None:
+            (info / "INSTALLER").write_text(f"{installer}\n", encoding="utf-8")
         if direct_url is not None:
             (info / "direct_url.json").write_text(json.dumps(direct_url), encoding="utf-8")
         code = "import sys; sys.path.insert(0, sys.argv[1]); from generator.requirement import detected_requirement as d; print(d())"
@@ -130,6 +132,7 @@ def test_requirement_comes_from_pips_install_record(tmp_path: Path) -> None:
         return out.stdout.strip()
 
     assert record(None) == "mathdemo-blog==1.2.3"  # from an index
+    assert record(None, installer=None) == "None"  # metadata no installer claims, e.g. a stray egg-info
     git = {"url": "https://github.com/me/blog", "vcs_info": {"vcs": "git", "commit_id": "f" * 40}}
     assert record(git) == f"mathdemo-blog @ git+https://github.com/me/blog@{'f' * 40}"
     assert (
