@@ -74,10 +74,15 @@ class BuildResult:
 
     def summary(self) -> str:
         site = self.site
+
+        def count(number: int, noun: str) -> str:
+            return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
         written = f", {len(self.report.written)} written, {len(self.report.removed)} removed" if self.report else ""
         return (
-            f"built {len(site.posts)} posts, {len(site.pages)} pages, {len(site.static_files)} static files, "
-            f"{len(site.demos)} demos -> {len(self.outputs)} files{written} "
+            f"built {count(len(site.posts), 'post')}, {count(len(site.pages), 'page')}, "
+            f"{count(len(site.static_files), 'static file')}, {count(len(site.demos), 'demo')} "
+            f"-> {count(len(self.outputs), 'file')}{written} "
             f"({self.converted} converted, {self.cached} from cache) in {self.seconds:.2f} s"
         )
 

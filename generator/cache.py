@@ -1,19 +1,25 @@
 """The content-keyed markdown conversion cache. Key = sha256(text + settings fingerprint), so an
 edited post, a changed setting or a new converter version misses, and nothing else does. The
-caller owns it: `blog build` loads/saves `.blog-cache/`, `blog serve` keeps one in memory."""
+caller owns it: `blog build` loads/saves `.blog-cache/`, `blog serve` keeps one in memory.
+
+The file is versioned by its name (`markdown-v{CACHE_FORMAT}.json`) and a `format` field: a file of
+another format is never read, it is deleted and the cache rebuilt, with one line saying so. Bump
+CACHE_FORMAT whenever what is stored changes shape (and say so in CHANGELOG.md)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import sys
 import threading
 from pathlib import Path
 from collections.abc import Callable
 
 from generator.markdown import MarkdownResult
 
-CACHE_FILE = "markdown-v1.json"
+CACHE_FORMAT = 2  # 1: a bare {key: entry} mapping; 2: {"format": 2, "entries": {key: entry}}
+CACHE_FILE = f"markdown-v{CACHE_FORMAT}.json"
 
 
 class ConversionCache:
@@ -78,11 +84,14 @@ class ConversionCache:
     @classmethod
     def load(cls, folder: Path) -> ConversionCache:
         cache = cls(folder)
+        _remove_other_formats(folder)
         try:
             raw = json.loads((folder / CACHE_FILE).read_text("utf-8"))
-            for key, (html, toc, toc_count, warnings) in raw.items():
+            if raw.get("format") != CACHE_FORMAT:
+                raise ValueError("another cache format")
+            for key, (html, toc, toc_count, warnings) in raw["entries"].items():
                 cache._entries[key] = MarkdownResult(html, toc, toc_count, tuple(tuple(w) for w in warnings))
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             pass  # a missing or corrupt cache is just a cold cache
         return cache
 
@@ -90,9 +99,23 @@ class ConversionCache:
         if self.folder is None or not self._dirty:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = {k: [r.html, r.toc, r.toc_count, [list(w) for w in r.warnings]] for k, r in self._entries.items()}
+        entries = {k: [r.html, r.toc, r.toc_count, [list(w) for w in r.warnings]] for k, r in self._entries.items()}
+        data = {"format": CACHE_FORMAT, "entries": entries}
         temporary = self.folder / f".{CACHE_FILE}.{os.getpid()}"
         with open(temporary, "w", encoding="utf-8") as handle:
             json.dump(data, handle)  # streamed: no second copy of a big cache in memory
         os.replace(temporary, self.folder / CACHE_FILE)
         self._dirty = False
+
+
+def _remove_other_formats(folder: Path) -> None:
+    """A cache written by another version of blog is deleted, with one line: its entries could
+    only be misread, and converting the site again is all it costs."""
+    old = sorted(p for p in folder.glob("markdown-v*.json") if p.name != CACHE_FILE)
+    if not old:
+        return
+    for path in old:
+        path.unlink(missing_ok=True)
+    names = ", ".join(p.name for p in old)
+    message = f"note: {folder.name}/{names} is from another version of blog; rebuilding the markdown cache"
+    print(message, file=sys.stderr)

@@ -150,9 +150,11 @@ def configure_check_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--build", action="store_true", help="build the site first")
     parser.add_argument("--baseurl", default=None, help="override the baseurl of _config.yml")
-    parser.add_argument("--external", action="store_true", help="also list every external link")
+    # One spelling each, named for what they do: list external links, or fetch (check) them.
+    parser.add_argument("--list-external", dest="external", action="store_true", help="also list every external link")
     parser.add_argument(
-        "--check-external",
+        "--external",
+        dest="check_external",
         action="store_true",
         help="request every external link (HEAD, then GET) and report those that fail",
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.errors import BuildFailed, GeneratorError
+from generator.sitecheck import require_site
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,8 +50,9 @@ def build_options(args: argparse.Namespace):
 def command_build(args: argparse.Namespace) -> int:
     from generator.build import build, print_progress
 
+    require_site(args.source, args.config)
     result = build(build_options(args), progress=None if args.quiet else print_progress)
-    for warning in result.warnings:
+    for warning in unique_warnings(result.warnings):
         print(f"{shown(warning, args)} (warning)", file=sys.stderr)
     if args.strict:
         from generator.check import strict_check
@@ -63,18 +65,40 @@ def command_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def unique_warnings(warnings: list[GeneratorError]) -> list[GeneratorError]:
+    """One line per source location and message: the same text converted twice (a post and its
+    excerpt on the home page, say) must not warn twice about the same line."""
+    return list({str(warning): warning for warning in warnings}.values())
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    from generator.serve import run_serve_command
+
+    require_site(args.source, args.config)
+    return run_serve_command(args)
+
+
 def command_new(args: argparse.Namespace) -> int:
     from generator.scaffold import create_post
+
+    require_site(args.source)
 
     print(create_post(args.source, args.title, args.draft, dt.datetime.now().astimezone()))
     return 0
 
 
 def command_init(args: argparse.Namespace) -> int:
+    from generator.requirement import EDIT_MARKER
     from generator.scaffold import create_site
 
-    created = create_site(args.directory, force=args.force)
+    created = create_site(args.directory, force=args.force, generator=args.generator)
     print(f"created a new site in {created}; next: cd {created} && blog serve")
+    if EDIT_MARKER in (created / "requirements.txt").read_text("utf-8"):
+        print(
+            f"note: {created / 'requirements.txt'} does not name a generator GitHub can install yet; "
+            "edit it (or use `blog init --generator SPEC`) before publishing with the Pages workflow",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -105,10 +129,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     add_build_arguments(serve)
     common(serve)
-    from generator.serve import configure_serve_parser, run_serve_command
+    from generator.serve import configure_serve_parser
 
     configure_serve_parser(serve)
-    serve.set_defaults(run=run_serve_command)
+    serve.set_defaults(run=command_serve)
 
     new = commands.add_parser(
         "new", help="create a new post", description="Create _posts/<today>-<slug>.md (or a draft)."
@@ -122,6 +146,13 @@ def make_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create a new site", description="Create a minimal working site in DIR.")
     init.add_argument("directory", type=Path, help="where to create the site")
     init.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    init.add_argument(
+        "--generator",
+        metavar="SPEC",
+        default=None,
+        help="pip requirement for this generator written to requirements.txt, e.g. mathdemo-blog==0.1.0 "
+        "or 'mathdemo-blog @ git+https://github.com/OWNER/REPO@COMMIT' (default: how it was installed)",
+    )
     common(init)
     init.set_defaults(run=command_init)
 
@@ -134,6 +165,9 @@ def make_parser() -> argparse.ArgumentParser:
         mod = importlib.import_module(module)
         getattr(mod, f"configure_{name}_parser")(sub)
         sub.set_defaults(run=getattr(mod, f"run_{name}_command"))
+    # One spelling per option: no argparse abbreviations (`--ext` would silently mean `--external`).
+    for sub in (parser, *commands.choices.values()):
+        sub.allow_abbrev = False
     return parser
 
 
@@ -158,9 +192,22 @@ def _stdout_is_closed() -> bool:
     return any(events & select.POLLERR for _, events in poller.poll(0))
 
 
+def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """Like parse_args, but an unknown flag is reported by the subcommand it was given to, with
+    that subcommand's usage (`blog serve --prot` shows `usage: blog serve ...`, not blog's)."""
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        subcommands = next(
+            (a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {}
+        )  # argparse keeps the subparsers only there
+        owner = subcommands.get(getattr(args, "command", None) or "", parser)
+        owner.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
-    args = parser.parse_args(argv)
+    args = parse(parser, argv)
     if not getattr(args, "run", None):
         parser.print_help()
         return 2

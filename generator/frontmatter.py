@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from generator.errors import FrontMatterError
+from generator.yamlhints import explain
 
 # The C loader is several times faster on large sites; fall back silently when libyaml is absent.
 YamlLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -45,12 +46,8 @@ def load_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
     try:
         return yaml.load(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        # At end of input (an unclosed bracket) the parser points past the last line; the last
-        # line is where the author has to look.
-        line = first_line + min(mark.line if mark else 0, text.count("\n"))
-        problem = (e.problem or e.context or "invalid YAML").strip()
-        raise FrontMatterError(f"invalid YAML: {problem}", path, line) from e
+        line, message = explain(e, text)  # the usual cause and its fix, at the line to edit
+        raise FrontMatterError(message, path, first_line + line) from e
     except yaml.YAMLError as e:
         raise FrontMatterError(f"invalid YAML: {e}", path, first_line) from e
     except ValueError as e:  # well-formed YAML whose value cannot exist, e.g. the date 2020-13-45

@@ -32,7 +32,7 @@ class Problem:
 
     @property
     def is_error(self) -> bool:
-        return self.kind != "external"  # "external" only lists a link (with --external), it is no fault
+        return self.kind != "external"  # "external" only lists a link (with --list-external), it is no fault
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"

@@ -1,4 +1,5 @@
-"""`blog init DIR`: a minimal site that builds, with a GitHub Pages workflow."""
+"""`blog init DIR`: a minimal site that builds, with a GitHub Pages workflow and the
+requirements.txt it installs from (see requirement.py)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def scaffold_files(title: str) -> dict[str, str]:
     return result
 
 
-def create_site(directory: Path, force: bool = False) -> Path:
+def create_site(directory: Path, force: bool = False, generator: str | None = None) -> Path:
+    """Write the site; `generator` is the pip requirement for requirements.txt (None: detected)."""
     directory = directory.resolve()
     if directory.exists() and not directory.is_dir():
         raise ConfigError(f"{directory} is a file, not a folder; choose a new folder name")
@@ -53,7 +55,7 @@ def create_site(directory: Path, force: bool = False) -> Path:
             path.write_text(text, "utf-8")
         from generator.workflow import write_pages_workflow
 
-        write_pages_workflow(directory)
+        write_pages_workflow(directory, generator=generator)
     except OSError as e:
         raise ConfigError(f"cannot create the site: {e.strerror}", e.filename or directory) from e
     return directory

@@ -240,7 +240,7 @@ def test_cli_passes_on_a_correct_project_site(capsys: pytest.CaptureFixture[str]
 
 def test_cli_external_listing_does_not_fail(capsys: pytest.CaptureFixture[str]) -> None:
     site, source = fixture("good")
-    assert run_cli("--site", str(site), "--source", str(source), "--external") == 0
+    assert run_cli("--site", str(site), "--source", str(source), "--list-external") == 0
     out = capsys.readouterr().out
     assert "external link https://example.org/page" in out and "(2 external links)" in out
 
