@@ -100,8 +100,8 @@ def write_site(
         manifest = None  # the disk changed under the caller's in-memory manifest
     guard = Containment(destination)
     unsafe = [o for o in outputs if not guard.inside(o.output_path)]
-    if unsafe:  # build() reports these with their source lines; this is the last line of defence
-        raise BuildFailed([unsafe_output_error(o) for o in unsafe])
+    if unsafe:  # build() reports bad names with their source lines; this is the last line of defence
+        raise BuildFailed(list({str(e): e for e in (unsafe_output_error(o, destination) for o in unsafe)}.values()))
     kept = {entry.strip("/") for entry in keep_files if entry.strip("/")}
     known_manifest = manifest is not None
     if manifest is None:
@@ -167,11 +167,17 @@ def _stage(
     return staged
 
 
-def unsafe_output_error(output: Output) -> GeneratorError:
+def unsafe_output_error(output: Output, destination: Path) -> GeneratorError:
+    unsafe = problem(output.output_path)
+    if unsafe is not None:
+        return GeneratorError(
+            f"output path {output.output_path} is refused ({unsafe.reason}); {unsafe.fix}", output.origin, 1
+        )
+    folder = destination / output.output_path.rpartition("/")[0]
+    while folder != destination and folder.parent != destination and not folder.is_symlink():
+        folder = folder.parent
     return GeneratorError(
-        f"output path {output.output_path} {problem(output.output_path)}; change its permalink or file name",
-        output.origin,
-        1,
+        "this folder of the destination leads outside it (a symbolic link); remove it and build again", folder
     )
 
 

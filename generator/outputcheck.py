@@ -51,7 +51,9 @@ def _located(output: Output, unsafe: Unsafe, documents: dict[str, Document], sit
     doc = documents.get(output.origin)
     if doc is not None:
         path, line = _document_line(doc, config)
-        return GeneratorError(message("permalink", doc.url, unsafe), path, line)
+        # Blamed on the site-wide pattern: show the pattern, so its one error is listed once.
+        value = config.permalink if path == _config_line(config, "permalink")[0] else doc.url
+        return GeneratorError(message("permalink", value, unsafe), path, line)
     if output.origin == "generated:home":
         path, line = _config_line(config, "paginate_path")
         return ConfigError(message("paginate_path", output.url, unsafe), path, line)

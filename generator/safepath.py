@@ -37,8 +37,6 @@ def problem(relative: object) -> Unsafe | None:
     None when it may."""
     if not isinstance(relative, str) or not relative:
         return Unsafe("an empty path", INSIDE, False)
-    if "\0" in relative:
-        return Unsafe("a NUL byte (%00)", "remove it", False)
     if "\\" in relative:
         return Unsafe("a backslash", f"{INSIDE} with forward slashes", True)
     if relative.startswith("/") or DRIVE.match(relative):
@@ -46,6 +44,8 @@ def problem(relative: object) -> Unsafe | None:
     segments = relative.split("/")
     if ".." in segments:
         return Unsafe("a '..' folder", f"{INSIDE} without '..' or %2e%2e", True)
+    if "\0" in relative:
+        return Unsafe("a NUL byte, %00", "remove it", False)
     if "." in segments or "" in segments:
         return Unsafe("an empty or '.' folder", "remove the extra slash or '.'", False)
     try:
@@ -57,7 +57,7 @@ def problem(relative: object) -> Unsafe | None:
     if sum(map(len, encoded)) + len(encoded) > MAX_PATH_BYTES:
         return Unsafe(f"a path longer than {MAX_PATH_BYTES} bytes", "shorten it", False)
     if segments[0] in RESERVED:
-        return Unsafe(f"the name of the build's own {segments[0]}", "choose another name", False)
+        return Unsafe("a name the build keeps for its own bookkeeping", "choose another name", False)
     return None
 
 
