@@ -97,7 +97,7 @@ class World:
     old: dict[str, str]
     new: dict[str, str]
     total: float = 0.0  # seconds of one whole build from the old site
-    window: float = 0.0  # seconds from the staging folder appearing to the end
+    window: float = 0.0  # seconds the staging folder exists: the write phase
 
 
 def prepare(work: Path, posts: int) -> World:
@@ -112,9 +112,11 @@ def prepare(work: Path, posts: int) -> World:
     started = time.perf_counter()
     process = spawn(world, destination)
     staged_at = wait_for_staging(process, destination)
+    while process.poll() is None and (destination / STAGING).exists():
+        time.sleep(0.0003)
+    world.window = time.perf_counter() - staged_at  # the write phase alone (not the cache saving after it)
     process.wait()
     world.total = time.perf_counter() - started
-    world.window = world.total - (staged_at - started)
     assert tree(destination) == world.new
     return world
 
@@ -151,7 +153,7 @@ def kill_once(world: World, rng: random.Random, rebuild: bool = True) -> Kill:
     process = spawn(world, destination)
     if rng.random() < 0.75:
         wait_for_staging(process, destination)
-        time.sleep(rng.uniform(0, world.window * 0.7))  # the tail of the window is saving the cache
+        time.sleep(rng.uniform(0, world.window * 1.2))
     else:
         time.sleep(rng.uniform(0, world.total))
     if process.poll() is None:
