@@ -27,6 +27,7 @@ from generator.discover import discover
 from generator.errors import BuildFailed, GeneratorError
 from generator.incremental import BuildState, fingerprint, load_renders, save_renders
 from generator.model import Document, Page, Post, Site, Source, StaticFile
+from generator.journal import recover
 from generator.output import Output, WriteReport, check_destination, find_collisions, write_site
 from generator.plugins import (
     BuildContext,
@@ -37,6 +38,7 @@ from generator.plugins import (
     merge_config_values,
     page_values,
 )
+from generator.outputcheck import keep_files_error, unsafe_output_errors
 from generator.render import DocumentRenderer
 from generator.templates import load_layouts
 
@@ -111,8 +113,11 @@ def build(
         values, changed = merge_config_values(plugins, config.values, set(config.values))
         if changed:
             config = dataclasses.replace(config, values=MappingProxyType(values))
+    recovered = False
     if options.write:
         check_destination(config.source, config.destination, options.force)
+        # Before anything else: a build killed while writing is completed (or its litter removed).
+        recovered = config.destination.is_dir() and recover(config.destination)
     owns_cache = cache is None
     if cache is None:
         cache = ConversionCache.load(config.source / CACHE_FOLDER)
@@ -163,7 +168,12 @@ def build(
             outputs.extend(_run_build_plugins(plugins, config, outputs))
         except GeneratorError as e:
             errors.append(e)
+    # The choke point: every output path, whatever made it, is proven safe before any write.
+    errors.extend(unsafe_output_errors(outputs, site))
     errors.extend(find_collisions(outputs))
+    keep_error = keep_files_error(config)
+    if keep_error is not None:
+        errors.append(keep_error)
     if errors:
         state.document_prints = {}  # renders made during a failed build were never validated
         raise BuildFailed(_unique(errors))
@@ -173,8 +183,12 @@ def build(
     report = None
     if options.write:
         meta = {"generator": "blog", "version": __version__, "origins": origins}
-        known = state.written if state.written_to == config.destination else None
-        report = write_site(outputs, config.destination, list(config.get("keep_files") or []), meta, known)
+        known = state.written if state.written_to == config.destination and not recovered else None
+        try:
+            report = write_site(outputs, config.destination, list(config.get("keep_files") or []), meta, known)
+        except BaseException:
+            state.written, state.written_to = {}, None  # the disk no longer matches what we knew
+            raise
         state.written, state.written_to = report.manifest, config.destination
     if owns_cache:
         cache.prune_unused()

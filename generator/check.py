@@ -16,6 +16,7 @@ from urllib.parse import urldefrag
 
 
 from generator.errors import GeneratorError
+from generator.journal import incomplete_reason, recover
 from generator.linkcheck import LinkChecker, Problem
 from generator.links import MARKER, css_links, fetch_failures, read_origins
 
@@ -61,6 +62,10 @@ def run_checks(
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
         raise GeneratorError("no built site here (run `blog build`, or `blog check --build`)", site_dir)
+    recover(site_dir)  # a build killed while writing is completed first (with one line saying so)
+    incomplete = incomplete_reason(site_dir)
+    if incomplete:
+        raise GeneratorError(f"the built site is incomplete ({incomplete}); run `blog build` first", site_dir)
     checker = LinkChecker(
         site_dir, baseurl, source_root, read_origins(site_dir) if origins is None else origins, site_url, site_label
     )

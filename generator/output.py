@@ -1,6 +1,7 @@
 """Outputs to disk, safely: collisions are errors naming both sources; nothing is written until
-the whole site rendered without error; then only changed files are rewritten, each atomically
-(temp file + rename, so a reader never sees half a file), and stale files are removed."""
+the whole site rendered without error and every output path is proven inside the destination
+(safepath.py); then only changed files are written, all or nothing (journal.py), and stale files
+are removed: only files the marker says a build wrote, each proven inside again."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import ConfigError, GeneratorError, OutputCollisionError
+from generator import journal
+from generator.errors import BuildFailed, ConfigError, GeneratorError, OutputCollisionError
+from generator.safepath import JOURNAL, MARKER, RESERVED, STAGING, Containment, is_safe, problem
 
-MARKER = ".blog-build.json"
 # Source folders an output folder must never live in: a build there would mix output with content.
 PROTECTED_FOLDERS = ("_posts", "_drafts", "_layouts", "_includes", "_data", "demos", "assets")
 
@@ -74,7 +76,8 @@ def check_destination(source: Path, destination: Path, force: bool) -> None:
     if destination.exists() and not force:
         if not destination.is_dir():
             raise ConfigError(f"destination {destination} is a file; remove it or choose another --destination")
-        if any(destination.iterdir()) and not (destination / MARKER).exists():
+        ours = any((destination / name).exists() for name in (MARKER, JOURNAL, STAGING))
+        if any(destination.iterdir()) and not ours:
             raise ConfigError(
                 f"destination {destination} is not empty and was not made by `blog build`; "
                 "empty it or pass --force to replace it"
@@ -88,44 +91,120 @@ def write_site(
     marker: dict[str, object],
     manifest: dict[str, tuple[str, int, int]] | None = None,
 ) -> WriteReport:
-    """Write only what changed, each file atomically (temp file + rename), after the whole site was
-    rendered without error; then delete stale files. `manifest` (path -> sha, size, mtime_ns) is
-    what the previous build wrote; it is read from the marker when not kept in memory."""
-    report = WriteReport()
+    """Make `destination` hold exactly `outputs` (plus kept files), all or nothing (journal.py).
+    Every path is proven inside the destination before the first byte is written; unchanged
+    files are recognised by `manifest` (path -> sha, size, mtime_ns: what the previous build
+    wrote, read from the marker when not kept in memory) without being read."""
     destination.mkdir(parents=True, exist_ok=True)
+    if journal.recover(destination):
+        manifest = None  # the disk changed under the caller's in-memory manifest
+    guard = Containment(destination)
+    unsafe = [o for o in outputs if not guard.inside(o.output_path)]
+    if unsafe:  # build() reports bad names with their source lines; this is the last line of defence
+        raise BuildFailed(list({str(e): e for e in (unsafe_output_error(o, destination) for o in unsafe)}.values()))
+    kept = {entry.strip("/") for entry in keep_files if entry.strip("/")}
     known_manifest = manifest is not None
     if manifest is None:
-        manifest = _read_manifest(destination)
+        manifest = read_manifest(destination)
+        known_manifest = manifest is not None
+    report = WriteReport()
     new_manifest: dict[str, tuple[str, int, int]] = {}
-    made_folders: set[Path] = set()
+    changed: list[tuple[Output, str]] = []
     for output in outputs:
-        target = destination / output.output_path
         digest = _digest(output)
-        known = manifest.get(output.output_path)
-        if known and known[0] == digest and _stat_key(target) == known[1:]:
+        known = (manifest or {}).get(output.output_path)
+        if known and known[0] == digest and _stat_key(destination / output.output_path) == known[1:]:
             new_manifest[output.output_path] = known
             report.unchanged += 1
-            continue
-        if target.parent not in made_folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made_folders.add(target.parent)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        if output.data is None and output.copy_from is not None:
-            shutil.copyfile(output.copy_from, temporary)
         else:
-            temporary.write_bytes(output.read())
-        os.replace(temporary, target)
-        new_manifest[output.output_path] = (digest, *_stat_key(target))
-        report.written.append(output.output_path)
+            changed.append((output, digest))
+    wanted = {o.output_path for o in outputs}
     if known_manifest:
         # The previous build's manifest says exactly what it wrote: no need to walk the whole tree.
-        report.removed = _remove_listed(destination, sorted(set(manifest) - set(new_manifest)), keep_files)
+        stale = sorted(p for p in set(manifest or {}) - wanted if not _under_any(p, kept) and guard.inside(p))
     else:
-        report.removed = _remove_stale(destination, set(new_manifest), keep_files)
-    marker = {**marker, "files": {path: list(entry) for path, entry in sorted(new_manifest.items())}}
-    (destination / MARKER).write_text(json.dumps(marker, indent=0, sort_keys=True), "utf-8")
+        stale = _stale_files(destination, wanted, kept)
+    staged = _stage(destination, changed, new_manifest) if changed else []
+    marker = {
+        **marker,
+        "marker_version": journal.MARKER_VERSION,
+        "files": {path: list(entry) for path, entry in sorted(new_manifest.items())},
+    }
+    if staged or stale:
+        journal.commit(destination, staged, stale, marker)
+    else:
+        journal.write_json(destination, MARKER, marker)
+        shutil.rmtree(destination / STAGING, ignore_errors=True)
+    report.written = [path for _, path in staged]
+    report.removed = [path for path in stale if not path.endswith("/")]
     report.manifest = new_manifest
     return report
+
+
+def _stage(
+    destination: Path, changed: list[tuple[Output, str]], new_manifest: dict[str, tuple[str, int, int]]
+) -> list[tuple[str, str]]:
+    """Write every changed file under a numbered name in the staging folder; nothing the site
+    serves changes. A rename keeps size and mtime, so the manifest entry is known already."""
+    staging = destination / STAGING
+    staging.mkdir()
+    staged: list[tuple[str, str]] = []
+    try:
+        for number, (output, digest) in enumerate(changed):
+            temporary = staging / str(number)
+            if output.data is None and output.copy_from is not None:
+                shutil.copyfile(output.copy_from, temporary)
+            else:
+                temporary.write_bytes(output.read())
+            stat = temporary.stat()
+            new_manifest[output.output_path] = (digest, stat.st_size, stat.st_mtime_ns)
+            staged.append((str(number), output.output_path))
+    except OSError as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise GeneratorError(
+            f"cannot write {output.output_path}: {e.strerror or e}; nothing in the site was changed", destination
+        ) from e
+    return staged
+
+
+def unsafe_output_error(output: Output, destination: Path) -> GeneratorError:
+    unsafe = problem(output.output_path)
+    if unsafe is not None:
+        return GeneratorError(
+            f"output path {output.output_path} is refused ({unsafe.reason}); {unsafe.fix}", output.origin, 1
+        )
+    folder = destination / output.output_path.rpartition("/")[0]
+    while folder != destination and folder.parent != destination and not folder.is_symlink():
+        folder = folder.parent
+    return GeneratorError(
+        "this folder of the destination leads outside it (a symbolic link); remove it and build again", folder
+    )
+
+
+def read_manifest(destination: Path) -> dict[str, tuple[str, int, int]] | None:
+    """What the last complete build wrote, or None when unknown (every file is then rewritten and
+    the folder walked for stale files). Entries that are not safe paths are dropped: a tampered
+    marker must not make us delete anything outside the destination."""
+    try:
+        marker = json.loads((destination / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(marker, dict):
+        return None
+    if marker.get("marker_version") != journal.MARKER_VERSION:
+        journal.note(f"{destination / MARKER} is from an older version of blog; rewriting every file")
+        return None
+    files = marker.get("files")
+    if not isinstance(files, dict):
+        return None
+    manifest: dict[str, tuple[str, int, int]] = {}
+    for path, entry in files.items():
+        try:
+            if is_safe(path):
+                manifest[path] = (str(entry[0]), int(entry[1]), int(entry[2]))
+        except (ValueError, TypeError, IndexError, KeyError):
+            continue
+    return manifest
 
 
 def _digest(output: Output) -> str:
@@ -146,50 +225,25 @@ def _stat_key(path: Path) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def _read_manifest(destination: Path) -> dict[str, tuple[str, int, int]]:
-    try:
-        files = json.loads((destination / MARKER).read_text("utf-8")).get("files", {})
-        return {path: (entry[0], int(entry[1]), int(entry[2])) for path, entry in files.items()}
-    except (OSError, ValueError, TypeError, AttributeError, IndexError):
-        return {}
-
-
-def _remove_listed(destination: Path, paths: list[str], keep_files: list[str]) -> list[str]:
-    kept = {entry.strip("/") for entry in keep_files if entry.strip("/")}
-    removed = []
-    for relative in paths:
-        if relative == MARKER or _under_any(relative, kept):
-            continue
-        target = destination / relative
-        try:
-            target.unlink()
-        except FileNotFoundError:
-            continue
-        removed.append(relative)
-        folder = target.parent
-        while folder != destination and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-    return removed
-
-
-def _remove_stale(destination: Path, wanted: set[str], keep_files: list[str]) -> list[str]:
-    kept = {entry.strip("/") for entry in keep_files if entry.strip("/")}
-    removed: list[str] = []
-    for folder, _subfolders, filenames in os.walk(destination, topdown=False):
+def _stale_files(destination: Path, wanted: set[str], kept: set[str]) -> list[str]:
+    """Without a manifest: every file in the destination that is neither wanted nor kept nor our
+    bookkeeping, then every folder left empty (with a trailing slash), deepest first. The walk
+    does not follow symbolic links, so nothing it lists lies outside."""
+    stale: list[str] = []
+    empty_after: list[str] = []
+    for folder, subfolders, filenames in os.walk(destination, topdown=True):
         relative_folder = os.path.relpath(folder, destination)
         prefix = "" if relative_folder == "." else relative_folder.replace(os.sep, "/") + "/"
-        if _under_any(prefix.rstrip("/"), kept):
-            continue
-        for name in filenames:
-            relative = prefix + name
-            if relative == MARKER or relative in wanted or _under_any(relative, kept):
-                continue
-            os.unlink(os.path.join(folder, name))
-            removed.append(relative)
-        if prefix and not os.listdir(folder):
-            os.rmdir(folder)
-    return sorted(removed)
+        if not prefix:
+            subfolders[:] = [name for name in subfolders if name not in RESERVED]
+        subfolders[:] = [name for name in subfolders if not _under_any(prefix + name, kept)]
+        files = [prefix + name for name in filenames if not (not prefix and name in RESERVED)]
+        removed = [path for path in files if path not in wanted and not _under_any(path, kept) and is_safe(path)]
+        stale.extend(removed)
+        if prefix and len(removed) == len(files) and is_safe(prefix.rstrip("/")):
+            empty_after.append(prefix)
+    # Deepest first; a folder that still holds something is simply left (rmdir refuses).
+    return sorted(stale) + sorted(empty_after, key=lambda p: -p.count("/"))
 
 
 def _under_any(path: str, roots: set[str]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -56,16 +56,20 @@ def post_placeholders(
 
 def expand(pattern: str, values: dict[str, str]) -> str:
     """Fill placeholders; unknown ones stay literal; empty segments (no categories) collapse."""
-    url = PLACEHOLDER.sub(lambda m: quote(values.get(m.group(1), m.group(0)), safe="/.~-_"), pattern)
+    # surrogateescape: a file name that is not UTF-8 gives %XX here and a lone surrogate again on
+    # disk (output_path_for), which safepath.py refuses with a clear message instead of a crash.
+    url = PLACEHOLDER.sub(
+        lambda m: quote(values.get(m.group(1), m.group(0)), safe="/.~-_", errors="surrogateescape"), pattern
+    )
     url = re.sub(r"/{2,}", "/", "/" + url)
     return url
 
 
 def output_path_for(url: str) -> str:
-    """/x/ -> x/index.html, /x.html -> x.html, / -> index.html. URLs are percent-decoded for disk."""
-    from urllib.parse import unquote
-
-    path = unquote(url).lstrip("/")
+    """/x/ -> x/index.html, /x.html -> x.html, / -> index.html. URLs are percent-decoded for disk.
+    The result may be anything (`..`, NUL, absolute): safepath.py judges it before any write."""
+    path = unquote(url, errors="surrogateescape")
+    path = path[1:] if path.startswith("/") else path
     if not path or path.endswith("/"):
         path += "index.html"
     return path

@@ -1,0 +1,87 @@
+"""The one choke point every output path goes through before it touches the disk.
+
+Content is untrusted (see DESIGN.md, threat model): a permalink, a category, a tag, a file name or
+a tampered build marker can all spell a path. Whatever produced it, a destination-relative path is
+written, renamed onto or deleted only after `problem()` found nothing wrong with it *and*
+`inside()` proved that its resolved folder lies within the resolved destination (a symlink placed
+in the destination cannot lead a write outside). Paths are never repaired, only accepted or
+refused: a repaired path could collide with another output unnoticed."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+MARKER = ".blog-build.json"  # what the last complete build wrote (manifest and origins)
+JOURNAL = ".blog-journal.json"  # the pending renames and deletions of an interrupted write phase
+STAGING = ".blog-staging"  # new files wait here under numbered names until the journal commits
+RESERVED = (MARKER, JOURNAL, STAGING)
+MAX_SEGMENT_BYTES = 255  # NAME_MAX on Linux, macOS and Windows
+MAX_PATH_BYTES = 3800  # PATH_MAX is 4096; leave room for the destination folder itself
+DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class Unsafe(NamedTuple):
+    reason: str  # what is wrong, e.g. "a '..' folder"
+    fix: str  # how to fix it, for the one-line message
+    escapes: bool  # the path would leave the destination (as opposed to being unwritable)
+
+
+INSIDE = "write a path inside the site, e.g. /blog/my-post/"
+
+
+def problem(relative: object) -> Unsafe | None:
+    """Why `relative` (a destination-relative posix path, percent-decoded) may not be written, or
+    None when it may."""
+    if not isinstance(relative, str) or not relative:
+        return Unsafe("an empty path", INSIDE, False)
+    if "\\" in relative:
+        return Unsafe("a backslash", f"{INSIDE} with forward slashes", True)
+    if relative.startswith("/") or DRIVE.match(relative):
+        return Unsafe("an absolute or drive path", INSIDE, True)
+    segments = relative.split("/")
+    if ".." in segments:
+        return Unsafe("a '..' folder", f"{INSIDE} without '..' or %2e%2e", True)
+    if "\0" in relative:
+        return Unsafe("a NUL byte, %00", "remove it", False)
+    if "." in segments or "" in segments:
+        return Unsafe("an empty or '.' folder", "remove the extra slash or '.'", False)
+    try:
+        encoded = [segment.encode("utf-8") for segment in segments]
+    except UnicodeEncodeError:
+        return Unsafe("a name that is not valid UTF-8", "rename the file with a UTF-8 name", False)
+    if any(len(segment) > MAX_SEGMENT_BYTES for segment in encoded):
+        return Unsafe(f"a name longer than {MAX_SEGMENT_BYTES} bytes", "shorten it", False)
+    if sum(map(len, encoded)) + len(encoded) > MAX_PATH_BYTES:
+        return Unsafe(f"a path longer than {MAX_PATH_BYTES} bytes", "shorten it", False)
+    if segments[0] in RESERVED:
+        return Unsafe("a name the build keeps for its own bookkeeping", "choose another name", False)
+    return None
+
+
+def is_safe(relative: object) -> bool:
+    return problem(relative) is None
+
+
+class Containment:
+    """Proves that folders inside one destination resolve inside it; folders are resolved once
+    each (a site has few folders and many files), so the check costs nothing per file."""
+
+    def __init__(self, destination: Path) -> None:
+        self.destination = destination
+        self.root = destination.resolve()
+        self._proven: dict[str, bool] = {}
+
+    def inside(self, relative: str) -> bool:
+        """True when `relative` is a safe name whose folder resolves inside the destination."""
+        return problem(relative) is None and self.folder_inside(relative.rpartition("/")[0])
+
+    def folder_inside(self, folder: str) -> bool:
+        """True when the destination-relative `folder` ("" is the destination) resolves inside."""
+        known = self._proven.get(folder)
+        if known is None:
+            resolved = Path(os.path.realpath(self.destination / folder)) if folder else self.root
+            known = self._proven[folder] = resolved == self.root or resolved.is_relative_to(self.root)
+        return known
