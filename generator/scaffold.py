@@ -27,7 +27,11 @@ def scaffold_files(title: str) -> dict[str, str]:
     result = {f"_layouts/{name}": (layouts / name).read_text("utf-8") for name in LAYOUTS}
     result.update(
         {
-            "_config.yml": f'title: "{title}"\ndescription: ""\nurl: ""\nbaseurl: ""\npermalink: pretty\n',
+            "_config.yml": (
+                f'title: "{title}"\ndescription: ""\nurl: ""\nbaseurl: ""\npermalink: pretty\n'
+                "# Files beside the content that are not part of the site (the Pages workflow's install list)\n"
+                "exclude: [requirements.txt]\n"
+            ),
             f"_posts/{today}-welcome.md": (
                 "---\ntitle: Welcome\ntags: [meta]\n---\n\nThis is your first post. "
                 "Edit it in `_posts/`, then run `blog serve`.\n\nMath works: $e^{i\\pi} + 1 = 0$.\n"
