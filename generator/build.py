@@ -38,7 +38,7 @@ from generator.plugins import (
     merge_config_values,
     page_values,
 )
-from generator.outputcheck import keep_files_error, unsafe_output_errors
+from generator.outputcheck import unsafe_output_errors
 from generator.render import DocumentRenderer
 from generator.templates import load_layouts
 
@@ -171,9 +171,6 @@ def build(
     # The choke point: every output path, whatever made it, is proven safe before any write.
     errors.extend(unsafe_output_errors(outputs, site))
     errors.extend(find_collisions(outputs))
-    keep_error = keep_files_error(config)
-    if keep_error is not None:
-        errors.append(keep_error)
     if errors:
         state.document_prints = {}  # renders made during a failed build were never validated
         raise BuildFailed(_unique(errors))

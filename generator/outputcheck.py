@@ -29,16 +29,6 @@ def unsafe_output_errors(outputs: list[Output], site: Site) -> list[GeneratorErr
     return errors
 
 
-def keep_files_error(config: Config) -> GeneratorError | None:
-    value = config.get("keep_files")
-    if isinstance(value, list) and all(isinstance(entry, str) for entry in value):
-        return None
-    path, line = _config_line(config, "keep_files")
-    return ConfigError(
-        f"keep_files: expected a list of file or folder names like [.git, CNAME], got {value!r}", path, line
-    )
-
-
 def message(what: str, value: str, unsafe: Unsafe) -> str:
     shown = value if len(value) <= 80 else f"{value[:50]}…({len(value)} characters)"
     if unsafe.escapes:

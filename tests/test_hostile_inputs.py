@@ -186,6 +186,7 @@ def test_math_bomb_from_issue_12_builds_with_math_off(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("title", ["a\\", 'say "hi"\\', "line\nbreak\t\x7f\u2028", ": - [x] # {y}"])
 def test_blog_new_writes_front_matter_that_reads_back(tmp_path: Path, title: str) -> None:
+    (tmp_path / "_config.yml").write_text("title: a site\n")  # `blog new` refuses a folder that is not a site
     result = run(tmp_path, "new", title)
     assert result.returncode == 0, result.stderr
     text = Path(tmp_path, result.stdout.strip()).read_text("utf-8")
@@ -194,6 +195,7 @@ def test_blog_new_writes_front_matter_that_reads_back(tmp_path: Path, title: str
 
 
 def test_blog_new_caps_a_long_title_slug(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text("title: a site\n")
     result = run(tmp_path, "new", "word " * 2_000)
     assert result.returncode == 0 and "Traceback" not in result.stderr
     name = Path(result.stdout.strip()).name
@@ -204,7 +206,7 @@ def test_blog_new_caps_a_long_title_slug(tmp_path: Path) -> None:
     ("arguments", "expected"),
     [
         (["init", "{file}"], "{file} is a file, not a folder; choose a new folder name"),
-        (["new", "x", "--source", "file"], "file/_posts/{today}-x.md: cannot create the post: Not a directory"),
+        (["new", "x", "--source", "file"], "file: is not a folder; check --source, or create a site there with `blog init file`"),
     ],
     ids=["init_on_a_file", "new_in_a_file"],
 )

@@ -92,8 +92,8 @@ def test_file_name_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     result = run_build(source)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert error_lines(result) == [
-        r"_posts/2020-01-02-\udcff.md:1: permalink gives an output path that cannot be written: "
-        "/2020/01/02/%FF.html (a name that is not valid UTF-8); rename the file with a UTF-8 name"
+        r"_posts/2020-01-02-\xff.md: the name b'2020-01-02-\xff.md' is not valid UTF-8, so it cannot become a URL; "
+        "rename it"
     ]
     assert snapshot(work) == before
 
