@@ -121,6 +121,8 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     svg.style.aspectRatio = `${lay.width} / ${lay.height}`;
     // Scale down on narrow screens, but never blow a two-gate circuit up.
     svg.style.maxWidth = `${Math.round(lay.width * 1.15)}px`;
+    // Phones: never shrink below 80 % (labels stay ≥ 10 px); the figure scrolls sideways instead.
+    svg.style.minWidth = `${Math.round(lay.width * 0.8)}px`;
     const wires = svgEl("g", { class: "cc-wires" });
     const nodesG = svgEl("g", { class: "cc-nodes" });
     const labelsG = svgEl("g", { class: "cc-labels" });
@@ -251,7 +253,7 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
       line += ` (was ${fmtLong(before)}, change ${fmtDelta(after - before)})`;
     }
     outputLine.textContent = line;
-    // Rounding: wire labels keep 4 decimals, the output line up to 6 significant digits.
+    // Rounding: wire labels keep 4 decimals, the output line up to 5 significant digits.
     const rounded = fmt(pass.output);
     roundNote.textContent = Number.isFinite(pass.output) && !Number.isInteger(pass.output) && rounded !== fmtLong(pass.output)
       ? `Wire labels round to 4 decimals (${rounded}); the output line shows more digits (${fmtLong(pass.output)}). A printout showing 4 digits of the same number may end one lower, e.g. 0.8825 for 0.88255.`
