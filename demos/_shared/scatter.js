@@ -7,13 +7,19 @@
 
 const PAD = 16; // CSS px kept free around the fitted data
 const HOVER_PX = 10; // how close (CSS px) the pointer must be to a point to pick it
+const TAP_PX = 22; // a finger is less precise than a mouse
 const MIN_ZOOM = 0.2;
 const MAX_ZOOM = 80;
 
 export class Scatter {
   /**
    * @param {HTMLElement} container  the plot fills its width
-   * @param {object} options  {height, radius, label, describe(i) -> string, onClick(i), onDraw(n)}
+   * @param {object} options  {height, radius, label, describe(i) -> string, link(i) -> url|null,
+   *                            onClick(i), onDraw(n)}
+   *
+   * Touch: one finger scrolls the page (touch-action pan-x pan-y), a tap pins the tooltip of the
+   * nearest point, two fingers pinch-zoom and pan the plot. A click pins the tooltip as well; if
+   * link(i) gives a URL the pinned tooltip carries a link to it (nothing navigates by accident).
    */
   constructor(container, options = {}) {
     this.container = container;
@@ -21,6 +27,9 @@ export class Scatter {
     this.radius = options.radius || 3;
     this.describe = options.describe || ((i) => `point ${i}`);
     this.onClick = options.onClick || null;
+    this.link = options.link || null;
+    this.hiddenCategories = new Set();
+    this.pinned = -1; // the point whose tooltip a click/tap pinned
     this.onDraw = options.onDraw || null; // called after each drawn frame (e.g. timing marks)
     this.xy = new Float32Array(0);
     this.categories = new Uint16Array(0);
@@ -47,7 +56,7 @@ export class Scatter {
     this.canvas.style.display = "block";
     this.canvas.style.width = "100%";
     this.canvas.style.height = `${this.height}px`;
-    this.canvas.style.touchAction = "none";
+    this.canvas.style.touchAction = "pan-x pan-y"; // one finger scrolls the page
     this.tooltip = doc.createElement("div");
     this.tooltip.className = "scatter-tooltip";
     this.tooltip.setAttribute("role", "tooltip");
@@ -70,6 +79,7 @@ export class Scatter {
     this.categories = categories;
     this.colors = colors;
     this.hover = -1;
+    this.pinned = -1;
     this.hideTooltip();
     this.setPositions(xy);
   }
@@ -77,6 +87,15 @@ export class Scatter {
   /** Move the points (same count and categories); redrawn on the next animation frame. */
   setPositions(xy) {
     this.xy = xy;
+    this.requestDraw();
+  }
+
+  /** Hide these categories (a Set of indices): not drawn, not picked. */
+  setHidden(categories) {
+    this.hiddenCategories = new Set(categories);
+    if (this.hover >= 0 && this.hiddenCategories.has(this.categories[this.hover])) this.hover = -1;
+    if (this.pinned >= 0 && this.hiddenCategories.has(this.categories[this.pinned])) this.pinned = -1;
+    if (this.hover < 0 && this.pinned < 0) this.hideTooltip();
     this.requestDraw();
   }
 
@@ -160,6 +179,7 @@ export class Scatter {
     const byCategory = new Map();
     for (let i = 0; i < n; i++) {
       const c = this.categories[i] || 0;
+      if (this.hiddenCategories.has(c)) continue;
       if (!byCategory.has(c)) byCategory.set(c, []);
       byCategory.get(c).push(i);
     }
@@ -176,24 +196,26 @@ export class Scatter {
       ctx.fill();
     }
     ctx.globalAlpha = 1;
-    if (this.hover >= 0 && this.hover < n) {
+    const shown = this.pinned >= 0 ? this.pinned : this.hover;
+    if (shown >= 0 && shown < n) {
       ctx.strokeStyle = fg;
       ctx.lineWidth = 2;
       ctx.beginPath();
-      ctx.arc(this.screenX(this.hover), this.screenY(this.hover), r + 3, 0, 2 * Math.PI);
+      ctx.arc(this.screenX(shown), this.screenY(shown), r + 3, 0, 2 * Math.PI);
       ctx.stroke();
-      this.placeTooltip(this.hover);
+      this.placeTooltip(shown);
     }
     if (this.onDraw) this.onDraw(n);
   }
 
   /** Index of the point nearest to CSS pixel (px, py) within HOVER_PX, or -1. */
-  pick(px, py) {
+  pick(px, py, radius = HOVER_PX) {
     if (!this.fit) return -1;
     const n = this.xy.length / 2;
     let best = -1;
-    let bestD = HOVER_PX * HOVER_PX;
+    let bestD = radius * radius;
     for (let i = 0; i < n; i++) {
+      if (this.hiddenCategories.has(this.categories[i])) continue;
       const dx = this.screenX(i) - px;
       const dy = this.screenY(i) - py;
       const d = dx * dx + dy * dy;
@@ -207,7 +229,20 @@ export class Scatter {
 
   placeTooltip(i) {
     const tip = this.tooltip;
-    tip.textContent = this.describe(i);
+    const url = this.pinned === i && this.link ? this.link(i) : null;
+    const key = `${i}|${url}`;
+    if (tip.dataset.key !== key) {
+      tip.dataset.key = key;
+      tip.textContent = this.describe(i);
+      if (url) {
+        const a = tip.ownerDocument.createElement("a");
+        a.href = url;
+        a.textContent = "open this paragraph";
+        a.className = "scatter-link";
+        tip.append(" ", a);
+      }
+    }
+    tip.classList.toggle("scatter-tooltip-pinned", this.pinned === i);
     tip.hidden = false;
     const x = this.screenX(i);
     const y = this.screenY(i);
@@ -220,6 +255,14 @@ export class Scatter {
 
   hideTooltip() {
     this.tooltip.hidden = true;
+    delete this.tooltip.dataset.key;
+  }
+
+  /** Pin (or unpin with -1) the tooltip of point i. */
+  pin(i) {
+    this.pinned = i;
+    if (i < 0 && this.hover < 0) this.hideTooltip();
+    this.requestDraw();
   }
 
   localPoint(event) {
@@ -251,12 +294,42 @@ export class Scatter {
       },
       { passive: false },
     );
+    const touches = new Map(); // pointerId -> {x, y} of fingers on the plot
+    let pinch = null;
+    const pinchState = () => {
+      const [a, b] = [...touches.values()];
+      return { d: Math.hypot(a.x - b.x, a.y - b.y) || 1, mx: (a.x + b.x) / 2, my: (a.y + b.y) / 2 };
+    };
     canvas.addEventListener("pointerdown", (event) => {
+      if (event.pointerType === "touch") {
+        touches.set(event.pointerId, this.localPoint(event));
+        if (touches.size === 2) {
+          pinch = pinchState(); // two fingers: zoom and pan the plot
+          drag = null;
+        } else {
+          drag = { x: event.clientX, y: event.clientY, moved: false, touch: true };
+        }
+        return;
+      }
       if (event.button !== 0) return;
       drag = { x: event.clientX, y: event.clientY, tx: this.tx, ty: this.ty, moved: false };
       canvas.setPointerCapture(event.pointerId);
     });
     canvas.addEventListener("pointermove", (event) => {
+      if (event.pointerType === "touch") {
+        if (!touches.has(event.pointerId)) return;
+        touches.set(event.pointerId, this.localPoint(event));
+        if (pinch && touches.size === 2) {
+          const now = pinchState();
+          this.tx += now.mx - pinch.mx;
+          this.ty += now.my - pinch.my;
+          this.zoomAt(now.d / pinch.d, now.mx, now.my);
+          pinch = now;
+        } else if (drag && Math.abs(event.clientX - drag.x) + Math.abs(event.clientY - drag.y) > 8) {
+          drag.moved = true; // a scroll, not a tap (the browser scrolls the page)
+        }
+        return;
+      }
       if (drag) {
         const dx = event.clientX - drag.x;
         const dy = event.clientY - drag.y;
@@ -272,27 +345,42 @@ export class Scatter {
       const hit = this.pick(p.x, p.y);
       if (hit !== this.hover) {
         this.hover = hit;
-        if (hit < 0) this.hideTooltip();
-        canvas.style.cursor = hit >= 0 && this.onClick ? "pointer" : "";
+        if (hit < 0 && this.pinned < 0) this.hideTooltip();
+        canvas.style.cursor = hit >= 0 ? "pointer" : "";
         this.requestDraw();
       }
     });
     const endDrag = (event) => {
+      if (event.pointerType === "touch") {
+        touches.delete(event.pointerId);
+        if (touches.size < 2) pinch = null;
+        if (!drag || !drag.touch) return;
+        const tap = !drag.moved && event.type === "pointerup";
+        drag = null;
+        if (tap) {
+          const p = this.localPoint(event);
+          const hit = this.pick(p.x, p.y, TAP_PX);
+          this.pin(hit); // a tap on empty space closes the tooltip
+          if (hit >= 0 && this.onClick) this.onClick(hit);
+        }
+        return;
+      }
       if (!drag) return;
       const wasClick = !drag.moved;
       drag = null;
-      if (wasClick && event.type === "pointerup" && this.onClick) {
+      if (wasClick && event.type === "pointerup") {
         const p = this.localPoint(event);
         const hit = this.pick(p.x, p.y);
-        if (hit >= 0) this.onClick(hit);
+        this.pin(hit === this.pinned ? -1 : hit);
+        if (hit >= 0 && this.onClick) this.onClick(hit);
       }
     };
     canvas.addEventListener("pointerup", endDrag);
     canvas.addEventListener("pointercancel", endDrag);
-    canvas.addEventListener("pointerleave", () => {
-      if (drag) return;
+    canvas.addEventListener("pointerleave", (event) => {
+      if (drag || event.pointerType === "touch") return;
       this.hover = -1;
-      this.hideTooltip();
+      if (this.pinned < 0) this.hideTooltip();
       this.requestDraw();
     });
     canvas.addEventListener("dblclick", () => this.resetView());
@@ -303,6 +391,7 @@ export class Scatter {
         "=": () => this.zoomAt(1.25, this.cssWidth / 2, this.height / 2),
         "-": () => this.zoomAt(0.8, this.cssWidth / 2, this.height / 2),
         "0": () => this.resetView(),
+        Escape: () => this.pin(-1),
         ArrowLeft: () => { this.tx += step; this.requestDraw(); },
         ArrowRight: () => { this.tx -= step; this.requestDraw(); },
         ArrowUp: () => { this.ty += step; this.requestDraw(); },

@@ -2,10 +2,10 @@
 // controls, numerical-gradient check. All math comes from engine.js; this
 // file only renders state and turns reader actions into new state.
 
-import { run, numericalGradient, step, gateSymbol, inputNames } from "./engine.js";
+import { run, numericalGradient, step, gateSymbol, inputNames, backwardSteps, forks, firstNonFinite, GATES } from "./engine.js";
 import { compile, ParseError } from "./parser.js";
 import { layout } from "./layout.js";
-import { fmt, fmtDelta } from "./format.js";
+import { fmt, fmtDelta, fmtLong } from "./format.js";
 import { PRESETS, parseValues, initialValues } from "./presets.js";
 import { el, svgEl, makeScrubbable } from "./dom.js";
 
@@ -30,6 +30,8 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     stepSize: 0.01,
     h: 0.0001,
     lastStep: null, // {before, after} of the last Step, for the "rose by" line
+    pull: 1, // the gradient put on the output before backprop (the guide's +1)
+    stepping: -1, // backprop one gate at a time: index of the last gate step shown (-1: off)
   };
   const start = { ...given.values };
 
@@ -70,21 +72,30 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
   ]);
   const backwardBtn = el("button", { type: "button", class: "cc-backward", "aria-pressed": "false" }, ["Backward"]);
   const stepBtn = el("button", { type: "button", class: "cc-step" }, ["Step"]);
+  const bstepBtn = el("button", { type: "button", class: "cc-bstep", title: "backprop one gate at a time, from the output back" }, ["Backprop one gate"]);
+  const pullInput = el("input", { type: "number", class: "cc-pull", step: "0.5", value: "1", "aria-label": "pull on the output" });
+  const explain = el("div", { class: "cc-explain", "aria-live": "polite" });
+  const warning = el("p", { class: "cc-warning", role: "alert" });
+  const tieNote = el("p", { class: "cc-note cc-tie" });
+  const roundNote = el("p", { class: "cc-note cc-round" });
   const resetBtn = el("button", { type: "button", class: "cc-reset" }, ["Reset"]);
   const stepInput = el("input", { type: "number", class: "cc-stepsize", step: "0.01", min: "0", value: "0.01" });
   const hInput = el("input", { type: "number", class: "cc-h", step: "0.0001", min: "0", value: "0.0001" });
   const controls = el("div", { class: "cc-controls" }, [
-    backwardBtn, stepBtn,
+    backwardBtn, bstepBtn,
+    el("label", { title: "the gradient put on the output wire before backprop (the guide pulls with +1)" }, ["pull on f ", pullInput]),
+    stepBtn,
     el("label", {}, ["step size ", stepInput]),
     el("label", {}, ["h ", hInput]),
     resetBtn,
   ]);
   const tableWrap = el("div", { class: "cc-table-wrap" }, [table]);
-  const view = el("div", { class: "cc" }, [exprBox, figure, legend, outputLine, controls, tableWrap].filter(Boolean));
+  const view = el("div", { class: "cc" }, [exprBox, figure, legend, outputLine, roundNote, warning, controls, explain, tieNote, tableWrap].filter(Boolean));
   host.append(view);
 
   // ---- per-graph DOM (rebuilt when the expression changes) ---------------
   let labels = []; // {edge, valText, gradText} for every wire incl. output
+  let forkTexts = []; // {id, text}: the sum of the branch gradients at a fork
   let rows = {}; // name -> {input, grad, num, tag}
 
   function setGraph(graph) {
@@ -94,6 +105,7 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     for (const n of names) if (n in state.inputs) kept[n] = state.inputs[n];
     state.inputs = initialValues(names, { ...start, ...kept });
     state.lastStep = null;
+    state.stepping = -1;
     drawSvg();
     buildRows(names);
     update();
@@ -109,6 +121,8 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     svg.style.aspectRatio = `${lay.width} / ${lay.height}`;
     // Scale down on narrow screens, but never blow a two-gate circuit up.
     svg.style.maxWidth = `${Math.round(lay.width * 1.15)}px`;
+    // Phones: never shrink below 80 % (labels stay ≥ 10 px); the figure scrolls sideways instead.
+    svg.style.minWidth = `${Math.round(lay.width * 0.8)}px`;
     const wires = svgEl("g", { class: "cc-wires" });
     const nodesG = svgEl("g", { class: "cc-nodes" });
     const labelsG = svgEl("g", { class: "cc-labels" });
@@ -131,7 +145,7 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     for (const pos of lay.nodes) {
       const node = graph.nodes[pos.id];
       if (pos.kind === "gate") {
-        const g = svgEl("g", { class: `cc-gate cc-gate-${node.op}`, transform: `translate(${pos.x},${pos.y})` });
+        const g = svgEl("g", { class: `cc-gate cc-gate-${node.op}`, transform: `translate(${pos.x},${pos.y})`, "data-id": pos.id });
         const title = svgEl("title");
         title.textContent = `${GATE_NAMES[node.op]}: ${node.expr ?? ""}`;
         const sym = gateSymbol(node);
@@ -152,6 +166,15 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
       }
     }
     for (const g of nodesG.querySelectorAll(".cc-leaf-input")) attachScrub(g, g.dataset.name);
+    // Forks: one wire feeding several gate inputs; its gradient is the sum of the branches'.
+    forkTexts = [];
+    for (const [id, uses] of forks(graph)) {
+      const pos = lay.nodes[id];
+      const t = svgEl("text", { class: "cc-fork", x: pos.x, y: pos.y + (pos.kind === "gate" ? 36 : 27), "text-anchor": "middle" });
+      labelsG.append(t);
+      forkTexts.push({ id, uses, text: t });
+      if (pos.kind === "gate") nodesG.querySelector(`[data-id="${id}"]`)?.classList.add("cc-fork-node");
+    }
   }
 
   function buildRows(names) {
@@ -183,59 +206,134 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
   function setInput(name, v, source = null) {
     state.inputs = { ...state.inputs, [name]: v };
     state.lastStep = null;
+    state.stepMessage = false;
     update(source);
   }
 
   // ---- state -> DOM -------------------------------------------------------
   function update(source = null) {
     const { graph, inputs } = state;
-    const pass = run(graph, inputs);
+    const pass = run(graph, inputs, state.pull);
     const numeric = numericalGradient(graph, inputs, state.h);
     root.dataset.output = String(pass.output);
-    const show = state.showGrads;
+    const stepping = state.stepping >= 0;
+    const steps = stepping ? backwardSteps(graph, pass.values, state.pull) : null;
+    const done = stepping ? new Set(steps.slice(0, state.stepping + 1).map((st) => st.id)) : null;
+    const show = state.showGrads || stepping;
     view.classList.toggle("cc-show-grads", show);
     for (const { edge, valText, gradText } of labels) {
       valText.textContent = fmt(pass.values[edge.from]);
       const g = edge.to === null ? pass.grads[edge.from] : pass.edgeGrads[edge.to][edge.arg];
-      gradText.textContent = show ? fmt(g) : "";
+      const visible = state.showGrads || (stepping && (edge.to === null || done.has(edge.to)));
+      gradText.textContent = visible ? fmt(g) : "";
+    }
+    for (const { id, uses, text } of forkTexts) {
+      const allBack = state.showGrads || (stepping && uses.every(([gate]) => done.has(gate)));
+      const parts = uses.map(([gate, i]) => fmt(pass.edgeGrads[gate][i]));
+      text.textContent = allBack ? `${parts.join(" + ")} = ${fmt(pass.grads[id])}` : "";
+    }
+    for (const g of svg.querySelectorAll(".cc-gate")) {
+      g.classList.toggle("cc-gate-active", stepping && Number(g.dataset.id) === steps[state.stepping]?.id);
     }
     for (const name of Object.keys(rows)) {
       const row = rows[name];
       if (row.input !== source) row.input.value = String(roundForField(inputs[name]));
-      row.grad.textContent = show ? fmt(pass.inputGrads[name]) : "–";
-      row.num.textContent = show ? fmt(numeric[name]) : "–";
+      row.grad.textContent = state.showGrads ? fmt(pass.inputGrads[name]) : "–";
+      row.num.textContent = state.showGrads ? fmt(numeric[name] * state.pull) : "–";
       row.grad.dataset.value = String(pass.inputGrads[name]);
-      row.num.dataset.value = String(numeric[name]);
+      row.num.dataset.value = String(numeric[name] * state.pull);
     }
     for (const g of svg.querySelectorAll(".cc-leaf-input")) {
       g.setAttribute("aria-valuenow", String(inputs[g.dataset.name]));
       g.setAttribute("aria-valuetext", fmt(inputs[g.dataset.name]));
     }
-    let line = `output f = ${fmt(pass.output)}`;
+    let line = `output f = ${fmtLong(pass.output)}`;
     if (state.lastStep) {
       const { before, after } = state.lastStep;
-      line += ` (was ${fmt(before)}, change ${fmtDelta(after - before)})`;
+      line += ` (was ${fmtLong(before)}, change ${fmtDelta(after - before)})`;
     }
     outputLine.textContent = line;
-    backwardBtn.setAttribute("aria-pressed", String(show));
+    // Rounding: wire labels keep 4 decimals, the output line up to 5 significant digits.
+    const rounded = fmt(pass.output);
+    roundNote.textContent = Number.isFinite(pass.output) && !Number.isInteger(pass.output) && rounded !== fmtLong(pass.output)
+      ? `Wire labels round to 4 decimals (${rounded}); the output line shows more digits (${fmtLong(pass.output)}). A printout showing 4 digits of the same number may end one lower, e.g. 0.8825 for 0.88255.`
+      : "";
+    const bad = firstNonFinite(graph, pass.values);
+    if (bad) warning.textContent = bad.message;
+    else if (!state.stepMessage) warning.textContent = "";
+    tieNote.textContent = graph.nodes.some((n) => n.op === "max" && pass.values[n.args[0]] === pass.values[n.args[1]])
+      ? "Tie in a max gate: max has no derivative where its inputs are equal. Here a tie splits the gradient evenly (½ each), so the shares add up to 1, the rate at which max grows when both inputs move together; the guide's code would give both the full gradient (max(x, x) would get 2, not 1)."
+      : "";
+    explain.replaceChildren(...(stepping ? explainStep(steps, pass.values) : []));
+    bstepBtn.textContent = !stepping ? "Backprop one gate" : state.stepping < steps.length - 1 ? "Next gate" : "Done";
+    backwardBtn.setAttribute("aria-pressed", String(state.showGrads));
+  }
+
+  /** The current gate step: local gradient × upstream = downstream for each of its inputs. */
+  function explainStep(steps, values) {
+    const st = steps[state.stepping];
+    if (!st) return [];
+    const node = state.graph.nodes[st.id];
+    const argNames = node.args.map((a) => {
+      const n = state.graph.nodes[a];
+      return n.op === "input" ? n.name : n.op === "const" ? fmt(n.value) : n.expr ?? GATES[n.op].symbol;
+    });
+    const argVals = node.args.map((a) => values[a]);
+    const head = el("p", { class: "cc-explain-head" }, [
+      `Gate ${state.stepping + 1} of ${steps.length}: ${GATE_NAMES[node.op]} ${node.expr ? `(${node.expr})` : ""}, `,
+      `upstream gradient on its output = ${fmt(st.upstream)}`,
+      st.id === state.graph.output ? " (the pull on f)" : "",
+    ]);
+    const rowsOut = st.local.map((l, i) => el("p", { class: "cc-explain-row", "data-arg": String(i) }, [
+      `into ${argNames[i]}: local ${localFormula(node, i, argVals)} = ${fmt(l)} × upstream ${fmt(st.upstream)} = downstream ${fmt(st.downstream[i])}`,
+    ]));
+    return [head, ...rowsOut];
   }
 
   // ---- reader actions -----------------------------------------------------
   backwardBtn.addEventListener("click", () => {
     state.showGrads = !state.showGrads;
+    state.stepping = -1;
     update();
   });
+  bstepBtn.addEventListener("click", () => {
+    const total = backwardSteps(state.graph, run(state.graph, state.inputs, state.pull).values, state.pull).length;
+    if (state.stepping >= total - 1) {
+      state.stepping = -1; // done: every gradient is known, show them all
+      state.showGrads = true;
+    } else {
+      state.stepping += 1;
+      state.showGrads = false;
+    }
+    update();
+  });
+  pullInput.addEventListener("input", () => {
+    if (Number.isFinite(pullInput.valueAsNumber)) { state.pull = pullInput.valueAsNumber; update(); }
+  });
   stepBtn.addEventListener("click", () => {
-    const before = run(state.graph, state.inputs);
-    state.inputs = step(state.inputs, before.inputGrads, state.stepSize);
+    const before = run(state.graph, state.inputs, state.pull);
+    const next = step(state.inputs, before.inputGrads, state.stepSize);
+    const after = run(state.graph, next, state.pull);
+    // Guard: a step that leaves the numbers (1/x at 0, overflow) would blank the fields.
+    const bad = firstNonFinite(state.graph, before.values) || firstNonFinite(state.graph, after.values) ||
+      (Object.values(next).every(Number.isFinite) ? null : { message: "the step would leave the inputs at ±∞" });
+    if (bad) {
+      state.stepMessage = true;
+      warning.textContent = `Step not taken: ${bad.message}.`;
+      return;
+    }
+    state.stepMessage = false;
+    state.inputs = next;
     state.showGrads = true;
-    const after = run(state.graph, state.inputs).output;
-    state.lastStep = { before: before.output, after };
+    state.stepping = -1;
+    state.lastStep = { before: before.output, after: after.output };
     update();
   });
   resetBtn.addEventListener("click", () => {
     state.inputs = initialValues(inputNames(state.graph), start);
     state.lastStep = null;
+    state.stepping = -1;
+    state.stepMessage = false;
     update();
   });
   stepInput.addEventListener("input", () => {
@@ -271,6 +369,22 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
 
   setGraph(compile(state.text, given.order));
   return { destroy: () => view.remove() };
+}
+
+/** The local derivative of a gate with respect to input i, as a formula with its numbers. */
+function localFormula(node, i, [a, b]) {
+  switch (node.op) {
+    case "add": return "∂(x+y)/∂input = 1";
+    case "mul": return `the other input's value ${fmt(i === 0 ? b : a)}`;
+    case "max": return a === b ? "tie: ½" : (i === 0 ? a > b : b > a) ? "1 (the larger input)" : "0 (the smaller input)";
+    case "neg": return "−1";
+    case "sigmoid": return "σ(x)·(1 − σ(x))";
+    case "relu": return a > 0 ? "1 (fired)" : "0 (not fired)";
+    case "inv": return `−1/x² at x = ${fmt(a)}`;
+    case "exp": return "exp(x)";
+    case "pow": return `${node.p}·x^${node.p - 1} at x = ${fmt(a)}`;
+    default: return "local";
+  }
 }
 
 function labelOffsets(side) {

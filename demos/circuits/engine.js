@@ -24,9 +24,12 @@ export const GATES = {
     arity: 2,
     symbol: "max",
     forward: ([a, b]) => Math.max(a, b),
-    // As in the guide (`a === x ? dx : 0`): the input that equals the output
-    // gets the gradient; on a tie both do, which matches a forward difference.
-    local: ([a, b], out) => [a === out ? 1 : 0, b === out ? 1 : 0],
+    // The larger input gets the whole gradient, the other none. Tie rule: max has no derivative
+    // where a = b, and the guide's code (`a === x ? dx : 0`) hands the full gradient to BOTH,
+    // so max(x, x) would get 2 where the true (and numerical) gradient is 1. Here a tie splits
+    // it evenly, ½ each: the two shares add up to 1, the rate at which max grows when both
+    // inputs move together (and max(x, x) = x gets exactly 1).
+    local: ([a, b]) => (a === b ? [0.5, 0.5] : a > b ? [1, 0] : [0, 1]),
   },
   neg: { arity: 1, symbol: "−", forward: ([a]) => -a, local: () => [-1] },
   sigmoid: {
@@ -140,6 +143,66 @@ export function step(inputs, inputGrads, stepSize, fixed = new Set()) {
     if (!fixed.has(name)) next[name] = inputs[name] + stepSize * inputGrads[name];
   }
   return next;
+}
+
+/**
+ * Backprop as a sequence of gate steps, in the order backward() visits them (reverse
+ * topological): at each gate, upstream = the gradient on its output wire (all pulls from above
+ * summed), local[i] = d out / d arg_i, downstream[i] = local[i] × upstream. `after[k]` is the
+ * grads array once steps 0..k are done, so a view can show backprop gate by gate.
+ */
+export function backwardSteps(graph, values, topGrad = 1) {
+  const grads = new Array(graph.nodes.length).fill(0);
+  grads[graph.output] = topGrad;
+  const steps = [];
+  for (let id = graph.nodes.length - 1; id >= 0; id--) {
+    const node = graph.nodes[id];
+    if (!node.args) continue;
+    const args = node.args.map((a) => values[a]);
+    const local = GATES[node.op].local(args, values[id], node.p);
+    const upstream = grads[id];
+    const downstream = local.map((l) => l * upstream);
+    node.args.forEach((argId, i) => { grads[argId] += downstream[i]; });
+    steps.push({ id, op: node.op, upstream, local, downstream, args: node.args, after: grads.slice() });
+  }
+  return steps;
+}
+
+/**
+ * Ids of the nodes whose output feeds more than one gate input (a fork): their gradient is the
+ * SUM of what comes back along each branch. Returns Map id -> [[gateId, argIndex], ...].
+ */
+export function forks(graph) {
+  const uses = new Map();
+  for (const node of graph.nodes) {
+    if (!node.args) continue;
+    node.args.forEach((argId, i) => {
+      if (!uses.has(argId)) uses.set(argId, []);
+      uses.get(argId).push([node.id, i]);
+    });
+  }
+  for (const [id, list] of uses) if (list.length < 2) uses.delete(id);
+  return uses;
+}
+
+/**
+ * The first gate whose value is not a finite number, with a message a reader can act on
+ * (e.g. 1/x at x = 0), or null when every value is finite.
+ */
+export function firstNonFinite(graph, values) {
+  for (const node of graph.nodes) {
+    if (Number.isFinite(values[node.id])) continue;
+    if (node.op === "input" || node.op === "const") return { id: node.id, message: `input ${node.name ?? ""} is not a finite number` };
+    const args = node.args.map((a) => values[a]);
+    if (node.op === "inv" && args[0] === 0) {
+      return { id: node.id, message: `1/x is undefined at x = 0 (in ${node.expr ?? "1/x"}): move its input away from 0` };
+    }
+    if (node.op === "pow" && args[0] === 0 && node.p < 0) {
+      return { id: node.id, message: `x^${node.p} is undefined at x = 0 (in ${node.expr ?? "x^p"}): move its input away from 0` };
+    }
+    return { id: node.id, message: `${node.expr ?? node.op} overflows (${values[node.id]}): use smaller inputs or a smaller step` };
+  }
+  return null;
 }
 
 /** Forward + backward in one call, the shape the views use. */

@@ -21,6 +21,7 @@ export function mount(root, options = {}) {
     values: "",
     expression: "(a*b+c)*d",
     model: "svm",
+    procedure: "guide",
     hidden: 3,
     height: 0,
     standalone: false,

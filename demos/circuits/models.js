@@ -27,6 +27,9 @@ export function makeRng(seed = 1) {
   };
 }
 
+/** Run #seed: the net's start uses `seed`, the order of the points orderSeed(seed). */
+export const orderSeed = (seed) => seed + 1000003;
+
 /** The pull on the score: the SVM's force specification. */
 export function pullFor(label, score) {
   if (label === 1 && score < 1) return 1; // score too low: pull up
@@ -58,18 +61,37 @@ export class SVM {
     return this.a * x + this.b * y + this.c;
   }
 
-  /** One stochastic step on one example (forward, backward, update). */
+  /**
+   * One stochastic step on one example (forward, backward, update). The arithmetic is the
+   * circuit's backward pass written out (d score/da = x, /db = y, /dc = 1, times the pull);
+   * circuitPass() runs the same step on the gate engine, and a test checks they agree. Written
+   * out because measure.js runs millions of these.
+   */
   learnFrom(x, y, label, stepSize = 0.01) {
-    const inputs = { a: this.a, b: this.b, c: this.c, x, y };
-    const pass = run(this.circuit, inputs, 0);
-    const pull = pullFor(label, pass.output);
-    const { inputGrads } = run(this.circuit, inputs, pull);
+    const pull = pullFor(label, this.a * x + this.b * y + this.c);
     // Springs to zero on a and b (not c): the regularization pull.
-    const da = inputGrads.a - this.reg * this.a;
-    const db = inputGrads.b - this.reg * this.b;
+    const da = x * pull - this.reg * this.a;
+    const db = y * pull - this.reg * this.b;
     this.a += stepSize * da;
     this.b += stepSize * db;
-    this.c += stepSize * inputGrads.c;
+    this.c += stepSize * pull;
+  }
+
+  /**
+   * The circuit a·x + b·y + c for one point on the gate engine: its forward values, the pull
+   * the force specification puts on the score, and the gradients that pull sends back.
+   */
+  circuitPass(x, y, label) {
+    const inputs = { a: this.a, b: this.b, c: this.c, x, y };
+    const score = run(this.circuit, inputs, 0).output;
+    const pull = pullFor(label, score);
+    return { inputs, pull, ...run(this.circuit, inputs, pull) };
+  }
+
+  /** Only the springs: a and b pulled towards zero (used once per pass by the "passes" procedure). */
+  applySpring(stepSize = 0.01) {
+    this.a -= stepSize * this.reg * this.a;
+    this.b -= stepSize * this.reg * this.b;
   }
 
   /** ½·reg·(a² + b²): the loss whose gradient is the spring pull. */
@@ -112,7 +134,9 @@ export class Net {
   }
 
   score(x, y) {
-    return this.forward(x, y).score;
+    let s = this.d; // forward() without the arrays: the measurements call this millions of times
+    for (const u of this.units) s += u.w * Math.max(0, u.a * x + u.b * y + u.c);
+    return s;
   }
 
   learnFrom(x, y, label, stepSize = 0.01) {
@@ -134,6 +158,11 @@ export class Net {
     this.d += stepSize * dscore;
   }
 
+  /** Only the springs on the multiplicative parameters (a, b, w), as in learnFrom. */
+  applySpring(stepSize = 0.01) {
+    for (const u of this.units) for (const key of ["a", "b", "w"]) u[key] -= stepSize * this.reg * u[key];
+  }
+
   regularization() {
     return 0.5 * this.reg * this.units.reduce((s, u) => s + u.a * u.a + u.b * u.b + u.w * u.w, 0);
   }
@@ -142,6 +171,15 @@ export class Net {
     return `${this.hidden} hidden ReLU units, ${4 * this.hidden + 1} parameters`;
   }
 }
+
+/** The guide's spring strength (its code adds -value to every multiplicative parameter's pull). */
+export const GUIDE_REG = 1;
+/**
+ * The net playground's default spring. At the guide's 1 the springs win against the data on the
+ * guide's six points: many random starts sit at 50 % for thousands of steps. At 0.1 the same
+ * starts learn (measured by measure.mjs; see EDITORS_NOTE.md).
+ */
+export const NET_DEFAULT_REG = 0.1;
 
 export function makeModel(kind, { hidden = 3, seed = 1, reg = 1 } = {}) {
   const model = kind === "net" ? new Net(hidden, makeRng(seed)) : new SVM();
@@ -169,6 +207,61 @@ export function train(model, data, iterations, rng, stepSize = 0.01) {
     const p = data[Math.floor(rng() * data.length)];
     model.learnFrom(p.x, p.y, p.label, stepSize);
   }
+}
+
+/**
+ * Training procedures, one update (one point's pull) at a time so views and measurements count
+ * iterations the same way:
+ *   guide   the guide's loop: each iteration a random point (with replacement), its pull and
+ *           the springs, step 0.01.
+ *   passes  the reliable variant: passes over all points in a shuffled order, each point's pull
+ *           once per pass and the springs once per pass (not once per point). Every point is seen
+ *           equally often and the springs no longer outweigh the data, so it settles at 100 %.
+ */
+export const PROCEDURES = {
+  guide: "the guide's loop (a random point each iteration)",
+  passes: "reliable variant (shuffled passes, one spring per pass)",
+};
+
+/** A trainer: next() does one update and returns the point it used (null if no data). */
+export function makeTrainer(model, data, procedure, rng, stepSize = 0.01) {
+  let order = [];
+  let pos = 0;
+  return {
+    procedure,
+    next() {
+      if (data.length === 0) return null;
+      if (procedure !== "passes") {
+        const p = data[Math.floor(rng() * data.length)];
+        model.learnFrom(p.x, p.y, p.label, stepSize);
+        return p;
+      }
+      if (pos >= order.length) {
+        order = shuffled(data.length, rng);
+        pos = 0;
+      }
+      const p = data[order[pos++]];
+      const reg = model.reg;
+      model.reg = 0; // the pull of this point alone
+      try {
+        model.learnFrom(p.x, p.y, p.label, stepSize);
+      } finally {
+        model.reg = reg;
+      }
+      if (pos === order.length) model.applySpring(stepSize); // end of a pass: the springs once
+      return p;
+    },
+  };
+}
+
+/** Fisher–Yates shuffle of 0..n-1. */
+function shuffled(n, rng) {
+  const idx = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  return idx;
 }
 
 /** Scores on an nx × ny grid over bounds {x0,x1,y0,y1}, row 0 at the top (y1). */

@@ -216,9 +216,16 @@ export function variables(ast) {
  */
 export function toGraph(ast, order = []) {
   const nodes = [];
+  const shared = new Map(); // gate key -> id: the same gate on the same wires is built once
   const add = (node) => {
+    // A repeated subexpression, e.g. q in q*q for ((a*b+c)*d)*((a*b+c)*d), becomes ONE gate
+    // whose output wire forks: the circuit is a DAG, as in the guide's picture, and the fork
+    // is where the two gradients add up. Constants stay separate leaves (nothing flows back).
+    const key = node.args ? `${node.op}|${node.p ?? ""}|${node.args.join(",")}` : null;
+    if (key && shared.has(key)) return shared.get(key);
     node.id = nodes.length;
     nodes.push(node);
+    if (key) shared.set(key, node.id);
     return node.id;
   };
   const found = variables(ast);

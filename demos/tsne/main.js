@@ -3,7 +3,7 @@
 // Test hooks on the root: data-iteration, data-kl, data-state (running|paused|done|error).
 import { parseVectors, validateDataset, ParseError } from "./parse.js";
 import { Scatter } from "../_shared/scatter.js";
-import { categoryColors } from "../_shared/colors.js";
+import { colorsForLabels } from "../_shared/colors.js";
 import { formatNumber, formatInt } from "../_shared/format.js";
 
 const DEFAULTS = {
@@ -145,7 +145,12 @@ export function mount(root, options = {}) {
   root.classList.add("tsne-root");
   const ui = buildUI(root, opts);
   let dataset = null; // the validated dataset being shown
-  let playing = Boolean(opts.autoplay);
+  // Autoplay waits until the demo is on screen, pauses when it leaves (a reader scrolling to it
+  // finds it at the start, not at step 489), and is off for prefers-reduced-motion.
+  const reduceMotion = Boolean(view.matchMedia && view.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  let playing = Boolean(opts.autoplay) && !reduceMotion; // the reader's intent
+  let onScreen = typeof view.IntersectionObserver !== "function"; // without IO: as if visible
+  const hidden = new Set(); // categories hidden from the legend
   let firstFrame = true;
   let lastAnnounced = "";
   let generation = 0; // bumped on every setup/restart; frames from an older run are dropped
@@ -155,9 +160,8 @@ export function mount(root, options = {}) {
     height: Number(opts.height) || DEFAULTS.height,
     label: "t-SNE embedding",
     describe: (i) => describe(i),
-    onClick: (i) => {
-      if (dataset && dataset.url && dataset.url[i]) view.location.assign(dataset.url[i]);
-    },
+    // A click or tap pins the tooltip; a paragraph opens only from its link, on purpose.
+    link: (i) => (dataset && dataset.url && dataset.url[i]) || null,
     onDraw: (n) => {
       if (firstFrame && n > 0) {
         firstFrame = false;
@@ -189,25 +193,58 @@ export function mount(root, options = {}) {
     ui.message.hidden = !text;
   }
 
+  /** Stop, say what is wrong, and leave nothing of the previous run on screen. */
   function fail(text) {
     showMessage(text);
+    generation += 1; // frames of the abandoned run still in flight are dropped
     worker.postMessage({ type: "pause" });
+    dataset = null;
+    scatter.setData(new Float32Array(0), new Uint16Array(0), []);
+    ui.legend.replaceChildren();
+    ui.status.textContent = "";
+    ui.info.textContent = "";
+    root.dataset.iteration = "0";
+    root.dataset.kl = "";
     setState("error");
   }
+
+  const live = () => playing && onScreen;
 
   function announce(text) {
     if (text !== lastAnnounced) ui.announce.textContent = lastAnnounced = text;
   }
 
+  /** Legend of buttons: click hides/shows a class, shift-click (or double-click) shows only it. */
   function drawLegend() {
-    const colors = categoryColors(dataset.labels.length);
-    ui.legend.replaceChildren(
-      ...dataset.labels.map((label, c) => {
-        const swatch = el(doc, "span", { className: "tsne-swatch", "aria-hidden": "true" });
-        swatch.style.background = colors[c];
-        return el(doc, "li", {}, [swatch, el(doc, "span", { text: label })]);
-      }),
-    );
+    const colors = colorsForLabels(dataset.labels);
+    hidden.clear();
+    const buttons = dataset.labels.map((label, c) => {
+      const swatch = el(doc, "span", { className: "tsne-swatch", "aria-hidden": "true" });
+      swatch.style.background = colors[c];
+      const button = el(doc, "button", {
+        type: "button", className: "tsne-legend-item", "aria-pressed": "true", "data-category": String(c),
+        title: "click: hide or show this class; shift-click or double-click: show only this class",
+      }, [swatch, el(doc, "span", { text: label })]);
+      button.addEventListener("click", (event) => {
+        if (event.shiftKey) isolate(c);
+        else if (hidden.has(c)) hidden.delete(c);
+        else hidden.add(c);
+        sync();
+      });
+      button.addEventListener("dblclick", () => { isolate(c); sync(); });
+      return button;
+    });
+    const isolate = (c) => {
+      const alone = hidden.size === dataset.labels.length - 1 && !hidden.has(c);
+      hidden.clear();
+      if (!alone) dataset.labels.forEach((_, k) => { if (k !== c) hidden.add(k); });
+    };
+    const sync = () => {
+      buttons.forEach((b, k) => b.setAttribute("aria-pressed", hidden.has(k) ? "false" : "true"));
+      scatter.setHidden(hidden);
+    };
+    ui.legend.replaceChildren(...buttons.map((b) => el(doc, "li", {}, [b])));
+    scatter.setHidden(hidden);
     return colors;
   }
 
@@ -266,9 +303,9 @@ export function mount(root, options = {}) {
     scatter.setData(new Float32Array(0), Uint16Array.from(ds.y), colors);
     scatter.resetView();
     ui.info.textContent = `${formatInt(n)} points · ${d} dimensions · computing affinities…`;
-    setState(playing ? "running" : "paused");
+    setState(live() ? "running" : "paused");
     generation += 1;
-    const setup = { type: "setup", data, n, d, params: { ...params, autoplay: playing, generation } };
+    const setup = { type: "setup", data, n, d, params: { ...params, autoplay: live(), generation } };
     worker.postMessage(setup, [data.buffer]);
   }
 
@@ -286,9 +323,9 @@ export function mount(root, options = {}) {
     }
     showMessage("");
     if (root.dataset.state === "done") playing = true;
-    setState(playing ? "running" : "paused");
+    setState(live() ? "running" : "paused");
     generation += 1;
-    worker.postMessage({ type: "restart", params: { ...params, autoplay: playing, generation } });
+    worker.postMessage({ type: "restart", params: { ...params, autoplay: live(), generation } });
   }
 
   worker.onmessage = (event) => {
@@ -300,6 +337,10 @@ export function mount(root, options = {}) {
         ` · affinities in ${Math.round(msg.ms)} ms`;
     } else if (msg.type === "frame") {
       if (root.dataset.state === "error") return;
+      if (!msg.Y.every(Number.isFinite)) {
+        fail("t-SNE diverged: the layout's coordinates stopped being finite numbers. Try a smaller learning rate, or rescale the data.");
+        return;
+      }
       scatter.setPositions(msg.Y);
       root.dataset.iteration = String(msg.iteration);
       root.dataset.kl = Number.isFinite(msg.kl) ? msg.kl.toPrecision(6) : "";
@@ -346,12 +387,29 @@ export function mount(root, options = {}) {
     if (Number.isInteger(v) && v >= 1) worker.postMessage({ type: "iterations", value: v });
   });
 
-  setState(playing ? "running" : "paused");
+  setState(live() ? "running" : "paused");
   root.dataset.iteration = "0";
+  root.dataset.onScreen = String(onScreen);
+  if (reduceMotion && opts.autoplay) ui.status.textContent = "Reduced motion: press Play to start.";
+  const observer = onScreen ? null : new view.IntersectionObserver((entries) => {
+    const visible = entries[entries.length - 1].isIntersecting;
+    if (visible === onScreen) return;
+    onScreen = visible;
+    root.dataset.onScreen = String(onScreen);
+    if (!dataset || root.dataset.state === "error") return;
+    if (onScreen && playing && root.dataset.state === "paused") {
+      setState("running");
+      worker.postMessage({ type: "play" });
+    } else if (!onScreen && root.dataset.state === "running") {
+      worker.postMessage({ type: "pause" }); // `playing` stays: it resumes when back in view
+    }
+  }, { threshold: 0.2 });
+  observer?.observe(ui.plot);
   loadDataset(opts.dataset);
 
   return {
     destroy() {
+      observer?.disconnect();
       worker.terminate();
       scatter.destroy();
       root.replaceChildren();

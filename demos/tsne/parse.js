@@ -16,6 +16,12 @@ export const LIMITS = Object.freeze({ minRows: 5, maxRows: 3000, maxColumns: 100
 // Header cells that name the label column (compared case-insensitively).
 const LABEL_NAMES = new Set(["label", "labels", "class", "y", "target", "name", "category"]);
 
+// Cells that mean "no value" (checked before a column is taken as labels).
+const MISSING = /^(|nan|na|n\/a|null|none|-|\?)$/i;
+
+/** Values this large overflow the squared distances t-SNE starts from (1e155² ≈ 1e310 > 1.8e308). */
+export const MAX_ABS = 1e100;
+
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Strict number check: "1e3" and "-.5" pass; "", "0x10", "1,5", "NaN" and "Infinity" do not. */
@@ -56,6 +62,13 @@ export function parseVectors(source) {
     rows.push({ line: i + 1, fields: splitFields(raw, delimiter) });
   }
   if (rows.length === 0) throw new ParseError("no data: paste one vector of numbers per line");
+  if (!rows.some((r) => r.fields.some(isNumber))) {
+    throw new ParseError(
+      `line ${rows[0].line}: no numbers found (this looks like plain text). Paste one vector of numbers per line, ` +
+        "e.g. 0.1,0.2,0.3 (an optional label in the first or last column)",
+      rows[0].line,
+    );
+  }
 
   let labelColumn = null; // "first" | "last" | null
   let header = null;
@@ -78,6 +91,18 @@ export function parseVectors(source) {
     const f = rows[0].fields;
     if (width > 1 && !isNumber(f[0])) labelColumn = "first";
     else if (width > 1 && !isNumber(f[width - 1])) labelColumn = "last";
+  }
+  if (labelColumn) {
+    // A column of NaN / empty cells is missing data, not labels: say so instead of silently
+    // using it as one "NaN" class.
+    const k = labelColumn === "first" ? 0 : width - 1;
+    if (rows.every((r) => MISSING.test(r.fields[k] ?? ""))) {
+      throw new ParseError(
+        `column ${k + 1}: every line has '${rows[0].fields[k]}' there (no values): remove the column, or fill it with labels`,
+        rows[0].line,
+        k + 1,
+      );
+    }
   }
   const numbersPerRow = width - (labelColumn ? 1 : 0);
   if (numbersPerRow < 1) throw new ParseError(`line ${rows[0].line}: no numeric columns`, rows[0].line);
@@ -110,10 +135,20 @@ export function parseVectors(source) {
         throw new ParseError(`line ${line}, column ${column}: '${cell}' is not a number`, line, column);
       }
       vector[k] = Number(cell);
+      if (Math.abs(vector[k]) > MAX_ABS) {
+        throw new ParseError(
+          `line ${line}, column ${column}: ${cell} is too large for t-SNE (squared distances would overflow); ` +
+            `rescale the data so values stay below ${MAX_ABS.toExponential()}`,
+          line,
+          column,
+        );
+      }
     }
     X.push(vector);
     if (labelColumn) rowLabels.push(fields[labelColumn === "first" ? 0 : width - 1] || "(none)");
   }
+
+  checkSpread(X, (i) => `line ${rows[i].line}`);
 
   const labels = [];
   const y = [];
@@ -136,6 +171,20 @@ export function parseVectors(source) {
     });
   }
   return { name: "custom", labels, X, y, text, url: null };
+}
+
+/**
+ * t-SNE needs points that differ: if every row is the same vector the affinities are undefined
+ * (every distance is 0) and the run would end with an empty plot. `where(i)` names row i.
+ */
+export function checkSpread(X, where = (i) => `row ${i + 1}`) {
+  const first = X[0];
+  const differs = X.some((row) => row.some((v, k) => v !== first[k]));
+  if (!differs) {
+    throw new ParseError(
+      `all ${X.length} rows are the same vector (${where(0)} to ${where(X.length - 1)}): t-SNE needs points that differ`,
+    );
+  }
 }
 
 /**

@@ -17,8 +17,9 @@ ROOT = ".demo-tsne"
 TIMEOUT_MS = 90_000
 
 
-def open_demo(page, base_url: str, path: str) -> list[str]:
-    """Open a page holding the demo; returns a live list of requests that left the site."""
+def open_demo(page, base_url: str, path: str, scroll: bool = True) -> list[str]:
+    """Open a page holding the demo; returns a live list of requests that left the site.
+    With `scroll`, the plot is scrolled into view (the demo only runs while on screen)."""
     offsite: list[str] = []
 
     def check(request) -> None:
@@ -28,6 +29,8 @@ def open_demo(page, base_url: str, path: str) -> list[str]:
     page.on("request", check)
     page.goto(base_url + path)
     page.wait_for_selector(f"{ROOT} canvas")
+    if scroll:
+        page.locator(f"{ROOT} .tsne-plot").scroll_into_view_if_needed()
     return offsite
 
 
@@ -219,4 +222,162 @@ def test_wheel_zoom_drag_pan_and_reset(site_server, browser_page):
     page.mouse.move(1, 1)  # leave the canvas: no hover ring in the comparison
     page.wait_for_timeout(200)
     assert canvas_digest(page) == original, "double-click resets the view"
+    assert page.errors == []
+
+
+def test_does_not_start_until_scrolled_into_view(site_server, browser_page):
+    page = browser_page
+    open_demo(page, site_server, POST, scroll=False)
+    assert page.evaluate("() => window.scrollY") == 0
+    # The affinities are computed (the worker reported them), but no step is taken off screen.
+    wait_for(page, "(root) => /affinities in/.test(root.querySelector('.tsne-info').textContent)")
+    wait_for(page, "(root) => root.dataset.kl !== undefined && root.dataset.kl !== ''")
+    assert page.eval_on_selector(ROOT, "root => root.dataset.onScreen") == "false"
+    assert iteration(page) == 0
+    assert page.eval_on_selector(ROOT, "root => root.dataset.state") == "paused"
+    page.locator(f"{ROOT} .tsne-plot").scroll_into_view_if_needed()
+    wait_for(page, "(root) => Number(root.dataset.iteration) >= 50")
+    # Scrolled away again: it pauses (and resumes when back).
+    page.evaluate("() => window.scrollTo(0, 0)")
+    wait_for(page, "(root) => root.dataset.state === 'paused'")
+    stopped = iteration(page)
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    assert iteration(page) == stopped
+    page.locator(f"{ROOT} .tsne-plot").scroll_into_view_if_needed()
+    wait_for(page, "(root, n) => Number(root.dataset.iteration) > n", stopped)
+    assert page.errors == []
+
+
+def test_reduced_motion_waits_for_play(site_server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    try:
+        page.goto(site_server + STANDALONE)
+        page.wait_for_selector(f"{ROOT} canvas")
+        wait_for(page, "(root) => /affinities in/.test(root.querySelector('.tsne-info').textContent)")
+        assert iteration(page) == 0
+        assert page.eval_on_selector(ROOT, "root => root.dataset.state") == "paused"
+        page.get_by_role("button", name="Play").click()
+        wait_for(page, "(root) => Number(root.dataset.iteration) > 0")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("paste", "expected"),
+    [
+        ("\n".join(["1,2,3"] * 20), "all 20 rows are the same vector"),
+        ("1,2\n3,4\n5,1e200\n7,8\n9,10", "line 3, column 2: 1e200 is too large"),
+        ("1,2,NaN\n3,4,NaN\n5,6,NaN\n7,8,NaN\n9,1,NaN", "column 3: every line has 'NaN'"),
+        ("Dear reader,\nthis is a letter", "no numbers found"),
+    ],
+)
+def test_bad_paste_gives_a_message_and_a_clean_state(site_server, browser_page, paste, expected):
+    page = browser_page
+    open_demo(page, site_server, STANDALONE)
+    wait_for(page, "(root) => Number(root.dataset.iteration) >= 20")
+    page.select_option(f"{ROOT} select[name=dataset]", "custom")
+    page.fill(f"{ROOT} textarea", paste)
+    page.get_by_role("button", name="Embed pasted data").click()
+    wait_for(page, "(root) => root.dataset.state === 'error'")
+    assert expected in page.inner_text(f"{ROOT} .tsne-message")
+    # Nothing of the previous run is left: no legend, no status, an empty plot.
+    assert page.locator(f"{ROOT} .tsne-legend li").count() == 0
+    assert page.inner_text(f"{ROOT} .tsne-status") == ""
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    assert painted_pixels(page)[0] == 0
+    assert page.errors == []
+
+
+def test_sample_colours_match_their_labels_and_legend_hides_a_class(site_server, browser_page):
+    page = browser_page
+    open_demo(page, site_server, STANDALONE)
+    page.select_option(f"{ROOT} select[name=dataset]", "custom")
+    page.get_by_role("button", name="Embed pasted data").click()
+    wait_for(
+        page, "(root) => Number(root.dataset.iteration) >= 1 && root.querySelectorAll('.tsne-legend li').length === 3"
+    )
+    swatches = page.eval_on_selector_all(
+        f"{ROOT} .tsne-legend-item",
+        "bs => bs.map(b => [b.textContent, getComputedStyle(b.querySelector('.tsne-swatch')).backgroundColor])",
+    )
+    for label, colour in swatches:
+        r, g, b = (int(v) for v in colour[colour.index("(") + 1 : -1].split(",")[:3])
+        channel = {"red": r, "green": g, "blue": b}[label]
+        assert channel == max(r, g, b), f"{label} drawn as {colour}"
+    wait_for(page, "(root) => root.dataset.state === 'done'")  # 15 points: done in a moment
+    page.wait_for_timeout(100)
+    before = painted_pixels(page)[0]
+    page.click(f"{ROOT} .tsne-legend-item >> nth=0")
+    assert page.get_attribute(f"{ROOT} .tsne-legend-item >> nth=0", "aria-pressed") == "false"
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    assert painted_pixels(page)[0] < before, "a hidden class is not drawn"
+    assert page.errors == []
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def first_point(page) -> tuple[float, float]:
+    """CSS page coordinates of an opaque pixel (a point) of the plot."""
+    return page.eval_on_selector(
+        f"{ROOT} canvas",
+        """canvas => {
+            const ctx = canvas.getContext('2d');
+            const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+            const rect = canvas.getBoundingClientRect();
+            const scale = canvas.width / rect.width;
+            for (let i = 0; i < data.length; i += 4) {
+                if (data[i + 3] > 200) {
+                    const px = (i / 4) % canvas.width;
+                    const py = Math.floor(i / 4 / canvas.width);
+                    return [rect.left + px / scale, rect.top + py / scale];
+                }
+            }
+            return [null, null];
+        }""",
+    )
+
+
+def test_tap_shows_a_tooltip_on_a_phone(site_server, phone_page):
+    page = phone_page
+    open_demo(page, site_server, STANDALONE)
+    wait_for(page, "(root) => Number(root.dataset.iteration) >= 300")
+    page.get_by_role("button", name="Pause").click()
+    wait_for(page, "(root) => root.dataset.state === 'paused'")
+    page.wait_for_timeout(100)
+    x, y = first_point(page)
+    assert x is not None
+    page.touchscreen.tap(x, y + 1)
+    tooltip = page.locator(f"{ROOT} .scatter-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert "digit" in tooltip.inner_text()
+    assert page.url.endswith(STANDALONE), "a tap does not leave the page"
+    assert page.errors == []
+
+
+def test_scrolling_over_the_plot_scrolls_the_page(site_server, phone_page):
+    page = phone_page
+    open_demo(page, site_server, STANDALONE, scroll=False)
+    box = page.locator(f"{ROOT} canvas").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + 60
+    assert y < 844, "the plot starts inside the first screen"
+    assert page.evaluate(f"() => document.elementFromPoint({x}, {y}).className") == "scatter-canvas"
+    session = page.context.new_cdp_session(page)
+    # A one-finger swipe up that starts on the plot: real touch events, so touch-action applies.
+    session.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for k in range(1, 11):
+        session.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - 30 * k}]})
+    session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_function("() => window.scrollY > 100", timeout=5_000)
     assert page.errors == []

@@ -316,3 +316,28 @@ test("validateDataset accepts digits.json and names the first problem otherwise"
   assert.throws(() => validateDataset({ ...digits, y: digits.y.slice(1) }, "d"), /one entry per row/);
   assert.throws(() => validateDataset({ ...digits, y: digits.y.map((v) => v + 5) }, "d"), /not a label index/);
 });
+
+test("degenerate pastes: each gets a message naming the line/column and what to do", () => {
+  const same = Array(20).fill("1,2,3").join("\n");
+  assert.throws(() => parseVectors(same), (err) => {
+    assert.ok(err instanceof ParseError);
+    assert.match(err.message, /all 20 rows are the same vector \(line 1 to line 20\): t-SNE needs points that differ/);
+    return true;
+  });
+  assert.throws(() => parseVectors("1,2\n3,4\n5,1e200\n7,8\n9,10"), (err) => {
+    assert.match(err.message, /^line 3, column 2: 1e200 is too large .* rescale the data/);
+    assert.equal(err.line, 3);
+    assert.equal(err.column, 2);
+    return true;
+  });
+  assert.throws(() => parseVectors("1,2,NaN\n3,4,NaN\n5,6,NaN\n7,8,NaN\n9,1,NaN"), {
+    message: "column 3: every line has 'NaN' there (no values): remove the column, or fill it with labels",
+  });
+  assert.throws(() => parseVectors("Dear reader,\nthis is a letter\nnot a table"), (err) => {
+    assert.match(err.message, /^line 1: no numbers found \(this looks like plain text\)\. Paste one vector of numbers per line/);
+    return true;
+  });
+  // a real label column still works, and a few duplicate rows are fine
+  const ok = parseVectors("1,2,a\n1,2,a\n3,4,b\n5,6,b\n7,8,c");
+  assert.deepEqual(ok.labels, ["a", "b", "c"]);
+});
