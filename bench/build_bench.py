@@ -280,8 +280,8 @@ def in_process(site: Path, edit_target: Path, runs: int, profile: bool) -> dict[
     """Runs inside a child process (so its peak RSS is its own). Times build() only, not imports."""
     started = time.perf_counter()
     from generator.build import BuildOptions, build
-    from generator.cache import ConversionCache
-    from generator.incremental import BuildState
+    from generator.render.cache import ConversionCache
+    from generator.incremental.state import BuildState
 
     imports = time.perf_counter() - started
     destination = site / "_site_serve"

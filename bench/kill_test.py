@@ -33,9 +33,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.build import BuildOptions, build  # noqa: E402
-from generator.cache import ConversionCache  # noqa: E402
-from generator.journal import recover  # noqa: E402
-from generator.safepath import JOURNAL, MARKER, STAGING  # noqa: E402
+from generator.render.cache import ConversionCache  # noqa: E402
+from generator.write.journal import recover  # noqa: E402
+from generator.write.safepath import JOURNAL, MARKER, STAGING  # noqa: E402
 
 TAGS = ["python", "ml", "notes", "math", "web", "tools"]
 

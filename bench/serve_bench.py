@@ -25,9 +25,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.build import BuildOptions, build  # after the path tweak, for a bare checkout
-from generator.cache import ConversionCache
-from generator.serve import DevServer, SiteRebuilder
-from generator.watch import ChangeSet
+from generator.render.cache import ConversionCache
+from generator.serve.server import DevServer, SiteRebuilder
+from generator.serve.watch import ChangeSet
 
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (bench/ is on sys.path when run)
 

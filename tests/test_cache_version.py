@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.cache import CACHE_FILE, CACHE_FORMAT
+from generator.render.cache import CACHE_FILE, CACHE_FORMAT
 
 
 def build(site: Path) -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import (
+from generator.check.command import (
     Problem,
     check_site,
     configure_check_parser,
@@ -269,7 +269,7 @@ def core_site(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
 
 def test_core_built_site_passes_and_strict_check_finds_a_broken_markdown_link(tmp_path: Path) -> None:
     from generator.build import BuildOptions, build
-    from generator.check import strict_check
+    from generator.check.command import strict_check
 
     source = core_site(tmp_path)
     result = build(BuildOptions(source=source, destination=tmp_path / "out"))

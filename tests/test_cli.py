@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main, unique_warnings
+from generator.commands.cli import main, unique_warnings
 from generator.errors import GeneratorError
 
 COMMANDS = ["init", "new", "build", "serve", "deploy", "check"]

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.cache import ConversionCache
-from generator.journal import MARKER_VERSION, recover, roll_forward
-from generator.safepath import JOURNAL, MARKER, STAGING
+from generator.render.cache import ConversionCache
+from generator.write.journal import MARKER_VERSION, recover, roll_forward
+from generator.write.safepath import JOURNAL, MARKER, STAGING
 
 from conftest import write_files
 
@@ -73,7 +73,7 @@ def quiet(action):  # noqa: ANN001, ANN201 (a thunk)
 
 def interrupted_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steps: int) -> tuple[Path, dict, dict]:
     """Run the new build but let the roll-forward do only `steps` file operations, as a kill would."""
-    import generator.journal as journal
+    import generator.write.journal as journal
 
     source, destination, old_tree, new_tree = small_sites(tmp_path)
     calls = {"n": 0}

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.cache import ConversionCache
-from generator.deploy import (
+from generator.render.cache import ConversionCache
+from generator.publish.deploy import (
     DeployOptions,
     configure_deploy_parser,
     deploy,

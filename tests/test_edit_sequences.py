@@ -21,9 +21,9 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
-from generator.output import MARKER
-from generator.serve import SiteRebuilder
-from generator.watch import ChangeSet
+from generator.write.output import MARKER
+from generator.serve.server import SiteRebuilder
+from generator.serve.watch import ChangeSet
 
 SEQUENCES = 30
 MAX_STEPS = 6

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import filters
+from generator.render import filters
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "sites" / "hostile" / "sandbox_escaping"

@@ -71,7 +71,10 @@ def test_config_type_error_names_the_line(tmp_path: Path) -> None:
     (tmp_path / "_config.yml").write_text("title: T\n\npaginate: lots\n")
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
-    assert str(caught.value) == f"{tmp_path.resolve() / '_config.yml'}:3: paginate: expected a whole number, got str 'lots'"
+    assert (
+        str(caught.value)
+        == f"{tmp_path.resolve() / '_config.yml'}:3: paginate: expected a whole number, got str 'lots'"
+    )
 
 
 def test_config_bad_yaml_and_bad_timezone(tmp_path: Path) -> None:

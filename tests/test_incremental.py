@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import BuildOptions, build
-from generator.cache import ConversionCache
-from generator.incremental import BuildState
+from generator.render.cache import ConversionCache
+from generator.incremental.state import BuildState
 
 SITE = {
     "_config.yml": "title: T\npermalink: pretty\n",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from generator.markdown import highlight_css, render_markdown, settings_fingerprint
-from generator.math import replace_math, tex_to_mathml
+from generator.render.markup import highlight_css, render_markdown, settings_fingerprint
+from generator.render.tex import replace_math, tex_to_mathml
 
 SETTINGS: dict = {}
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from generator.config import load_config
-from generator.content import load_document
+from generator.load.content import load_document
 from generator.model import Source
-from generator.permalinks import expand, output_path_for, post_placeholders
+from generator.load.permalinks import expand, output_path_for, post_placeholders
 
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 

@@ -13,7 +13,7 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed, GeneratorError
-from generator.incremental import BuildState
+from generator.incremental.state import BuildState
 
 FIXTURE = Path(__file__).parent / "sites" / "plugins"
 REPO = Path(__file__).resolve().parent.parent

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from generator.conversion import protect_code
-from generator.markdown import too_deep_line
-from generator.math import replace_math
-from generator.scanning import STEPS
+from generator.render.conversion import protect_code
+from generator.load.nesting import too_deep_line
+from generator.render.tex import replace_math
+from generator.load.scanning import STEPS
 
 
 def math_steps(text: str) -> int:
@@ -86,7 +86,7 @@ def test_math_off_scans_nothing() -> None:
 
 @pytest.mark.parametrize(
     "unit",
-    ["<div markdown=\"1\">\n", "- " * 50 + "x\n", "> " * 50 + "x\n", "<div markdown=\"1\"><span>" * 20 + "\n"],
+    ['<div markdown="1">\n', "- " * 50 + "x\n", "> " * 50 + "x\n", '<div markdown="1"><span>' * 20 + "\n"],
     ids=["divs", "lists", "quotes", "tags"],
 )
 def test_nesting_prescan_is_linear(unit: str) -> None:

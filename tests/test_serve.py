@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import serve
+from generator.commands import serve_command
+from generator.serve import server as serve
 from generator.build import BuildOptions
-from generator.cli import main
+from generator.commands.cli import main
 from generator.errors import GeneratorError
-from generator.serve import DevServer
-from generator.serve_http import inject_client, resolve_request_path
-from generator.watch import ChangeSet
+from generator.serve.server import DevServer
+from generator.serve.http_handler import inject_client, resolve_request_path
+from generator.serve.watch import ChangeSet
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
 
@@ -271,7 +272,7 @@ def test_all_interfaces_prints_a_warning(
     def interrupt() -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(serve, "wait_until_interrupted", interrupt)
+    monkeypatch.setattr(serve_command, "wait_until_interrupted", interrupt)
     code = main(
         ["serve", "-s", str(source), "-d", str(tmp_path / "out"), "--host", "0.0.0.0", "--port", "0", "--no-watch"]
     )
@@ -525,7 +526,7 @@ def test_allowed_host_option_reaches_the_server(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(serve, "DevServer", Recorded)
-    monkeypatch.setattr(serve, "wait_until_interrupted", requests_then_interrupt)
+    monkeypatch.setattr(serve_command, "wait_until_interrupted", requests_then_interrupt)
     argv = ["serve", "-s", str(source), "-d", str(tmp_path / "out"), "--port", "0", "--no-watch"]
     assert main([*argv, "--host", "0.0.0.0", "--allowed-host", "phone.local", "--allowed-host", "tab.local"]) == 0
     assert statuses == [200, 421]
@@ -605,7 +606,7 @@ def test_event_stream_heartbeats_outlive_the_idle_timeout(tmp_path: Path) -> Non
 
 
 def test_host_header_parsing_unit() -> None:
-    from generator.serve_guard import host_check, split_host
+    from generator.serve.guard import host_check, split_host
 
     assert split_host("LocalHost.:4000") == ("localhost", 4000)
     assert split_host("[::1]:80") == ("[::1]", 80)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from generator import filters
+from generator.render import filters
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
 

@@ -14,7 +14,7 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.config import load_config
-from generator.watch import ChangeSet, Debouncer, SourceWatcher, WatchFilter, classify_change
+from generator.serve.watch import ChangeSet, Debouncer, SourceWatcher, WatchFilter, classify_change
 
 QUIET = 0.2  # generous: the machine running the tests may be busy; production uses 0.03
 

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from generator.errors import DeployError
-from generator.requirement import EDIT_MARKER
-from generator.workflow import write_pages_workflow
+from generator.publish.requirement import EDIT_MARKER
+from generator.publish.workflow import write_pages_workflow
 
 
 def load(path: Path) -> dict[Any, Any]:
@@ -127,7 +127,7 @@ def test_requirement_comes_from_pips_install_record(tmp_path: Path) -> None:
             (info / "INSTALLER").write_text(f"{installer}\n", encoding="utf-8")
         if direct_url is not None:
             (info / "direct_url.json").write_text(json.dumps(direct_url), encoding="utf-8")
-        code = "import sys; sys.path.insert(0, sys.argv[1]); from generator.requirement import detected_requirement as d; print(d())"
+        code = "import sys; sys.path.insert(0, sys.argv[1]); from generator.publish.requirement import detected_requirement as d; print(d())"
         out = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, check=True)
         return out.stdout.strip()
 

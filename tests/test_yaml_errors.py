@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import generator.frontmatter
-from generator.cli import main
+from generator.commands.cli import main
 
 # (YAML text, 1-based line of the mistake in that text, the message after "path:line: ")
 CASES = {

@@ -36,7 +36,7 @@ function note({ guide, passes, netDefault, netGuide }) {
      (the Hacker's guide) right after the paragraph that follows the printed log, i.e. after
      "We just trained an SVM! But please don't use this code anywhere in production :) ..."
      and before {{ demo("circuits", circuit="playground", model="svm") }}. -->
-<aside class="editors-note" role="note" markdown="1">
+<aside class="editor-note" role="note" markdown="1">
 
 **Editor's note.** The log above cannot be reproduced from the code above it. With
 \`a = 1, b = -2, c = -1\` the classifier already gets 4 of the 6 points right (66.7 %, not

@@ -17,7 +17,9 @@ MANIFEST = json.loads((Path(__file__).resolve().parents[2] / "demos/ilsvrc/data/
 SAMPLE = MANIFEST["images"]
 CLASS_NAMES = {
     row[0]: row[1]
-    for row in json.loads((Path(__file__).resolve().parents[2] / "demos/ilsvrc/data/classes.json").read_text())["classes"]
+    for row in json.loads((Path(__file__).resolve().parents[2] / "demos/ilsvrc/data/classes.json").read_text())[
+        "classes"
+    ]
 }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions
-from generator.serve import DevServer
+from generator.serve.server import DevServer
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,1 @@
+"""The link and anchor checker over a built site."""

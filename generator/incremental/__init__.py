@@ -1,0 +1,1 @@
+"""What lets a rebuild redo only what changed: dependency-recording views, fingerprints, render reuse."""

@@ -1,0 +1,126 @@
+"""Reuse of unchanged renders: fingerprints of what each page read (documents by key, site keys,
+template files) decide whether last build's bytes are still exactly right. The recording half lives
+in incremental.py; this is the checking half, owned by one build's DocumentRenderer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from generator.incremental.state import BuildState, RenderRecord, fingerprint, fingerprint_mapping, recording
+from generator.model import Document
+
+
+class RenderReuse:
+    def __init__(
+        self,
+        state: BuildState,
+        views: Mapping[str, dict[str, Any]],
+        site_values: Mapping[str, Any],
+        site_lists: Mapping[str, Any],
+        source: Path,
+        global_print: str,
+    ) -> None:
+        self.state = state
+        self.views = views  # filled by the renderer; read here only after seal()
+        self.site_values = site_values
+        self._site_lists = site_lists  # site keys whose fingerprint is membership/order, not content
+        self.source = source
+        self.global_print = global_print  # what every render depends on without reading it
+        self.document_prints: dict[str, str] = {}
+        self._site_prints: dict[str, str] = {}
+        self._key_prints: dict[tuple[str, str], str] = {}
+        self._template_prints: dict[str, str] = {}
+        self._unchanged_documents: set[str] = set()
+        self.reused = 0
+
+    def seal(self, documents: list[Document], converted_by_document: Mapping[str, Any]) -> None:
+        """All views are complete: fingerprint each document as templates will see it."""
+        memo = self.state.derived.setdefault("document-prints", {})
+        for doc in documents:
+            relative = doc.source.relative
+            view = self.views[relative]
+            neighbours = (
+                view["previous"]._key if view["previous"] else None,
+                view["next"]._key if view["next"] else None,
+            )
+            converted = converted_by_document.get(relative)
+            # A view is made only from its Document, its conversion and its neighbours: when all are
+            # the same as last time, so is its fingerprint (hashing 1,000 pages is the costly part).
+            known = memo.get(relative)
+            if (
+                known is not None
+                and known[0] is doc
+                and converted is not None
+                and known[1] == converted
+                and known[2] == neighbours
+            ):
+                self.document_prints[relative] = known[3]
+                continue
+            print_ = fingerprint(fingerprint_mapping(view, skip=("previous", "next")), *neighbours)
+            self.document_prints[relative] = print_
+            if converted is not None:
+                memo[relative] = (doc, converted, neighbours, print_)
+        previous = self.state.document_prints
+        self._unchanged_documents = {
+            name for name, print_ in self.document_prints.items() if previous.get(name) == print_
+        }
+
+    def finish(self, produced: set[str]) -> None:
+        """After a successful build: remember fingerprints, forget renders of outputs that are gone
+        (so every kept record has been validated against this build)."""
+        self.state.document_prints = dict(self.document_prints)
+        for path in set(self.state.renders) - produced:
+            del self.state.renders[path]
+            self.state.renders_changed = True
+
+    def _print_of(self, kind: str, name: str) -> str:
+        if kind == "document":  # name = (document, key): a page that shows titles does not depend on bodies
+            if name not in self._key_prints:
+                view = self.views.get(name[0])
+                self._key_prints[name] = fingerprint(view.get(name[1]) if view is not None else "missing")
+            return self._key_prints[name]
+        if kind == "site":
+            if name not in self._site_prints:
+                value = self._site_lists[name] if name in self._site_lists else self.site_values.get(name)
+                self._site_prints[name] = fingerprint(value)
+            return self._site_prints[name]
+        if name not in self._template_prints:
+            path = self.source / name
+            self._template_prints[name] = fingerprint(path.read_bytes() if path.is_file() else None)
+        return self._template_prints[name]
+
+    def _reusable(self, output_path: str, own: str) -> bytes | None:
+        record = self.state.renders.get(output_path)
+        if record is None or record.own != own:
+            return None
+        # Every kept record was validated by the last successful build, so a document whose whole
+        # fingerprint is unchanged since then cannot invalidate it: skip its per-key checks.
+        unchanged = self._unchanged_documents
+        if any(
+            name[0] not in unchanged and self._print_of("document", name) != print_ for name, print_ in record.documents
+        ):
+            return None
+        for kind, items in (("site", record.site_keys), ("template", record.templates)):
+            if any(self._print_of(kind, name) != print_ for name, print_ in items):
+                return None
+        return record.data
+
+    def cached_render(self, output_path: str, own: str, render: Callable[[], str]) -> bytes:
+        own = fingerprint(own, self.global_print)
+        data = self._reusable(output_path, own)
+        if data is not None:
+            self.reused += 1
+            return data
+        with recording() as deps:
+            data = render().encode("utf-8")
+        self.state.renders_changed = True
+        self.state.renders[output_path] = RenderRecord(
+            own,
+            tuple((name, self._print_of("document", name)) for name in sorted(deps.documents)),
+            tuple((name, self._print_of("site", name)) for name in sorted(deps.site_keys)),
+            tuple((name, self._print_of("template", name)) for name in sorted(deps.templates)),
+            data,
+        )
+        return data

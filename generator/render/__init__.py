@@ -1,0 +1,1 @@
+"""The render phase: markdown and math to HTML, Jinja layouts (trusted) and post Jinja (sandboxed), generated pages."""

@@ -1,0 +1,333 @@
+"""The render phase for documents: Jinja inside markdown (sandboxed, opt-in), markdown conversion
+through the cache, excerpts, read-only views for templates and the layout chain."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any
+from collections.abc import Mapping
+
+import markupsafe
+
+from generator.render.cache import ConversionCache
+from generator.render.conversion import PARALLEL_MINIMUM, convert_in_parallel, prefix_baseurl, protect_code
+from generator.incremental.state import BuildState, DocumentView, RecordingEnvironment, SiteView, fingerprint
+from generator.incremental.reuse import RenderReuse
+from generator.errors import GeneratorError
+from generator.render.filters import make_filters, strip_html, truncatewords
+from generator.render.markup import NestingTooDeep, render_markdown, settings_fingerprint
+from generator.model import Document, Post, Site
+from generator.write.output import Output
+from generator.render.sandbox import limits_from_config
+from generator.render.template_data import freeze, html
+from generator.render.templates import make_environments, render_layout_chain, render_string
+
+WORDS_PER_MINUTE = 200
+# Part of every render's fingerprint: renders saved under other template rules (before layouts
+# autoescaped) must not be reused.
+TEMPLATE_RULES = "autoescaped-layouts-1"
+
+
+@dataclass
+class Converted:
+    content: str
+    excerpt: str
+    toc: str
+    toc_count: int
+
+
+@dataclass
+class DocumentRenderer:
+    site: Site
+    cache: ConversionCache
+    globals: Mapping[str, Any]
+    state: BuildState = field(default_factory=BuildState)
+    warnings: list[GeneratorError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        config = self.site.config
+        self.settings = dict(config.markdown)
+        self.fingerprint = settings_fingerprint(self.settings)
+        filters = make_filters(config.baseurl, config.url, self.markdownify)
+        self.layout_env, self.content_env = make_environments(
+            config.source,
+            filters,
+            self.globals,
+            RecordingEnvironment,
+            self.state.bytecode,
+            limits_from_config(config.values),
+        )
+        self.views: dict[str, dict[str, Any]] = {}
+        self._sources: dict[str, str] = {}
+        self._converted: dict[str, Converted] = {}
+        self.site_view = self._site_view()
+        # What every render depends on without reading it through a view: URL settings used by
+        # filters, markdown settings, and the generator itself.
+        global_print = fingerprint(config.baseurl, config.url, self.fingerprint, TEMPLATE_RULES)
+        self.reuse = RenderReuse(
+            self.state, self.views, self.site_view._data, self._site_lists, config.source, global_print
+        )
+
+    # -- conversion ---------------------------------------------------------------------------
+    def markdownify(self, text: str) -> str:
+        return self._convert(text).html
+
+    def _convert(self, text: str):
+        return self.cache.get_or_convert(text, self.fingerprint, lambda: render_markdown(text, self.settings))
+
+    def source_of(self, doc: Document) -> str:
+        """The text to convert: the body after Jinja (when the page opts in). Computed once per
+        build, because Jinja has effects worth doing once (demo embeds number their roots)."""
+        relative = doc.source.relative
+        if relative not in self._sources:
+            body = doc.body
+            if doc.render_with_jinja:
+                source = protect_code(body) if doc.is_markdown else body
+                view = DocumentView(self.views[relative], relative)
+                context = {"site": self.site_view, "page": view, "paginator": None}
+                try:
+                    body = render_string(
+                        self.content_env, source, relative, doc.body_line, context, self.state.compiled
+                    )
+                except GeneratorError as e:
+                    body = e  # type: ignore[assignment]  (re-raised by every caller)
+            self._sources[relative] = body
+        body = self._sources[relative]
+        if isinstance(body, GeneratorError):
+            raise body
+        return body
+
+    def prefetch(self, documents: list[Document]) -> None:
+        """Convert every markdown text the cache lacks, on all cores when there are many (a cold
+        build of a big site); the normal path then finds them all in the cache."""
+        texts: list[str] = []
+        for doc in documents:
+            if not doc.is_markdown:
+                continue
+            try:
+                body = self.source_of(doc)
+            except GeneratorError:
+                continue  # convert() reports it
+            texts += [body, self._excerpt_text(doc, body)]
+        missing = self.cache.missing(texts, self.fingerprint)
+        if len(missing) < PARALLEL_MINIMUM or (os.cpu_count() or 1) < 2:
+            return
+        for text, result in zip(missing, convert_in_parallel(missing, self.settings), strict=True):
+            if result is not None:  # None: refused (too deep); convert() reports it with its path
+                self.cache.put(text, self.fingerprint, result)
+
+    def convert(self, doc: Document) -> Converted:
+        body = self.source_of(doc)
+        if not doc.is_markdown:
+            return Converted(body, self._excerpt(doc, body), "", 0)
+        try:
+            result = self._convert(body)
+        except NestingTooDeep as e:  # seen in text made by Jinja (content.py checks the file itself)
+            raise NestingTooDeep(e.message, doc.source.relative, doc.body_line + (e.line or 1) - 1) from e
+        for line, message in result.warnings:
+            self.warnings.append(GeneratorError(message, doc.source.relative, doc.body_line + line - 1))
+        content = prefix_baseurl(result.html, self.site.config.baseurl)
+        return Converted(content, self._excerpt(doc, body), result.toc, result.toc_count)
+
+    def _excerpt_text(self, doc: Document, body: str) -> str:
+        if isinstance(doc.meta.get("excerpt"), str):
+            return doc.meta["excerpt"]
+        separator = doc.meta.get("excerpt_separator") or self.site.config.get("excerpt_separator")
+        return next((chunk for chunk in body.strip().split(separator) if chunk.strip()), "")
+
+    def _excerpt(self, doc: Document, body: str) -> str:
+        text = self._excerpt_text(doc, body)
+        if not doc.is_markdown:
+            return text
+        return prefix_baseurl(self._convert(text).html, self.site.config.baseurl)
+
+    # -- views --------------------------------------------------------------------------------
+    def _site_view(self) -> Mapping[str, Any]:
+        site = self.site
+        posts = tuple(self._view(post) for post in site.posts)
+        for index, post in enumerate(site.posts):
+            view = self.views[post.source.relative]
+            view["previous"] = posts[index + 1] if index + 1 < len(posts) else None
+            view["next"] = posts[index - 1] if index > 0 else None
+        pages = tuple(self._view(page) for page in site.pages)
+        tags: dict[str, list[Any]] = {}
+        categories: dict[str, list[Any]] = {}
+        for post, view in zip(site.posts, posts, strict=True):
+            for tag in post.tags:
+                tags.setdefault(tag, []).append(view)
+            for category in post.categories:
+                categories.setdefault(category, []).append(view)
+        demos = tuple(
+            DocumentView(
+                {
+                    "name": d.name,
+                    "title": d.title,
+                    "description": d.description,
+                    "url": f"/demos/{d.name}/",
+                    "thumbnail_url": d.files.get(d.thumbnail) if d.thumbnail else None,
+                },
+                f"demo:{d.name}",
+            )
+            for d in sorted(site.demos.values(), key=lambda d: d.title.lower())
+        )
+        # Everything `site` holds is frozen template data: a post's Jinja cannot change what
+        # other pages see (`site.posts.clear()`) nor reach a Path through a value.
+        values = {key: freeze(value) for key, value in site.config.values.items()}
+        values.update(
+            posts=posts,
+            pages=pages,
+            tags=freeze(dict(sorted(tags.items(), key=lambda kv: kv[0].lower()))),
+            categories=freeze(dict(sorted(categories.items()))),
+            data=freeze(site.data),
+            time=site.time,
+            demos=demos,
+        )
+        self._site_lists = {
+            "posts": [p.source.relative for p in site.posts],
+            "pages": [p.source.relative for p in site.pages],
+            "tags": {t: [v._key for v in vs] for t, vs in tags.items()},
+            "categories": {c: [v._key for v in vs] for c, vs in categories.items()},
+            "demos": [(d.name, d.title, d.description, sorted(d.files.items())) for d in site.demos.values()],
+        }
+        return SiteView(values)
+
+    def _view(self, doc: Document) -> Mapping[str, Any]:
+        view: dict[str, Any] = {key: freeze(value) for key, value in doc.meta.items()}
+        view.update(
+            title=freeze(doc.title),
+            url=doc.url,
+            date=doc.date,
+            slug=doc.slug,
+            tags=freeze(doc.tags),
+            categories=freeze(doc.categories),
+            path=doc.source.relative,
+            layout=doc.layout,
+            kind="post" if isinstance(doc, Post) else "page",
+            content="",
+            excerpt="",
+            toc="",
+            toc_count=0,
+            reading_time=1,
+            previous=None,
+            next=None,
+            math=bool(doc.meta.get("math", False)),
+            description=freeze(doc.meta.get("description")) or "",
+        )
+        self.views[doc.source.relative] = view
+        return DocumentView(view, doc.source.relative)
+
+    def seal(self, documents: list[Document]) -> None:
+        """All views are complete: fingerprint them for render reuse."""
+        self.reuse.seal(documents, self._converted)
+
+    def finish(self, produced: set[str]) -> None:
+        self.reuse.finish(produced)
+
+    @property
+    def reused(self) -> int:
+        return self.reuse.reused
+
+    def fill(self, doc: Document, converted: Converted) -> None:
+        relative = doc.source.relative
+        view = self.views[relative]
+        self._converted[relative] = converted
+        # Reading time and description need the text without tags: remembered per document and
+        # recomputed only when its content changes (string equality is cheap next to the regexes).
+        known = self.state.derived.setdefault("reading", {}).get(relative)
+        if known is not None and known[0] == converted.content and known[1] == converted.excerpt:
+            derived = known[2]
+        else:
+            words = len(strip_html(converted.content).split())
+            derived = (max(1, math.ceil(words / WORDS_PER_MINUTE)), truncatewords(strip_html(converted.excerpt), 40))
+            self.state.derived["reading"][relative] = (converted.content, converted.excerpt, derived)
+        view.update(
+            content=html(converted.content),
+            excerpt=html(converted.excerpt),
+            toc=html(converted.toc),
+            toc_count=converted.toc_count,
+            reading_time=derived[0],
+        )
+        if not view["description"]:
+            view["description"] = derived[1]
+
+    # -- layouts ------------------------------------------------------------------------------
+    def render_page(self, doc: Document) -> Output:
+        relative = doc.source.relative
+        view = self.views[relative]
+        context = {"site": self.site_view, "page": DocumentView(view, relative), "paginator": None}
+        own = fingerprint(self.reuse.document_prints[relative], doc.layout, doc.output_path)
+        data = self.reuse.cached_render(
+            doc.output_path,
+            own,
+            lambda: render_layout_chain(
+                self.layout_env, self.site.layouts, doc.layout, view["content"], context, relative
+            ),
+        )
+        return Output(doc.url, doc.output_path, data, relative)
+
+    def render_generated(self, layout: str, fallback: str, page: dict[str, Any], extra: Mapping[str, Any]) -> str:
+        """Generated pages (home, archive, tags, demos) use the site's layout of that name when
+        there is one, otherwise a small built-in template wrapped in `default`."""
+        from generator.load.permalinks import output_path_for
+
+        own = fingerprint(
+            layout,
+            fallback,
+            sorted((k, repr(v)) for k, v in page.items()),
+            sorted((k, repr(v)) for k, v in extra.items()),
+        )
+        data = self.reuse.cached_render(
+            output_path_for(page["url"]), own, lambda: self._render_generated(layout, fallback, page, extra)
+        )
+        return data.decode("utf-8")
+
+    def _render_generated(self, layout: str, fallback: str, page: dict[str, Any], extra: Mapping[str, Any]) -> str:
+        context = {
+            "site": self.site_view,
+            "page": DocumentView(page, f"generated:{page['url']}"),
+            "paginator": None,
+            **extra,
+        }
+        if layout in self.site.layouts:
+            return render_layout_chain(
+                self.layout_env, self.site.layouts, layout, page.get("content", ""), context, f"generated:{layout}"
+            )
+        inner = html(self.layout_env.from_string(fallback).render(context))
+        page["content"] = inner
+        if "default" in self.site.layouts:
+            return render_layout_chain(
+                self.layout_env, self.site.layouts, "default", inner, context, f"generated:{layout}"
+            )
+        title = markupsafe.escape(page.get("title", ""))
+        lang = markupsafe.escape(self.site.config.get("lang"))
+        return (
+            f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>'
+            f"<body>{inner}</body></html>\n"
+        )
+
+
+def blank_view(title: str, url: str, **extra: Any) -> dict[str, Any]:
+    view: dict[str, Any] = dict(
+        title=title,
+        url=url,
+        date=None,
+        tags=(),
+        categories=(),
+        content=html(""),
+        excerpt="",
+        toc="",
+        toc_count=0,
+        reading_time=0,
+        previous=None,
+        next=None,
+        math=False,
+        kind="generated",
+        description="",
+        layout=None,
+        path=None,
+    )
+    view.update({key: html(value) if key == "content" else freeze(value) for key, value in extra.items()})
+    return view

@@ -1,0 +1,239 @@
+"""Pages the generator makes from the posts: home with pagination, archive, tag pages, the Atom
+feed, sitemap, robots.txt, 404, the demos index and pages, and the highlight stylesheet. A user's
+own file at the same output path always wins; each kind can be switched off in `generate:`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+import xml.etree.ElementTree as ET
+from types import MappingProxyType
+from importlib.resources import files
+from typing import Any
+from collections.abc import Iterable
+
+from slugify import slugify
+
+from generator import __version__
+from generator.render.markup import highlight_css
+from generator.write.output import Output
+from generator.load.permalinks import output_path_for
+from generator.render.documents import DocumentRenderer, blank_view
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+@functools.cache
+def builtin(name: str) -> str:
+    """Fallback templates for generated pages when the site has no layout of that name."""
+    return (files("generator") / "templates" / f"{name}.html").read_text("utf-8")
+
+
+def paginate(renderer: DocumentRenderer, taken: set[str]) -> list[Output]:
+    config = renderer.site.config
+    posts = renderer.site_view["posts"]
+    per_page = config.get("paginate") or max(1, len(posts))
+    total_pages = max(1, math.ceil(len(posts) / per_page))
+
+    def page_url(number: int) -> str:
+        return "/" if number == 1 else config.get("paginate_path").replace(":num", str(number))
+
+    outputs = []
+    for number in range(1, total_pages + 1):
+        url = page_url(number)
+        path = output_path_for(url)
+        if path in taken:
+            continue
+        paginator = MappingProxyType(
+            dict(
+                posts=posts[(number - 1) * per_page : number * per_page],
+                page=number,
+                per_page=per_page,
+                total_posts=len(posts),
+                total_pages=total_pages,
+                previous_page=number - 1 if number > 1 else None,
+                next_page=number + 1 if number < total_pages else None,
+                previous_page_path=page_url(number - 1) if number > 1 else None,
+                next_page_path=page_url(number + 1) if number < total_pages else None,
+            )
+        )
+        view = blank_view(
+            config.title if number == 1 else f"{config.title} — page {number}",
+            url,
+            description=config.get("description"),
+        )
+        html = renderer.render_generated("home", builtin("home"), view, {"paginator": paginator})
+        outputs.append(Output(url, path, html.encode(), "generated:home"))
+    return outputs
+
+
+def archive(renderer: DocumentRenderer) -> Output:
+    by_year: dict[int, list[Any]] = {}
+    for post in renderer.site_view["posts"]:
+        by_year.setdefault(post["date"].year, []).append(post)
+    view = blank_view(
+        "Archive",
+        "/archive/",
+        posts_by_year=list(by_year.items()),
+        description=f"All {len(renderer.site_view['posts'])} posts by year",
+    )
+    return Output(
+        "/archive/",
+        "archive/index.html",
+        renderer.render_generated("archive", builtin("archive"), view, {}).encode(),
+        "generated:archive",
+    )
+
+
+def tags(renderer: DocumentRenderer) -> list[Output]:
+    outputs = []
+    index = blank_view("Tags", "/tags/", description="Posts by topic")
+    outputs.append(
+        Output(
+            "/tags/",
+            "tags/index.html",
+            renderer.render_generated("tags", builtin("tags"), index, {}).encode(),
+            "generated:tags",
+        )
+    )
+    for tag, posts in renderer.site_view["tags"].items():
+        url = f"/tags/{slugify(tag)}/"
+        view = blank_view(
+            f"Posts tagged “{tag}”",
+            url,
+            tag=tag,
+            posts=posts,
+            description=f"{len(posts)} post{'s' if len(posts) != 1 else ''} tagged {tag}",
+        )
+        outputs.append(
+            Output(
+                url,
+                output_path_for(url),
+                renderer.render_generated("tag", builtin("tag"), view, {}).encode(),
+                "generated:tags",
+            )
+        )
+    return outputs
+
+
+def demo_pages(renderer: DocumentRenderer, embed: Any) -> list[Output]:
+    outputs = []
+    index = blank_view("Demos", "/demos/", description="Interactive demos that run in your browser, offline")
+    outputs.append(
+        Output(
+            "/demos/",
+            "demos/index.html",
+            renderer.render_generated("demos", builtin("demos"), index, {}).encode(),
+            "generated:demos",
+        )
+    )
+    for demo in renderer.site.demos.values():
+        url = f"/demos/{demo.name}/"
+        content = embed(demo.name, _page_url=url, _standalone=True)
+        view = blank_view(demo.title, url, description=demo.description, content=content, demo=demo.name)
+        html = renderer.render_generated("demo", builtin("demo"), view, {"content": content})
+        outputs.append(Output(url, output_path_for(url), html.encode(), demo.manifest.relative))
+    return outputs
+
+
+def not_found(renderer: DocumentRenderer) -> Output:
+    view = blank_view("Page not found", "/404.html", sitemap=False)
+    return Output(
+        "/404.html",
+        "404.html",
+        renderer.render_generated("404", builtin("not_found"), view, {}).encode(),
+        "generated:not_found",
+    )
+
+
+def _absolute(renderer: DocumentRenderer, url: str) -> str:
+    config = renderer.site.config
+    return f"{config.url}{config.baseurl}{url}"
+
+
+def _absolutize(html: str, origin: str) -> str:
+    """Feed readers resolve nothing reliably: make root-relative links absolute."""
+    return re.sub(r"""(\s(?:href|src)=["'])/(?!/)""", lambda m: m.group(1) + origin + "/", html) if origin else html
+
+
+def feed(renderer: DocumentRenderer) -> Output:
+    """Atom 1.0 with full content and absolute URLs (RFC 4287), built with the stdlib's ElementTree."""
+    config = renderer.site.config
+    posts = renderer.site_view["posts"][: config.get("feed_limit")]
+    home = _absolute(renderer, "/")
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed")
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+        if text is not None:
+            element.text = text
+        return element
+
+    sub(root, "title", config.title)
+    if config.get("description"):
+        sub(root, "subtitle", config.get("description"))
+    sub(root, "link", href=_absolute(renderer, "/feed.xml"), rel="self", type="application/atom+xml")
+    sub(root, "link", href=home, rel="alternate", type="text/html")
+    newest = max((p["date"] for p in posts), default=renderer.site.time)
+    sub(root, "updated", newest.isoformat())
+    sub(root, "id", _feed_id(renderer, "/"))
+    author = config.get("author")
+    author_name = author.get("name") if isinstance(author, dict) else author
+    sub(sub(root, "author"), "name", author_name or config.title)
+    sub(root, "generator", "blog-generator", version=__version__)
+    base = config.url  # content links already carry the baseurl
+    for post in posts:
+        entry = sub(root, "entry")
+        sub(entry, "title", post["title"])
+        sub(entry, "link", href=_absolute(renderer, post["url"]), rel="alternate", type="text/html")
+        sub(entry, "id", _feed_id(renderer, post["url"]))
+        sub(entry, "published", post["date"].isoformat())
+        updated = post.get("last_modified_at") or post["date"]
+        sub(entry, "updated", updated.isoformat() if isinstance(updated, dt.datetime) else post["date"].isoformat())
+        for tag in post["tags"]:
+            sub(entry, "category", term=tag)
+        sub(entry, "summary", _absolutize(post["excerpt"], base), type="html")
+        sub(entry, "content", _absolutize(post["content"], base), type="html")
+    data = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+    return Output("/feed.xml", "feed.xml", data, "generated:feed")
+
+
+def _feed_id(renderer: DocumentRenderer, url: str) -> str:
+    config = renderer.site.config
+    if config.url:
+        return _absolute(renderer, url)
+    # Without `url:` there is no absolute address; a tag: URI is still a valid, stable Atom id.
+    return f"tag:{slugify(config.title) or 'blog'},2000:{config.baseurl}{url}"
+
+
+def sitemap(renderer: DocumentRenderer, outputs: Iterable[Output]) -> Output:
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    dates = {view["url"]: view.get("date") for view in renderer.views.values()}
+    excluded = {view["url"] for view in renderer.views.values() if view.get("sitemap") is False}
+    for output in sorted(outputs, key=lambda o: o.url):
+        if not output.output_path.endswith(".html") or output.output_path == "404.html" or output.url in excluded:
+            continue
+        entry = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        ET.SubElement(entry, f"{{{SITEMAP}}}loc").text = _absolute(renderer, output.url)
+        if isinstance(dates.get(output.url), dt.datetime):
+            ET.SubElement(entry, f"{{{SITEMAP}}}lastmod").text = dates[output.url].date().isoformat()
+    data = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+    return Output("/sitemap.xml", "sitemap.xml", data, "generated:sitemap")
+
+
+def robots(renderer: DocumentRenderer) -> Output:
+    lines = ["User-agent: *", "Disallow:"]
+    if renderer.site.config.url:
+        lines.append(f"Sitemap: {_absolute(renderer, '/sitemap.xml')}")
+    return Output("/robots.txt", "robots.txt", ("\n".join(lines) + "\n").encode(), "generated:robots")
+
+
+def highlight_stylesheet(renderer: DocumentRenderer) -> Output:
+    settings = renderer.site.config.markdown
+    css = highlight_css(settings["highlight_style_light"], settings["highlight_style_dark"])
+    return Output("/assets/css/highlight.css", "assets/css/highlight.css", css.encode(), "generated:highlight")

@@ -1,0 +1,144 @@
+"""`render_markdown(text) -> MarkdownResult`: Python-Markdown with Pygments highlighting, build-time
+math, heading ids and a table of contents. Pure: same text and settings, same result."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Any
+from collections.abc import Mapping
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.codehilite import CodeHiliteExtension
+from markdown.extensions.toc import TocExtension
+from markdown.preprocessors import Preprocessor
+from pygments.formatters import HtmlFormatter
+
+from generator.render.tex import MathWarning, replace_math
+from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep, too_deep_line
+
+
+class LanguageClassFormatter(HtmlFormatter):
+    """Pygments HTML with `<code class="language-x">` so readers, tests and CSS see the language."""
+
+    def __init__(self, **options: Any) -> None:
+        self.lang_str = options.pop("lang_str", "")
+        super().__init__(**options)
+
+    def _wrap_code(self, source):  # type: ignore[override]  (the hook Python-Markdown documents)
+        attribute = f' class="{self.lang_str}"' if self.lang_str else ""
+        yield 0, f"<code{attribute}>"
+        yield from source
+        yield 0, "</code>"
+
+
+class MathPreprocessor(Preprocessor):
+    """Runs before fenced code (priority 28 > 25) to see the file's real line numbers."""
+
+    def __init__(self, md: markdown.Markdown, enabled: bool) -> None:
+        super().__init__(md)
+        self.enabled = enabled
+        self.warnings: list[MathWarning] = []
+
+    def run(self, lines: list[str]) -> list[str]:
+        text, self.warnings = replace_math("\n".join(lines), self.md.htmlStash.store, self.enabled)
+        return text.split("\n")
+
+
+class MathExtension(Extension):
+    def __init__(self, enabled: bool = True) -> None:
+        super().__init__()
+        self.enabled = enabled
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
+        md.preprocessors.register(MathPreprocessor(md, self.enabled), "math", 28)
+
+
+@dataclass(frozen=True)
+class MarkdownResult:
+    html: str
+    toc: str
+    toc_count: int
+    warnings: tuple[tuple[int, str], ...]  # (line within the text, message)
+
+
+def settings_fingerprint(settings: Mapping[str, Any]) -> str:
+    """Changes whenever output could change: our settings and the versions of the converters."""
+    versions = {name: version(name) for name in ("markdown", "pygments", "latex2mathml")}
+    from generator import __version__
+
+    blob = json.dumps(
+        {"settings": dict(settings), "versions": versions, "generator": __version__}, sort_keys=True, default=str
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+_local = threading.local()
+
+
+def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
+    key = json.dumps(dict(settings), sort_keys=True, default=str)
+    engines = getattr(_local, "engines", None)
+    if engines is None:
+        engines = _local.engines = {}
+    if key not in engines:
+        depth = str(settings.get("toc_depth", "2-3"))
+        engines[key] = markdown.Markdown(
+            extensions=[
+                "fenced_code",
+                "tables",
+                "footnotes",
+                "attr_list",
+                "def_list",
+                "md_in_html",
+                "abbr",
+                "sane_lists",
+                CodeHiliteExtension(css_class="highlight", guess_lang=False, pygments_formatter=LanguageClassFormatter),
+                TocExtension(
+                    toc_depth=depth,
+                    permalink=bool(settings.get("heading_anchors", True)),
+                    permalink_class="headerlink",
+                    permalink_title="Link to this section",
+                ),
+                MathExtension(enabled=bool(settings.get("math", True))),
+            ]
+            + (["smarty"] if settings.get("smart_quotes") else []),
+            output_format="html",
+        )
+    return engines[key]
+
+
+def render_markdown(text: str, settings: Mapping[str, Any]) -> MarkdownResult:
+    """Raises NestingTooDeep (line within `text`, no path: the caller knows the file)."""
+    line = too_deep_line(text)
+    if line is not None:
+        raise NestingTooDeep(NESTING_MESSAGE, None, line)
+    engine = _engine(settings)
+    engine.reset()
+    try:
+        html = engine.convert(text)
+    except RecursionError as e:  # nesting the pre-scan cannot see (e.g. tags split over lines)
+        raise NestingTooDeep(NESTING_MESSAGE) from e
+    toc_tokens = getattr(engine, "toc_tokens", [])
+    toc_count = _count_tokens(toc_tokens)
+    toc = engine.toc if toc_count else ""  # type: ignore[attr-defined]
+    math = next(p for p in engine.preprocessors if isinstance(p, MathPreprocessor))
+    warnings = tuple((warning.line, warning.message) for warning in math.warnings)
+    return MarkdownResult(html, toc, toc_count, warnings)
+
+
+def _count_tokens(tokens: list[dict[str, Any]]) -> int:
+    return sum(1 + _count_tokens(token.get("children", [])) for token in tokens)
+
+
+def highlight_css(light_style: str, dark_style: str) -> str:
+    """One stylesheet: the light style by default, the dark one under prefers-color-scheme."""
+    light = HtmlFormatter(style=light_style).get_style_defs(".highlight")
+    dark = HtmlFormatter(style=dark_style).get_style_defs(".highlight")
+    indented = "\n".join("  " + line for line in dark.splitlines())
+    header = f"/* Pygments {light_style} (light) and {dark_style} (dark) */"
+    return f"{header}\n{light}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"

@@ -1,0 +1,1 @@
+"""The dev server: watcher, one rebuild path, HTTP side with live reload."""

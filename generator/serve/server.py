@@ -1,0 +1,270 @@
+"""`blog serve`: build, serve the output folder as GitHub Pages would, rebuild on change, live reload.
+
+One pipeline: every rebuild goes through SiteRebuilder, which calls the same `build()` as `blog build`
+and keeps one ConversionCache in memory. A failed rebuild leaves the last good site being served and
+shows its errors in every open page (and the terminal) until a good build clears them. This module
+owns the build, the watcher and the server's state; answering HTTP requests (paths, files, events)
+is serve_http.py's job."""
+
+from __future__ import annotations
+
+import errno
+import secrets
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.build import BuildOptions, BuildResult, build
+from generator.render.cache import ConversionCache
+from generator.incremental.state import BuildState
+from generator.config import load_config, normalise_baseurl
+from generator.errors import BuildFailed, GeneratorError
+from generator.serve.guard import DevHTTPServer, DevHTTPServer6, HostCheck, host_check
+from generator.serve.http_handler import EventHub, SiteState, make_handler
+from generator.serve.watch import ChangeSet, SourceWatcher, WatchFilter
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """The outcome of one rebuild, as the browser and the terminal need it."""
+
+    event: str  # "reload" (HTML or other files), "css" (only stylesheets), "none", "error"
+    seconds: float
+    changed_outputs: list[str] = field(default_factory=list)  # written + removed, relative paths
+    error_lines: list[str] = field(default_factory=list)
+    result: BuildResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.event != "error"
+
+
+class SiteRebuilder:
+    """The one rebuild path, shared by the watcher and the edit-sequence tests."""
+
+    def __init__(self, options: BuildOptions, cache: ConversionCache | None = None, trace: bool = False) -> None:
+        self.options = options
+        self.cache = cache if cache is not None else ConversionCache()
+        self.trace = trace
+        self.result: BuildResult | None = None  # the last good build
+        self.error_lines: list[str] | None = None  # the failing build's messages, None when good
+        self.setup_error: GeneratorError | None = None  # a failure before any content was read
+        # What makes rebuilds incremental: parsed sources, renders and their dependencies, the
+        # on-disk manifest (see incremental.py). Dropped on config changes, kept otherwise.
+        self.state = BuildState()
+        self._lock = threading.Lock()
+
+    @property
+    def building(self) -> bool:
+        return self._lock.locked()
+
+    def rebuild(self, changes: ChangeSet | None = None) -> Rebuild:
+        with self._lock:
+            started = time.perf_counter()
+            try:
+                if changes is not None and changes.needs_full_rebuild:
+                    self.state = BuildState()
+                result = build(self.options, cache=self.cache, state=self.state)
+            except BuildFailed as e:
+                return self._failed(e.lines(), started)
+            except GeneratorError as e:  # config or destination trouble: nothing was built
+                self.setup_error = e
+                return self._failed([str(e)], started)
+            except Exception as e:  # noqa: BLE001 (a bug in the generator must not kill the dev server)
+                if self.trace:
+                    traceback.print_exc()
+                return self._failed(
+                    [f"internal error: {type(e).__name__}: {e} (rerun with --trace for details)"], started
+                )
+            self.result, self.error_lines, self.setup_error = result, None, None
+            report = result.report
+            changed = sorted([*(report.written if report else []), *(report.removed if report else [])])
+            css_only = (
+                bool(report and report.written)
+                and not report.removed
+                and all(p.endswith(".css") for p in report.written)
+            )
+            event = "none" if not changed else "css" if css_only else "reload"
+            return Rebuild(event, time.perf_counter() - started, changed, [], result)
+
+    def _failed(self, lines: list[str], started: float) -> Rebuild:
+        self.error_lines = lines
+        return Rebuild("error", time.perf_counter() - started, [], lines, None)
+
+
+def initial_state(options: BuildOptions) -> SiteState:
+    """Where to serve from before any build succeeded (the first one may fail: then the previous
+    output, if any, is served with the error overlay on top)."""
+    try:
+        config = load_config(
+            Path(options.source),
+            destination=options.destination,
+            config_file=options.config_file,
+            overrides={} if options.baseurl is None else {"baseurl": options.baseurl},
+        )
+        return SiteState(config.destination, config.baseurl, "", time.time())
+    except GeneratorError:
+        destination = options.destination or Path(options.source) / "_site"
+        return SiteState(destination.resolve(), normalise_baseurl(options.baseurl or ""), "", time.time())
+
+
+class DevServer:
+    """Bind, build, serve in a background thread, watch. Used by the CLI and by the tests."""
+
+    def __init__(
+        self,
+        options: BuildOptions,
+        host: str = "127.0.0.1",
+        port: int = 4000,
+        *,
+        watch: bool = True,
+        livereload: bool = True,
+        quiet_period: float = 0.05,
+        trace: bool = False,
+        log: Callable[[str], None] | None = None,
+        cache: ConversionCache | None = None,
+        allowed_hosts: tuple[str, ...] = (),
+        idle_timeout: float = 30.0,
+        max_connections: int = 64,
+        heartbeat: float = 15.0,
+    ) -> None:
+        self.options = options
+        self.host, self.port = host, port
+        # Limits on who and how much (serve_guard.py); tests shorten them, the CLI keeps the defaults.
+        self.allowed_hosts = allowed_hosts
+        self.idle_timeout, self.max_connections, self.heartbeat = idle_timeout, max_connections, heartbeat
+        self.host_check = HostCheck(0, frozenset(), frozenset())  # replaced once the port is known
+        self._refused_hosts: set[str] = set()
+        self.watch, self.livereload = watch, livereload
+        self.quiet_period = quiet_period
+        self.log = log or (lambda message: print(message, flush=True))
+        self.rebuilder = SiteRebuilder(options, cache, trace)
+        self.hub = EventHub()
+        self.session = secrets.token_hex(3)  # build ids differ across restarts: pages catch up
+        self.generation = 0
+        self.state = initial_state(options)
+        self.httpd: DevHTTPServer | None = None
+        self.watcher: SourceWatcher | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.httpd is not None
+        host = self.httpd.server_address[0]
+        host = "127.0.0.1" if host == "0.0.0.0" else "[::1]" if host == "::" else host
+        host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return f"http://{host}:{self.httpd.server_address[1]}{self.state.baseurl}/"
+
+    def start(self) -> None:
+        self.httpd = self._bind()  # before building: a busy port should fail fast, not after a build
+        self.httpd.dev = self  # type: ignore[attr-defined]
+        self.httpd.max_connections = self.max_connections
+        self.host_check = host_check(self.host, self.httpd.server_address[1], self.allowed_hosts)
+        outcome = self.rebuilder.rebuild()
+        if self.rebuilder.setup_error is not None:
+            # A bad config or a destination we may not write to: there is no site to show, and
+            # serving a folder we refused to build into would be wrong. Content errors, though, get
+            # the overlay while the author fixes them.
+            self.httpd.server_close()
+            raise self.rebuilder.setup_error
+        self._after_build(outcome, None)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.1,), name="blog-http", daemon=True)
+        self._thread.start()
+        if self.watch:
+            self._start_watcher()
+
+    def stop(self) -> None:
+        if self.watcher:
+            self.watcher.stop()
+        if self.httpd:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+        self.hub.close()  # after the listener: no page can subscribe to a server that is going away
+        cache_folder = self.rebuilder.cache.folder
+        if cache_folder is not None:
+            self.rebuilder.cache.prune_unused()
+            try:
+                self.rebuilder.cache.save()
+            except OSError as e:  # a read-only checkout: the next start is just slower
+                print(f"warning: could not save the markdown cache: {e}", file=sys.stderr)
+
+    def on_changes(self, changes: ChangeSet) -> None:
+        """Called by the watcher with each debounced change set (one at a time)."""
+        what = "config changed, full rebuild" if changes.needs_full_rebuild else "changed"
+        self.log(f"{time.strftime('%H:%M:%S')} {what}: {changes.describe()}")
+        self._after_build(self.rebuilder.rebuild(changes), changes)
+
+    def refused_host(self, header: str) -> None:
+        """Say once per name why a browser got 421: a phone may use a name we could not guess."""
+        if header in self._refused_hosts or len(self._refused_hosts) >= 20:
+            return
+        self._refused_hosts.add(header)
+        print(
+            f"refused a request for Host {header!r}: not this server's address "
+            "(if you opened that address yourself, restart with --allowed-host NAME)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def _bind(self) -> DevHTTPServer:
+        server_class = DevHTTPServer6 if ":" in self.host else DevHTTPServer
+        try:
+            return server_class((self.host, self.port), make_handler(self))
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise GeneratorError(
+                    f"port {self.port} on {self.host} is already in use; stop the other server "
+                    f"or choose another port, e.g. --port {self.port + 1}"
+                ) from e
+            raise GeneratorError(f"cannot listen on {self.host}:{self.port}: {e.strerror}") from e
+
+    def _start_watcher(self) -> None:
+        result = self.rebuilder.result
+        config = result.config if result else None
+        watch_filter = WatchFilter(Path(self.options.source), self.state.destination, config, self.options.config_file)
+        self.watcher = SourceWatcher(watch_filter, self.on_changes, quiet=self.quiet_period)
+        self.watcher.start()
+
+    def _after_build(self, outcome: Rebuild, changes: ChangeSet | None) -> None:
+        if outcome.result is not None:
+            for warning in outcome.result.warnings:
+                print(f"{warning} (warning)", file=sys.stderr, flush=True)
+        if not outcome.ok:
+            for line in outcome.error_lines:
+                print(line, file=sys.stderr, flush=True)
+            print(
+                f"build failed in {outcome.seconds:.2f} s; still serving the last good site",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.hub.publish(
+                "error", {"build": self.state.build, "errors": outcome.error_lines}, errors=outcome.error_lines
+            )
+            return
+        result = outcome.result
+        assert result is not None
+        if outcome.event != "none" or not self.state.build:
+            self.generation += 1
+        build_id = f"{self.session}-{self.generation}"
+        self.state = SiteState(
+            result.destination,
+            result.config.baseurl,
+            build_id,
+            time.time() if outcome.event != "none" else self.state.built_at,
+        )
+        if self.watcher is not None:
+            self.watcher.filter.update(result.destination, result.config)
+        if changes is None:
+            self.log(result.summary())
+        else:
+            self.log(
+                f"  rebuilt in {outcome.seconds:.2f} s: {len(outcome.changed_outputs)} output files changed"
+                + {"reload": ", reloading pages", "css": ", swapping stylesheets", "none": ""}[outcome.event]
+            )
+        paths = [f"{result.config.baseurl}/{p}" for p in outcome.changed_outputs]
+        event = "ok" if outcome.event == "none" else outcome.event
+        self.hub.publish(event, {"build": build_id, "paths": paths}, errors=None, build=build_id)

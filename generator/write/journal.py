@@ -1,0 +1,163 @@
+"""The crash-safe half of the write phase: all or nothing on disk, even under SIGKILL.
+
+1. Every new or changed file is written under a numbered name in `_site/.blog-staging/`
+   (nothing the site serves has changed yet; a kill here leaves the old site plus litter).
+2. The journal `_site/.blog-journal.json` is written to a temporary name and renamed into place:
+   that rename is the commit point. It lists the deletions, the renames and the final marker.
+3. Deletions first (a stale file `x` may stand where the new site needs a folder `x/`, and a
+   stale folder where it needs a file), then the renames in sorted order, then the marker, then
+   the journal and the staging folder are removed.
+
+Every step is idempotent, so an interrupted journal is completed (rolled forward: every staged
+file exists once the journal does) by the next build, serve or check before anything else.
+Every path in a journal or marker is proven inside the destination again before it is used: the
+files on disk may have been tampered with. Files are not fsync'ed: this protects against a killed
+process, not against power loss, which would cost a sync per file on every build."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from generator.errors import GeneratorError
+from generator.write.safepath import JOURNAL, MARKER, STAGING, Containment
+
+MARKER_VERSION = 2
+
+
+def note(message: str) -> None:
+    """One line on stderr for the user; bookkeeping repairs are worth knowing about, not failing."""
+    print(f"note: {message}", file=sys.stderr, flush=True)
+
+
+def write_json(destination: Path, name: str, value: dict[str, Any]) -> None:
+    """Write `destination/name` atomically: a reader (or a kill) sees the old or the new file."""
+    staging = destination / STAGING
+    staging.mkdir(exist_ok=True)
+    temporary = staging / f"{name}.partial"
+    temporary.write_text(json.dumps(value, indent=0, sort_keys=True), "utf-8")
+    os.replace(temporary, destination / name)
+
+
+def commit(destination: Path, staged: list[tuple[str, str]], deletions: list[str], marker: dict[str, Any]) -> None:
+    """The files of `staged` (staging name, output path) are written; make them the site."""
+    journal = {"marker_version": MARKER_VERSION, "renames": staged, "deletions": deletions, "marker": marker}
+    write_json(destination, JOURNAL, journal)
+    try:
+        roll_forward(destination, journal)
+    except OSError as e:
+        give_up(destination, marker)
+        raise GeneratorError(
+            f"writing the site failed: {e.strerror or e} ({e.filename}); the next `blog build` rewrites every file",
+            destination,
+        ) from e
+
+
+def roll_forward(destination: Path, journal: dict[str, Any]) -> None:
+    guard = Containment(destination)
+    staging = destination / STAGING
+    for relative in journal["deletions"]:
+        if isinstance(relative, str) and guard.inside(relative.rstrip("/")):
+            remove(destination, relative, guard)
+    for name, relative in journal["renames"]:
+        staged = staging / name
+        if not (isinstance(name, str) and name.isdigit() and guard.inside(relative)):
+            continue  # a tampered journal: never rename onto a path we cannot prove inside
+        if not staged.exists():
+            continue  # renamed before the interruption
+        target = destination / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
+    write_json(destination, MARKER, journal["marker"])
+    (destination / JOURNAL).unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove(destination: Path, relative: str, guard: Containment) -> bool:
+    """Delete one file we wrote (or, with a trailing slash, one empty folder), then the folders
+    it leaves empty, up to the destination. Missing files are fine: deletes are replayed."""
+    target = destination / relative.rstrip("/")
+    try:
+        if relative.endswith("/"):
+            target.rmdir()
+        elif target.is_dir() and not target.is_symlink():
+            return False  # a folder where we wrote a file: someone else's, leave it
+        else:
+            target.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        if relative.endswith("/"):
+            return False  # not empty any more: something is kept inside
+        raise
+    folder = target.parent
+    while folder != destination and guard.folder_inside(folder.relative_to(destination).as_posix()):
+        try:
+            folder.rmdir()
+        except OSError:
+            break  # not empty
+        folder = folder.parent
+    return True
+
+
+def give_up(destination: Path, marker: dict[str, Any]) -> None:
+    """The journal cannot be completed: keep the marker (so the folder is still ours) but say the
+    manifest is unknown and the site incomplete; the next build then rewrites every file."""
+    (destination / JOURNAL).unlink(missing_ok=True)
+    shutil.rmtree(destination / STAGING, ignore_errors=True)
+    write_json(destination, MARKER, {**marker, "files": None, "complete": False})
+    shutil.rmtree(destination / STAGING, ignore_errors=True)
+
+
+def recover(destination: Path) -> bool:
+    """Complete an interrupted write phase, or clean the litter of one killed before its commit.
+    Returns True when the destination was touched (an in-memory manifest is then out of date)."""
+    journal_path, staging = destination / JOURNAL, destination / STAGING
+    if journal_path.is_file() and not journal_path.is_symlink():
+        try:
+            journal = json.loads(journal_path.read_text("utf-8"))
+            if journal.get("marker_version") != MARKER_VERSION:
+                raise ValueError("unknown journal version")
+            renames = [(str(name), str(path)) for name, path in journal["renames"]]
+            journal = {**journal, "renames": renames, "deletions": list(journal["deletions"])}
+            if not isinstance(journal["marker"], dict):
+                raise ValueError("no marker")
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
+            note(f"{destination}: unreadable journal of an interrupted build ({e}); every file will be rewritten")
+            give_up(destination, {"generator": "blog", "marker_version": MARKER_VERSION})
+            return True
+        try:
+            roll_forward(destination, journal)
+        except OSError as e:
+            note(f"{destination}: could not complete an interrupted build ({e}); every file will be rewritten")
+            give_up(destination, journal["marker"])
+            return True
+        note(f"{destination}: completed an interrupted build ({len(journal['renames'])} files)")
+        return True
+    if staging.is_symlink():
+        staging.unlink()
+        return True
+    if staging.is_dir():
+        count = sum(len(names) for _, _, names in os.walk(staging))
+        shutil.rmtree(staging)
+        if count:
+            note(f"{destination}: removed {count} temporary files of an interrupted build")
+        return True
+    return False
+
+
+def incomplete_reason(site: Path) -> str | None:
+    """Why `site` must not be checked or served as it is, or None when it is a complete build."""
+    if (site / JOURNAL).exists():
+        return "an interrupted build is still pending"
+    try:
+        marker = json.loads((site / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None  # a site not made by blog: nothing to say about its completeness
+    if isinstance(marker, dict) and marker.get("complete") is False:
+        return "an earlier build failed while writing it"
+    return None

@@ -1,0 +1,250 @@
+"""Outputs to disk, safely: collisions are errors naming both sources; nothing is written until
+the whole site rendered without error and every output path is proven inside the destination
+(safepath.py); then only changed files are written, all or nothing (journal.py), and stale files
+are removed: only files the marker says a build wrote, each proven inside again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.write import journal
+from generator.errors import BuildFailed, ConfigError, GeneratorError, OutputCollisionError
+from generator.write.safepath import JOURNAL, MARKER, RESERVED, STAGING, Containment, is_safe, problem
+
+# Source folders an output folder must never live in: a build there would mix output with content.
+PROTECTED_FOLDERS = ("_posts", "_drafts", "_layouts", "_includes", "_data", "demos", "assets")
+
+
+@dataclass(frozen=True)
+class Output:
+    url: str
+    output_path: str  # relative to the destination, posix
+    data: bytes | None  # None: copy `copy_from` byte for byte
+    origin: str  # the source that produced it (relative path) or "generated:<kind>"
+    copy_from: Path | None = None
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.copy_from is not None
+        return self.copy_from.read_bytes()
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    manifest: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # what is on disk now
+
+
+def find_collisions(outputs: list[Output]) -> list[GeneratorError]:
+    seen: dict[str, Output] = {}
+    errors: list[GeneratorError] = []
+    for output in outputs:
+        key = output.output_path.lower() if os.path.normcase("A") == "a" else output.output_path
+        first = seen.get(key)
+        if first is None:
+            seen[key] = output
+        else:
+            errors.append(
+                OutputCollisionError(
+                    f"{output.output_path} is written by both {first.origin} and {output.origin}; "
+                    "change one permalink or remove one file",
+                    output.origin,
+                    1,
+                )
+            )
+    return errors
+
+
+def check_destination(source: Path, destination: Path, force: bool) -> None:
+    """Refuse destinations where writing could destroy the user's own files."""
+    source, destination = source.resolve(), destination.resolve()
+    if destination == source or source.is_relative_to(destination):
+        raise ConfigError(f"destination {destination} would contain the source folder; choose another --destination")
+    relative = destination.relative_to(source).parts if destination.is_relative_to(source) else ()
+    if relative and relative[0] in PROTECTED_FOLDERS:
+        raise ConfigError(
+            f"destination {destination} lies inside the source folder {relative[0]}/; choose another --destination"
+        )
+    if destination.exists() and not force:
+        if not destination.is_dir():
+            raise ConfigError(f"destination {destination} is a file; remove it or choose another --destination")
+        ours = any((destination / name).exists() for name in (MARKER, JOURNAL, STAGING))
+        if any(destination.iterdir()) and not ours:
+            raise ConfigError(
+                f"destination {destination} is not empty and was not made by `blog build`; "
+                "empty it or pass --force to replace it"
+            )
+
+
+def write_site(
+    outputs: list[Output],
+    destination: Path,
+    keep_files: list[str],
+    marker: dict[str, object],
+    manifest: dict[str, tuple[str, int, int]] | None = None,
+) -> WriteReport:
+    """Make `destination` hold exactly `outputs` (plus kept files), all or nothing (journal.py).
+    Every path is proven inside the destination before the first byte is written; unchanged
+    files are recognised by `manifest` (path -> sha, size, mtime_ns: what the previous build
+    wrote, read from the marker when not kept in memory) without being read."""
+    destination.mkdir(parents=True, exist_ok=True)
+    if journal.recover(destination):
+        manifest = None  # the disk changed under the caller's in-memory manifest
+    guard = Containment(destination)
+    unsafe = [o for o in outputs if not guard.inside(o.output_path)]
+    if unsafe:  # build() reports bad names with their source lines; this is the last line of defence
+        raise BuildFailed(list({str(e): e for e in (unsafe_output_error(o, destination) for o in unsafe)}.values()))
+    kept = {entry.strip("/") for entry in keep_files if entry.strip("/")}
+    known_manifest = manifest is not None
+    if manifest is None:
+        manifest = read_manifest(destination)
+        known_manifest = manifest is not None
+    report = WriteReport()
+    new_manifest: dict[str, tuple[str, int, int]] = {}
+    changed: list[tuple[Output, str]] = []
+    for output in outputs:
+        digest = _digest(output)
+        known = (manifest or {}).get(output.output_path)
+        if known and known[0] == digest and _stat_key(destination / output.output_path) == known[1:]:
+            new_manifest[output.output_path] = known
+            report.unchanged += 1
+        else:
+            changed.append((output, digest))
+    wanted = {o.output_path for o in outputs}
+    if known_manifest:
+        # The previous build's manifest says exactly what it wrote: no need to walk the whole tree.
+        stale = sorted(p for p in set(manifest or {}) - wanted if not _under_any(p, kept) and guard.inside(p))
+    else:
+        stale = _stale_files(destination, wanted, kept)
+    staged = _stage(destination, changed, new_manifest) if changed else []
+    marker = {
+        **marker,
+        "marker_version": journal.MARKER_VERSION,
+        "files": {path: list(entry) for path, entry in sorted(new_manifest.items())},
+    }
+    if staged or stale:
+        journal.commit(destination, staged, stale, marker)
+    else:
+        journal.write_json(destination, MARKER, marker)
+        shutil.rmtree(destination / STAGING, ignore_errors=True)
+    report.written = [path for _, path in staged]
+    report.removed = [path for path in stale if not path.endswith("/")]
+    report.manifest = new_manifest
+    return report
+
+
+def _stage(
+    destination: Path, changed: list[tuple[Output, str]], new_manifest: dict[str, tuple[str, int, int]]
+) -> list[tuple[str, str]]:
+    """Write every changed file under a numbered name in the staging folder; nothing the site
+    serves changes. A rename keeps size and mtime, so the manifest entry is known already."""
+    staging = destination / STAGING
+    staging.mkdir()
+    staged: list[tuple[str, str]] = []
+    try:
+        for number, (output, digest) in enumerate(changed):
+            temporary = staging / str(number)
+            if output.data is None and output.copy_from is not None:
+                shutil.copyfile(output.copy_from, temporary)
+            else:
+                temporary.write_bytes(output.read())
+            stat = temporary.stat()
+            new_manifest[output.output_path] = (digest, stat.st_size, stat.st_mtime_ns)
+            staged.append((str(number), output.output_path))
+    except OSError as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise GeneratorError(
+            f"cannot write {output.output_path}: {e.strerror or e}; nothing in the site was changed", destination
+        ) from e
+    return staged
+
+
+def unsafe_output_error(output: Output, destination: Path) -> GeneratorError:
+    unsafe = problem(output.output_path)
+    if unsafe is not None:
+        return GeneratorError(
+            f"output path {output.output_path} is refused ({unsafe.reason}); {unsafe.fix}", output.origin, 1
+        )
+    folder = destination / output.output_path.rpartition("/")[0]
+    while folder != destination and folder.parent != destination and not folder.is_symlink():
+        folder = folder.parent
+    return GeneratorError(
+        "this folder of the destination leads outside it (a symbolic link); remove it and build again", folder
+    )
+
+
+def read_manifest(destination: Path) -> dict[str, tuple[str, int, int]] | None:
+    """What the last complete build wrote, or None when unknown (every file is then rewritten and
+    the folder walked for stale files). Entries that are not safe paths are dropped: a tampered
+    marker must not make us delete anything outside the destination."""
+    try:
+        marker = json.loads((destination / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(marker, dict):
+        return None
+    if marker.get("marker_version") != journal.MARKER_VERSION:
+        journal.note(f"{destination / MARKER} is from an older version of blog; rewriting every file")
+        return None
+    files = marker.get("files")
+    if not isinstance(files, dict):
+        return None
+    manifest: dict[str, tuple[str, int, int]] = {}
+    for path, entry in files.items():
+        try:
+            if is_safe(path):
+                manifest[path] = (str(entry[0]), int(entry[1]), int(entry[2]))
+        except (ValueError, TypeError, IndexError, KeyError):
+            continue
+    return manifest
+
+
+def _digest(output: Output) -> str:
+    if output.data is None and output.copy_from is not None:
+        # Static files: the source's identity and stat stand in for reading every image each build.
+        stat = output.copy_from.stat()
+        return (
+            "copy:" + hashlib.sha256(f"{output.copy_from}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+        )
+    return hashlib.sha256(output.read()).hexdigest()[:24]
+
+
+def _stat_key(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _stale_files(destination: Path, wanted: set[str], kept: set[str]) -> list[str]:
+    """Without a manifest: every file in the destination that is neither wanted nor kept nor our
+    bookkeeping, then every folder left empty (with a trailing slash), deepest first. The walk
+    does not follow symbolic links, so nothing it lists lies outside."""
+    stale: list[str] = []
+    empty_after: list[str] = []
+    for folder, subfolders, filenames in os.walk(destination, topdown=True):
+        relative_folder = os.path.relpath(folder, destination)
+        prefix = "" if relative_folder == "." else relative_folder.replace(os.sep, "/") + "/"
+        if not prefix:
+            subfolders[:] = [name for name in subfolders if name not in RESERVED]
+        subfolders[:] = [name for name in subfolders if not _under_any(prefix + name, kept)]
+        files = [prefix + name for name in filenames if not (not prefix and name in RESERVED)]
+        removed = [path for path in files if path not in wanted and not _under_any(path, kept) and is_safe(path)]
+        stale.extend(removed)
+        if prefix and len(removed) == len(files) and is_safe(prefix.rstrip("/")):
+            empty_after.append(prefix)
+    # Deepest first; a folder that still holds something is simply left (rmdir refuses).
+    return sorted(stale) + sorted(empty_after, key=lambda p: -p.count("/"))
+
+
+def _under_any(path: str, roots: set[str]) -> bool:
+    return bool(path) and any(path == root or path.startswith(root + "/") for root in roots)
