@@ -12,12 +12,8 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.render.cache import ConversionCache
-from generator.publish.deploy import (
-    DeployOptions,
-    configure_deploy_parser,
-    deploy,
-    run_deploy_command,
-)
+from generator.commands.deploy_command import configure_deploy_parser, run_deploy_command
+from generator.publish.deploy import DeployOptions, deploy
 from generator.errors import DeployError
 
 SITE = {

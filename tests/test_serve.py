@@ -19,7 +19,8 @@ from generator.build import BuildOptions
 from generator.commands.cli import main
 from generator.errors import GeneratorError
 from generator.serve.server import DevServer
-from generator.serve.http_handler import inject_client, resolve_request_path
+from generator.serve.files import resolve_request_path
+from generator.serve.http_handler import inject_client
 from generator.serve.watch import ChangeSet
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"

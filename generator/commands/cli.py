@@ -15,7 +15,7 @@ from generator import __version__
 from generator.check.command import configure_check_parser, run_check_command
 from generator.commands.options import add_build_arguments, build_options
 from generator.commands.serve_command import configure_serve_parser, run_serve_command
-from generator.publish.deploy import configure_deploy_parser, run_deploy_command
+from generator.commands.deploy_command import configure_deploy_parser, run_deploy_command
 from generator.errors import BuildFailed, GeneratorError
 from generator.load.sitecheck import require_site
 

@@ -24,11 +24,9 @@ deploy_checks.py.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import os
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,9 +35,9 @@ from pathlib import Path
 import ghp_import
 
 from generator.check.command import MARKER, check_site, shown
+from generator.publish.git import Git, last_line, repository
 from generator.publish.deploy_checks import export_head, refuse_dirty, refuse_unsafe_branch, uncommitted_paths
 from generator.errors import BuildFailed, DeployError, GeneratorError
-from generator.publish.workflow import write_pages_workflow
 
 Report = Callable[[str], None]
 
@@ -81,7 +79,7 @@ class DeployResult:
 def deploy(options: DeployOptions, report: Report = print) -> DeployResult:
     """Publish the site of `options.source`; raises DeployError (and publishes nothing) on refusal."""
     source = Path(options.source).resolve()
-    git = _Git(_repository(source))
+    git = Git(repository(source))
     folder = source.relative_to(git.directory).as_posix()  # the site's folder inside the repository
     refuse_unsafe_branch(git, options.branch, options.remote, folder, options.force)
     if options.push:
@@ -119,46 +117,7 @@ def deploy(options: DeployOptions, report: Report = print) -> DeployResult:
     return DeployResult(changes, commit, pushed)
 
 
-class _Git:
-    """Runs git in the user's repository; every command here only reads, or writes the publishing
-    branch and objects (never the work tree, index, HEAD or stash)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        process = subprocess.run(["git", *args], cwd=self.directory, capture_output=True, text=True, check=False)
-        if check and process.returncode != 0:
-            raise DeployError(f"git {args[0]} failed: {_last_line(process.stderr)}")
-        return process
-
-    def out(self, *args: str, check: bool = True) -> str:
-        return self.run(*args, check=check).stdout.strip()
-
-    def commit_of(self, ref: str) -> str | None:
-        return self.out("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False) or None
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1].removeprefix("fatal: ").removeprefix("error: ") if lines else "unknown error"
-
-
-def _repository(source: Path) -> Path:
-    if not source.is_dir():
-        raise DeployError(f"refusing to deploy: {source} is not a folder")
-    process = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"], cwd=source, capture_output=True, text=True, check=False
-    )
-    if process.returncode != 0:
-        raise DeployError(
-            f"refusing to deploy: {source} is not in a git repository "
-            "(run `git init` and `git remote add origin URL` first)"
-        )
-    return Path(process.stdout.strip()).resolve()  # the top: paths in git's answers are relative to it
-
-
-def _require_remote(git: _Git, remote: str) -> None:
+def _require_remote(git: Git, remote: str) -> None:
     if git.run("remote", "get-url", remote, check=False).returncode != 0:
         raise DeployError(
             f"refusing to deploy: there is no git remote named '{remote}' "
@@ -166,16 +125,16 @@ def _require_remote(git: _Git, remote: str) -> None:
         )
 
 
-def _base_commit(git: _Git, remote: str, branch: str) -> str | None:
+def _base_commit(git: Git, remote: str, branch: str) -> str | None:
     """The commit the new one will follow: as ghp-import does, the remote-tracking ref when it exists,
     else the local branch."""
     return git.commit_of(f"refs/remotes/{remote}/{branch}") or git.commit_of(f"refs/heads/{branch}")
 
 
-def _refuse_when_remote_ahead(git: _Git, remote: str, branch: str) -> None:
+def _refuse_when_remote_ahead(git: Git, remote: str, branch: str) -> None:
     listing = git.run("ls-remote", "--heads", remote, f"refs/heads/{branch}", check=False)
     if listing.returncode != 0:
-        raise DeployError(f"refusing to deploy: cannot read remote '{remote}': {_last_line(listing.stderr)}")
+        raise DeployError(f"refusing to deploy: cannot read remote '{remote}': {last_line(listing.stderr)}")
     remote_tip = listing.stdout.split()[0] if listing.stdout.split() else None
     if remote_tip is None:
         return  # first deploy: the remote has no such branch yet
@@ -234,7 +193,7 @@ def _build_and_check(source: Path, destination: Path, report: Report, shown_as: 
     return site, (str(cname).strip() or None) if cname else None
 
 
-def _published_files(git: _Git, site: Path, cname: str | None) -> dict[str, tuple[str, str]]:
+def _published_files(git: Git, site: Path, cname: str | None) -> dict[str, tuple[str, str]]:
     """path -> (mode, object id) of exactly what ghp-import will commit, hashed as git would."""
     algorithm = git.out("rev-parse", "--show-object-format", check=False) or "sha1"
 
@@ -253,7 +212,7 @@ def _published_files(git: _Git, site: Path, cname: str | None) -> dict[str, tupl
     return files
 
 
-def _changes(git: _Git, base: str | None, wanted: dict[str, tuple[str, str]]) -> SiteChanges:
+def _changes(git: Git, base: str | None, wanted: dict[str, tuple[str, str]]) -> SiteChanges:
     current: dict[str, tuple[str, str]] = {}
     if base:
         for entry in git.run("ls-tree", "-r", "-z", "--full-tree", base).stdout.split("\0"):
@@ -276,7 +235,7 @@ def _report_changes(report: Report, branch: str, base: str | None, changes: Site
             report(f"  {mark} {path}")
 
 
-def _commit(git: _Git, site: Path, cname: str | None, options: DeployOptions, base: str | None, built_from: str) -> str:
+def _commit(git: Git, site: Path, cname: str | None, options: DeployOptions, base: str | None, built_from: str) -> str:
     _require_identity(git)
     message = options.message or f"Publish site built from {built_from}"
     try:
@@ -301,13 +260,13 @@ def _commit(git: _Git, site: Path, cname: str | None, options: DeployOptions, ba
     return commit
 
 
-def _require_identity(git: _Git) -> None:
+def _require_identity(git: Git) -> None:
     for variable, key in (("GIT_COMMITTER_NAME", "user.name"), ("GIT_COMMITTER_EMAIL", "user.email")):
         if not (os.environ.get(variable) or git.out("config", key, check=False)):
             raise DeployError(f"refusing to deploy: git does not know who you are; set it with `git config {key} ...`")
 
 
-def _push(git: _Git, options: DeployOptions, commit: str | None) -> bool:
+def _push(git: Git, options: DeployOptions, commit: str | None) -> bool:
     if commit is None:
         return False
     arguments = [
@@ -319,62 +278,10 @@ def _push(git: _Git, options: DeployOptions, commit: str | None) -> bool:
     process = git.run(*arguments, check=False)
     if process.returncode != 0:
         raise DeployError(
-            f"git push to {options.remote} failed: {_last_line(process.stderr)} "
+            f"git push to {options.remote} failed: {last_line(process.stderr)} "
             f"(the commit is on your local {options.branch})"
         )
     return "Everything up-to-date" not in process.stderr
 
 
 # --- command line -----------------------------------------------------------------------------
-def configure_deploy_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--source",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site's sources, inside a git repository (default: .)",
-    )
-    parser.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
-    parser.add_argument("--branch", default="gh-pages", help="branch to publish on (default: gh-pages)")
-    parser.add_argument("-m", "--message", default=None, help="commit message on the publishing branch")
-    parser.add_argument(
-        "--dry-run", action="store_true", help="build and check, list files added/changed/removed; commit nothing"
-    )
-    parser.add_argument("--no-push", dest="push", action="store_false", help="commit on the local branch only")
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="push even if the remote branch has commits you lack (they are lost), or write to a branch "
-        "checked out elsewhere or holding site sources; with --workflow, overwrite an existing workflow file",
-    )
-    parser.add_argument(
-        "--allow-dirty",
-        action="store_true",
-        help="publish the working tree, uncommitted and untracked files included (default: build HEAD)",
-    )
-    parser.add_argument(
-        "--workflow",
-        action="store_true",
-        help="instead of publishing, write .github/workflows/pages.yml (build and deploy on GitHub Actions)",
-    )
-
-
-def run_deploy_command(args: argparse.Namespace) -> int:
-    """`blog deploy`; a refusal raises DeployError, which the CLI prints as one line (exit 1)."""
-    if args.workflow:
-        path = write_pages_workflow(Path(args.source), force=args.force)
-        print(f"wrote {path}; in the repository's Settings > Pages, set Source to GitHub Actions")
-        return 0
-    deploy(
-        DeployOptions(
-            source=Path(args.source),
-            remote=args.remote,
-            branch=args.branch,
-            message=args.message,
-            dry_run=args.dry_run,
-            push=args.push,
-            force=args.force,
-            allow_dirty=args.allow_dirty,
-        )
-    )
-    return 0

@@ -20,7 +20,8 @@ from generator import __version__
 from generator.render.markup import highlight_css
 from generator.write.output import Output
 from generator.load.permalinks import output_path_for
-from generator.render.documents import DocumentRenderer, blank_view
+from generator.render.documents import DocumentRenderer
+from generator.render.views import blank_view
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -1,0 +1,160 @@
+"""Assemble the site model for one build: load every source (reusing what `blog serve` or the last
+build already parsed when the file is unchanged), run the plugins' `site_loaded`, bundle the demos;
+and the two later plugin events, which hand plugin results to the render and write phases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from collections.abc import Callable
+
+from generator.config import Config
+from generator.load.content import load_document, read_source
+from generator.load.data import load_data
+from generator.load.demos import BundleFile, load_demos
+from generator.load.discover import discover
+from generator.errors import BuildFailed, GeneratorError
+from generator.incremental.state import BuildState, fingerprint
+from generator.model import Document, Page, Post, Site, Source, StaticFile
+from generator.write.output import Output
+from generator.plugins import (
+    BuildContext,
+    PluginSet,
+    SiteContext,
+    memo_for,
+    page_values,
+)
+from generator.render.documents import DocumentRenderer
+from generator.render.templates import load_layouts
+
+
+def load_site(
+    config: Config, state: BuildState, plugins: PluginSet | None = None
+) -> tuple[Site, list[BundleFile], list[GeneratorError], list[Output]]:
+    errors: list[GeneratorError] = []
+    read = _cached_reader(state)
+    sources = discover(config)
+    layouts = {}
+    try:
+        layouts = load_layouts(sources.get("layout", []))
+    except GeneratorError as e:
+        errors.append(e)
+    data, data_errors = load_data(sources.get("data", []))
+    errors.extend(data_errors)
+    now = dt.datetime.now(config.timezone)
+    posts: list[Post] = []
+    pages: list[Page] = []
+    kinds = ["post", "page"] + (["draft"] if config.drafts else [])
+    # A document depends on its file, the config and which layouts exist; drafts are dated "now"
+    # and future posts appear as time passes, so neither is served from the cache.
+    context = fingerprint(
+        sorted((k, repr(v)) for k, v in config.values.items()),
+        config.drafts,
+        config.unpublished,
+        repr(config.defaults),
+        sorted(layouts),
+    )
+    for kind in kinds:
+        for source in sources.get(kind, []):
+            try:
+                doc = _load_cached(state, source, context) if state is not None and kind != "draft" else None
+                if doc is None:
+                    doc = load_document(source, config, now, set(layouts), read)
+                    if state is not None and doc is not None and kind != "draft":
+                        state.loaded[source.relative] = (_stat_key(source), context, doc)
+                elif doc.date is not None and doc.date > now and not config.future and isinstance(doc, Post):
+                    doc = None
+            except GeneratorError as e:
+                errors.append(e)
+                continue
+            except OSError as e:
+                errors.append(GeneratorError(f"cannot read file: {e.strerror}", source.relative, None))
+                continue
+            if doc is None:
+                continue
+            (posts if isinstance(doc, Post) else pages).append(doc)  # type: ignore[arg-type]
+    posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)
+    demo_files: dict[str, dict[str, bytes]] = {}
+    plugin_outputs: list[Output] = []
+    if plugins is not None and plugins.handling("site_loaded"):
+        data = dict(data)
+        context = SiteContext(config.values, config.source, posts, pages, data, {})
+        for plugin in plugins.handling("site_loaded"):
+            context.memo = memo_for(plugins, plugin)
+            before = set(context.files)
+            try:
+                plugins.call(plugin, "site_loaded", context)
+            except BuildFailed as e:  # a plugin reporting several located problems at once
+                errors.extend(e.errors)
+            except GeneratorError as e:
+                errors.append(e)
+            for relative in sorted(set(context.files) - before):
+                parts = relative.split("/", 2)
+                if parts[0] == "demos" and len(parts) == 3:  # joins that demo's hashed bundle
+                    demo_files.setdefault(parts[1], {})[parts[2]] = context.files[relative]
+                else:
+                    plugin_outputs.append(Output("/" + relative, relative, context.files[relative], plugin.name))
+        posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)
+    static = [StaticFile(s, s.relative, "/" + s.relative) for s in sources.get("static", [])]
+    demo_manifests = [
+        s for s in sources.get("demo", []) if s.relative.count("/") == 2 and s.relative.endswith("/demo.yml")
+    ]
+    demo_set = load_demos(config.source, demo_manifests, config.baseurl, demo_files)
+    errors.extend(demo_set.errors)
+    includes = {s.relative.split("/", 1)[1]: s for s in sources.get("include", [])}
+    site = Site(config, tuple(posts), tuple(pages), tuple(static), layouts, includes, data, demo_set.demos, now)
+    return site, demo_set.files, errors, plugin_outputs
+
+
+def run_page_plugins(
+    plugins: PluginSet, renderer: DocumentRenderer, documents: list[Document], failed: set[str | None]
+) -> list[GeneratorError]:
+    """`page_rendering`: values a plugin adds to a page join its view before the views are
+    fingerprinted, so render reuse sees them like front matter."""
+    errors: list[GeneratorError] = []
+    for doc in documents:
+        if doc.source.relative in failed:
+            continue
+        view = renderer.views[doc.source.relative]
+        try:
+            view.update(page_values(plugins, view, renderer.site_view))
+        except GeneratorError as e:
+            errors.append(e)
+    return errors
+
+
+def run_build_plugins(plugins: PluginSet, config: Config, outputs: list[Output]) -> list[Output]:
+    added: list[Output] = []
+    for plugin in plugins.handling("build_finished"):
+        context = BuildContext(config.values, outputs + added, memo_for(plugins, plugin))
+        plugins.call(plugin, "build_finished", context)
+        added.extend(Output("/" + path.strip("/"), path.strip("/"), data, plugin.name) for path, data in context.added)
+    return added
+
+
+def _stat_key(source: Source) -> tuple[int, int]:
+    stat = source.path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _load_cached(state: BuildState, source: Source, context: str) -> Document | None:
+    cached = state.loaded.get(source.relative)
+    if cached is None or cached[1] != context or cached[0] != _stat_key(source):
+        return None
+    return cached[2]
+
+
+def _cached_reader(state: BuildState) -> Callable[[Source], tuple[str, Any]]:
+    """Front matter parsing is the slow part of loading: reuse it for files whose stat is unchanged."""
+
+    def read(source: Source) -> tuple[str, Any]:
+        stat = source.path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = state.documents.get(source.relative)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        parsed = read_source(source)
+        state.documents[source.relative] = (key, parsed)
+        return parsed
+
+    return read

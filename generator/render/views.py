@@ -1,0 +1,113 @@
+"""What templates see: read-only views of documents and of the site, made of frozen template data
+(a post's Jinja cannot change what other pages see, nor reach a Path through a value). Views record
+what each render reads (incremental/state.py), which is what makes render reuse exact."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from generator.incremental.state import DocumentView
+from generator.model import Document, Post, Site
+from generator.render.template_data import freeze, html
+
+
+def site_values(site: Site, views: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`site.*` for templates, and the plain lists render reuse fingerprints (which posts, tags…)."""
+    posts = tuple(document_view(views, post) for post in site.posts)
+    for index, post in enumerate(site.posts):
+        view = views[post.source.relative]
+        view["previous"] = posts[index + 1] if index + 1 < len(posts) else None
+        view["next"] = posts[index - 1] if index > 0 else None
+    pages = tuple(document_view(views, page) for page in site.pages)
+    tags: dict[str, list[Any]] = {}
+    categories: dict[str, list[Any]] = {}
+    for post, view in zip(site.posts, posts, strict=True):
+        for tag in post.tags:
+            tags.setdefault(tag, []).append(view)
+        for category in post.categories:
+            categories.setdefault(category, []).append(view)
+    demos = tuple(
+        DocumentView(
+            {
+                "name": d.name,
+                "title": d.title,
+                "description": d.description,
+                "url": f"/demos/{d.name}/",
+                "thumbnail_url": d.files.get(d.thumbnail) if d.thumbnail else None,
+            },
+            f"demo:{d.name}",
+        )
+        for d in sorted(site.demos.values(), key=lambda d: d.title.lower())
+    )
+    # Everything `site` holds is frozen template data: a post's Jinja cannot change what
+    # other pages see (`site.posts.clear()`) nor reach a Path through a value.
+    values = {key: freeze(value) for key, value in site.config.values.items()}
+    values.update(
+        posts=posts,
+        pages=pages,
+        tags=freeze(dict(sorted(tags.items(), key=lambda kv: kv[0].lower()))),
+        categories=freeze(dict(sorted(categories.items()))),
+        data=freeze(site.data),
+        time=site.time,
+        demos=demos,
+    )
+    site_lists = {
+        "posts": [p.source.relative for p in site.posts],
+        "pages": [p.source.relative for p in site.pages],
+        "tags": {t: [v._key for v in vs] for t, vs in tags.items()},
+        "categories": {c: [v._key for v in vs] for c, vs in categories.items()},
+        "demos": [(d.name, d.title, d.description, sorted(d.files.items())) for d in site.demos.values()],
+    }
+    return values, site_lists
+
+
+def document_view(views: dict[str, dict[str, Any]], doc: Document) -> Mapping[str, Any]:
+    """A document's template view, registered in `views` (filled in later: content, toc…)."""
+    view: dict[str, Any] = {key: freeze(value) for key, value in doc.meta.items()}
+    view.update(
+        title=freeze(doc.title),
+        url=doc.url,
+        date=doc.date,
+        slug=doc.slug,
+        tags=freeze(doc.tags),
+        categories=freeze(doc.categories),
+        path=doc.source.relative,
+        layout=doc.layout,
+        kind="post" if isinstance(doc, Post) else "page",
+        content="",
+        excerpt="",
+        toc="",
+        toc_count=0,
+        reading_time=1,
+        previous=None,
+        next=None,
+        math=bool(doc.meta.get("math", False)),
+        description=freeze(doc.meta.get("description")) or "",
+    )
+    views[doc.source.relative] = view
+    return DocumentView(view, doc.source.relative)
+
+
+def blank_view(title: str, url: str, **extra: Any) -> dict[str, Any]:
+    view: dict[str, Any] = dict(
+        title=title,
+        url=url,
+        date=None,
+        tags=(),
+        categories=(),
+        content=html(""),
+        excerpt="",
+        toc="",
+        toc_count=0,
+        reading_time=0,
+        previous=None,
+        next=None,
+        math=False,
+        kind="generated",
+        description="",
+        layout=None,
+        path=None,
+    )
+    view.update({key: html(value) if key == "content" else freeze(value) for key, value in extra.items()})
+    return view
