@@ -164,3 +164,22 @@ def test_ilsvrc_label_set_errors_point_at_the_labels_file(make_site) -> None:
     lines = caught.value.lines()
     assert any(line.startswith("_ilsvrc/mine/labels.tsv:2: ") for line in lines), lines
     assert any(line.startswith("_ilsvrc/mine/labels.tsv:3: ") for line in lines), lines
+
+
+def test_embed_ids_are_numbered_per_page_and_stable_when_another_page_changes(make_site) -> None:
+    embed = '{{ demo("hello") }}\n'
+    files = dict(DEMO)
+    files["_posts/2020-01-02-two.md"] = "---\ntitle: Two\nrender_with_jinja: true\n---\n" + embed
+    files["_posts/2020-01-03-three.md"] = "---\ntitle: Three\nrender_with_jinja: true\n---\n" + embed
+    source = make_site(files)
+    site = build(BuildOptions(source=source)).destination
+
+    def ids(name: str) -> list[str]:
+        return re.findall(r'id="(demo-hello-\d+)"', (site / f"2020/01/{name}.html").read_text())
+
+    assert ids("02/two") == ["demo-hello-1"] and ids("03/three") == ["demo-hello-1"]
+    before = (site / "2020/01/03/three.html").read_bytes()
+    (source / "_posts/2020-01-02-two.md").write_text("---\ntitle: Two\nrender_with_jinja: true\n---\n" + embed * 3)
+    build(BuildOptions(source=source))
+    assert ids("02/two") == ["demo-hello-1", "demo-hello-2", "demo-hello-3"]
+    assert (site / "2020/01/03/three.html").read_bytes() == before

@@ -3,6 +3,7 @@ through the cache, excerpts, read-only views for templates and the layout chain.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from dataclasses import dataclass, field
@@ -88,9 +89,13 @@ class DocumentRenderer:
                 source = protect_code(body) if doc.is_markdown else body
                 view = DocumentView(self.views[relative], relative)
                 context = {"site": self.site_view, "page": view, "paginator": None}
+                # The page's own `demo`: embeds are numbered per page, in order, so their ids stay the
+                # same when another page changes.
+                embed = self.globals.get("demo")
+                functions = {"demo": functools.partial(embed, _page_url=doc.url)} if embed else {}
                 try:
                     body = render_string(
-                        self.content_env, source, relative, doc.body_line, context, self.state.compiled
+                        self.content_env, source, relative, doc.body_line, context, self.state.compiled, functions
                     )
                 except GeneratorError as e:
                     body = e  # type: ignore[assignment]  (re-raised by every caller)

@@ -122,16 +122,20 @@ def render_string(
     first_line: int,
     context: Mapping[str, Any],
     memo: dict[str, tuple[str, Any]] | None = None,
+    functions: Mapping[str, Callable[..., Any]] | None = None,
 ) -> str:
     """Render text that starts at `first_line` of file `name` (a post body), with errors at real lines.
-    `memo` keeps compiled code between rebuilds (blog serve)."""
+    `memo` keeps compiled code between rebuilds (blog serve); `functions` are the generator's own
+    callables for this page (the page's `demo`), handed over as plain functions."""
     padding = "\n" * (first_line - 1)
     try:
         template = compile_template(env, padding + source, name, memo)
         if isinstance(env, PostSandbox):
-            output = render_limited(env, template, {key: freeze(value) for key, value in context.items()})
+            frozen = {key: freeze(value) for key, value in context.items()}
+            frozen.update({key: freeze_callable(function) for key, function in (functions or {}).items()})
+            output = render_limited(env, template, frozen)
         else:
-            output = template.render(context)
+            output = template.render({**context, **(functions or {})})
     except Exception as e:
         raise template_error(e, name) from e
     return output[len(padding) :] if output.startswith(padding) else output
