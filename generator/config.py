@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from generator.config_schema import SCHEMA, defaults, nested_defaults, problems
-from generator.errors import ConfigError
+from generator.errors import ConfigError, FrontMatterError
 from generator.frontmatter import YamlLoader, decode_text, key_line, load_yaml
 
 CONFIG_NAME = "_config.yml"
@@ -107,8 +107,8 @@ def read_config_file(path: Path) -> tuple[dict[str, Any], str]:
     text = decode_text(path.read_bytes(), path)
     try:
         data = load_yaml(text, path) if text.strip() else {}
-    except Exception as e:  # FrontMatterError names the line; re-type it as a config problem
-        raise ConfigError(getattr(e, "message", str(e)), _display_path(path), getattr(e, "line", None)) from e
+    except FrontMatterError as e:  # names the line; re-typed as a config problem (bugs stay bugs)
+        raise ConfigError(e.message, _display_path(path), e.line) from e
     if data is None:
         data = {}
     if not isinstance(data, dict):

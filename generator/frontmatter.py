@@ -20,7 +20,9 @@ FENCE = "---"
 
 
 @dataclass(frozen=True)
-class Document:
+class ParsedText:
+    """A file split into its front matter and body (model.Document is what a post becomes later)."""
+
     meta: dict[str, Any]
     body: str
     body_line: int  # 1-based line number in the file where `body` starts
@@ -76,11 +78,11 @@ def _bad_scalar_line(text: str) -> int:
     return 0
 
 
-def parse_document(text: str, path: Path | str) -> Document:
+def parse_document(text: str, path: Path | str) -> ParsedText:
     """`text` is the decoded file. Front matter must open on line 1 and close with a `---` line."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
-        return Document({}, text, 1, False)
+        return ParsedText({}, text, 1, False)
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (FENCE, "..."):
             yaml_text = "\n".join(lines[1:index])
@@ -90,7 +92,7 @@ def parse_document(text: str, path: Path | str) -> Document:
             if not isinstance(meta, dict):
                 raise FrontMatterError("front matter must be a YAML mapping of `key: value` lines", path, 2)
             body = "\n".join(lines[index + 1 :])
-            return Document(_plain_keys(meta), body, index + 2, True)
+            return ParsedText(_plain_keys(meta), body, index + 2, True)
     raise FrontMatterError("front matter is not closed: add a `---` line after it", path, 1)
 
 

@@ -19,8 +19,10 @@ from pathlib import Path
 from urllib.parse import urldefrag
 from xml.etree import ElementTree
 
-MARKER = ".blog-build.json"
-ATOM = "{http://www.w3.org/2005/Atom}"
+from generator.render.generated import ATOM as ATOM_NAMESPACE
+from generator.write.safepath import MARKER
+
+ATOM = "{" + ATOM_NAMESPACE + "}"  # ElementTree's spelling of a namespaced tag
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # Attributes holding one URL, per tag. srcset (several URLs) is handled apart.
 URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {

@@ -37,7 +37,9 @@ class RenderReuse:
 
     def seal(self, documents: list[Document], converted_by_document: Mapping[str, Any]) -> None:
         """All views are complete: fingerprint each document as templates will see it."""
-        memo = self.state.derived.setdefault("document-prints", {})
+        memo = self.state.view_prints
+        for gone in set(memo) - {doc.source.relative for doc in documents}:
+            del memo[gone]
         for doc in documents:
             relative = doc.source.relative
             view = self.views[relative]

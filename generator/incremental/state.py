@@ -172,7 +172,11 @@ class BuildState:
     compiled: dict[str, tuple[str, Any]] = field(default_factory=dict)  # file -> (source, Jinja code)
     renders: dict[str, RenderRecord] = field(default_factory=dict)
     written: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (sha, size, mtime_ns)
-    derived: dict[str, Any] = field(default_factory=dict)  # content hash -> derived facts (reading time…)
+    # Per document, replaced when it changes and dropped when it is gone (so a long `serve` session
+    # stays as big as the site): (content, excerpt) -> (reading time, description) …
+    reading: dict[str, tuple[str, str, tuple[int, str]]] = field(default_factory=dict)
+    # … and the inputs of its view's fingerprint -> that fingerprint (see reuse.py).
+    view_prints: dict[str, tuple[Any, Any, Any, str]] = field(default_factory=dict)
     written_to: Any = None  # the destination `written` describes
     plugin_memo: dict[str, dict[str, Any]] = field(default_factory=dict)  # per plugin: its own memory
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)

@@ -13,7 +13,7 @@ from slugify import slugify
 
 from generator.config import Config
 from generator.errors import FrontMatterError, PostNameError
-from generator.frontmatter import Document as ParsedDocument
+from generator.frontmatter import ParsedText
 from generator.frontmatter import as_datetime, decode_text, parse_document
 from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep, too_deep_line
 from generator.model import Document, Page, Post, Source
@@ -90,7 +90,7 @@ def merged_meta(source: Source, front_matter: dict[str, Any], config: Config) ->
     return meta
 
 
-def read_source(source: Source) -> tuple[str, ParsedDocument]:
+def read_source(source: Source) -> tuple[str, ParsedText]:
     text = decode_text(source.path.read_bytes(), source.relative)
     return text, parse_document(text, source.relative)
 
@@ -100,7 +100,7 @@ def load_document(
     config: Config,
     now: dt.datetime,
     layouts: set[str],
-    read: Callable[[Source], tuple[str, ParsedDocument]] = read_source,
+    read: Callable[[Source], tuple[str, ParsedText]] = read_source,
 ) -> Document | None:
     """Parse one post, draft or page. Returns None when the publish rules leave it out.
     `read` may serve unchanged files from a cache (blog serve)."""

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 
 from markupsafe import Markup
 
-from generator.errors import DemoError
+from generator.errors import DemoError, FrontMatterError
 from generator.frontmatter import decode_text, key_line, load_yaml
 from generator.model import Demo, DemoOption, Source
 
@@ -62,8 +62,8 @@ def _read_manifest(source: Source) -> tuple[dict[str, Any], str]:
     text = decode_text(source.path.read_bytes(), source.relative)
     try:
         data = load_yaml(text, source.relative) or {}
-    except Exception as e:
-        raise DemoError(getattr(e, "message", str(e)), source.relative, getattr(e, "line", None)) from e
+    except FrontMatterError as e:  # a YAML mistake, located; any other exception is a bug and stays one
+        raise DemoError(e.message, source.relative, e.line) from e
     if not isinstance(data, dict):
         raise DemoError("demo.yml must be a mapping (title:, description:, scripts: …)", source.relative, 1)
     return data, text

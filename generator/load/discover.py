@@ -24,8 +24,24 @@ SPECIAL_FOLDERS: dict[str, SourceKind] = {
     "_data": "data",
 }
 DEMOS_FOLDER = "demos"
-# Editors' swap and backup files are never content.
-EDITOR_LITTER = ("*.swp", "*.swx", "*~", ".#*", "#*#", "*.tmp", ".DS_Store", "4913")
+# Editor swap, backup and "safe write" temp files (vim, emacs, JetBrains, gedit, kate, macOS,
+# browsers): never content, and never a reason for `blog serve` to rebuild.
+EDITOR_TEMP_FILES = (
+    "*.swp",
+    "*.swx",
+    "*.swo",
+    "*~",
+    ".#*",
+    "#*#",
+    "4913",
+    "*.tmp",
+    ".DS_Store",
+    "*___jb_tmp___",
+    "*___jb_old___",
+    ".goutputstream-*",
+    "*.kate-swp",
+    "*.crdownload",
+)
 
 
 def is_excluded(relative: str, config: Config) -> bool:
@@ -37,7 +53,7 @@ def is_excluded(relative: str, config: Config) -> bool:
         pattern = pattern.strip("/")
         if pattern and any(fnmatch.fnmatch(prefix, pattern) for prefix in prefixes):
             return True
-    return _is_litter(relative.rsplit("/", 1)[-1])
+    return is_editor_temp_file(relative.rsplit("/", 1)[-1])
 
 
 def is_included(relative: str, config: Config) -> bool:
@@ -51,7 +67,7 @@ def is_included(relative: str, config: Config) -> bool:
     )
 
 
-def _left_out(relative: str, config: Config) -> bool:
+def left_out(relative: str, config: Config) -> bool:
     """Hidden or excluded, outside the special folders: never read, so never checked either."""
     parts = relative.split("/")
     if parts[0] in SPECIAL_FOLDERS or (parts[0] == DEMOS_FOLDER and len(parts) > 1):
@@ -69,7 +85,7 @@ def classify(relative: str, path: Path, config: Config) -> SourceKind | None:
         return special
     if parts[0] == DEMOS_FOLDER and len(parts) > 1:
         return "demo"
-    if _left_out(relative, config):
+    if left_out(relative, config):
         return None
     with path.open("rb") as handle:
         head = handle.read(8)
@@ -98,7 +114,7 @@ def discover(config: Config) -> dict[SourceKind, list[Source]]:
         for name in sorted(filenames):
             path = here / name
             relative = path.relative_to(root).as_posix()
-            if _left_out(relative, config):
+            if left_out(relative, config):
                 continue
             _check_name(path, root)
             if not _is_regular_file(path, root):
@@ -106,7 +122,7 @@ def discover(config: Config) -> dict[SourceKind, list[Source]]:
             if path.is_symlink() and not _safe_resolve(path, root).is_relative_to(root):
                 continue  # a link out of the source tree is never published
             kind = classify(relative, path, config)
-            if kind is not None and not (kind != "static" and _is_litter(name)):
+            if kind is not None and not (kind != "static" and is_editor_temp_file(name)):
                 found[kind].append(Source(path, relative, kind))
     return found
 
@@ -163,10 +179,10 @@ def _check_folder_link(path: Path, root: Path) -> None:
         )
 
 
-LITTER = re.compile("|".join(fnmatch.translate(pattern) for pattern in EDITOR_LITTER))
+LITTER = re.compile("|".join(fnmatch.translate(pattern) for pattern in EDITOR_TEMP_FILES))
 
 
-def _is_litter(name: str) -> bool:
+def is_editor_temp_file(name: str) -> bool:
     return LITTER.match(name) is not None
 
 

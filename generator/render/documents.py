@@ -156,6 +156,8 @@ class DocumentRenderer:
 
     def seal(self, documents: list[Document]) -> None:
         """All views are complete: fingerprint them for render reuse."""
+        for gone in set(self.state.reading) - {doc.source.relative for doc in documents}:
+            del self.state.reading[gone]
         self.reuse.seal(documents, self._converted)
 
     def finish(self, produced: set[str]) -> None:
@@ -171,13 +173,13 @@ class DocumentRenderer:
         self._converted[relative] = converted
         # Reading time and description need the text without tags: remembered per document and
         # recomputed only when its content changes (string equality is cheap next to the regexes).
-        known = self.state.derived.setdefault("reading", {}).get(relative)
+        known = self.state.reading.get(relative)
         if known is not None and known[0] == converted.content and known[1] == converted.excerpt:
             derived = known[2]
         else:
             words = len(strip_html(converted.content).split())
             derived = (max(1, math.ceil(words / WORDS_PER_MINUTE)), truncatewords(strip_html(converted.excerpt), 40))
-            self.state.derived["reading"][relative] = (converted.content, converted.excerpt, derived)
+            self.state.reading[relative] = (converted.content, converted.excerpt, derived)
         view.update(
             content=html(converted.content),
             excerpt=html(converted.excerpt),

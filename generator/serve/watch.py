@@ -7,7 +7,6 @@ server can log what changed and the build can, later, redo only what depends on 
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import threading
 import time
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from generator.load.discover import is_editor_temp_file, left_out
 from generator.plugins import PLUGINS_FOLDER
 from generator.config import CONFIG_NAME, Config
 
@@ -38,23 +38,6 @@ IGNORED_FOLDERS = frozenset(
         "venv",
     }
 )
-# Editor swap, backup and "safe write" temp files (vim, emacs, JetBrains, gedit, kate, macOS).
-EDITOR_TEMP_FILES = (
-    "*.swp",
-    "*.swx",
-    "*.swo",
-    "*~",
-    ".#*",
-    "#*#",
-    "4913",
-    "*.tmp",
-    ".DS_Store",
-    "*___jb_tmp___",
-    "*___jb_old___",
-    ".goutputstream-*",
-    "*.kate-swp",
-    "*.crdownload",
-)
 CONTENT_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".xml", ".txt")
 SPECIAL_KINDS: dict[str, ChangeKind] = {
     "_posts": "content",
@@ -64,10 +47,6 @@ SPECIAL_KINDS: dict[str, ChangeKind] = {
     "_data": "data",
     "demos": "demo",
 }
-
-
-def is_editor_temp_file(name: str) -> bool:
-    return any(fnmatch.fnmatch(name, pattern) for pattern in EDITOR_TEMP_FILES)
 
 
 def classify_change(relative: str) -> ChangeKind:
@@ -150,16 +129,9 @@ class WatchFilter:
         return self.config is not None and self._outside_site(parts)
 
     def _outside_site(self, parts: tuple[str, ...]) -> bool:
-        """Mirrors discover(): hidden/underscore paths (unless special or included) and excluded
-        patterns are not part of the site, so editing them needs no rebuild."""
-        from generator.load.discover import SPECIAL_FOLDERS, is_excluded, is_included
-
+        """What discover() leaves out (hidden, excluded) needs no rebuild; plugins always do."""
         assert self.config is not None
-        relative = "/".join(parts)
-        if parts[0] in SPECIAL_FOLDERS or parts[0] in ("demos", PLUGINS_FOLDER):
-            return False
-        hidden = any(part.startswith((".", "_")) for part in parts)
-        return (hidden or is_excluded(relative, self.config)) and not is_included(relative, self.config)
+        return parts[0] != PLUGINS_FOLDER and left_out("/".join(parts), self.config)
 
 
 class Debouncer:
