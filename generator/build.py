@@ -99,7 +99,9 @@ def build(
         future=options.future,
         unpublished=options.unpublished,
     )
-    plugins = discover_plugins(config.source, options.safe or bool(config.get("safe")))
+    if options.safe and not config.get("safe"):  # one switch for every later stage
+        config = dataclasses.replace(config, values=MappingProxyType({**config.values, "safe": True}))
+    plugins = discover_plugins(config.source, bool(config.get("safe")))
     if plugins.handling("config_loaded"):
         values, changed = merge_config_values(plugins, config.values, set(config.values))
         if changed:

@@ -142,3 +142,24 @@ def test_the_site_builds_the_posts_dataset_only_through_its_plugin(tmp_path: Pat
 def test_an_entry_point_error_names_the_plugin(plugin_site: Path) -> None:
     error = GeneratorError("x", "_plugins/a.py", 3)
     assert str(error) == "_plugins/a.py:3: x"
+
+
+@pytest.mark.parametrize(
+    ("layout", "expected"),
+    [
+        ("{{ site.posts.__class__.__mro__ }}", "_layouts/default.html:1: not allowed in a post's Jinja: "),
+        (
+            "{% for i in range(10**7) %}{% endfor %}",
+            "_layouts/default.html:1: post Jinja exceeded 1000000 loop iterations",
+        ),
+    ],
+    ids=["attribute_escape", "loop_bomb"],
+)
+def test_safe_mode_sandboxes_layouts_like_post_jinja(plugin_site: Path, layout: str, expected: str) -> None:
+    (plugin_site / "_plugins" / "every_event.py").unlink()
+    (plugin_site / "_layouts" / "default.html").write_text(layout + "\n{{ content }}\n", "utf-8")
+    trusted = run_blog(plugin_site, "build", "--destination", "../trusted")
+    assert trusted.returncode in (0, 1) and "not allowed" not in trusted.stderr, "layouts are trusted code by default"
+    result = run_blog(plugin_site, "build", "--safe")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert expected in result.stderr, result.stderr

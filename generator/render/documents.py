@@ -60,6 +60,7 @@ class DocumentRenderer:
             RecordingEnvironment,
             self.state.bytecode,
             limits_from_config(config.values),
+            safe=bool(config.get("safe")),
         )
         self.views: dict[str, dict[str, Any]] = {}
         self._sources: dict[str, str] = {}
@@ -67,7 +68,10 @@ class DocumentRenderer:
         self.site_view = self._site_view()
         # What every render depends on without reading it through a view: URL settings used by
         # filters, markdown settings, and the generator itself.
-        global_print = fingerprint(config.baseurl, config.url, self.fingerprint, TEMPLATE_RULES)
+        # Safe mode renders layouts in the sandbox: a render made outside it must not be reused there.
+        global_print = fingerprint(
+            config.baseurl, config.url, self.fingerprint, TEMPLATE_RULES, bool(config.get("safe"))
+        )
         self.reuse = RenderReuse(
             self.state, self.views, self.site_view._data, self._site_lists, config.source, global_print
         )

@@ -81,17 +81,29 @@ def make_environments(
     layout_class: type[jinja2.Environment] = jinja2.Environment,
     bytecode_cache: jinja2.BytecodeCache | None = None,
     limits: JinjaLimits | None = None,
+    safe: bool = False,
 ) -> tuple[jinja2.Environment, PostSandbox]:
     """Layouts autoescape: every value is text unless marked as HTML (`content`, excerpts, embeds),
     so a `<script>` in a title or a `"` in a permalink cannot become markup. Post Jinja does not
     (a post is the author's own HTML/markdown, and Jekyll users print HTML from it), but runs in
-    the limited sandbox with frozen globals and includes only from `_includes/`."""
+    the limited sandbox with frozen globals and includes only from `_includes/`. In safe mode
+    (`--safe`, a stranger's tree) layouts and includes get that same sandbox and limits too."""
     common: dict[str, Any] = dict(
         undefined=SiteUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.loopcontrols"]
     )
-    layouts = layout_class(loader=SiteLoader(root), autoescape=True, bytecode_cache=bytecode_cache, **common)
-    layouts.filters.update(filters)
-    layouts.globals.update(globals_)
+    if safe:
+        # Still recording which templates a render read (layout_class), but sandboxed and limited.
+        sandboxed = type("SafeLayouts", (layout_class, PostSandbox), {})
+        layouts: jinja2.Environment = sandboxed(
+            limits or JinjaLimits(), loader=SiteLoader(root), autoescape=True, **common
+        )
+        layouts.filters.update(filters)
+        layouts.filters.update({name: guarded_filter(layouts, f) for name, f in layouts.filters.items()})
+        layouts.globals.update({name: freeze_callable(g) if callable(g) else freeze(g) for name, g in globals_.items()})
+    else:
+        layouts = layout_class(loader=SiteLoader(root), autoescape=True, bytecode_cache=bytecode_cache, **common)
+        layouts.filters.update(filters)
+        layouts.globals.update(globals_)
     # No shared bytecode cache: code compiled for the trusted environment must never run here.
     content = PostSandbox(
         limits or JinjaLimits(), loader=IncludesLoader(root, template_text), autoescape=False, **common
@@ -164,7 +176,11 @@ def render_layout_chain(
         seen.append(name)
         try:
             template = env.get_template(layout.source.relative)
-            content = template.render({**context, "content": html(content), "layout": freeze(layout.meta)})
+            values = {**context, "content": html(content), "layout": freeze(layout.meta)}
+            if isinstance(env, PostSandbox):  # safe mode: a stranger's layout, limited like post Jinja
+                content = render_limited(env, template, {key: freeze(value) for key, value in values.items()})
+            else:
+                content = template.render(values)
         except GeneratorError:
             raise
         except Exception as e:
