@@ -181,8 +181,10 @@ def render_layout_chain(
                 content = render_limited(env, template, {key: freeze(value) for key, value in values.items()})
             else:
                 content = template.render(values)
-        except GeneratorError:
-            raise
+        except GeneratorError as e:
+            if e.path:
+                raise
+            raise template_error(e, layout.source.relative) from e  # a sandbox limit: locate it
         except Exception as e:
             raise template_error(e, layout.source.relative) from e
         name = layout.parent
