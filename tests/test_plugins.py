@@ -163,3 +163,22 @@ def test_safe_mode_sandboxes_layouts_like_post_jinja(plugin_site: Path, layout: 
     result = run_blog(plugin_site, "build", "--safe")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert expected in result.stderr, result.stderr
+
+
+def test_the_readme_example_plugin_works(make_site) -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Plugins") :]
+    code = section[
+        section.index("```python\n") + len("```python\n") : section.index("```\n", section.index("```python"))
+    ]
+    site = make_site(
+        {
+            "_plugins/word_count.py": code,
+            "_layouts/default.html": "{{ content }}|{{ site.data.words.total }}|{{ page.long_read }}\n",
+            "_posts/2020-01-01-a.md": "---\ntitle: A\nlayout: default\n---\none two three\n",
+        }
+    )
+    result = build(BuildOptions(source=site))
+    page = next(o for o in result.outputs if o.output_path.endswith("a.html")).read().decode()
+    assert "|3|False" in page
+    assert json.loads(next(o for o in result.outputs if o.output_path == "words.json").read()) == {"total": 3}
