@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from generator.incremental.state import BuildState, RenderRecord, fingerprint, fingerprint_mapping, recording
+from generator.incremental.state import BuildState, RenderRecord, fingerprint, fingerprint_mapping, recording, view_key
 from generator.model import Document
 
 
@@ -44,8 +44,8 @@ class RenderReuse:
             relative = doc.source.relative
             view = self.views[relative]
             neighbours = (
-                view["previous"]._key if view["previous"] else None,
-                view["next"]._key if view["next"] else None,
+                view_key(view["previous"]) if view["previous"] else None,
+                view_key(view["next"]) if view["next"] else None,
             )
             converted = converted_by_document.get(relative)
             # A view is made only from its Document, its conversion and its neighbours: when all are

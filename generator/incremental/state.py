@@ -95,6 +95,17 @@ class SiteView(Mapping[str, Any]):
         return len(self._data)
 
 
+def view_key(view: DocumentView) -> str:
+    """The document a view shows (its source path): for fingerprints, without recording a read.
+    Functions, not attributes: templates may read a view's attributes, and must not see these."""
+    return view._key
+
+
+def unrecorded_values(view: SiteView) -> Mapping[str, Any]:
+    """Everything `site` holds, read without recording (what fingerprints are computed from)."""
+    return view._data
+
+
 class RecordingEnvironment(jinja2.Environment):
     """Every layout, include and extends goes through get_template: record the file names."""
 

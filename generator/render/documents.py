@@ -14,7 +14,14 @@ import markupsafe
 
 from generator.render.cache import ConversionCache
 from generator.render.conversion import PARALLEL_MINIMUM, convert_in_parallel, prefix_baseurl, protect_code
-from generator.incremental.state import BuildState, DocumentView, RecordingEnvironment, SiteView, fingerprint
+from generator.incremental.state import (
+    BuildState,
+    DocumentView,
+    RecordingEnvironment,
+    SiteView,
+    fingerprint,
+    unrecorded_values,
+)
 from generator.incremental.reuse import RenderReuse
 from generator.errors import GeneratorError
 from generator.render.filters import make_filters, strip_html, truncatewords
@@ -73,7 +80,7 @@ class DocumentRenderer:
             config.baseurl, config.url, self.fingerprint, TEMPLATE_RULES, bool(config.get("safe"))
         )
         self.reuse = RenderReuse(
-            self.state, self.views, self.site_view._data, self._site_lists, config.source, global_print
+            self.state, self.views, unrecorded_values(self.site_view), self._site_lists, config.source, global_print
         )
 
     # -- conversion ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from generator.incremental.state import DocumentView
+from generator.incremental.state import DocumentView, view_key
 from generator.model import Document, Post, Site
 from generator.render.template_data import freeze, html
 
@@ -55,8 +55,8 @@ def site_values(site: Site, views: dict[str, dict[str, Any]]) -> tuple[dict[str,
     site_lists = {
         "posts": [p.source.relative for p in site.posts],
         "pages": [p.source.relative for p in site.pages],
-        "tags": {t: [v._key for v in vs] for t, vs in tags.items()},
-        "categories": {c: [v._key for v in vs] for c, vs in categories.items()},
+        "tags": {t: [view_key(v) for v in vs] for t, vs in tags.items()},
+        "categories": {c: [view_key(v) for v in vs] for c, vs in categories.items()},
         "demos": [(d.name, d.title, d.description, sorted(d.files.items())) for d in site.demos.values()],
     }
     return values, site_lists
