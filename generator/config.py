@@ -216,7 +216,7 @@ def jekyll_generated(values: Mapping[str, Any]) -> dict[str, bool]:
     plugins = {str(p) for p in [*(values.get("plugins") or []), *(values.get("gems") or [])]}
     made = dict.fromkeys(GENERATED_KINDS, False)
     made["feed"] = "jekyll-feed" in plugins
-    made["sitemap"] = "jekyll-sitemap" in plugins
+    made["sitemap"] = made["robots"] = "jekyll-sitemap" in plugins  # it writes robots.txt too
     made["home"] = "jekyll-paginate" in plugins and bool(values.get("paginate"))
     return made
 

@@ -38,6 +38,8 @@ def seo(context: Mapping[str, Any], argument: str) -> str:
         title = f"{page_title} | {site_title}"
     elif is_home and site_title and _text(site.get("description")):
         title = f"{site_title} | {_text(site.get('tagline') or site.get('description'))}"
+    if (paginator.get("page") or 1) > 1:  # jekyll-seo-tag's title of pages 2…
+        title = f"Page {paginator['page']} of {paginator['total_pages']} for {title}"
     if "title=false" in argument.replace(" ", ""):
         title = ""
     description = _text(page.get("description") or page.get("excerpt") or site.get("description"))
@@ -46,7 +48,7 @@ def seo(context: Mapping[str, Any], argument: str) -> str:
     )
     author = page.get("author") or site.get("author")
     author_name = _text(author.get("name") if isinstance(author, Mapping) else author)
-    lines = [f"<!-- Begin Jekyll SEO tag v2.8.0 -->"]
+    lines = ["<!-- Begin Jekyll SEO tag v2.8.0 -->"]
     if title:
         lines.append(f"<title>{_attr(title)}</title>")
     lines.append(f'<meta name="generator" content="Jekyll v{JEKYLL_VERSION}" />')

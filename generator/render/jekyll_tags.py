@@ -31,10 +31,6 @@ INCLUDE = re.compile(r"\s*(?P<name>{{.*?}}|[^\s{]+)(?P<params>.*)", re.S)
 PARAM = re.compile(r"""(?P<key>[\w-]+)\s*=\s*(?P<value>"[^"]*"|'[^']*'|[\w.\[\]"'-]+)""")
 
 
-def _expression(text: str, env: liquid.Environment) -> str:
-    return text.strip()
-
-
 class IncludeNode(Node):
     __slots__ = ("name", "params", "relative", "root")
 
@@ -104,7 +100,7 @@ class IncludeTag(Tag):
         leftover = PARAM.sub("", rest).strip()
         if leftover:
             raise LiquidSyntaxError(f"{self.name}: cannot read {leftover!r}; write key=\"value\"", token=token)
-        next(stream)
+        # (the parser moves past the expression token itself)
         return IncludeNode(token, match["name"], params, self.relative, self.root)
 
 
@@ -116,7 +112,7 @@ class HighlightNode(Node):
         self.language, self.linenos, self.body = language, linenos, body
 
     def render_to_output(self, context: Any, buffer: TextIO) -> int:
-        code = self.body.render_to_string(context) if hasattr(self.body, "render_to_string") else _render(self.body, context)
+        code = _render(self.body, context)
         try:
             lexer = get_lexer_by_name(self.language)
         except ClassNotFound:
@@ -178,11 +174,12 @@ def value_tag(tag_name: str, compute: Callable[[Any, str], str]) -> type[Tag]:
         name = tag_name
 
         def parse(self, stream: TokenStream) -> Node:
-            token = stream.eat(TOKEN_TAG)
+            # The parser moves past the current token after parse(): stay on the last one we read.
+            token = stream.current
             argument = ""
-            if stream.current.kind == TOKEN_EXPRESSION:
-                argument = stream.current.value.strip()
+            if stream.peek.kind == TOKEN_EXPRESSION:
                 next(stream)
+                argument = stream.current.value.strip()
             return ValueNode(token, argument, compute)
 
     return ValueTag

@@ -14,6 +14,7 @@ from typing import Any
 import liquid
 
 from generator.errors import TemplateError
+from generator.incremental.state import SiteView
 from generator.load.permalinks import output_path_for
 from generator.model import Document, Post, Site
 from generator.render import liquid_env
@@ -45,7 +46,15 @@ class LiquidRenderer:
         self.env = liquid_env.make_liquid(
             config.source, config.baseurl, config.url, self.markdownify, links, lambda: self.site_view, self.limits
         )
-        self._layouts: dict[str, Any] = {}
+        # Jekyll lists tags and categories in the order posts first use them, oldest post first.
+        data = dict(getattr(self.site_view, "_data", self.site_view))
+        for key in ("tags", "categories"):
+            ordered: dict[str, Any] = {}
+            for post in reversed(data["posts"]):
+                for name in post[key]:
+                    ordered.setdefault(name, data[key][name])
+            data[key] = freeze(ordered)
+        self.site_view = SiteView(data)
 
     def _context(self, page: Mapping[str, Any], paginator: Mapping[str, Any] | None) -> dict[str, Any]:
         return {"site": self.site_view, "page": page, "paginator": paginator, "jekyll": JEKYLL}
@@ -90,8 +99,8 @@ class LiquidRenderer:
     def page_url(self, number: int) -> str:
         if number == 1:
             return "/"
-        url = str(self.site.config.get("paginate_path")).replace(":num", str(number))
-        return "/" + url.strip("/") + "/"
+        # jekyll-paginate's paths have no trailing slash (`/page2`); the file is page2/index.html.
+        return "/" + str(self.site.config.get("paginate_path")).replace(":num", str(number)).strip("/")
 
     def paginator(self, number: int) -> Mapping[str, Any]:
         posts = self.site_view["posts"]
@@ -119,10 +128,10 @@ class LiquidRenderer:
         outputs = []
         for number in range(2, self.page_count() + 1):
             url = self.page_url(number)
-            path = output_path_for(url)
+            path = output_path_for(url + "/")
             if path in taken:
                 continue
-            page = {**self.views[index.source.relative], "url": url}
+            page = {**self.views[index.source.relative], "url": url + "/"}
             context = self._context(freeze(page), self.paginator(number))
             body = liquid_env.render(self.env, index.body, index.source.relative, index.body_line, context)
             if index.is_markdown:
