@@ -22,6 +22,7 @@ from generator.model import Document, Site
 from generator.write.output import Output
 from generator.render.sandbox import limits_from_config
 from generator.render.template_data import html
+from generator.render.jekyll_config import config_warnings as jekyll_config_warnings
 from generator.render.views import site_values
 from generator.render.templates import make_environments, render_layout_chain, render_string
 
@@ -71,6 +72,7 @@ class DocumentRenderer:
             self.state, self.views, self.site_view._data, self._site_lists, config.source, global_print
         )
         self.liquid = self._liquid() if config.get("template_engine") == "liquid" else None
+        self.warnings.extend(jekyll_config_warnings(config))
 
     def _liquid(self) -> Any:
         """The Liquid side of a Jekyll site (render/liquid_render.py), imported only when used."""

@@ -60,8 +60,8 @@ class IncludeNode(Node):
         name = self._name(context)
         try:
             template = self._template(context, name)
-        except TemplateNotFoundError as e:
-            e.token = self.token
+        except TemplateNotFoundError as e:  # reported at the including file's line
+            e.token, e.template_name = self.token, context.template.name
             raise
         values = {key: value.evaluate(context) for key, value in self.params}
         with context.extend({"include": values}, template=template):

@@ -69,6 +69,7 @@ class LiquidRenderer:
         paginator = self.paginator(number) if self.paginates(doc) else None
         context = self._context(page, paginator)
         seen: list[str] = []
+        merged: dict[str, Any] = {}
         name = doc.layout
         while name:
             layout = self.site.layouts.get(name)
@@ -81,7 +82,9 @@ class LiquidRenderer:
             seen.append(name)
             relative = layout.source.relative
             source = liquid_env.body_text(layout.source.path, relative)
-            values = {**context, "content": content, "layout": freeze(layout.meta)}
+            # Jekyll merges: an outer layout sees the inner layouts' values over its own.
+            merged = {**layout.meta, **merged}
+            values = {**context, "content": content, "layout": freeze(merged)}
             content = liquid_env.render(self.env, source, relative, 1, values)
             name = layout.parent
         return content
@@ -137,5 +140,5 @@ class LiquidRenderer:
             if index.is_markdown:
                 body = self.markdownify(body)
             html = self.layout_chain(index, body, freeze({**page, "content": body}), number)
-            outputs.append(Output(url, path, html.encode(), index.source.relative))
+            outputs.append(Output(url + "/", path, html.encode(), index.source.relative))
         return outputs
