@@ -113,7 +113,8 @@ def _engine_name(value: str | None) -> str | None:
 
 
 def _markdown_name(value: Any) -> str | None:
-    if not isinstance(value, str) or value.lower() in ("kramdown", "gfm", "commonmark", "commonmarkghpages", "markdown"):
+    known = ("kramdown", "gfm", "commonmark", "commonmarkghpages", "markdown")
+    if not isinstance(value, str) or value.lower() in known:
         return None
     return f"unknown markdown engine {value!r}; use kramdown (Jekyll's) or a mapping of this generator's settings"
 

@@ -26,8 +26,6 @@ class _Reader(HTMLParser):
         for name, value in attrs:
             if name in ("href", "src") and value:
                 self.links.add(value)
-        if tag in ("link", "loc", "id") and False:
-            pass
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):

@@ -26,8 +26,9 @@ from tests.jekyll_compare import page, paths
 SITES = sorted(p for p in (Path(__file__).parent / "sites").glob("jekyll-*") if p.is_dir())
 JEKYLL = shutil.which("jekyll")
 pytestmark = pytest.mark.skipif(
-    JEKYLL is None, reason="jekyll not installed (apt-get install jekyll ruby-jekyll-feed ruby-jekyll-seo-tag "
-    "ruby-jekyll-sitemap ruby-jekyll-paginate; .ci/run does)"
+    JEKYLL is None,
+    reason="jekyll not installed (apt-get install jekyll ruby-jekyll-feed ruby-jekyll-seo-tag "
+    "ruby-jekyll-sitemap ruby-jekyll-paginate; .ci/run does)",
 )
 MATH_TEXT = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 MATHML = re.compile(r"<math\b.*?</math>", re.S)

@@ -113,7 +113,9 @@ def test_engine_choice_and_markdown_string(make_site):
     config = load_config(liquid)
     assert config.values["template_engine"] == "liquid"
     assert config.markdown["dialect"] == "kramdown" and not config.generates("archive")
-    forced = make_site({"_config.yml": "template_engine: jinja\nmarkdown: kramdown\n", "_layouts/x.html": "{% include a.html %}"})
+    forced = make_site(
+        {"_config.yml": "template_engine: jinja\nmarkdown: kramdown\n", "_layouts/x.html": "{% include a.html %}"}
+    )
     config = load_config(forced)
     assert config.values["template_engine"] == "jinja" and config.markdown["dialect"] == "kramdown"
     assert config.generates("archive")  # a Jinja site keeps this generator's pages

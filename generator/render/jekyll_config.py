@@ -28,5 +28,7 @@ def config_warnings(config: Config) -> list[GeneratorError]:
             if str(name) not in BUILT_IN_PLUGINS:
                 line = key_line(text, key) if text else None
                 known = ", ".join(sorted(BUILT_IN_PLUGINS))
-                warnings.append(GeneratorError(f"{key}: plugin {name!r} is not built in (built in: {known})", shown, line))
+                warnings.append(
+                    GeneratorError(f"{key}: plugin {name!r} is not built in (built in: {known})", shown, line)
+                )
     return warnings

@@ -199,9 +199,7 @@ def sample(value: Any, count: Any = None) -> Any:
     return chooser.sample(items, min(int(count), len(items)))
 
 
-def jekyll_filters(
-    baseurl: str, url: str, markdownify: Callable[[str], str]
-) -> dict[str, Callable[..., Any]]:
+def jekyll_filters(baseurl: str, url: str, markdownify: Callable[[str], str]) -> dict[str, Callable[..., Any]]:
     return {
         "relative_url": lambda path: jinja_filters.relative_url(_plain(path) or "", baseurl),
         "absolute_url": lambda path: jinja_filters.absolute_url(_plain(path) or "", url, baseurl),

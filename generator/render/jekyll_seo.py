@@ -5,7 +5,6 @@ from the page and site of the render, never fetching anything."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -56,7 +55,9 @@ def seo(context: Mapping[str, Any], argument: str) -> str:
         lines.append(f'<meta property="og:title" content="{_attr(page_title)}" />')
     if author_name:
         lines.append(f'<meta name="author" content="{_attr(author_name)}" />')
-    lines.append(f'<meta property="og:locale" content="{_attr(str(page.get("locale") or site.get("locale") or "en_US"))}" />')
+    lines.append(
+        f'<meta property="og:locale" content="{_attr(str(page.get("locale") or site.get("locale") or "en_US"))}" />'
+    )
     if description:
         lines.append(f'<meta name="description" content="{_attr(description)}" />')
         lines.append(f'<meta property="og:description" content="{_attr(description)}" />')

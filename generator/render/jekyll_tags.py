@@ -24,11 +24,21 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from generator.frontmatter import decode_text, parse_document
 from generator.render import jekyll_seo
 
 # Jekyll's include syntax: a file name (or `{{ variable }}`) then `key=value` pairs.
 INCLUDE = re.compile(r"\s*(?P<name>{{.*?}}|[^\s{]+)(?P<params>.*)", re.S)
 PARAM = re.compile(r"""(?P<key>[\w-]+)\s*=\s*(?P<value>"[^"]*"|'[^']*'|[\w.\[\]"'-]+)""")
+
+
+def body_text(path: Path, relative: str) -> str:
+    """The file without its front matter, padded with blank lines so error lines are real lines."""
+    text = decode_text(path.read_bytes(), relative)
+    document = parse_document(text, relative)
+    if not document.has_front_matter:
+        return text
+    return "\n" * (document.body_line - 1) + document.body
 
 
 class IncludeNode(Node):
@@ -50,9 +60,9 @@ class IncludeNode(Node):
         base = (self.root / (context.template.name or "")).parent
         path = (base / name).resolve()
         if not path.is_relative_to(self.root.resolve()) or not path.is_file():
-            raise TemplateNotFoundError(f"{name!r}: include_relative reads files inside the site only", token=self.token)
-        from generator.render.liquid_env import body_text
-
+            raise TemplateNotFoundError(
+                f"{name!r}: include_relative reads files inside the site only", token=self.token
+            )
         relative = path.relative_to(self.root.resolve()).as_posix()
         return context.env.from_string(body_text(path, relative), name=relative)
 
@@ -99,7 +109,7 @@ class IncludeTag(Tag):
             params.append((found["key"], FilteredExpression.parse(self.env, inner)))
         leftover = PARAM.sub("", rest).strip()
         if leftover:
-            raise LiquidSyntaxError(f"{self.name}: cannot read {leftover!r}; write key=\"value\"", token=token)
+            raise LiquidSyntaxError(f'{self.name}: cannot read {leftover!r}; write key="value"', token=token)
         # (the parser moves past the expression token itself)
         return IncludeNode(token, match["name"], params, self.relative, self.root)
 

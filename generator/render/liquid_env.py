@@ -13,8 +13,8 @@ from liquid.exceptions import LiquidError, TemplateNotFoundError
 from liquid.loader import BaseLoader, TemplateSource
 
 from generator.errors import TemplateError
-from generator.frontmatter import decode_text, parse_document
 from generator.render import jekyll_filters, jekyll_tags
+from generator.render.jekyll_tags import body_text
 from generator.render.sandbox import JinjaLimits
 
 
@@ -32,15 +32,6 @@ class IncludesFolder(BaseLoader):
         relative = path.relative_to(self.root).as_posix()
         mtime = path.stat().st_mtime
         return TemplateSource(body_text(path, relative), relative, lambda: path.stat().st_mtime == mtime)
-
-
-def body_text(path: Path, relative: str) -> str:
-    """The file without its front matter, padded with blank lines so error lines are real lines."""
-    text = decode_text(path.read_bytes(), relative)
-    document = parse_document(text, relative)
-    if not document.has_front_matter:
-        return text
-    return "\n" * (document.body_line - 1) + document.body
 
 
 def make_liquid(
