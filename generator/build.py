@@ -77,6 +77,7 @@ class BuildResult:
             f"{count(len(site.static_files), 'static file')}, {count(len(site.demos), 'demo')} "
             f"-> {count(len(self.outputs), 'file')}{written} "
             f"({self.converted} converted, {self.cached} from cache) in {self.seconds:.2f} s"
+            + ("; Liquid templates (Jekyll site)" if self.config.get("template_engine") == "liquid" else "")
         )
 
 
@@ -214,7 +215,8 @@ def generated_outputs(renderer: DocumentRenderer, embed: DemoEmbedder, documents
         result.extend(gen.demo_pages(renderer, embed))
     if config.generates("not_found"):
         result.append(gen.not_found(renderer))
-    result.append(gen.highlight_stylesheet(renderer))
+    if config.generates("highlight"):
+        result.append(gen.highlight_stylesheet(renderer))
     if config.generates("feed"):
         result.append(gen.feed(renderer))
     result = [o for o in result if o.output_path not in taken]

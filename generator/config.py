@@ -4,6 +4,7 @@ can read them as `site.<key>`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from generator.config_schema import SCHEMA, defaults, nested_defaults, problems
+from generator.config_schema import GENERATED_KINDS, SCHEMA, defaults, nested_defaults, problems
 from generator.errors import ConfigError, FrontMatterError
 from generator.frontmatter import YamlLoader, decode_text, key_line, load_yaml
 
@@ -149,8 +150,14 @@ def load_config(
     # Without `timezone:` Jekyll uses the machine's zone; UTC keeps builds reproducible across
     # machines, which matters more for a site deployed from CI. (The schema checked the name.)
     tz: dt.tzinfo = ZoneInfo(values["timezone"]) if values["timezone"] else dt.UTC
-    markdown = {**MARKDOWN_DEFAULTS, **values["markdown"]}
+    values["template_engine"] = values["template_engine"] or detect_engine(source)
+    values["template_engine_detected"] = raw.get("template_engine") is None
+    markdown = markdown_settings(values)
     values["markdown"] = markdown
+    if values["template_engine"] == "liquid":
+        values["generate"] = {**jekyll_generated(values), **values["generate"]}
+        if "paginate_path" not in raw:
+            values["paginate_path"] = "/page:num/"  # jekyll-paginate's default
     values["jinja_limits"] = {**nested_defaults(SCHEMA["jinja_limits"]), **values["jinja_limits"]}
     dest = destination or Path(values["destination"])
     dest = (dest if dest.is_absolute() else source / dest).resolve()
@@ -166,6 +173,52 @@ def load_config(
         markdown=MappingProxyType(markdown),
         timezone=tz,
     )
+
+
+# -- Jekyll sites --------------------------------------------------------------------------------
+# Liquid that Jinja cannot parse and Jekyll themes always contain: an include of a bare file name,
+# a filter argument after `:`, a `for` with `limit:`/`offset:`, `{% endif %}`-style `{% endunless %}`…
+LIQUID_MARKERS = re.compile(
+    r"{%-?\s*include(?:_relative)?\s+[\w./-]+\.\w+|\|\s*\w+\s*:|{%-?\s*for\s[^%]*\b(?:limit|offset):"
+    r"|{%-?\s*(?:unless|endunless|capture|assign|seo|feed_meta|highlight|post_url|link)\b"
+)
+
+
+def detect_engine(source: Path) -> str:
+    """`liquid` when the site's layouts or includes are written in Liquid (a Jekyll site)."""
+    for folder in ("_layouts", "_includes"):
+        root = source / folder
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".html", ".xml", ".md", ".liquid", ".txt"):
+                try:
+                    if LIQUID_MARKERS.search(path.read_text("utf-8", errors="replace")[:200_000]):
+                        return "liquid"
+                except OSError:
+                    continue
+    return "jinja"
+
+
+def markdown_settings(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`markdown: kramdown` (Jekyll's form, a string naming the engine) or this generator's mapping.
+    A Liquid (Jekyll) site gets kramdown's dialect: `$$` math only, smart quotes, no heading links."""
+    given = values["markdown"]
+    if isinstance(given, str) or values["template_engine"] == "liquid":
+        mapping = {} if isinstance(given, str) else given
+        jekyll = {"smart_quotes": True, "heading_anchors": False, "dialect": "kramdown"}
+        return {**MARKDOWN_DEFAULTS, **jekyll, **mapping}
+    return {**MARKDOWN_DEFAULTS, **given}
+
+
+def jekyll_generated(values: Mapping[str, Any]) -> dict[str, bool]:
+    """What Jekyll itself makes: nothing beyond the site's files, except what its plugins add."""
+    plugins = {str(p) for p in [*(values.get("plugins") or []), *(values.get("gems") or [])]}
+    made = dict.fromkeys(GENERATED_KINDS, False)
+    made["feed"] = "jekyll-feed" in plugins
+    made["sitemap"] = made["robots"] = "jekyll-sitemap" in plugins  # it writes robots.txt too
+    made["home"] = "jekyll-paginate" in plugins and bool(values.get("paginate"))
+    return made
 
 
 def key_path_line(text: str, dotted: str) -> int | None:

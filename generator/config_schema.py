@@ -14,7 +14,41 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pygments.styles import get_all_styles
 
 STYLE_NAMES = frozenset(get_all_styles())
-GENERATED_KINDS = ("home", "archive", "tags", "feed", "sitemap", "robots", "not_found", "demos")
+GENERATED_KINDS = ("home", "archive", "tags", "feed", "sitemap", "robots", "not_found", "demos", "highlight")
+TEMPLATE_ENGINES = ("jinja", "liquid")
+# Jekyll's own keys: accepted so an unmodified Jekyll `_config.yml` loads. Those with no effect here
+# get one warning each (render/jekyll_config.py); the others are read where they matter.
+JEKYLL_KEYS: dict[str, str] = {
+    "kramdown": "kramdown options (this generator converts kramdown-flavoured markdown itself)",
+    "highlighter": "code is highlighted with Pygments whatever this names",
+    "plugins": "jekyll-feed, jekyll-sitemap, jekyll-seo-tag and jekyll-paginate are built in",
+    "gems": "the old name of `plugins:`",
+    "whitelist": "GitHub Pages' plugin whitelist",
+    "theme": "gem-based themes are not loaded; copy the theme's _layouts/_includes into the site",
+    "remote_theme": "remote themes are not fetched",
+    "sass": "Sass options (.scss files are copied as they are)",
+    "collections": "collections other than posts are not built",
+    "collections_dir": "collections other than posts are not built",
+    "future": "use `blog build --future`",
+    "show_drafts": "use `blog build --drafts`",
+    "unpublished": "use `blog build --unpublished`",
+    "relative_permalinks": "removed in Jekyll 3 too",
+    "incremental": "builds here are always incremental",
+    "encoding": "sources are always read as UTF-8",
+    "markdown_ext": "markdown files end in .md or .markdown",
+    "strict_front_matter": "front matter errors always stop the build",
+    "liquid": "Liquid runs strict here: unknown filters and syntax errors stop the build",
+    "lsi": "related posts are not computed",
+    "limit_posts": "every post is built",
+    "port": "use `blog serve --port`",
+    "host": "use `blog serve --host`",
+    "livereload": "`blog serve` always reloads",
+    "source": "run `blog build` inside the site",
+    "webrick": "the dev server is `blog serve`",
+    "quiet": "a command-line switch in Jekyll",
+    "verbose": "a command-line switch in Jekyll",
+    "profile": "a command-line switch in Jekyll",
+}
 TOC_DEPTH = re.compile(r"[1-6](?:-[1-6])?")
 
 Check = Callable[[Any], str | None]  # returns what is wrong with a value of the right type, or None
@@ -72,6 +106,19 @@ def _not_empty(value: str) -> str | None:
     return None if value else 'must not be empty; the default is a blank line ("\\n\\n")'
 
 
+def _engine_name(value: str | None) -> str | None:
+    if value is None or value in TEMPLATE_ENGINES:
+        return None
+    return f"must be liquid or jinja, got {value!r}"
+
+
+def _markdown_name(value: Any) -> str | None:
+    known = ("kramdown", "gfm", "commonmark", "commonmarkghpages", "markdown")
+    if not isinstance(value, str) or value.lower() in known:
+        return None
+    return f"unknown markdown engine {value!r}; use kramdown (Jekyll's) or a mapping of this generator's settings"
+
+
 def _flag(default: bool, help_text: str) -> Option:
     return Option(default, (bool,), help_text)
 
@@ -106,7 +153,12 @@ SCHEMA: dict[str, Option] = {
     "paginate": Option(0, (int,), "posts per home page (0: all on one)", _non_negative),
     "paginate_path": Option("/page/:num/", (str,), "URL of home page 2, 3, …", _has_num),
     "render_with_jinja": _flag(False, "run Jinja in every post and page body (sandboxed)"),
-    "markdown": Option({}, (dict,), "markdown settings", keys=MARKDOWN),
+    "markdown": Option(
+        {}, (dict, str), "markdown settings, or the name of Jekyll's engine (kramdown)", _markdown_name, keys=MARKDOWN
+    ),
+    "template_engine": Option(
+        None, (str, type(None)), "liquid or jinja (default: liquid for a Jekyll site, else jinja)", _engine_name
+    ),
     "defaults": Option([], (list,), "front matter defaults by path and type (Jekyll's `defaults:`)"),
     "generate": Option(
         {},
@@ -152,7 +204,7 @@ def problems(
                         (path, f"entry {index + 1} must be a file name or glob pattern in quotes, got {entry!r}")
                     )
                     break
-        if option.keys is not None:
+        if option.keys is not None and isinstance(value, dict):
             unknown = sorted(str(k) for k in value if k not in option.keys)
             if unknown and not option.open_keys:
                 found.append((f"{path}.{unknown[0]}", f"unknown key; known keys: {', '.join(option.keys)}"))

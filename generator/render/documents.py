@@ -30,6 +30,7 @@ from generator.model import Document, Site
 from generator.write.output import Output
 from generator.render.sandbox import limits_from_config
 from generator.render.template_data import html
+from generator.render.jekyll_config import config_warnings as jekyll_config_warnings
 from generator.render.views import site_values
 from generator.render.templates import make_environments, render_layout_chain, render_string
 
@@ -82,6 +83,15 @@ class DocumentRenderer:
         self.reuse = RenderReuse(
             self.state, self.views, unrecorded_values(self.site_view), self._site_lists, config.source, global_print
         )
+        self.liquid = self._liquid() if config.get("template_engine") == "liquid" else None
+        self.warnings.extend(jekyll_config_warnings(config))
+
+    def _liquid(self) -> Any:
+        """The Liquid side of a Jekyll site (render/liquid_render.py), imported only when used."""
+        from generator.render.liquid_render import LiquidRenderer
+
+        limits = limits_from_config(self.site.config.values)
+        return LiquidRenderer(self.site, self.site_view, self.views, self.markdownify, limits)
 
     # -- conversion ---------------------------------------------------------------------------
     def markdownify(self, text: str) -> str:
@@ -94,6 +104,11 @@ class DocumentRenderer:
         """The text to convert: the body after Jinja (when the page opts in). Computed once per
         build, because Jinja has effects worth doing once (demo embeds number their roots)."""
         relative = doc.source.relative
+        if relative not in self._sources and self.liquid is not None:  # a Jekyll site: Liquid first
+            try:
+                self._sources[relative] = self.liquid.body(doc, DocumentView(self.views[relative], relative))
+            except GeneratorError as e:
+                self._sources[relative] = e  # type: ignore[assignment]  (re-raised below)
         if relative not in self._sources:
             body = doc.body
             if doc.render_with_jinja:
@@ -205,6 +220,10 @@ class DocumentRenderer:
     def render_page(self, doc: Document) -> Output:
         relative = doc.source.relative
         view = self.views[relative]
+        if self.liquid is not None:  # a Jekyll site: Liquid layouts (no render reuse: includes are not recorded)
+            page = DocumentView(view, relative)
+            html_text = self.liquid.layout_chain(doc, str(view["content"]), page)
+            return Output(doc.url, doc.output_path, html_text.encode(), relative)
         context = {"site": self.site_view, "page": DocumentView(view, relative), "paginator": None}
         own = fingerprint(self.reuse.document_prints[relative], doc.layout, doc.output_path)
         data = self.reuse.cached_render(

@@ -35,6 +35,8 @@ def builtin(name: str) -> str:
 
 def paginate(renderer: DocumentRenderer, taken: set[str]) -> list[Output]:
     config = renderer.site.config
+    if renderer.liquid is not None:  # a Jekyll site: jekyll-paginate renders the site's index.html again
+        return renderer.liquid.paginated_pages(taken)
     posts = renderer.site_view["posts"]
     per_page = config.get("paginate") or max(1, len(posts))
     total_pages = max(1, math.ceil(len(posts) / per_page))

@@ -18,6 +18,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.preprocessors import Preprocessor
 from pygments.formatters import HtmlFormatter
 
+from generator.render.kramdown import kramdown_extensions
 from generator.render.tex import MathWarning, replace_math
 from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep, too_deep_line
 
@@ -105,6 +106,7 @@ def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
                     permalink_title="Link to this section",
                 ),
                 MathExtension(enabled=bool(settings.get("math", True))),
+                *kramdown_extensions(settings),
             ]
             + (["smarty"] if settings.get("smart_quotes") else []),
             output_format="html",

@@ -1,0 +1,144 @@
+"""Rendering a Jekyll site with Liquid: bodies before markdown (as Jekyll does), the `layout:` chain
+(`layout.*`, `content`), `jekyll.*`, and jekyll-paginate's `paginator` on the home page. Called by
+documents.py only when the site's engine is Liquid; everything templates see is frozen data."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import liquid
+
+from generator.errors import TemplateError
+from generator.incremental.state import SiteView
+from generator.load.permalinks import output_path_for
+from generator.model import Document, Post, Site
+from generator.render import liquid_env
+from generator.render.sandbox import JinjaLimits
+from generator.render.template_data import freeze
+from generator.write.output import Output
+
+JEKYLL = MappingProxyType({"version": "4.3.1", "environment": os.environ.get("JEKYLL_ENV", "development")})
+
+
+@dataclass
+class LiquidRenderer:
+    site: Site
+    site_view: Mapping[str, Any]
+    views: dict[str, dict[str, Any]]
+    markdownify: Any
+    limits: JinjaLimits
+    env: liquid.Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        config = self.site.config
+        links: dict[str, str] = {}
+        for doc in [*self.site.posts, *self.site.pages]:
+            links[doc.source.relative] = doc.url
+            if isinstance(doc, Post):
+                links["post:" + doc.source.relative.rsplit("/", 1)[-1].rsplit(".", 1)[0]] = doc.url
+        for static in self.site.static_files:
+            links[static.source.relative] = static.url
+        self.env = liquid_env.make_liquid(
+            config.source, config.baseurl, config.url, self.markdownify, links, lambda: self.site_view, self.limits
+        )
+        # Jekyll lists tags and categories in the order posts first use them, oldest post first.
+        data = dict(getattr(self.site_view, "_data", self.site_view))
+        for key in ("tags", "categories"):
+            ordered: dict[str, Any] = {}
+            for post in reversed(data["posts"]):
+                for name in post[key]:
+                    ordered.setdefault(name, data[key][name])
+            data[key] = freeze(ordered)
+        self.site_view = SiteView(data)
+
+    def _context(self, page: Mapping[str, Any], paginator: Mapping[str, Any] | None) -> dict[str, Any]:
+        return {"site": self.site_view, "page": page, "paginator": paginator, "jekyll": JEKYLL}
+
+    def body(self, doc: Document, page: Mapping[str, Any]) -> str:
+        """Liquid in a post or page body, rendered before markdown (Jekyll's order)."""
+        context = self._context(page, self.paginator(1) if self.paginates(doc) else None)
+        return liquid_env.render(self.env, doc.body, doc.source.relative, doc.body_line, context)
+
+    def layout_chain(self, doc: Document, content: str, page: Mapping[str, Any], number: int = 1) -> str:
+        """Wrap `content` in the document's layout, that one in its own … (`layout: none`: as is)."""
+        paginator = self.paginator(number) if self.paginates(doc) else None
+        context = self._context(page, paginator)
+        seen: list[str] = []
+        merged: dict[str, Any] = {}
+        name = doc.layout
+        while name:
+            layout = self.site.layouts.get(name)
+            if layout is None:
+                known = ", ".join(sorted(self.site.layouts)) or "none"
+                where = self.site.layouts[seen[-1]].source.relative if seen else doc.source.relative
+                raise TemplateError(f"unknown layout {name!r}; known layouts: {known}", where, 1)
+            if name in seen:
+                raise TemplateError(f"layout loop: {' -> '.join([*seen, name])}", layout.source.relative, 1)
+            seen.append(name)
+            relative = layout.source.relative
+            source = liquid_env.body_text(layout.source.path, relative)
+            # Jekyll merges: an outer layout sees the inner layouts' values over its own.
+            merged = {**layout.meta, **merged}
+            values = {**context, "content": content, "layout": freeze(merged)}
+            content = liquid_env.render(self.env, source, relative, 1, values)
+            name = layout.parent
+        return content
+
+    # -- jekyll-paginate ----------------------------------------------------------------------
+    def paginates(self, doc: Document) -> bool:
+        """jekyll-paginate paginates the site's `index.html` (at the site root) only."""
+        config = self.site.config
+        return config.generates("home") and doc.source.relative in ("index.html", "index.md")
+
+    def page_count(self) -> int:
+        per_page = int(self.site.config.get("paginate") or 1)
+        return max(1, math.ceil(len(self.site.posts) / per_page))
+
+    def page_url(self, number: int) -> str:
+        if number == 1:
+            return "/"
+        # jekyll-paginate's paths have no trailing slash (`/page2`); the file is page2/index.html.
+        return "/" + str(self.site.config.get("paginate_path")).replace(":num", str(number)).strip("/")
+
+    def paginator(self, number: int) -> Mapping[str, Any]:
+        posts = self.site_view["posts"]
+        per_page = int(self.site.config.get("paginate") or max(1, len(posts)))
+        total = self.page_count()
+        return freeze(
+            dict(
+                page=number,
+                per_page=per_page,
+                posts=posts[(number - 1) * per_page : number * per_page],
+                total_posts=len(posts),
+                total_pages=total,
+                previous_page=number - 1 if number > 1 else None,
+                previous_page_path=self.page_url(number - 1) if number > 1 else None,
+                next_page=number + 1 if number < total else None,
+                next_page_path=self.page_url(number + 1) if number < total else None,
+            )
+        )
+
+    def paginated_pages(self, taken: set[str]) -> list[Output]:
+        """Pages 2… of the home page: the same `index.html`, rendered with the next paginator."""
+        index = next((doc for doc in self.site.pages if self.paginates(doc)), None)
+        if index is None:
+            return []
+        outputs = []
+        for number in range(2, self.page_count() + 1):
+            url = self.page_url(number)
+            path = output_path_for(url + "/")
+            if path in taken:
+                continue
+            page = {**self.views[index.source.relative], "url": url + "/"}
+            context = self._context(freeze(page), self.paginator(number))
+            body = liquid_env.render(self.env, index.body, index.source.relative, index.body_line, context)
+            if index.is_markdown:
+                body = self.markdownify(body)
+            html = self.layout_chain(index, body, freeze({**page, "content": body}), number)
+            outputs.append(Output(url + "/", path, html.encode(), index.source.relative))
+        return outputs
