@@ -78,6 +78,7 @@ class Result:
     edit: list[Run] = field(default_factory=list)
     html_files: int = 0
     note: str = ""
+    cache_mb: str = "—"  # ours: .blog-cache/ after the runs
 
     def median(self, kind: str) -> float | None:
         runs: list[Run] = getattr(self, kind)
@@ -162,7 +163,13 @@ TOOLS: dict[str, Tool] = {
     "eleventy": Tool(
         "eleventy", "_site", (".cache",), lambda cold: ["node", str(ELEVENTY), "--quiet"], eleventy_version
     ),
+    # Eleventy with @11ty/eleventy-plugin-syntaxhighlight: highlights code at build time, as ours does.
+    "eleventy-hl": Tool(
+        "eleventy-hl", "_site", (".cache",), lambda cold: ["node", str(ELEVENTY), "--quiet"], eleventy_version
+    ),
 }
+# The peers that do the work ours does (highlighting at build time): ratios are to the fastest of them.
+EQUAL_WORK_PEERS = ("hugo", "eleventy-hl")
 
 
 def child_env() -> dict[str, str]:
@@ -374,8 +381,16 @@ def seconds(value: float | None) -> str:
     return f"{value:.3f}" if value < 1 else f"{value:.2f}"
 
 
+def cache_mb(site: Path) -> str:
+    cache = site / ".blog-cache"
+    size = sum(p.stat().st_size for p in cache.iterdir()) if cache.is_dir() else 0
+    return f"{size / 1e6:.1f}" if size else "—"
+
+
 def table(results: list[Result]) -> str:
     ours = next((r.median("cold") for r in results if r.tool == "ours"), None)
+    peer_colds = [c for r in results if r.tool in EQUAL_WORK_PEERS and (c := r.median("cold")) is not None]
+    peer = min(peer_colds, default=None)  # the fastest equal-work peer's cold build
     header = [
         "tool",
         "version",
@@ -386,6 +401,10 @@ def table(results: list[Result]) -> str:
         "cold CPU s",
         "HTML files",
         "cold / ours",
+        "cold / peer",
+        "warm / peer",
+        "edit / peer",
+        "cache MB",
         "notes",
     ]
     rows = []
@@ -404,6 +423,11 @@ def table(results: list[Result]) -> str:
                 seconds(r.cold_cpu()),
                 str(r.html_files or "—"),
                 ratio,
+                *(
+                    f"{v / peer:.2f}×" if v is not None and peer else "—"
+                    for v in (cold, r.median("warm"), r.median("edit"))
+                ),
+                r.cache_mb,
                 r.note,
             ]
         )
@@ -449,6 +473,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for item in subjects:
         results.append(item.result)
+        if item.tool.name == "ours":
+            item.result.cache_mb = cache_mb(item.site)
         if item.tool.name == "ours" and not args.no_in_process:
             print("  ours in-process (serve path)", file=sys.stderr)
             results.append(bench_in_process(item.site, item.edit_target, args.runs, args.profile))

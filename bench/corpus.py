@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-TOOLS = ("ours", "jekyll", "hugo", "pelican", "eleventy")
+TOOLS = ("ours", "jekyll", "hugo", "pelican", "eleventy", "eleventy-hl")
 FIRST_DATE = dt.date(2008, 1, 1)
 SITE_TITLE = "Synthetic benchmark blog"
 MANIFEST = "bench-sites.json"
@@ -472,6 +472,16 @@ module.exports = function () {
   return { dir: { input: ".", output: "_site", includes: "_includes" }, markdownTemplateEngine: "liquid" };
 };
 """
+# The same site with the official syntax-highlighting plugin (Prism, at build time): the peer that
+# does the work ours does for code blocks. Its path comes from the environment (bench/README.md).
+ELEVENTY_HL_CONFIG = """\
+const highlight = require(process.env.BENCH_ELEVENTY_HL ||
+  "/tmp/bench-peers/node_modules/@11ty/eleventy-plugin-syntaxhighlight");
+module.exports = function (eleventyConfig) {
+  eleventyConfig.addPlugin(highlight);
+  return { dir: { input: ".", output: "_site", includes: "_includes" }, markdownTemplateEngine: "liquid" };
+};
+"""
 ELEVENTY_BASE = """\
 <!DOCTYPE html>
 <html lang="en">
@@ -566,12 +576,19 @@ def write_eleventy(site: Path, posts: list[Post]) -> str:
     return f"posts/{posts[len(posts) // 2].filename}"
 
 
+def write_eleventy_highlighted(site: Path, posts: list[Post]) -> str:
+    edited = write_eleventy(site, posts)
+    write(site / "eleventy.config.cjs", ELEVENTY_HL_CONFIG)
+    return edited
+
+
 WRITERS = {
     "ours": write_ours,
     "jekyll": write_jekyll,
     "hugo": write_hugo,
     "pelican": write_pelican,
     "eleventy": write_eleventy,
+    "eleventy-hl": write_eleventy_highlighted,
 }
 
 

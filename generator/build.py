@@ -21,7 +21,8 @@ from generator.render.cache import ConversionCache
 from generator.config import Config, load_config
 from generator.load.demos import DemoEmbedder
 from generator.errors import BuildFailed, GeneratorError
-from generator.incremental.state import BuildState, load_renders, save_renders
+from generator.incremental.state import BuildState
+from generator.incremental.store import load_renders, save_renders
 from generator.model import Document, Site
 from generator.write.journal import recover
 from generator.write.output import Output, WriteReport, check_destination, find_collisions, write_site
@@ -184,8 +185,7 @@ def build(
     if owns_cache:
         cache.prune_unused()
         cache.save()
-        if state.renders_changed:
-            save_renders(state, config.source / CACHE_FOLDER)
+        save_renders(state, config.source / CACHE_FOLDER)  # writes only what changed, if anything
     return BuildResult(
         config,
         site,

@@ -327,6 +327,6 @@ def test_cli_rebuilds_reuse_saved_renders_and_survive_a_damaged_file(basic: Path
     first = build(BuildOptions(source=basic))
     second = build(BuildOptions(source=basic))
     assert second.reused >= len([o for o in first.outputs if o.output_path.endswith(".html")]) - 2
-    (basic / ".blog-cache" / "renders-v1.json").write_text("{not json")
+    (basic / ".blog-cache" / "renders-v2.sqlite").write_text("{not a database")
     third = build(BuildOptions(source=basic))
     assert third.reused == 0 and tree(third.destination) == tree(first.destination)

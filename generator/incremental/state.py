@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,7 +181,7 @@ class BuildState:
     document_prints: dict[str, str] = field(default_factory=dict)  # as of the last successful build
     renders_changed: bool = False  # whether `renders` differs from what was loaded (saving is then needed)
     compiled: dict[str, tuple[str, Any]] = field(default_factory=dict)  # file -> (source, Jinja code)
-    renders: dict[str, RenderRecord] = field(default_factory=dict)
+    renders: MutableMapping[str, RenderRecord] = field(default_factory=dict)  # a RenderStore after load_renders
     written: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (sha, size, mtime_ns)
     # Per document, replaced when it changes and dropped when it is gone (so a long `serve` session
     # stays as big as the site): (content, excerpt) -> (reading time, description) …
@@ -191,50 +191,3 @@ class BuildState:
     written_to: Any = None  # the destination `written` describes
     plugin_memo: dict[str, dict[str, Any]] = field(default_factory=dict)  # per plugin: its own memory
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
-
-
-RENDERS_FILE = "renders-v1.json"
-
-
-def load_renders(state: BuildState, folder: Any) -> None:
-    """Give a fresh state the renders of the last `blog build` (JSON in .blog-cache/), so a CLI
-    rebuild re-renders only what changed, as `blog serve` does in memory. A missing or damaged
-    file only means a full render."""
-    import json
-
-    try:
-        raw = json.loads((folder / RENDERS_FILE).read_text("utf-8"))
-        state.document_prints = dict(raw["document_prints"])
-        state.renders = {
-            path: RenderRecord(
-                own,
-                tuple((tuple(name), p) for name, p in documents),
-                tuple(map(tuple, site_keys)),
-                tuple(map(tuple, templates)),
-                data.encode("utf-8"),
-            )
-            for path, (own, documents, site_keys, templates, data) in raw["renders"].items()
-        }
-    except (OSError, ValueError, TypeError, KeyError):
-        state.renders, state.document_prints = {}, {}
-
-
-def save_renders(state: BuildState, folder: Any) -> None:
-    import json
-    import os
-
-    folder.mkdir(parents=True, exist_ok=True)
-    renders = {
-        path: [
-            r.own,
-            [[list(name), p] for name, p in r.documents],
-            [list(i) for i in r.site_keys],
-            [list(i) for i in r.templates],
-            r.data.decode("utf-8"),
-        ]
-        for path, r in state.renders.items()
-    }
-    temporary = folder / f".{RENDERS_FILE}.{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump({"document_prints": state.document_prints, "renders": renders}, handle)
-    os.replace(temporary, folder / RENDERS_FILE)

@@ -2,46 +2,74 @@
 edited post, a changed setting or a new converter version misses, and nothing else does. The
 caller owns it: `blog build` loads/saves `.blog-cache/`, `blog serve` keeps one in memory.
 
-The file is versioned by its name (`markdown-v{CACHE_FORMAT}.json`) and a `format` field: a file of
-another format is never read, it is deleted and the cache rebuilt, with one line saying so. Bump
-CACHE_FORMAT whenever what is stored changes shape (and say so in CHANGELOG.md)."""
+On disk it is one SQLite table (standard library), read by key: a build reads only the rows it
+looks up and writes only the rows it converted or dropped, instead of decoding and re-encoding one
+JSON file of every page's HTML (16.6 MB at 1,000 posts) on every build.
+
+The file is versioned by its name (`markdown-v{CACHE_FORMAT}.sqlite`) and SQLite's `user_version`:
+a file of another format is never read, it is deleted and the cache rebuilt, with one line saying
+so for files of earlier versions. Bump CACHE_FORMAT whenever what is stored changes shape (and say
+so in CHANGELOG.md)."""
+
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
+import sqlite3
 import sys
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from collections.abc import Callable
 
+from generator.incremental.store import RETIRED_STATE_FILES
 from generator.render.markup import MarkdownResult
 
-CACHE_FORMAT = 2  # 1: a bare {key: entry} mapping; 2: {"format": 2, "entries": {key: entry}}
-CACHE_FILE = f"markdown-v{CACHE_FORMAT}.json"
+# 1: a bare JSON {key: entry} mapping; 2: JSON {"format": 2, "entries": {key: entry}}; 3: SQLite
+CACHE_FORMAT = 3
+CACHE_FILE = f"markdown-v{CACHE_FORMAT}.sqlite"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, html TEXT, toc TEXT, toc_count INTEGER, warnings TEXT)"
+)
+_BATCH = 500  # keys per `IN (...)` query: under SQLite's variable limit
 
 
 class ConversionCache:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
-        self._entries: dict[str, MarkdownResult] = {}
+        self._entries: dict[str, MarkdownResult] = {}  # converted or looked up by this process
+        self._db: sqlite3.Connection | None = None  # the store on disk (None: memory only)
+        self._new: set[str] = set()  # converted since the last save
+        self._stale: set[str] = set()  # on disk, dropped by prune_unused
         self._used: set[str] = set()
         self._prefetched: set[str] = set()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
-        self._dirty = False
+        self.rows_read = 0  # rows fetched from disk: what tests count instead of timing
 
     @staticmethod
     def key(text: str, fingerprint: str) -> str:
         return hashlib.sha256(f"{fingerprint}\0{text}".encode()).hexdigest()
 
+    def _lookup(self, key: str) -> MarkdownResult | None:
+        """Called with the lock held."""
+        found = self._entries.get(key)
+        if found is None and self._db is not None and key not in self._stale:
+            query = "SELECT html, toc, toc_count, warnings FROM markdown WHERE key = ?"
+            row = self._db.execute(query, (key,)).fetchone()
+            if row is not None:
+                self.rows_read += 1
+                html, toc, toc_count, warnings = row
+                found = MarkdownResult(html, toc, toc_count, tuple(tuple(w) for w in json.loads(warnings)))
+                self._entries[key] = found
+        return found
+
     def get_or_convert(self, text: str, fingerprint: str, convert: Callable[[], MarkdownResult]) -> MarkdownResult:
         key = self.key(text, fingerprint)
         with self._lock:
             self._used.add(key)
-            found = self._entries.get(key)
+            found = self._lookup(key)
             if found is not None:
                 if key not in self._prefetched:
                     self.hits += 1
@@ -50,72 +78,119 @@ class ConversionCache:
         result = convert()
         with self._lock:
             self.misses += 1
-            self._entries[key] = result
-            self._dirty = True
+            self._store(key, result)
         return result
+
+    def _store(self, key: str, result: MarkdownResult) -> None:
+        self._entries[key] = result
+        self._new.add(key)
+        self._stale.discard(key)
 
     def missing(self, texts: list[str], fingerprint: str) -> list[str]:
         """The distinct texts not yet converted with these settings, in order."""
+        keyed = {self.key(t, fingerprint): t for t in dict.fromkeys(texts)}
         with self._lock:
-            return [t for t in dict.fromkeys(texts) if self.key(t, fingerprint) not in self._entries]
+            absent = [k for k in keyed if k not in self._entries]
+            on_disk = self._keys_on_disk(absent)
+            return [t for k, t in keyed.items() if k not in self._entries and k not in on_disk]
+
+    def _keys_on_disk(self, keys: Iterable[str]) -> set[str]:
+        keys = [k for k in keys if k not in self._stale]
+        found: set[str] = set()
+        if self._db is None:
+            return found
+        for start in range(0, len(keys), _BATCH):
+            batch = keys[start : start + _BATCH]
+            marks = ",".join("?" * len(batch))
+            found.update(k for (k,) in self._db.execute(f"SELECT key FROM markdown WHERE key IN ({marks})", batch))
+        return found
 
     def put(self, text: str, fingerprint: str, result: MarkdownResult) -> None:
         """Store a result converted elsewhere (the parallel path); counted as a conversion."""
         with self._lock:
             key = self.key(text, fingerprint)
-            self._entries[key] = result
+            self._store(key, result)
             self._prefetched.add(key)  # its first lookup is not a cache hit: it was converted now
             self.misses += 1
-            self._dirty = True
 
     def reset_stats(self) -> None:
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.rows_read = 0
         self._used.clear()
         self._prefetched.clear()
 
     def prune_unused(self) -> None:
         """Drop entries the last build did not use, so the cache does not grow forever."""
         with self._lock:
-            stale = set(self._entries) - self._used
-            for key in stale:
+            for key in set(self._entries) - self._used:
                 del self._entries[key]
-            self._dirty = self._dirty or bool(stale)
+                self._new.discard(key)
+            if self._db is not None:
+                on_disk = {k for (k,) in self._db.execute("SELECT key FROM markdown")}
+                self._stale |= on_disk - self._used
 
     @classmethod
     def load(cls, folder: Path) -> ConversionCache:
+        """The cache in `folder`, opened (nothing is read until looked up)."""
         cache = cls(folder)
         _remove_other_formats(folder)
-        try:
-            raw = json.loads((folder / CACHE_FILE).read_text("utf-8"))
-            if raw.get("format") != CACHE_FORMAT:
-                raise ValueError("another cache format")
-            for key, (html, toc, toc_count, warnings) in raw["entries"].items():
-                cache._entries[key] = MarkdownResult(html, toc, toc_count, tuple(tuple(w) for w in warnings))
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            pass  # a missing or corrupt cache is just a cold cache
+        path = folder / CACHE_FILE
+        if path.is_file():
+            cache._db = _open(path)
         return cache
 
     def save(self) -> None:
-        if self.folder is None or not self._dirty:
+        if self.folder is None or not (self._new or self._stale):
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        entries = {k: [r.html, r.toc, r.toc_count, [list(w) for w in r.warnings]] for k, r in self._entries.items()}
-        data = {"format": CACHE_FORMAT, "entries": entries}
-        temporary = self.folder / f".{CACHE_FILE}.{os.getpid()}"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)  # streamed: no second copy of a big cache in memory
-        os.replace(temporary, self.folder / CACHE_FILE)
-        self._dirty = False
+        with self._lock:
+            if self._db is None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._db = _open(self.folder / CACHE_FILE, create=True)
+            assert self._db is not None
+            rows = []
+            for key in sorted(self._new):
+                r = self._entries[key]
+                rows.append((key, r.html, r.toc, r.toc_count, json.dumps([list(w) for w in r.warnings])))
+            with self._db:  # one transaction: all of this build's changes or none
+                self._db.executemany("DELETE FROM markdown WHERE key = ?", [(k,) for k in sorted(self._stale)])
+                self._db.executemany("INSERT OR REPLACE INTO markdown VALUES (?, ?, ?, ?, ?)", rows)
+            self._new.clear()
+            self._stale.clear()
+
+
+def _open(path: Path, create: bool = False) -> sqlite3.Connection | None:
+    """The store at `path`, or None (the file deleted) if it is not one of this format: a damaged
+    or foreign file is a cold cache, never misread."""
+    db = sqlite3.connect(path, check_same_thread=False)  # used under the cache's lock
+    try:
+        if create:
+            db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
+            db.execute(_SCHEMA)
+            db.commit()
+        elif db.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:
+            raise sqlite3.DatabaseError("another cache format")
+        db.execute("SELECT key, html, toc, toc_count, warnings FROM markdown LIMIT 0")
+        return db
+    except sqlite3.Error:
+        db.close()
+        path.unlink(missing_ok=True)
+        if not create:
+            return None
+        db = sqlite3.connect(path, check_same_thread=False)
+        db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
+        db.execute(_SCHEMA)
+        db.commit()
+        return db
 
 
 def _remove_other_formats(folder: Path) -> None:
     """A cache written by another version of blog is deleted, with one line: its entries could
     only be misread, and converting the site again is all it costs."""
-    old = sorted(p for p in folder.glob("markdown-v*.json") if p.name != CACHE_FILE)
+    old = sorted(p for p in folder.glob("markdown-v*.*") if p.name != CACHE_FILE and p.suffix in (".json", ".sqlite"))
+    quiet = [folder / name for name in RETIRED_STATE_FILES if (folder / name).exists()]
+    for path in old + quiet:
+        path.unlink(missing_ok=True)
     if not old:
         return
-    for path in old:
-        path.unlink(missing_ok=True)
     names = ", ".join(p.name for p in old)
     message = f"note: {folder.name}/{names} is from another version of blog; rebuilding the markdown cache"
     print(message, file=sys.stderr)

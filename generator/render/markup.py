@@ -18,6 +18,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.preprocessors import Preprocessor
 from pygments.formatters import HtmlFormatter
 
+from generator.render.fences import FencesExtension, PygmentsObjects
 from generator.render.kramdown import kramdown_extensions
 from generator.render.tex import MathWarning, replace_math
 from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep, too_deep_line
@@ -88,9 +89,10 @@ def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
         engines = _local.engines = {}
     if key not in engines:
         depth = str(settings.get("toc_depth", "2-3"))
+        pygments = PygmentsObjects(LanguageClassFormatter)  # one formatter per language, not per block
         engines[key] = markdown.Markdown(
             extensions=[
-                "fenced_code",
+                FencesExtension(pygments),
                 "tables",
                 "footnotes",
                 "attr_list",
@@ -98,7 +100,7 @@ def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
                 "md_in_html",
                 "abbr",
                 "sane_lists",
-                CodeHiliteExtension(css_class="highlight", guess_lang=False, pygments_formatter=LanguageClassFormatter),
+                CodeHiliteExtension(css_class="highlight", guess_lang=False, pygments_formatter=pygments.formatter),
                 TocExtension(
                     toc_depth=depth,
                     permalink=bool(settings.get("heading_anchors", True)),

@@ -1,0 +1,158 @@
+"""The renders of the last `blog build`, kept in `.blog-cache/` so that a CLI rebuild in a new
+process re-renders only what changed, as `blog serve` does in memory.
+
+One SQLite table (standard library) of rendered outputs with their dependencies, and one of the
+documents' fingerprints. Rows are read when a page asks for its own (no decoding of one JSON file
+of every page, 17.8 MB at 1,000 posts), and a build writes back only the rows it changed. A
+missing, damaged or foreign file only means a full render."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+
+from generator.incremental.state import BuildState, RenderRecord
+
+STATE_FORMAT = 2  # 1: renders-v1.json (one JSON object); 2: SQLite
+STATE_FILE = f"renders-v{STATE_FORMAT}.sqlite"
+RETIRED_STATE_FILES = ("renders-v1.json",)  # removed with the markdown cache of other versions
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS renders (path TEXT PRIMARY KEY, own TEXT, deps TEXT, data BLOB)",
+    "CREATE TABLE IF NOT EXISTS prints (document TEXT PRIMARY KEY, print TEXT)",
+)
+
+
+class RenderStore(MutableMapping[str, RenderRecord]):
+    """`BuildState.renders` backed by the table: a record is read when asked for; records set or
+    deleted during a build are kept in memory until `save`."""
+
+    def __init__(self, db: sqlite3.Connection | None) -> None:
+        self._db = db
+        self._changed: dict[str, RenderRecord] = {}
+        self._deleted: set[str] = set()
+        self._paths: set[str] | None = None  # paths on disk, read when first needed
+        self.rows_read = 0
+
+    def _on_disk(self) -> set[str]:
+        if self._paths is None:
+            self._paths = set() if self._db is None else {p for (p,) in self._db.execute("SELECT path FROM renders")}
+        return self._paths
+
+    def __getitem__(self, path: str) -> RenderRecord:
+        if path in self._changed:
+            return self._changed[path]
+        if path in self._deleted or self._db is None:
+            raise KeyError(path)
+        row = self._db.execute("SELECT own, deps, data FROM renders WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            raise KeyError(path)
+        self.rows_read += 1
+        own, deps, data = row
+        documents, site_keys, templates = json.loads(deps)
+        return RenderRecord(
+            own,
+            tuple((tuple(name), p) for name, p in documents),
+            tuple(map(tuple, site_keys)),
+            tuple(map(tuple, templates)),
+            bytes(data),
+        )
+
+    def __setitem__(self, path: str, record: RenderRecord) -> None:
+        self._changed[path] = record
+        self._deleted.discard(path)
+
+    def __delitem__(self, path: str) -> None:
+        if path not in self:
+            raise KeyError(path)
+        self._changed.pop(path, None)
+        self._deleted.add(path)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._changed or (path not in self._deleted and path in self._on_disk())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self._on_disk() - self._deleted) | set(self._changed))
+
+    def __len__(self) -> int:
+        return len((self._on_disk() - self._deleted) | set(self._changed))
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._changed or self._deleted)
+
+    def save(self, db: sqlite3.Connection, prints: dict[str, str]) -> None:
+        rows = [
+            (path, r.own, json.dumps([r.documents, r.site_keys, r.templates]), r.data)
+            for path, r in sorted(self._changed.items())
+        ]
+        with db:  # one transaction
+            db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
+            db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?)", rows)
+            db.execute("DELETE FROM prints")
+            db.executemany("INSERT INTO prints VALUES (?, ?)", sorted(prints.items()))
+        if self._paths is not None:
+            self._paths = (self._paths - self._deleted) | set(self._changed)
+        self._db = db
+        self._changed.clear()
+        self._deleted.clear()
+
+
+def _open(path: Path, create: bool) -> sqlite3.Connection | None:
+    if not create and not path.is_file():
+        return None
+    db = sqlite3.connect(path)
+    try:
+        if create:
+            db.execute(f"PRAGMA user_version = {STATE_FORMAT}")
+            for statement in _SCHEMA:
+                db.execute(statement)
+            db.commit()
+        if db.execute("PRAGMA user_version").fetchone()[0] != STATE_FORMAT:
+            raise sqlite3.DatabaseError("another format")
+        db.execute("SELECT path, own, deps, data FROM renders LIMIT 0")
+        db.execute("SELECT document, print FROM prints LIMIT 0")
+        return db
+    except sqlite3.Error:
+        db.close()
+        path.unlink(missing_ok=True)
+        return _open(path, create) if create and not path.exists() else None
+
+
+def load_renders(state: BuildState, folder: Path) -> None:
+    """Give a fresh state the renders of the last `blog build` (opened here, read row by row)."""
+    db = _open(folder / STATE_FILE, create=False)
+    prints: dict[str, str] = {}
+    if db is not None:
+        try:
+            prints = dict(db.execute("SELECT document, print FROM prints"))
+        except sqlite3.Error:
+            db.close()
+            db = None
+    state.renders = RenderStore(db)
+    state.document_prints = prints
+    state.derived["saved-prints"] = dict(prints)
+
+
+def save_renders(state: BuildState, folder: Path) -> None:
+    """Write back what this build changed: its new renders, the ones gone, the fingerprints."""
+    renders = state.renders
+    prints_changed = state.document_prints != state.derived.get("saved-prints")
+    if isinstance(renders, RenderStore):
+        if not (renders.dirty or prints_changed):
+            return
+    elif not state.renders_changed:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    db = renders._db if isinstance(renders, RenderStore) and renders._db is not None else None
+    db = db or _open(folder / STATE_FILE, create=True)
+    assert db is not None
+    if not isinstance(renders, RenderStore):  # a state filled in memory: it replaces the table
+        with db:
+            db.execute("DELETE FROM renders")
+        store = RenderStore(db)
+        store.update(renders)
+        renders = store
+    renders.save(db, state.document_prints)
+    state.derived["saved-prints"] = dict(state.document_prints)

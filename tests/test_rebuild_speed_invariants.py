@@ -1,0 +1,95 @@
+"""What a rebuild in a new process may touch: a cold build and a no-op rebuild give the same tree,
+the no-op rebuild rewrites no published file (same inode, same mtime) and reads each cached row
+once at most; one edited post re-converts and re-renders that post's pages only. Counted, not timed."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.build import BuildOptions, build
+from generator.incremental.store import STATE_FILE
+from generator.render.cache import CACHE_FILE
+
+POSTS = 12
+
+
+def make_site(root: Path) -> Path:
+    (root / "_posts").mkdir(parents=True)
+    (root / "_layouts").mkdir()
+    (root / "_config.yml").write_text("title: Speed\n")
+    (root / "_layouts/default.html").write_text("<html><body>{{ content }}</body></html>\n")
+    (root / "_layouts/post.html").write_text("---\nlayout: default\n---\n<h1>{{ page.title }}</h1>{{ content }}\n")
+    for n in range(POSTS):
+        body = f"Post {n} with $x_{n}$ math.\n\n```python\nprint({n})\n```\n\n## Part\n\nMore *text* {n}.\n"
+        (root / f"_posts/2020-01-{n + 1:02d}-p{n}.md").write_text(f"---\ntitle: P{n}\ntags: [t{n % 3}]\n---\n{body}")
+    return root
+
+
+def cli_build(site: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "build"], cwd=site, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def published(site: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every output file but the build marker: bytes, inode, mtime."""
+    files = {}
+    for path in sorted((site / "_site").rglob("*")):
+        if path.is_file() and path.name != ".blog-build.json":
+            stat = path.stat()
+            files[path.relative_to(site / "_site").as_posix()] = (path.read_bytes(), stat.st_ino, stat.st_mtime_ns)
+    return files
+
+
+def test_a_noop_rebuild_in_a_new_process_rewrites_nothing_and_equals_cold(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    first = cli_build(site)
+    cold = published(site)
+    assert f"{2 * POSTS} converted" in first
+    second = cli_build(site)
+    assert "0 written, 0 removed (0 converted" in second, second
+    assert published(site) == cold  # same bytes, and the same inodes and mtimes: nothing rewritten
+    # A cold build elsewhere gives the same bytes.
+    clean = make_site(tmp_path / "clean")
+    cli_build(clean)
+    assert {k: v[0] for k, v in published(clean).items()} == {k: v[0] for k, v in cold.items()}
+
+
+def test_noop_in_process_reads_each_needed_row_once(tmp_path: Path) -> None:
+    """A fresh state and a cache opened from disk, as a new `blog build` process has."""
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    with sqlite3.connect(site / ".blog-cache" / STATE_FILE) as db:
+        stored_renders = db.execute("SELECT count(*) FROM renders").fetchone()[0]
+    with sqlite3.connect(site / ".blog-cache" / CACHE_FILE) as db:
+        stored_conversions = db.execute("SELECT count(*) FROM markdown").fetchone()[0]
+    assert stored_conversions == 2 * POSTS  # body and excerpt of each post
+    before = {p.name: p.stat().st_mtime_ns for p in (site / ".blog-cache").iterdir()}
+    result = build(BuildOptions(source=site))
+    assert (result.converted, result.cached) == (0, 2 * POSTS)
+    assert result.reused == stored_renders  # every page and generated page reused, none re-rendered
+    assert result.report is not None and result.report.written == [] and result.report.removed == []
+    # Nothing changed, so neither store was written.
+    assert {p.name: p.stat().st_mtime_ns for p in (site / ".blog-cache").iterdir()} == before
+
+
+def test_one_edit_reconverts_one_post_and_writes_back_only_its_rows(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    post = site / "_posts/2020-01-05-p4.md"
+    post.write_text(post.read_text() + "\nAn added paragraph.\n")
+    os.utime(post, ns=(post.stat().st_atime_ns, post.stat().st_mtime_ns + 10**9))
+    result = build(BuildOptions(source=site))
+    assert result.converted == 1  # the body; its excerpt (first paragraph) is unchanged
+    assert result.report is not None
+    assert "2020/01/05/p4.html" in result.report.written
+    assert all(not path.startswith("2020/01/0") or path == "2020/01/05/p4.html" for path in result.report.written)
+    assert "An added paragraph." in (site / "_site/2020/01/05/p4.html").read_text()
+    with sqlite3.connect(site / ".blog-cache" / CACHE_FILE) as db:  # the old body's row was dropped
+        assert db.execute("SELECT count(*) FROM markdown").fetchone()[0] == 2 * POSTS
