@@ -188,6 +188,7 @@ class BuildState:
     reading: dict[str, tuple[str, str, tuple[int, str]]] = field(default_factory=dict)
     # … and the inputs of its view's fingerprint -> that fingerprint (see reuse.py).
     view_prints: dict[str, tuple[Any, Any, Any, str]] = field(default_factory=dict)
+    saved_prints: dict[str, str] = field(default_factory=dict)  # document prints as last saved (store.py)
     written_to: Any = None  # the destination `written` describes
     plugin_memo: dict[str, dict[str, Any]] = field(default_factory=dict)  # per plugin: its own memory
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)

@@ -132,13 +132,13 @@ def load_renders(state: BuildState, folder: Path) -> None:
             db = None
     state.renders = RenderStore(db)
     state.document_prints = prints
-    state.derived["saved-prints"] = dict(prints)
+    state.saved_prints = dict(prints)
 
 
 def save_renders(state: BuildState, folder: Path) -> None:
     """Write back what this build changed: its new renders, the ones gone, the fingerprints."""
     renders = state.renders
-    prints_changed = state.document_prints != state.derived.get("saved-prints")
+    prints_changed = state.document_prints != state.saved_prints
     if isinstance(renders, RenderStore):
         if not (renders.dirty or prints_changed):
             return
@@ -155,4 +155,4 @@ def save_renders(state: BuildState, folder: Path) -> None:
         store.update(renders)
         renders = store
     renders.save(db, state.document_prints)
-    state.derived["saved-prints"] = dict(state.document_prints)
+    state.saved_prints = dict(state.document_prints)
