@@ -24,7 +24,7 @@ def test_inline_math_becomes_mathml() -> None:
 
 def test_display_math_is_a_block() -> None:
     out = html("Before.\n\n$$\n\\frac{\\partial f(x,y)}{\\partial x} = \\frac{f(x+h,y) - f(x,y)}{h}\n$$\n\nAfter.")
-    assert '<div class="math-display"><math display="block">' in out
+    assert '<div class="math-display" tabindex="0"><math display="block">' in out  # focusable: it scrolls when wide
     assert "<mfrac>" in out and "<p><div" not in out
 
 
@@ -114,3 +114,11 @@ def test_fingerprint_changes_with_settings() -> None:
 def test_highlight_css_has_light_and_dark() -> None:
     css = highlight_css("friendly", "monokai")
     assert ".highlight .k" in css and "@media (prefers-color-scheme: dark)" in css
+
+
+def test_code_blocks_and_display_math_are_keyboard_scrollable() -> None:
+    """axe's scrollable-region-focusable: a wide block that scrolls must take keyboard focus."""
+    out = html("```python\nx = 1\n```\n\n    indented code\n\n$$a^2$$\n\n<pre tabindex=\"-1\">own</pre>\n")
+    assert out.count('<pre tabindex="0">') == 2
+    assert out.count('<div class="math-display" tabindex="0">') == 1
+    assert '<pre tabindex="-1">own</pre>' in out  # an author's own tabindex is kept

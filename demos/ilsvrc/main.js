@@ -86,7 +86,7 @@ function start(root, params) {
   const zoomBar = el("div.ilsvrc-zoombar", {},
     el("button", { type: "button", "aria-label": "Zoom out", text: "−", onclick: () => zoom.zoomOut() }),
     el("button", { type: "button", "aria-label": "Zoom in", text: "+", onclick: () => zoom.zoomIn() }),
-    el("button", { type: "button", "aria-label": "Reset zoom", text: "Fit", onclick: () => zoom.reset() }));
+    el("button", { type: "button", title: "Reset zoom", text: "Fit", onclick: () => zoom.reset() }));
   const picksList = el("ol.ilsvrc-picks", { "aria-label": "Your labels, best guess first" });
   const feedback = el("div.ilsvrc-feedback", { "aria-live": "polite" });
   const submitButton = el("button.ilsvrc-primary", { type: "button", onclick: () => primaryAction() });

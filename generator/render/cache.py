@@ -11,7 +11,6 @@ a file of another format is never read, it is deleted and the cache rebuilt, wit
 so for files of earlier versions. Bump CACHE_FORMAT whenever what is stored changes shape (and say
 so in CHANGELOG.md)."""
 
-
 from __future__ import annotations
 
 import hashlib

@@ -110,7 +110,7 @@ class FencesPreprocessor(FencedBlockPreprocessor):
             else:
                 code = self._plain(match.group("code"), lang, id_, classes, config)
             placeholder = self.md.htmlStash.store(code)
-            text = f"{text[:match.start()]}\n{placeholder}\n{text[match.end():]}"
+            text = f"{text[: match.start()]}\n{placeholder}\n{text[match.end() :]}"
             index = match.start() + 1 + len(placeholder)
         return text.split("\n")
 

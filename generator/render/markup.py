@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -74,12 +75,23 @@ def settings_fingerprint(settings: Mapping[str, Any]) -> str:
     from generator import __version__
 
     blob = json.dumps(
-        {"settings": dict(settings), "versions": versions, "generator": __version__}, sort_keys=True, default=str
+        {"settings": dict(settings), "versions": versions, "generator": __version__, "rules": OUTPUT_RULES},
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 _local = threading.local()
+# Part of the cache key: converted HTML made under other rules is converted again.
+OUTPUT_RULES = "keyboard-scrollable-1"
+# Code blocks and display math scroll sideways when wide: keyboard users must be able to focus them
+# to scroll (axe's scrollable-region-focusable), so they get tabindex="0" unless they have one.
+SCROLLABLE = re.compile(r'<(pre|div class="math-display")(?=[\s>])(?![^>]*\btabindex=)')
+
+
+def keyboard_scrollable(html: str) -> str:
+    return SCROLLABLE.sub(lambda match: f'<{match.group(1)} tabindex="0"', html)
 
 
 def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
@@ -132,7 +144,7 @@ def render_markdown(text: str, settings: Mapping[str, Any]) -> MarkdownResult:
     toc = engine.toc if toc_count else ""  # type: ignore[attr-defined]
     math = next(p for p in engine.preprocessors if isinstance(p, MathPreprocessor))
     warnings = tuple((warning.line, warning.message) for warning in math.warnings)
-    return MarkdownResult(html, toc, toc_count, warnings)
+    return MarkdownResult(keyboard_scrollable(html), toc, toc_count, warnings)
 
 
 def _count_tokens(tokens: list[dict[str, Any]]) -> int:
