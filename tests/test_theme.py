@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-MAIN_CSS = REPO / "assets" / "css" / "main.css"
+MAIN_CSS = REPO / "generator" / "theme" / "assets" / "css" / "main.css"
 
 # (foreground, background, minimum ratio). Text pairs need 4.5 (WCAG 1.4.3); the focus ring is a
 # non-text indicator and needs 3 (WCAG 1.4.11). Each pair is one the stylesheet actually uses.

@@ -16,6 +16,7 @@ from generator.check.command import configure_check_parser, run_check_command
 from generator.commands.options import add_build_arguments, build_options
 from generator.commands.serve_command import configure_serve_parser, run_serve_command
 from generator.commands.deploy_command import configure_deploy_parser, run_deploy_command
+from generator.commands.theme_command import configure_theme_parser, run_theme_command
 from generator.errors import BuildFailed, GeneratorError
 from generator.load.sitecheck import require_site
 
@@ -128,6 +129,7 @@ def make_parser() -> argparse.ArgumentParser:
     for name, configure, run, helptext in (
         ("check", configure_check_parser, run_check_command, "check links and anchors in the built site"),
         ("deploy", configure_deploy_parser, run_deploy_command, "publish the site to GitHub Pages"),
+        ("theme", configure_theme_parser, run_theme_command, "list or eject (copy out) the default theme's files"),
     ):
         sub = commands.add_parser(name, help=helptext, description=helptext[0].upper() + helptext[1:] + ".")
         common(sub)

@@ -5,12 +5,10 @@ own file at the same output path always wins; each kind can be switched off in `
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import re
 import xml.etree.ElementTree as ET
 from types import MappingProxyType
-from importlib.resources import files
 from typing import Any
 from collections.abc import Iterable
 
@@ -27,10 +25,14 @@ ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-@functools.cache
+# Every generated page has a layout of its kind in the packaged theme (generator/theme/_layouts),
+# which a site overrides with its own `_layouts/<kind>.html`; so no template is needed here.
+THEME_LAYOUT = ""
+
+
 def builtin(name: str) -> str:
-    """Fallback templates for generated pages when the site has no layout of that name."""
-    return (files("generator") / "templates" / f"{name}.html").read_text("utf-8")
+    """Kept for callers' signature: the template body used if no layout `name` existed at all."""
+    return THEME_LAYOUT
 
 
 def paginate(renderer: DocumentRenderer, taken: set[str]) -> list[Output]:
@@ -145,7 +147,7 @@ def not_found(renderer: DocumentRenderer) -> Output:
     return Output(
         "/404.html",
         "404.html",
-        renderer.render_generated("404", builtin("not_found"), view, {}).encode(),
+        renderer.render_generated("not_found", builtin("not_found"), view, {}).encode(),
         "generated:not_found",
     )
 
