@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from slugify import slugify
 
 from generator import __version__
-from generator.render.markup import highlight_css
 from generator.write.output import Output
 from generator.load.permalinks import output_path_for
 from generator.render.documents import DocumentRenderer
@@ -238,5 +237,22 @@ def robots(renderer: DocumentRenderer) -> Output:
 
 def highlight_stylesheet(renderer: DocumentRenderer) -> Output:
     settings = renderer.site.config.markdown
-    css = highlight_css(settings["highlight_style_light"], settings["highlight_style_dark"])
+    css = scheme_highlight_css(settings["highlight_style_light"], settings["highlight_style_dark"])
     return Output("/assets/css/highlight.css", "assets/css/highlight.css", css.encode(), "generated:highlight")
+
+
+def scheme_highlight_css(light_style: str, dark_style: str) -> str:
+    """The light style by default; the dark one when the reader's system prefers dark (unless the
+    theme's toggle chose light) or when the toggle chose dark (`data-theme` on <html>)."""
+    from pygments.formatters import HtmlFormatter
+
+    def rules(style: str, prefix: str) -> str:  # tokens and background only, no line-number rules
+        formatter = HtmlFormatter(style=style)
+        return "\n".join(formatter.get_background_style_defs(prefix) + formatter.get_token_style_defs(prefix))
+
+    light = HtmlFormatter(style=light_style).get_style_defs(".highlight")
+    system = rules(dark_style, ':root:not([data-theme="light"]) .highlight')
+    chosen = rules(dark_style, ':root[data-theme="dark"] .highlight')
+    indented = "\n".join("  " + line for line in system.splitlines())
+    header = f"/* Pygments {light_style} (light) and {dark_style} (dark) */"
+    return f"{header}\n{light}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n{chosen}\n"
