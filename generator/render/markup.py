@@ -70,9 +70,12 @@ def settings_fingerprint(settings: Mapping[str, Any]) -> str:
     """Changes whenever output could change: our settings and the versions of the converters."""
     versions = {name: version(name) for name in ("markdown", "pygments", "latex2mathml")}
     from generator import __version__
+    from generator.render.mathml import TYPESET_RULES
 
     blob = json.dumps(
-        {"settings": dict(settings), "versions": versions, "generator": __version__}, sort_keys=True, default=str
+        {"settings": dict(settings), "versions": versions, "generator": __version__, "typeset": TYPESET_RULES},
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 
+# Part of the conversion cache key (render/markup.py): bump when the output of `typeset` changes.
+TYPESET_RULES = 1
+
 # TeX's \operatorname-style commands that latex2mathml leaves as <mi>; `\arg` it does not know.
 FUNCTION_NAMES = [
     "arccos",
@@ -108,7 +111,9 @@ def _align_tables(mathml: str) -> str:
             align = COLUMN_ALIGN.search(token.group("attrs") or "")
             if align and "style=" not in text:
                 start = spacings[(column - 1) % len(spacings)] if spacings and column > 0 else "0em"
-                style = f"text-align:{align.group(1)};padding-inline:{start} 0"
+                # Chromium lays MathML cells out by its own `-webkit-` alignment values; others read the first.
+                side = align.group(1)
+                style = f"text-align:{side};text-align:-webkit-{side};padding-inline:{start} 0"
                 closer = " />" if token.group("empty") else ">"
                 text = f'<mtd{token.group("attrs")} style="{style}"{closer}'
         out.append(text)
