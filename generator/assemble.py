@@ -13,6 +13,7 @@ from generator.load.content import load_document, read_source
 from generator.load.data import load_data
 from generator.load.demos import BundleFile, load_demos
 from generator.load.discover import discover
+from generator.load.theme import with_theme
 from generator.errors import BuildFailed, GeneratorError
 from generator.incremental.state import BuildState, fingerprint
 from generator.model import Document, Page, Post, Site, Source, StaticFile
@@ -33,7 +34,7 @@ def load_site(
 ) -> tuple[Site, list[BundleFile], list[GeneratorError], list[Output]]:
     errors: list[GeneratorError] = []
     read = _cached_reader(state)
-    sources = discover(config)
+    sources = with_theme(discover(config))  # the packaged theme fills in what the site lacks
     layouts = {}
     try:
         layouts = load_layouts(sources.get("layout", []))

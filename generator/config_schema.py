@@ -129,7 +129,7 @@ MARKDOWN: dict[str, Option] = {
     "smart_quotes": _flag(False, "typographic quotes and dashes"),
     "math": _flag(True, "TeX between $…$, \\(…\\), $$…$$ or \\[…\\] becomes MathML"),
     "highlight_style_light": Option("default", (str,), "Pygments style for light mode", _pygments_style),
-    "highlight_style_dark": Option("monokai", (str,), "Pygments style for dark mode", _pygments_style),
+    "highlight_style_dark": Option("github-dark", (str,), "Pygments style for dark mode", _pygments_style),
 }
 
 JINJA_LIMITS: dict[str, Option] = {

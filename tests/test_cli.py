@@ -65,7 +65,7 @@ def test_init_makes_a_site_that_builds(tmp_path: Path) -> None:
     site = tmp_path / "my-site"
     built = run("build", cwd=site)
     assert built.returncode == 0, built.stderr
-    assert built.stdout.startswith("built 1 post, 1 page, 0 static files, 0 demos -> ")
+    assert built.stdout.startswith("built 1 post, 1 page, 2 static files, 0 demos -> ")  # the theme's CSS
     assert (site / "_site" / "index.html").exists() and (site / "_site" / "about" / "index.html").exists()
     assert "<math" in next((site / "_site").rglob("welcome/index.html")).read_text()
     workflow = (site / ".github" / "workflows" / "pages.yml").read_text()

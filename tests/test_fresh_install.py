@@ -71,7 +71,7 @@ def test_wheel_carries_the_package_data(wheel: Path) -> None:
     expected = {f"generator/{p.relative_to(REPO / 'generator').as_posix()}" for p in (REPO / "generator").rglob("*")}
     expected = {n for n in expected if "__pycache__" not in n and not (REPO / n).is_dir()}
     assert expected <= names, sorted(expected - names)  # templates, scaffold layouts, livereload.js, every module
-    assert "generator/serve/livereload.js" in names and any(n.startswith("generator/templates/") for n in names)
+    assert "generator/serve/livereload.js" in names and any(n.startswith("generator/theme/_layouts/") for n in names)
 
 
 def workflow_run_lines(pages_yml: Path) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-MAIN_CSS = REPO / "assets" / "css" / "main.css"
+MAIN_CSS = REPO / "generator" / "theme" / "assets" / "css" / "main.css"
 
 # (foreground, background, minimum ratio). Text pairs need 4.5 (WCAG 1.4.3); the focus ring is a
 # non-text indicator and needs 3 (WCAG 1.4.11). Each pair is one the stylesheet actually uses.
@@ -133,9 +133,10 @@ def highlight_colours(css: str) -> tuple[str | None, dict[str, str]]:
     for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
         selector = selector.strip()
         bg = re.search(r"background(?:-color)?\s*:\s*(#[0-9a-fA-F]{3,6})\b", body)
-        if bg and re.fullmatch(r"\.highlight", selector.split(",")[0].strip()):
+        # Dark rules are prefixed by the scheme they apply under (`:root[data-theme="dark"] .highlight`).
+        if bg and re.fullmatch(r"(?:\S+\s+)?\.highlight", selector.split(",")[0].strip()):
             background = bg[1]
-        token = re.fullmatch(r"\.highlight\s+\.([\w-]+)", selector)
+        token = re.fullmatch(r"(?:\S+\s+)?\.highlight\s+\.([\w-]+)", selector)
         colour = re.search(r"(?<![-\w])color\s*:\s*(#[0-9a-fA-F]{3,6})\b", body)
         if token and colour and not SKIPPED_TOKENS.match(token[1]):
             colours[token[1]] = colour[1]
@@ -146,7 +147,9 @@ def test_code_tokens_meet_wcag_aa_on_their_block(built_site: Path) -> None:
     css = strip_comments((built_site / "assets" / "css" / "highlight.css").read_text(encoding="utf-8"))
     dark_media = re.search(r"@media\s*\(\s*prefers-color-scheme\s*:\s*dark\s*\)", css)
     assert dark_media, "highlight.css has no dark style"
-    schemes = {"light": css[: dark_media.start()], "dark": block_after(css, dark_media.start())}
+    dark_block = block_after(css, dark_media.start())
+    chosen = css[css.index(dark_block, dark_media.start()) + len(dark_block) + 1 :]  # the toggle's dark rules
+    schemes = {"light": css[: dark_media.start()], "dark": dark_block, "toggled dark": chosen}
     failures = []
     for scheme, rules in schemes.items():
         background, colours = highlight_colours(rules)

@@ -84,6 +84,12 @@ def _deploy_command() -> tuple[Callable[..., None], Callable[..., int]]:
     return configure_deploy_parser, run_deploy_command
 
 
+def _theme_command() -> tuple[Callable[..., None], Callable[..., int]]:
+    from generator.commands.theme_command import configure_theme_parser, run_theme_command
+
+    return configure_theme_parser, run_theme_command
+
+
 def named_command(argv: list[str] | None) -> str | None:
     """The subcommand the arguments name (the first one not an option: `blog` has no option with a value)."""
     return next((a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")), None)
@@ -147,6 +153,7 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     for name, load, helptext in (
         ("check", _check_command, "check links and anchors in the built site"),
         ("deploy", _deploy_command, "publish the site to GitHub Pages"),
+        ("theme", _theme_command, "list or eject (copy out) the default theme's files"),
     ):
         sub = commands.add_parser(name, help=helptext, description=helptext[0].upper() + helptext[1:] + ".")
         common(sub)

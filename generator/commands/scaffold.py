@@ -1,5 +1,6 @@
 """`blog init DIR`: a minimal site that builds, with a GitHub Pages workflow and the
-requirements.txt it installs from (see requirement.py)."""
+requirements.txt it installs from (see requirement.py). Its look comes from the packaged theme
+(generator/theme), whose overridable files the README lists."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from slugify import slugify
 
 from generator.errors import ConfigError, GeneratorError
 from generator.frontmatter import parse_document
+from generator.load.theme import theme_files
 
-LAYOUTS = ("default.html", "post.html", "page.html")
 # Most file systems allow 255 bytes per name; the date, `.md` and room for a suffix fit beside this.
 MAX_SLUG_BYTES = 100
 # Characters YAML may not hold raw (control, line separators, lone surrogates): written as \uXXXX.
@@ -23,14 +24,15 @@ YAML_UNSAFE = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00
 
 def scaffold_files(title: str) -> dict[str, str]:
     today = dt.date.today().isoformat()
-    layouts = files("generator") / "scaffold_files" / "_layouts"
-    result = {f"_layouts/{name}": (layouts / name).read_text("utf-8") for name in LAYOUTS}
+    readme = (files("generator") / "scaffold_files" / "README.md").read_text("utf-8")
+    listing = "\n".join(f"- `{name}`" for name in theme_files())
+    result = {"README.md": readme.format(title=title, files=listing)}
     result.update(
         {
             "_config.yml": (
                 f'title: "{title}"\ndescription: ""\nurl: ""\nbaseurl: ""\npermalink: pretty\n'
                 "# Files beside the content that are not part of the site (the Pages workflow's install list)\n"
-                "exclude: [requirements.txt]\n"
+                "exclude: [requirements.txt, README.md]\n"
             ),
             f"_posts/{today}-welcome.md": (
                 "---\ntitle: Welcome\ntags: [meta]\n---\n\nThis is your first post. "

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.incremental.state import BuildState, RenderRecord, fingerprint, fingerprint_mapping, recording, view_key
+from generator.load.theme import theme_file
 from generator.model import Document
 
 
@@ -90,6 +91,8 @@ class RenderReuse:
             return self._site_prints[name]
         if name not in self._template_prints:
             path = self.source / name
+            if not path.is_file():  # a theme file the site does not override (None: neither has it)
+                path = theme_file(name) or path
             self._template_prints[name] = fingerprint(path.read_bytes() if path.is_file() else None)
         return self._template_prints[name]
 

@@ -5,19 +5,16 @@ own file at the same output path always wins; each kind can be switched off in `
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import re
 import xml.etree.ElementTree as ET
 from types import MappingProxyType
-from importlib.resources import files
 from typing import Any
 from collections.abc import Iterable
 
 from slugify import slugify
 
 from generator import __version__
-from generator.render.markup import highlight_css
 from generator.write.output import Output
 from generator.load.permalinks import output_path_for
 from generator.render.documents import DocumentRenderer
@@ -27,10 +24,14 @@ ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-@functools.cache
+# Every generated page has a layout of its kind in the packaged theme (generator/theme/_layouts),
+# which a site overrides with its own `_layouts/<kind>.html`; so no template is needed here.
+THEME_LAYOUT = ""
+
+
 def builtin(name: str) -> str:
-    """Fallback templates for generated pages when the site has no layout of that name."""
-    return (files("generator") / "templates" / f"{name}.html").read_text("utf-8")
+    """Kept for callers' signature: the template body used if no layout `name` existed at all."""
+    return THEME_LAYOUT
 
 
 def paginate(renderer: DocumentRenderer, taken: set[str]) -> list[Output]:
@@ -147,7 +148,7 @@ def not_found(renderer: DocumentRenderer) -> Output:
     return Output(
         "/404.html",
         "404.html",
-        renderer.render_generated("404", builtin("not_found"), view, {}).encode(),
+        renderer.render_generated("not_found", builtin("not_found"), view, {}).encode(),
         "generated:not_found",
     )
 
@@ -238,5 +239,22 @@ def robots(renderer: DocumentRenderer) -> Output:
 
 def highlight_stylesheet(renderer: DocumentRenderer) -> Output:
     settings = renderer.site.config.markdown
-    css = highlight_css(settings["highlight_style_light"], settings["highlight_style_dark"])
+    css = scheme_highlight_css(settings["highlight_style_light"], settings["highlight_style_dark"])
     return Output("/assets/css/highlight.css", "assets/css/highlight.css", css.encode(), "generated:highlight")
+
+
+def scheme_highlight_css(light_style: str, dark_style: str) -> str:
+    """The light style by default; the dark one when the reader's system prefers dark (unless the
+    theme's toggle chose light) or when the toggle chose dark (`data-theme` on <html>)."""
+    from pygments.formatters import HtmlFormatter
+
+    def rules(style: str, prefix: str) -> str:  # tokens and background only, no line-number rules
+        formatter = HtmlFormatter(style=style)
+        return "\n".join(formatter.get_background_style_defs(prefix) + formatter.get_token_style_defs(prefix))
+
+    light = HtmlFormatter(style=light_style).get_style_defs(".highlight")
+    system = rules(dark_style, ':root:not([data-theme="light"]) .highlight')
+    chosen = rules(dark_style, ':root[data-theme="dark"] .highlight')
+    indented = "\n".join("  " + line for line in system.splitlines())
+    header = f"/* Pygments {light_style} (light) and {dark_style} (dark) */"
+    return f"{header}\n{light}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n{chosen}\n"

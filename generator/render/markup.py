@@ -73,9 +73,16 @@ def settings_fingerprint(settings: Mapping[str, Any]) -> str:
     """Changes whenever output could change: our settings and the versions of the converters."""
     versions = {name: version(name) for name in ("markdown", "pygments", "latex2mathml")}
     from generator import __version__
+    from generator.render.mathml import TYPESET_RULES
 
     blob = json.dumps(
-        {"settings": dict(settings), "versions": versions, "generator": __version__, "rules": OUTPUT_RULES},
+        {
+            "settings": dict(settings),
+            "versions": versions,
+            "generator": __version__,
+            "rules": OUTPUT_RULES,
+            "typeset": TYPESET_RULES,
+        },
         sort_keys=True,
         default=str,
     )

@@ -13,6 +13,7 @@ from jinja2.utils import missing
 
 from generator.errors import GeneratorError, TemplateError
 from generator.frontmatter import decode_text, parse_document
+from generator.load.theme import THEME_ROOT
 from generator.model import Layout, Source
 from generator.render.sandbox import (
     IncludeNotFound,
@@ -45,22 +46,32 @@ class SiteUndefined(jinja2.ChainableUndefined):
 
 class SiteLoader(jinja2.BaseLoader):
     """`{% include "x.html" %}` finds `_includes/x.html`; `{% extends "default.html" %}` finds
-    `_layouts/default.html`. Front matter is replaced by a Jinja comment of the same height so
-    error line numbers are the file's real lines."""
+    `_layouts/default.html`: the site's own file first, then the packaged theme's (so a site
+    overrides a theme file by having one of the same name). Front matter is replaced by a Jinja
+    comment of the same height so error line numbers are the file's real lines. A theme file keeps
+    its site-relative name, so adding an override later changes what render reuse fingerprints."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, theme: Path | None = THEME_ROOT) -> None:
         self.root = root
+        self.theme = theme
 
-    def candidates(self, name: str) -> list[Path]:
+    def candidates(self, name: str) -> list[tuple[Path, Path]]:
         clean = name.lstrip("/")
-        return [self.root / "_includes" / clean, self.root / "_layouts" / clean, self.root / clean]
+        roots = [self.root] + ([self.theme] if self.theme is not None else [])
+        return [(root, root / folder / clean) for root in roots for folder in ("_includes", "_layouts", "")]
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        for path in self.candidates(template):
-            if path.is_file() and path.resolve().is_relative_to(self.root.resolve()):
-                text = template_text(path, path.relative_to(self.root).as_posix())
+        for root, path in self.candidates(template):
+            if path.is_file() and path.resolve().is_relative_to(root.resolve()):
+                text = template_text(path, path.relative_to(root).as_posix())
                 mtime = path.stat().st_mtime
-                return text, path.relative_to(self.root).as_posix(), lambda p=path, m=mtime: p.stat().st_mtime == m
+                earlier = [p for r, p in self.candidates(template) if p != path and r == self.root and root != r]
+
+                def uptodate(p: Path = path, m: float = mtime, overrides: list[Path] = earlier) -> bool:
+                    # a theme file goes stale when the site gains an override of it
+                    return p.stat().st_mtime == m and not any(o.is_file() for o in overrides)
+
+                return text, path.relative_to(root).as_posix(), uptodate
         raise jinja2.TemplateNotFound(template)
 
 

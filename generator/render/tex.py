@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from latex2mathml.converter import convert
 
+from generator.render.mathml import typeset
 from generator.load.scanning import STEPS, CodeSpans, Cursor, occurrences, segments
 
 OPENER = re.compile(r"`|\\[$\[(]|\$|\\begin\{(?P<env>(?:align|equation|gather)\*?)\}")
@@ -44,6 +45,7 @@ def tex_to_mathml(tex: str, display: bool) -> str:
         mathml = convert(tex.strip(), display="block" if display else "inline")
     except Exception as e:  # latex2mathml raises many exception types for malformed TeX
         raise MathConversionError(f"{type(e).__name__} {e}".strip()) from e
+    mathml = typeset(mathml)  # alignment and operator spacing that MathML Core browsers need
     unknown = UNKNOWN_COMMAND.search(mathml)
     if unknown:
         command = re.sub(r"</?m[io]>", "", unknown.group(0))
