@@ -34,7 +34,11 @@ def load_site(
 ) -> tuple[Site, list[BundleFile], list[GeneratorError], list[Output]]:
     errors: list[GeneratorError] = []
     read = _cached_reader(state)
-    sources = with_theme(discover(config))  # the packaged theme fills in what the site lacks
+    sources = discover(config)
+    # The packaged (Jinja) theme fills in what the site lacks; a Jekyll (Liquid) site brings its own
+    # layouts and gets exactly what Jekyll would publish, so no theme files are added to it.
+    if config.get("template_engine") != "liquid":
+        sources = with_theme(sources)
     layouts = {}
     try:
         layouts = load_layouts(sources.get("layout", []))
