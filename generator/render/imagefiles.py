@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -82,7 +83,13 @@ def probe(path: Path, data: bytes, max_pixels: int) -> ImageInfo:
                 animated = getattr(image, "n_frames", 1) > 1
                 alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise ImageProblem(f"image is too large to process safely ({e})") from e
+        # Pillow checks the size as it opens the file, before we see it: its message has the count.
+        pixels = re.search(r"\((\d+) pixels\)", str(e))
+        count = f"{int(pixels[1]) / 1e6:.1f} megapixels" if pixels else "too many pixels"
+        raise ImageProblem(
+            f"image has {count}, above the limit of {max_pixels / 1e6:g} (images.max_megapixels); "
+            "scale it down before publishing"
+        ) from e
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise ImageProblem(f"cannot read the image ({type(e).__name__}: {e}); is the file complete?") from e
     return ImageInfo(hashlib.sha256(data).hexdigest(), width, height, len(data), animated, alpha)
