@@ -162,7 +162,11 @@ def test_the_off_switch_leaves_images_as_written(site: Path) -> None:
     [
         ({"assets/bad.jpg": b"\xff\xd8\xff\xe0 not really a jpeg"}, 6, "cannot read the image"),
         ({"assets/bad.jpg": photo()[:3000]}, 6, "cannot decode the image"),  # a truncated download
-        ({"assets/bad.jpg": png(8000, 6000, "1")}, 6, "image has 48.0 megapixels, above the limit of 40 (images.max_megapixels)"),
+        (
+            {"assets/bad.jpg": png(8000, 6000, "1")},
+            6,
+            "image has 48.0 megapixels, above the limit of 40 (images.max_megapixels)",
+        ),
         ({}, 6, "image /assets/bad.jpg not found"),
     ],
     ids=["corrupt", "truncated", "huge", "missing"],

@@ -216,7 +216,7 @@ class ImagePipeline:
     ) -> str:
         fraction, pixels = shown
         if pixels is not None:
-            sizes = f"min({pixels}px, 100vw - {PHONE_GUTTERS})"
+            sizes = f"(max-width: {pixels + 64}px) calc(100vw - {PHONE_GUTTERS}), {pixels}px"
         else:
             wide = round(COLUMN_PX * fraction)
             phone = f"100vw - {PHONE_GUTTERS}" if fraction == 1 else f"(100vw - {PHONE_GUTTERS}) * {fraction:g}"
