@@ -9,6 +9,8 @@ browser really makes (this includes data that demos fetch at run time and worker
     python bench/page_weight.py                 # home + a typical post + the math-heavy posts
     python bench/page_weight.py --browser       # also measure in Chromium
     python bench/page_weight.py /about/ /2015/05/21/rnn-effectiveness/
+    python bench/page_weight.py --images         # image pipeline: before/after bytes in Chromium at
+                                                 # 1280 and 390 px (scrolled to the end), build times
 """
 
 from __future__ import annotations
@@ -167,6 +169,87 @@ def browser_requests(base: str, paths: list[str]) -> dict[str, tuple[int, int]]:
     return results
 
 
+IMAGE_PAGES = ["/2015/05/21/rnn-effectiveness/", "/2015/10/25/selfie/"]
+VIEWPORTS = {"1280 px": {"width": 1280, "height": 900}, "390 px": {"width": 390, "height": 844}}
+
+
+def transferred_after_scrolling(base: str, path: str, viewport: dict[str, int]) -> tuple[int, int, int]:
+    """(requests, bytes, image bytes) Chromium receives for the page when the reader scrolls to
+    the end (so every lazy image loads): the sum of Playwright's response sizes, headers included."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        seen: list[tuple[str, int]] = []
+
+        def finished(request) -> None:
+            if not request.url.startswith("data:"):
+                sizes = request.sizes()
+                seen.append((request.resource_type, sizes["responseBodySize"] + sizes["responseHeadersSize"]))
+
+        page.on("requestfinished", finished)
+        page.goto(base + path, wait_until="load")
+        for index in range(page.evaluate("document.images.length")):
+            page.evaluate("i => document.images[i].scrollIntoView({block: 'center'})", index)
+            page.wait_for_function("i => document.images[i].complete", arg=index, timeout=15_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
+        browser.close()
+    return len(seen), sum(size for _, size in seen), sum(size for kind, size in seen if kind == "image")
+
+
+def copy_of_repo(folder: Path) -> Path:
+    """The blog's sources without its output, caches or git: a build there starts cold."""
+    import shutil
+
+    ignore = shutil.ignore_patterns(".git", "_site", ".blog-cache", "node_modules", "__pycache__", "tests")
+    shutil.copytree(REPO, folder, ignore=ignore)
+    return folder
+
+
+def image_report(pages: list[str]) -> None:
+    import time
+
+    from generator.build import BuildOptions, build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = copy_of_repo(Path(tmp) / "src")
+        sites = {}
+        timings = {}
+        for label, enabled in (("before", False), ("after", True)):
+            (source / "_config.yml").write_text(
+                (REPO / "_config.yml").read_text("utf-8") + f"\nimages:\n  enabled: {str(enabled).lower()}\n", "utf-8"
+            )
+            sites[label] = Path(tmp) / f"site-{label}"
+            started = time.perf_counter()
+            result = build(BuildOptions(source=source, destination=sites[label], quiet=True))
+            timings[label] = (time.perf_counter() - started, result.images_processed)
+        started = time.perf_counter()
+        cached = build(BuildOptions(source=source, destination=Path(tmp) / "site-again", quiet=True))
+        timings["after, cached"] = (time.perf_counter() - started, cached.images_processed)
+        print("build of the blog (fresh process state each time; a cold image cache, then a warm one):")
+        for label, (seconds, processed) in timings.items():
+            print(f"  images {label:14} {seconds:6.2f} s   {processed:3d} images processed")
+        print("\nChromium, scrolled to the end (every lazy image loaded); KiB received, headers included:")
+        print(f"  {'page':34} {'viewport':>8} {'before':>9} {'after':>9} {'images before':>14} {'after':>9}")
+        for page in pages:
+            for name, viewport in VIEWPORTS.items():
+                measured = {}
+                for label, folder in sites.items():
+                    server, base = serve(folder)
+                    try:
+                        measured[label] = transferred_after_scrolling(base, page, viewport)
+                    finally:
+                        server.shutdown()
+                (_, before, images_before), (_, after, images_after) = measured["before"], measured["after"]
+                print(
+                    f"  {page[:34]:34} {name:>8} {kib(before)}  {kib(after)}  "
+                    f"{kib(images_before):>14} {kib(images_after):>9}"
+                )
+
+
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
@@ -191,7 +274,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="*", help="site-relative URLs (default: home, a typical post, math posts)")
     parser.add_argument("--browser", action="store_true", help="also count requests in Chromium")
+    parser.add_argument("--images", action="store_true", help="image pipeline before/after (Chromium) and build time")
     args = parser.parse_args()
+    if args.images:
+        image_report(args.pages or IMAGE_PAGES)
+        return 0
 
     from generator.build import BuildOptions, build
 

@@ -65,6 +65,7 @@ class BuildResult:
     converted: int = 0
     cached: int = 0
     reused: int = 0
+    images_processed: int = 0  # images whose variants were made, not found in .blog-cache/images
 
     def summary(self) -> str:
         site = self.site
@@ -156,6 +157,7 @@ def build(
         except GeneratorError as e:
             errors.append(e)
     outputs.extend(Output(s.url, s.output_path, None, s.source.relative, s.source.path) for s in site.static_files)
+    outputs.extend(renderer.images.outputs())  # resized variants the pages' <picture>s name
     outputs.extend(Output("/" + f.output_path, f.output_path, f.data, f"demos/{f.bundle_path}") for f in bundle_files)
     outputs.extend(plugin_files)
     if not errors and plugins.handling("build_finished"):
@@ -198,6 +200,7 @@ def build(
         cache.misses,
         cache.hits,
         renderer.reused,
+        renderer.images.processed,
     )
 
 

@@ -138,6 +138,36 @@ JINJA_LIMITS: dict[str, Option] = {
     "recursion_depth": Option(50, (int,), "deepest macro/include recursion in one page's Jinja", _positive),
 }
 
+
+def _image_widths(value: list) -> str | None:
+    return None if all(w > 0 for w in value) else "every width must be 1 or more (pixels)"
+
+
+def _quality(value: int) -> str | None:
+    return None if 1 <= value <= 100 else "must be between 1 and 100"
+
+
+def _image_formats(value: list) -> str | None:
+    unknown = [f for f in value if f not in ("webp", "avif")]
+    return f"unknown format {unknown[0]!r}; use webp and/or avif" if unknown else None
+
+
+IMAGES: dict[str, Option] = {
+    "enabled": _flag(True, "size, lazy-load and make resized variants of images in posts and pages"),
+    "widths": Option([480, 800, 1280], (list,), "widths in pixels of resized variants", _image_widths, items=(int,)),
+    "quality": Option(80, (int,), "encoder quality of variants, 1-100", _quality),
+    "formats": Option(
+        ["webp"],
+        (list,),
+        "variant formats: webp, avif (each kept only where it is smaller)",
+        _image_formats,
+        items=(str,),
+    ),
+    "max_megapixels": Option(
+        40, (int, float), "larger images are refused (memory)", lambda v: None if v > 0 else "must be above 0"
+    ),
+}
+
 SCHEMA: dict[str, Option] = {
     "title": Option("My blog", (str,), "the site's name"),
     "description": Option("", (str,), "one sentence about the site (feed, meta description)"),
@@ -172,6 +202,7 @@ SCHEMA: dict[str, Option] = {
     "feed_limit": Option(20, (int,), "posts in the Atom feed", _positive),
     "safe": _flag(False, "build without plugins (for untrusted trees)"),
     "jinja_limits": Option({}, (dict,), "resource limits for Jinja in posts", keys=JINJA_LIMITS),
+    "images": Option({}, (dict,), "the image pipeline", keys=IMAGES),
     "cname": Option(None, (str, type(None)), "custom domain written to CNAME by `blog deploy`"),
 }
 
@@ -200,9 +231,8 @@ def problems(
         if option.items is not None:
             for index, entry in enumerate(value):
                 if not _has_type(entry, option.items):
-                    found.append(
-                        (path, f"entry {index + 1} must be a file name or glob pattern in quotes, got {entry!r}")
-                    )
+                    wanted = "a file name or glob pattern in quotes" if option.items == (str,) else "a whole number"
+                    found.append((path, f"entry {index + 1} must be {wanted}, got {entry!r}"))
                     break
         if option.keys is not None and isinstance(value, dict):
             unknown = sorted(str(k) for k in value if k not in option.keys)

@@ -25,6 +25,7 @@ from generator.incremental.state import (
 from generator.incremental.reuse import RenderReuse
 from generator.errors import GeneratorError
 from generator.render.filters import make_filters, strip_html, truncatewords
+from generator.render.images import ImagePipeline
 from generator.render.markup import NestingTooDeep, render_markdown, settings_fingerprint
 from generator.model import Document, Site
 from generator.write.output import Output
@@ -71,6 +72,7 @@ class DocumentRenderer:
             safe=bool(config.get("safe")),
         )
         self.views: dict[str, dict[str, Any]] = {}
+        self.images = ImagePipeline(self.site)  # sizes and variants of <img> in content (images.py)
         self._sources: dict[str, str] = {}
         self._converted: dict[str, Converted] = {}
         self.site_view = self._site_view()
@@ -143,6 +145,7 @@ class DocumentRenderer:
             except GeneratorError:
                 continue  # convert() reports it
             texts += [body, self._excerpt_text(doc, body)]
+        self.images.prepare(texts)  # probe every image and make missing variants, in parallel
         missing = self.cache.missing(texts, self.fingerprint)
         if len(missing) < PARALLEL_MINIMUM or (os.cpu_count() or 1) < 2:
             return
@@ -153,14 +156,14 @@ class DocumentRenderer:
     def convert(self, doc: Document) -> Converted:
         body = self.source_of(doc)
         if not doc.is_markdown:
-            return Converted(body, self._excerpt(doc, body), "", 0)
+            return Converted(self.images.rewrite(body, doc), self._excerpt(doc, body), "", 0)
         try:
             result = self._convert(body)
         except NestingTooDeep as e:  # seen in text made by Jinja (content.py checks the file itself)
             raise NestingTooDeep(e.message, doc.source.relative, doc.body_line + (e.line or 1) - 1) from e
         for line, message in result.warnings:
             self.warnings.append(GeneratorError(message, doc.source.relative, doc.body_line + line - 1))
-        content = prefix_baseurl(result.html, self.site.config.baseurl)
+        content = prefix_baseurl(self.images.rewrite(result.html, doc), self.site.config.baseurl)
         return Converted(content, self._excerpt(doc, body), result.toc, result.toc_count)
 
     def _excerpt_text(self, doc: Document, body: str) -> str:

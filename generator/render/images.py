@@ -1,0 +1,293 @@
+"""The image pass over each document's HTML: every local `<img>` gets its size from the file (no
+layout shift), lazy loading after the first, and, for large still raster images, resized WebP
+(and AVIF where it pays) variants in a `<picture>`, plus a link to the full image when the layout
+shrinks it. Variants are extra outputs, cached in `.blog-cache/images/` (imagefiles.py).
+
+Why `<picture>` and not `srcset` on the `<img>`: the `<source type="image/webp">` lets a browser
+without WebP fall back to the author's own file, and the `<img src>` stays exactly what the author
+wrote, so the dark-mode CSS (`img[src$=".png"]`), the fidelity tests and readers who save the image
+all see the original. Resized copies of the original format are not made: every current browser
+takes the WebP source, so they would be bytes nobody downloads."""
+
+from __future__ import annotations
+
+import html as htmllib
+import os
+import re
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlparse
+
+from PIL import Image
+
+from generator.config_schema import SCHEMA, nested_defaults
+from generator.errors import ContentError
+from generator.model import Document, Site
+from generator.render.imagefiles import ImageInfo, ImageProblem, ImageSettings, ImageStore, Variant, make_variants
+from generator.write.output import Output
+
+CACHE_SUBFOLDER = "images"
+RASTER = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff")
+# The text column in CSS pixels (assets/css/main.css: 60ch of the text font, 1rem gutters on phones):
+# what `sizes` tells the browser before CSS has loaded, and what "shrunk by the layout" is measured against.
+COLUMN_PX = 640
+PHONE_GUTTERS = "2rem"
+TAG = re.compile(
+    r"""<a\b(?:[^>"']|"[^"]*"|'[^']*')*>|</a\s*>|<picture\b[^>]*>|</picture\s*>|<img\b(?:[^>"']|"[^"]*"|'[^']*')*>""",
+    re.I,
+)
+ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+PERCENT_WIDTH = re.compile(r"(?:^|;)\s*(?:max-)?width\s*:\s*([\d.]+)%", re.I)
+# In the markdown source: what a later conversion will turn into an <img> (for prepare()).
+SOURCE_REFERENCE = re.compile(r"""(?:\bsrc\s*=\s*["']|\]\(\s*<?)([^"'()<>\s]+)""", re.I)
+
+
+@dataclass
+class Prepared:
+    info: ImageInfo | None = None
+    variants: list[Variant] = field(default_factory=list)
+    problem: str | None = None
+
+
+class ImagePipeline:
+    def __init__(self, site: Site) -> None:
+        config = site.config
+        values = {**nested_defaults(SCHEMA["images"]), **(config.get("images") or {})}
+        self.enabled = bool(values["enabled"])
+        self.settings = ImageSettings(
+            tuple(values["widths"]),
+            int(values["quality"]),
+            tuple(values["formats"]),
+            int(values["max_megapixels"] * 1e6),
+        )
+        Image.MAX_IMAGE_PIXELS = self.settings.max_pixels
+        self.baseurl = config.baseurl
+        self.store = ImageStore(config.source / ".blog-cache" / CACHE_SUBFOLDER)
+        self.files = {s.output_path: s for s in site.static_files}
+        self.prepared: dict[str, Prepared] = {}  # by output path of the source image
+        self.used: dict[str, Variant] = {}  # output path -> variant
+        self.origins: dict[str, str] = {}
+        self.processed = 0  # images whose variants were made in this build (not taken from the cache)
+
+    # -- preparing: probe every image once, make missing variants in parallel ------------------
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Probe every image the texts name and make the variants the cache lacks, on all cores.
+        An optimisation only: rewrite() prepares what this missed, one at a time."""
+        if not self.enabled:
+            return
+        wanted = {p for text in texts for m in SOURCE_REFERENCE.finditer(text) if (p := self._output_path(m[1]))}
+        jobs = [job for path in sorted(wanted) if path in self.files and (job := self._start(path))]
+        if jobs:
+            self.store.folder.mkdir(parents=True, exist_ok=True)
+            with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool:
+                for path, outcome in zip(jobs, pool.map(self._variants, jobs), strict=True):
+                    self._finish(path, outcome)
+        self.store.save()
+
+    def _start(self, path: str) -> str | None:
+        """Probe; returns the path when its variants still have to be made."""
+        if path in self.prepared:
+            return None
+        prepared = self.prepared[path] = Prepared()
+        try:
+            prepared.info, _ = self.store.info(self.files[path].source.path, self.settings.max_pixels)
+        except ImageProblem as e:
+            prepared.problem = str(e)
+            return None
+        except OSError as e:
+            prepared.problem = f"cannot read the image ({e.strerror or e})"
+            return None
+        if not self._wants_variants(path, prepared.info):
+            return None
+        known = self.store.known_variants(prepared.info, self.settings)
+        if known is not None:
+            prepared.variants = known
+            return None
+        return path
+
+    def _wants_variants(self, path: str, info: ImageInfo) -> bool:
+        # Animated images keep animating: a still WebP of frame one would be wrong.
+        return (
+            path.lower().endswith(RASTER)
+            and not info.animated
+            and bool(self.settings.usable_formats())
+            and info.width > min(self.settings.widths, default=info.width)
+        )
+
+    def _variants(self, path: str) -> list[Variant] | str:
+        prepared = self.prepared[path]
+        assert prepared.info is not None
+        try:
+            return make_variants(
+                self.files[path].source.path.read_bytes(), prepared.info, self.settings, self.store.folder
+            )
+        except (ImageProblem, OSError) as e:
+            return str(e)
+
+    def _finish(self, path: str, outcome: list[Variant] | str) -> None:
+        self.processed += 1
+        prepared = self.prepared[path]
+        if isinstance(outcome, str):
+            prepared.problem = outcome
+        else:
+            prepared.variants = outcome
+            assert prepared.info is not None
+            self.store.remember(prepared.info, self.settings, outcome)
+
+    def _prepared(self, path: str) -> Prepared:
+        job = self._start(path)
+        if job is not None:
+            self.store.folder.mkdir(parents=True, exist_ok=True)
+            self._finish(job, self._variants(job))
+        return self.prepared[path]
+
+    def _output_path(self, src: str) -> str | None:
+        """The output path a site-local src names (root-relative, with or without the baseurl)."""
+        parsed = urlparse(htmllib.unescape(src))
+        if parsed.scheme or parsed.netloc or not parsed.path.startswith("/"):
+            return None
+        path = unquote(parsed.path)
+        if self.baseurl and (path == self.baseurl or path.startswith(self.baseurl + "/")):
+            path = path[len(self.baseurl) :]
+        return str(PurePosixPath(path.lstrip("/")))
+
+    # -- rewriting ------------------------------------------------------------------------------
+    def rewrite(self, html: str, doc: Document) -> str:
+        """The document's HTML with every local image sized, lazy after the first, and served
+        from variants where they exist. Raises ContentError (path:line) for a missing image."""
+        if not self.enabled or "<img" not in html.lower():
+            return html
+        out: list[str] = []
+        copied, in_link, in_picture, first = 0, 0, 0, True
+        for match in TAG.finditer(html):
+            tag = match[0].lower()
+            if tag.startswith("<a"):
+                in_link += 1
+            elif tag.startswith("</a"):
+                in_link = max(0, in_link - 1)
+            elif tag.startswith("<picture"):
+                in_picture += 1
+            elif tag.startswith("</picture"):
+                in_picture = max(0, in_picture - 1)
+            else:
+                out += [html[copied : match.start()], self._image(match[0], doc, first, in_link > 0, in_picture > 0)]
+                copied, first = match.end(), False
+        out.append(html[copied:])
+        return "".join(out)
+
+    def _image(self, tag: str, doc: Document, first: bool, in_link: bool, in_picture: bool) -> str:
+        attributes = {name.lower(): _unquote(value) for name, value in ATTRIBUTE.findall(tag[4:-1].rstrip("/"))}
+        src = attributes.get("src", "")
+        added: dict[str, str] = {}
+        if not first and "loading" not in attributes:
+            added["loading"] = "lazy"
+        path = self._output_path(src) if src else None
+        if path is None or path.lower().endswith(".svg") and path in self.files:
+            return _with(tag, added)  # remote, data: or vector: no size to read here
+        if "decoding" not in attributes:  # decoding a big raster off the main thread keeps scrolling smooth
+            added["decoding"] = "async"
+        if path not in self.files:
+            raise ContentError(
+                f"image {src} not found: no file {path} in the site; fix the path or add the file",
+                doc.source.relative,
+                _line_of(doc, src),
+            )
+        prepared = self._prepared(path)
+        if prepared.problem or prepared.info is None:
+            raise ContentError(f"image {src}: {prepared.problem}", doc.source.relative, _line_of(doc, src))
+        info = prepared.info
+        added.update(_size_attributes(attributes, info))
+        if info.alpha and "img-alpha" not in attributes.get("class", "").split():
+            tag = _add_class(tag, "img-alpha")
+        shown = _shown_width(attributes)
+        result = _with(tag, added)
+        if prepared.variants and not in_picture:
+            result = self._picture(result, path, prepared.variants, attributes, shown)
+        rendered = shown[1] if shown[1] is not None else round(COLUMN_PX * shown[0])
+        if not in_link and info.width > rendered:  # shrunk by the layout: the full image is a click away
+            href = htmllib.escape(self.baseurl + "/" + path)
+            result = f'<a class="enlarge" href="{href}" title="Full size ({info.width}×{info.height})">{result}</a>'
+        return result
+
+    def _picture(
+        self, img: str, path: str, variants: list[Variant], attributes: dict[str, str], shown: tuple[float, int | None]
+    ) -> str:
+        fraction, pixels = shown
+        if pixels is not None:
+            sizes = f"(max-width: {pixels + 64}px) calc(100vw - {PHONE_GUTTERS}), {pixels}px"
+        else:
+            wide = round(COLUMN_PX * fraction)
+            phone = f"100vw - {PHONE_GUTTERS}" if fraction == 1 else f"(100vw - {PHONE_GUTTERS}) * {fraction:g}"
+            sizes = f"(max-width: {COLUMN_PX + 64}px) calc({phone}), {wide}px"
+        sources = []
+        for fmt in dict.fromkeys(v.format for v in variants):
+            candidates = ", ".join(
+                f"{htmllib.escape(self._variant_url(path, v))} {v.width}w" for v in variants if v.format == fmt
+            )
+            sources.append(f'<source type="image/{fmt}" srcset="{candidates}" sizes="{sizes}">')
+        return f"<picture>{''.join(sources)}{img}</picture>"
+
+    def _variant_url(self, path: str, variant: Variant) -> str:
+        source = PurePosixPath(path)
+        output = str(source.with_name(f"{source.stem}-{variant.width}w-{variant.key[:10]}.{variant.format}"))
+        self.used[output] = variant
+        self.origins[output] = str(self.files[path].source.relative)
+        return f"{self.baseurl}/{output}"
+
+    def outputs(self) -> list[Output]:
+        """The variants this build's pages use, copied from the cache (extra outputs of the build)."""
+        self.store.save()
+        return [
+            Output("/" + path, path, None, self.origins[path], self.store.file_of(variant))
+            for path, variant in sorted(self.used.items())
+        ]
+
+
+def _unquote(value: str) -> str:
+    return htmllib.unescape(value[1:-1] if value[:1] in "\"'" and len(value) > 1 else value)
+
+
+def _with(tag: str, added: dict[str, str]) -> str:
+    if not added:
+        return tag
+    end = len(tag) - (2 if tag.endswith("/>") else 1)
+    extra = "".join(f' {name}="{htmllib.escape(value)}"' for name, value in added.items())
+    return tag[:end].rstrip() + extra + tag[end:]
+
+
+def _add_class(tag: str, name: str) -> str:
+    quoted = re.search(r"""(\sclass\s*=\s*)(["'])(.*?)\2""", tag, re.I | re.S)
+    if quoted is None:
+        return _with(tag, {"class": name})
+    return tag[: quoted.start(3)] + f"{quoted[3]} {name}".strip() + tag[quoted.end(3) :]
+
+
+def _size_attributes(attributes: dict[str, str], info: ImageInfo) -> dict[str, str]:
+    """width/height the author left out, keeping the image's aspect ratio with any they set."""
+    width, height = attributes.get("width"), attributes.get("height")
+    if width is not None and height is not None:
+        return {}
+    if width is not None:
+        return {"height": str(round(int(width) * info.height / info.width))} if width.isdigit() else {}
+    if height is not None:
+        return {"width": str(round(int(height) * info.width / info.height))} if height.isdigit() else {}
+    return {"width": str(info.width), "height": str(info.height)}
+
+
+def _shown_width(attributes: dict[str, str]) -> tuple[float, int | None]:
+    """(fraction of the column, or the pixels the author gave): how wide the layout shows it at most."""
+    width = attributes.get("width", "")
+    if width.isdigit():
+        return 1.0, min(int(width), COLUMN_PX)
+    percent = PERCENT_WIDTH.search(attributes.get("style", ""))
+    if percent:
+        return min(1.0, float(percent[1]) / 100), None
+    return 1.0, None
+
+
+def _line_of(doc: Document, src: str) -> int:
+    """The line of the reference in the source file, else the body's first line."""
+    index = doc.body.find(src)
+    return doc.body_line + doc.body[:index].count("\n") if index >= 0 else doc.body_line
