@@ -128,3 +128,29 @@ def test_demo_follows_the_site_toggle_not_only_the_system(browser, site_server: 
     assert dark != light, f"{name}: the toggle changes nothing: {seen}"
     assert luminance(dark["fg"]) > luminance(dark["bg"]) + 0.4, f"{name}: forced dark is not dark: {dark}"
     assert luminance(light["fg"]) + 0.4 < luminance(light["bg"]), f"{name}: forced light is not light: {light}"
+
+
+def test_circuit_controls_share_a_baseline(browser, site_server: str) -> None:
+    """Buttons and labelled number inputs on one row of the circuit controls ("step size", …):
+    the bottoms of their text runs are within 2 px of each other."""
+    for viewport in ({"width": 1280, "height": 900}, PHONE["viewport"]):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        open_demo(page, site_server, "circuits")
+        items = page.eval_on_selector(
+            ".demo-circuits .cc-controls",
+            """c => [...c.children].filter(el => el.getClientRects().length).map(el => {
+                 const text = [...el.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+                 const range = document.createRange();
+                 range.selectNodeContents(text);
+                 return [el.textContent.trim(), el.getBoundingClientRect().top,
+                         range.getBoundingClientRect().bottom]; })""",
+        )
+        context.close()
+        rows: dict[int, list] = {}
+        for text, top, bottom in items:
+            rows.setdefault(round(top / 16), []).append((text, bottom))
+        assert any(len(row) > 1 for row in rows.values()), items
+        for row in rows.values():
+            bottoms = [bottom for _, bottom in row]
+            assert max(bottoms) - min(bottoms) <= 2, f"circuit controls off one baseline at {viewport}: {row}"
