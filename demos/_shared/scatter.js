@@ -71,6 +71,9 @@ export class Scatter {
     this.colorScheme = view.matchMedia("(prefers-color-scheme: dark)");
     this.onScheme = () => this.requestDraw();
     this.colorScheme.addEventListener("change", this.onScheme);
+    // The site's dark-mode toggle sets data-theme on <html>: draw() reads the CSS colours again.
+    this.themeObserver = new view.MutationObserver(this.onScheme);
+    this.themeObserver.observe(doc.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     this.resize();
   }
 
@@ -109,6 +112,7 @@ export class Scatter {
   destroy() {
     this.resizeObserver.disconnect();
     this.colorScheme.removeEventListener("change", this.onScheme);
+    this.themeObserver.disconnect();
     this.wrap.remove();
   }
 

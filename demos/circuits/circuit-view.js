@@ -121,8 +121,9 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     svg.style.aspectRatio = `${lay.width} / ${lay.height}`;
     // Scale down on narrow screens, but never blow a two-gate circuit up.
     svg.style.maxWidth = `${Math.round(lay.width * 1.15)}px`;
-    // Phones: never shrink below 80 % (labels stay ≥ 10 px); the figure scrolls sideways instead.
-    svg.style.minWidth = `${Math.round(lay.width * 0.8)}px`;
+    // Phones: never shrink so far that the smallest label (12 px in demo.css) renders below 11 px;
+    // the figure scrolls sideways instead.
+    svg.style.minWidth = `${Math.ceil(lay.width * MIN_SCALE)}px`;
     const wires = svgEl("g", { class: "cc-wires" });
     const nodesG = svgEl("g", { class: "cc-nodes" });
     const labelsG = svgEl("g", { class: "cc-labels" });
@@ -370,6 +371,9 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
   setGraph(compile(state.text, given.order));
   return { destroy: () => view.remove() };
 }
+
+/** Smallest drawing scale: 11 px / the smallest SVG font size (12 px, .cc-sym-small and .cc-fork). */
+const MIN_SCALE = 11 / 12;
 
 /** The local derivative of a gate with respect to input i, as a formula with its numbers. */
 function localFormula(node, i, [a, b]) {

@@ -457,6 +457,12 @@ export function mountPlayground(host, root, { model = "svm", hidden = 3, height 
 
   const resize = typeof ResizeObserver === "function" ? new ResizeObserver(() => draw()) : null;
   resize?.observe(canvas);
+  // colors() reads the CSS variables at draw time; redraw when the system scheme or the site's
+  // dark-mode toggle (data-theme on <html>) changes them.
+  const scheme = window.matchMedia?.("(prefers-color-scheme: dark)");
+  scheme?.addEventListener("change", draw);
+  const theme = new MutationObserver(() => draw());
+  theme.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   resetModel();
 
   return {
@@ -464,6 +470,8 @@ export function mountPlayground(host, root, { model = "svm", hidden = 3, height 
       state.playing = false;
       cancelAnimationFrame(frame);
       resize?.disconnect();
+      scheme?.removeEventListener("change", draw);
+      theme.disconnect();
       view.remove();
     },
   };
