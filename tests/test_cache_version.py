@@ -39,7 +39,9 @@ def test_an_old_cache_is_rebuilt_with_one_line(tmp_path: Path) -> None:
 
 def saved_format_and_rows(path: Path) -> tuple[int, int]:
     with sqlite3.connect(path) as db:
-        return db.execute("PRAGMA user_version").fetchone()[0], db.execute("SELECT count(*) FROM markdown").fetchone()[0]
+        return db.execute("PRAGMA user_version").fetchone()[0], db.execute("SELECT count(*) FROM markdown").fetchone()[
+            0
+        ]
 
 
 def test_the_json_caches_of_version_2_are_retired_in_one_line(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ FENCES = [
     "```\nno language <b>\n```",
     "```nosuchlanguage\nx = 1\n```",
     "``` { .python #an-id .extra hl_lines='2' }\na = 1\nb = 2\n```",
-    "```python hl_lines=\"1 3\"\na\nb\nc\n```",
+    '```python hl_lines="1 3"\na\nb\nc\n```',
     "``` { .js linenums='true' }\nlet a = 1;\n```",
     "``` { .python use_pygments=false data-x='y' }\nraw <i>\n```",
     "```{.unbalanced\nx\n```",

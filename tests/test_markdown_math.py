@@ -118,7 +118,7 @@ def test_highlight_css_has_light_and_dark() -> None:
 
 def test_code_blocks_and_display_math_are_keyboard_scrollable() -> None:
     """axe's scrollable-region-focusable: a wide block that scrolls must take keyboard focus."""
-    out = html("```python\nx = 1\n```\n\n    indented code\n\n$$a^2$$\n\n<pre tabindex=\"-1\">own</pre>\n")
+    out = html('```python\nx = 1\n```\n\n    indented code\n\n$$a^2$$\n\n<pre tabindex="-1">own</pre>\n')
     assert out.count('<pre tabindex="0">') == 2
     assert out.count('<div class="math-display" tabindex="0">') == 1
     assert '<pre tabindex="-1">own</pre>' in out  # an author's own tabindex is kept

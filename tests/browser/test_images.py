@@ -5,6 +5,8 @@ width and height, generator/render/images.py)."""
 
 from __future__ import annotations
 
+import contextlib
+
 import csv
 import functools
 import http.server
@@ -14,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import REPO, QuietHandler
 
@@ -90,6 +93,12 @@ def test_every_image_loads_without_shifting_the_layout(browser, slow_server: str
             page.evaluate("i => document.images[i].scrollIntoView({block: 'start'})", index)
             page.wait_for_function("i => document.images[i].complete", arg=index, timeout=10_000)
         page.wait_for_load_state("networkidle")
+        # A demo mounting above an image can push it back out of view before its lazy load started:
+        # bring every image not yet loaded into view again (one at a time) and give it time.
+        for index in page.evaluate("[...document.images].flatMap((i, n) => i.naturalWidth > 0 ? [] : [n])"):
+            page.evaluate("i => document.images[i].scrollIntoView({block: 'center'})", index)
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_function("i => document.images[i].naturalWidth > 0", arg=index, timeout=10_000)
         broken = page.evaluate(
             "[...document.images].filter(i => !(i.naturalWidth > 0)).map(i => i.currentSrc || i.src)"
         )
