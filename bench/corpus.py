@@ -286,8 +286,8 @@ def write(path: Path, text: str) -> None:
 
 
 def write_ours(site: Path, posts: list[Post]) -> str:
-    for name in ("_layouts", "_includes", "assets"):
-        shutil.copytree(REPO / name, site / name)
+    # This blog's look comes from the packaged theme (generator/theme/), so the corpus needs only
+    # the blog's settings: the same layouts, includes and CSS as the real blog, none of its images.
     shutil.copy2(REPO / "_config.yml", site / "_config.yml")
     for post in posts:
         write(site / "_posts" / post.filename, yaml_front_matter(post) + post.body)
