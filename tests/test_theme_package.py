@@ -82,3 +82,15 @@ def test_operator_names_become_spaced_operators() -> None:
     assert '<mo lspace="0" rspace="0">log</mo><mo stretchy="false">' in tex_to_mathml(r"\log(z)", False)
     arg_max = tex_to_mathml(r"\arg\max_x f", False)
     assert "<mo" in arg_max and ">arg</mo>" in arg_max and ">max</mo>" in arg_max and "\\arg" not in arg_max
+
+
+def test_theme_eject_writes_only_inside_the_site(make_site) -> None:
+    """A name that climbs out and back into the theme (`_layouts/../../theme/…`) names a theme file,
+    but the copy lands at the theme's own path inside the site, never beside it."""
+    from generator.commands.theme_command import eject
+
+    source = make_site(POST)
+    sneaky = "_layouts/../../theme/_layouts/post.html"
+    written = eject(source, [sneaky])
+    assert written == [source / "_layouts" / "post.html"]
+    assert not (source.parent / "theme").exists()

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from generator.errors import GeneratorError
-from generator.load.theme import theme_file, theme_files
+from generator.load.theme import THEME_ROOT, theme_file, theme_files
 
 
 def configure_theme_parser(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +32,9 @@ def eject(source: Path, names: list[str], force: bool = False) -> list[Path]:
         found = theme_file(relative)
         if found is None:
             raise GeneratorError(f"the theme has no file {name!r}; it has: {known}")
+        # The theme's own name for the file, not the one typed: `_layouts/../../x` cannot reach
+        # outside the site.
+        relative = found.relative_to(THEME_ROOT).as_posix()
         target = source / relative
         if target.exists() and not force:
             if names:  # asked for by name: say why nothing happened

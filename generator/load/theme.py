@@ -5,6 +5,7 @@ overrides the theme's; everything else the theme provides is used as if it were 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from generator.model import Source, SourceKind
@@ -14,13 +15,16 @@ THEME_ROOT = Path(__file__).resolve().parent.parent / "theme"
 THEME_FOLDERS: dict[str, SourceKind] = {"_layouts": "layout", "_includes": "include", "assets": "static"}
 
 
-def theme_files() -> list[str]:
+@functools.cache  # the packaged theme does not change while a process runs: walk it once, not per build
+def theme_files() -> tuple[str, ...]:
     """Every file of the theme as a site-relative path, sorted (what `blog theme eject` lists)."""
-    return sorted(
-        path.relative_to(THEME_ROOT).as_posix()
-        for folder in THEME_FOLDERS
-        for path in (THEME_ROOT / folder).rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
+    return tuple(
+        sorted(
+            path.relative_to(THEME_ROOT).as_posix()
+            for folder in THEME_FOLDERS
+            for path in (THEME_ROOT / folder).rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts
+        )
     )
 
 
