@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.errors import BuildFailed, GeneratorError
+from generator.errors import BuildFailed
 from generator.incremental.state import BuildState
 
 FIXTURE = Path(__file__).parent / "sites" / "plugins"
@@ -139,9 +139,24 @@ def test_the_site_builds_the_posts_dataset_only_through_its_plugin(tmp_path: Pat
     assert any(str(w).startswith("_plugins/tsne_posts.py: plugin not run") for w in result.warnings)
 
 
-def test_an_entry_point_error_names_the_plugin(plugin_site: Path) -> None:
-    error = GeneratorError("x", "_plugins/a.py", 3)
-    assert str(error) == "_plugins/a.py:3: x"
+def test_an_installed_plugin_runs_and_safe_mode_names_it(plugin_site: Path, tmp_path: Path, monkeypatch) -> None:
+    """A package registering a module under the `blog.plugins` entry-point group is loaded like a
+    `_plugins/` file; --safe does not import it and names it."""
+    installed = tmp_path / "installed"
+    (installed / "stamp_plugin-1.0.dist-info").mkdir(parents=True)
+    (installed / "stamp_plugin-1.0.dist-info" / "METADATA").write_text("Name: stamp-plugin\nVersion: 1.0\n")
+    (installed / "stamp_plugin-1.0.dist-info" / "entry_points.txt").write_text("[blog.plugins]\nstamp = stamp_plugin\n")
+    (installed / "stamp_plugin.py").write_text(
+        "def build_finished(build):\n    build.add_output('stamp.txt', b'stamped')\n", "utf-8"
+    )
+    monkeypatch.syspath_prepend(str(installed))
+    (plugin_site / "_plugins" / "every_event.py").unlink()
+    result = build(BuildOptions(source=plugin_site))
+    assert (plugin_site / "_site" / "stamp.txt").read_bytes() == b"stamped"
+    assert not result.warnings
+    safe = build(BuildOptions(source=plugin_site, destination=tmp_path / "safe", safe=True))
+    assert not (tmp_path / "safe" / "stamp.txt").exists()
+    assert [str(w) for w in safe.warnings] == ["stamp: plugin not run: --safe (or `safe: true`) builds without plugins"]
 
 
 @pytest.mark.parametrize(
