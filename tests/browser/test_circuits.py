@@ -297,3 +297,116 @@ def test_clicking_a_point_shows_its_circuit(site_server, browser_page):
     assert "pull:     +1" in text
     assert "6 points" in page.inner_text(f"{svm} >> .pg-stats"), "inspecting does not add a point"
     assert page.errors == []
+
+
+# ---- phone and desktop layout ------------------------------------------------------------------
+
+PHONE_VIEWPORT = {"width": 375, "height": 740}
+DESKTOP_VIEWPORT = {"width": 960, "height": 740}
+
+# Every label's rendered font size in CSS px: SVG texts scaled by the drawing's screen transform,
+# HTML text by its computed size. Hidden elements and empty texts are skipped.
+LABEL_SIZES = """root => {
+  const visible = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const svgTexts = [...root.querySelectorAll('svg text')].filter(t => t.textContent.trim() && visible(t))
+    .map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a]);
+  const htmlTexts = [...root.querySelectorAll('*')].filter(e => !(e instanceof SVGElement) && visible(e)
+      && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => [e.textContent.slice(0, 40), parseFloat(getComputedStyle(e).fontSize)]);
+  return [...svgTexts, ...htmlTexts];
+}"""
+
+# Every target: controls, the drawing's input tags, the table's drag handles; a checkbox through
+# its label. [description, width, height] of the box a pointer can hit.
+TARGET_BOXES = """root => [...root.querySelectorAll('button, input, select, .cc-leaf-input, .cc-scrub')]
+  .filter(e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+  .map(e => {
+    const t = e.type === 'checkbox' && e.closest('label') ? e.closest('label') : e;
+    const b = t.getBoundingClientRect();
+    return [(e.getAttribute('class') || e.tagName) + ' ' + (e.dataset.name || ''), b.width, b.height];
+  })"""
+
+
+def open_guide_at(browser, base_url: str, viewport: dict):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    open_page(page, base_url, GUIDE, "mul")
+    page.wait_for_selector(f"{root_of('playground')} .pg-canvas")
+    # Gradients and fork sums on: the labels a reader sees after "Backward" are measured too.
+    for root in page.locator('[data-demo="circuits"] .cc-backward').all():
+        root.click()
+    return context, page, errors
+
+
+@pytest.mark.parametrize(
+    ("viewport", "min_target"),
+    [(PHONE_VIEWPORT, 44), (DESKTOP_VIEWPORT, 24)],
+    ids=["phone-375", "desktop-960"],
+)
+def test_every_label_is_readable_and_every_target_big_enough(browser, site_server, viewport, min_target):
+    """Phone: labels >= 12 px, targets >= 44 x 44 px (WCAG 2.5.5); desktop: labels >= 12 px, targets
+    >= 24 px (WCAG 2.5.8) and the drawing's input tags still 44 px. No circuit widens the page."""
+    context, page, errors = open_guide_at(browser, site_server, viewport)
+    roots = page.locator('[data-demo="circuits"]')
+    assert roots.count() == 7
+    for i in range(roots.count()):
+        root = roots.nth(i)
+        circuit = root.get_attribute("data-circuit")
+        labels = root.evaluate(LABEL_SIZES)
+        assert labels, circuit
+        small_labels = [(text, round(size, 1)) for text, size in labels if size < 12 - 0.01]
+        assert not small_labels, f"{circuit} at {viewport['width']} px: labels under 12 px: {small_labels}"
+        targets = root.evaluate(TARGET_BOXES)
+        assert targets, circuit
+        small = [(what, round(w), round(h)) for what, w, h in targets if min(w, h) < min_target - 0.5]
+        assert not small, f"{circuit} at {viewport['width']} px: targets under {min_target} px: {small}"
+        tags = [(w, h) for what, w, h in targets if what.startswith("cc-leaf")]
+        assert circuit == "playground" or tags, circuit
+        assert all(w >= 44 - 0.5 and h >= 44 - 0.5 for w, h in tags), f"{circuit}: input tags {tags}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], "a circuit widens the page"
+    assert errors == []
+    context.close()
+
+
+def test_on_a_phone_a_wide_circuit_scrolls_inside_the_embed_with_a_hint(browser, site_server):
+    context, page, errors = open_guide_at(browser, site_server, PHONE_VIEWPORT)
+    neuron = root_of("neuron")
+    figure = page.locator(f"{neuron} .cc-figure")
+    scroll_width, client_width = figure.evaluate("f => [f.scrollWidth, f.clientWidth]")
+    assert scroll_width > client_width, "the neuron drawing is wider than a phone: it must scroll, not shrink"
+    assert page.locator(f"{neuron} .cc-scroll-hint").is_visible()
+    assert "sideways" in page.inner_text(f"{neuron} .cc-scroll-hint")
+    # The x·y circuit fits: no hint.
+    assert not page.locator(f"{root_of('mul')} .cc-scroll-hint").is_visible()
+    # The 44 px area around an input tag is live: a press near its top edge (outside the drawn
+    # 24 px tag) grabs that input and drags it.
+    tag = page.locator(f'{neuron} .cc-leaf-input[data-name="a"]')
+    tag.scroll_into_view_if_needed()
+    box = tag.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + 3
+    assert page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('.cc-leaf-input')?.dataset.name", [x, y]
+    ) == "a"
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 50, y, steps=5)
+    page.mouse.up()
+    assert float(page.input_value(f'{neuron} tr[data-name="a"] input')) == pytest.approx(1.5)
+    assert errors == []
+    context.close()
+
+
+def test_on_a_desktop_the_drawing_and_the_controls_share_a_left_edge(browser, site_server):
+    context, page, errors = open_guide_at(browser, site_server, DESKTOP_VIEWPORT)
+    for circuit in ("mul", "add-mul", "neuron", "expression"):
+        lefts = page.eval_on_selector(
+            root_of(circuit),
+            """r => ['.cc-svg', '.cc-legend', '.cc-output', '.cc-controls > :first-child', '.cc-inputs']
+                 .map(s => [s, r.querySelector(s).getBoundingClientRect().left])""",
+        )
+        edges = [left for _, left in lefts]
+        assert max(edges) - min(edges) <= 3, f"{circuit}: left edges differ: {lefts}"
+    assert errors == []
+    context.close()
