@@ -386,9 +386,10 @@ def test_on_a_phone_a_wide_circuit_scrolls_inside_the_embed_with_a_hint(browser,
     tag.scroll_into_view_if_needed()
     box = tag.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + 3
-    assert page.evaluate(
-        "([x, y]) => document.elementFromPoint(x, y).closest('.cc-leaf-input')?.dataset.name", [x, y]
-    ) == "a"
+    assert (
+        page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('.cc-leaf-input')?.dataset.name", [x, y])
+        == "a"
+    )
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 50, y, steps=5)
