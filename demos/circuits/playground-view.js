@@ -323,7 +323,7 @@ export function mountPlayground(host, root, { model = "svm", hidden = 3, height 
     } else {
       note.replaceChildren(head,
         `The guide's code pulls every multiplicative weight towards zero with spring strength 1. On the guide's data that holds the net back: `,
-        `${pc(ng.withinLimit)} of ${ng.runs.toLocaleString("en")} random starts reach 100 % within ${ng.limit} iterations (median ${ng.median}) and none stays there. `,
+        `${pc(ng.withinLimit)} of ${ng.runs.toLocaleString("en")} random starts reach 100 % within ${ng.limit} iterations (median ${ng.median}) and ${ng.settled === 0 ? "none" : pc(ng.settled)} stay${ng.settled === 0 ? "s" : ""} there. `,
         `This playground starts at spring ${NET_DEFAULT_REG}, where ${pc(nd.withinLimit)} reach 100 % within ${nd.limit} iterations (median ${nd.median}). `,
         `The "guide's spring (1)" button restores the guide's setting.`);
     }
