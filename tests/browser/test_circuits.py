@@ -8,6 +8,8 @@ Uses the shared fixtures from tests/conftest.py: `site_server` (base URL of the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 GUIDE = "/neuralnets/"
@@ -411,3 +413,48 @@ def test_on_a_desktop_the_drawing_and_the_controls_share_a_left_edge(browser, si
         assert max(edges) - min(edges) <= 3, f"{circuit}: left edges differ: {lefts}"
     assert errors == []
     context.close()
+
+
+STEP_HEAD = re.compile(r"^Gate (\d+) of (\d+): [a-zA-Z/ ]+ gate \((.*)\), upstream gradient on its output = (\S+)")
+STEP_ROW = re.compile(r"^into (.+?): local .* = (\S+) × upstream (\S+) = downstream (\S+)$")
+
+
+def test_stepping_the_neuron_backwards_chains_local_times_upstream_at_every_gate(site_server, browser_page):
+    """With a pull of -1.5 on f: each gate's rows show local × upstream = downstream, each gate's
+    upstream is the downstream its consumer sent it, and the end is -1.5 × the guide's gradients."""
+    page = browser_page
+    root = open_page(page, site_server, GUIDE, "neuron")
+    page.fill(f"{root} .cc-pull", "-1.5")
+    sent: dict[str, float] = {}  # wire (input name or gate expression) -> downstream shown into it
+    shown_grads = 0
+    gates = None
+    step = 0
+    while True:
+        page.click(f"{root} .cc-bstep")
+        lines = [line for line in page.inner_text(f"{root} .cc-explain").splitlines() if line.strip()]
+        if not lines:
+            break
+        step += 1
+        head = STEP_HEAD.match(lines[0])
+        assert head, lines[0]
+        number, gates, expr, upstream = int(head[1]), int(head[2]), head[3], float(head[4])
+        assert number == step
+        assert upstream == pytest.approx(-1.5 if step == 1 else sent[expr], abs=1e-4), lines[0]
+        assert page.locator(f"{root} .cc-gate-active").count() == 1
+        rows = [STEP_ROW.match(line) for line in lines[1:]]
+        assert rows and all(rows), lines
+        for row in rows:
+            local, up, down = float(row[2]), float(row[3]), float(row[4])
+            assert up == upstream
+            assert local * up == pytest.approx(down, abs=2e-4 * max(1, abs(up))), row[0]
+            sent[row[1]] = down
+        # Gradients appear on the wires gate by gate, never all at once.
+        now = sum(1 for t in wire_texts(page, root, "cc-grad") if t)
+        assert now > shown_grads
+        shown_grads = now
+    assert step == gates == 5  # two *, two +, the sigmoid
+    guide = {"a": -0.105, "b": 0.315, "c": 0.105, "x": 0.105, "y": 0.210}
+    for name, value in guide.items():
+        assert sent[name] == pytest.approx(-1.5 * value, abs=1e-3), name
+        assert grad(page, root, name) == pytest.approx(-1.5 * value, abs=1e-3), name
+    assert page.errors == []
