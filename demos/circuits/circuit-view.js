@@ -7,7 +7,7 @@ import { compile, ParseError } from "./parser.js";
 import { layout } from "./layout.js";
 import { fmt, fmtDelta, fmtLong } from "./format.js";
 import { PRESETS, parseValues, initialValues } from "./presets.js";
-import { el, svgEl, makeScrubbable } from "./dom.js";
+import { el, svgEl, makeScrubbable, fitField } from "./dom.js";
 
 const GATE_NAMES = {
   add: "add gate", mul: "multiply gate", max: "max gate", neg: "negation gate",
@@ -91,6 +91,7 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     el("label", {}, ["h ", hInput]),
     resetBtn,
   ]);
+  for (const field of [pullInput, stepInput, hInput]) fitField(field, 6, true);
   const tableWrap = el("div", { class: "cc-table-wrap" }, [table]);
   const view = el("div", { class: "cc" }, [exprBox, scrollHint, figure, legend, outputLine, roundNote, warning, controls, explain, tieNote, tableWrap].filter(Boolean));
   host.append(view);
@@ -247,6 +248,7 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     for (const name of Object.keys(rows)) {
       const row = rows[name];
       if (row.input !== source) row.input.value = String(roundForField(inputs[name]));
+      fitField(row.input, FIELD_MIN);
       row.grad.textContent = state.showGrads ? fmt(pass.inputGrads[name]) : "–";
       row.num.textContent = state.showGrads ? fmt(numeric[name] * state.pull) : "–";
       row.grad.dataset.value = String(pass.inputGrads[name]);
@@ -419,6 +421,9 @@ function textEl(content, cls, x = 0) {
   t.textContent = content;
   return t;
 }
+
+/** Narrowest input value field, in characters (fitField widens it for longer values). */
+const FIELD_MIN = 9;
 
 // Number fields show a few decimals so stepping by 0.01 stays readable.
 const roundForField = (v) => Math.round(v * 1e6) / 1e6;

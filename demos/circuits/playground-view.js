@@ -7,7 +7,7 @@ import {
   accuracy, loss, scoreGrid,
 } from "./models.js";
 import { MEASURED } from "./measured.js";
-import { el } from "./dom.js";
+import { el, fitField } from "./dom.js";
 import { fmt } from "./format.js";
 
 // The guide's printed log (accuracy every 25 iterations), drawn over the curve for comparison.
@@ -60,6 +60,7 @@ export function mountPlayground(host, root, { model = "svm", hidden = 3, height 
   const hiddenLabel = el("label", { class: "pg-hidden-label" }, ["hidden units ", hiddenInput]);
   const stepInput = el("input", { type: "number", class: "pg-stepsize", min: "0", step: "0.01", value: "0.01" });
   const regInput = el("input", { type: "number", class: "pg-reg", min: "0", step: "0.1", value: String(state.reg) });
+  for (const field of [hiddenInput, stepInput, regInput]) fitField(field, 6, true);
   const guideRegBtn = el("button", { type: "button", class: "pg-guide-reg" }, ["guide's spring (1)"]);
   const procSelect = el("select", { class: "pg-procedure" },
     Object.entries(PROCEDURES).map(([value, text]) => el("option", { value }, [text])));
@@ -400,12 +401,14 @@ export function mountPlayground(host, root, { model = "svm", hidden = 3, height 
     state.kind = modelSelect.value;
     state.reg = defaultReg(state.kind);
     regInput.value = String(state.reg);
+    fitField(regInput, 6);
     resetModel();
   });
   procSelect.addEventListener("change", () => { state.procedure = procSelect.value; resetModel(); });
   guideRegBtn.addEventListener("click", () => {
     state.reg = GUIDE_REG;
     regInput.value = String(GUIDE_REG);
+    fitField(regInput, 6);
     resetModel();
   });
   hiddenInput.addEventListener("change", () => {

@@ -458,3 +458,27 @@ def test_stepping_the_neuron_backwards_chains_local_times_upstream_at_every_gate
         assert sent[name] == pytest.approx(-1.5 * value, abs=1e-3), name
         assert grad(page, root, name) == pytest.approx(-1.5 * value, abs=1e-3), name
     assert page.errors == []
+
+
+# A field's scrollWidth shows its text's overflow only while it is focused: focus each in turn.
+CUT_FIELDS = """() => [...document.querySelectorAll('[data-demo="circuits"] input[type="number"]')]
+  .filter(i => i.getClientRects().length > 0)
+  .map(i => { i.focus(); const r = [i.getAttribute('aria-label') || i.className, i.value, i.scrollWidth, i.clientWidth];
+              i.blur(); return r; })
+  .filter(([, , scroll, client]) => scroll > client + 1)"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE_VIEWPORT, DESKTOP_VIEWPORT], ids=["phone-375", "desktop-960"])
+def test_number_fields_never_cut_their_values(browser, site_server, viewport):
+    context, page, errors = open_guide_at(browser, site_server, viewport)
+    root = root_of("neuron")
+    page.click(f"{root} .cc-step")  # a = 1 + 0.01 · (-0.105) = 0.99895
+    assert page.input_value(f'{root} tr[data-name="a"] input') == "0.99895"
+    page.fill(f'{root} tr[data-name="x"] input', "-1234.567891")
+    page.fill(f"{root} .cc-pull", "-0.000125")
+    svm = f"{root_of('playground')} >> nth=0"
+    page.fill(f"{svm} >> .pg-reg", "0.000125")
+    assert page.evaluate(CUT_FIELDS) == []
+    assert page.input_value(f'{root} tr[data-name="x"] input') == "-1234.567891"
+    assert errors == []
+    context.close()
