@@ -14,6 +14,7 @@ import { fmt } from "./format.js";
 const GUIDE_LOG = [1 / 3, 1 / 3, 0.5, 0.5, 1 / 3, 0.5, 0.5, 0.5, 0.5, 2 / 3, 2 / 3, 5 / 6, 1, 1, 1, 1];
 const HISTORY_MAX = 20000; // accuracy/loss per iteration kept for the curve
 const PICK_PX = 9; // how close a click must be to a point to inspect it instead of adding one
+const TOUCH_PICK_PX = 22; // a fingertip's reach: half a 44 px touch target
 
 const BOUNDS = { x0: -4, x1: 4, y0: -4, y1: 4 };
 const GRID = 64; // heat-map cells per side; drawn smoothed, so coarse is fine
@@ -367,15 +368,27 @@ export function mountPlayground(host, root, { model = "svm", hidden = 3, height 
     draw();
   }
 
+  // A tap picks a point from further away than a mouse click; the pointer type of the press
+  // tells them apart (click events carry it too, but not in every browser).
+  let pressedWith = "mouse";
+  canvas.addEventListener("pointerdown", (e) => { pressedWith = e.pointerType || "mouse"; });
   canvas.addEventListener("click", (e) => {
     const rect = canvas.getBoundingClientRect();
     const x = BOUNDS.x0 + ((e.clientX - rect.left) / rect.width) * (BOUNDS.x1 - BOUNDS.x0);
     const y = BOUNDS.y1 - ((e.clientY - rect.top) / rect.height) * (BOUNDS.y1 - BOUNDS.y0);
     const perPx = (BOUNDS.x1 - BOUNDS.x0) / rect.width;
-    const hit = state.data.findIndex((p) => Math.hypot(p.x - x, p.y - y) <= PICK_PX * perPx);
+    const touch = (e.pointerType || pressedWith) === "touch";
+    const reach = (touch ? TOUCH_PICK_PX : PICK_PX) * perPx;
+    let hit = -1;
+    state.data.forEach((p, i) => {
+      const d = Math.hypot(p.x - x, p.y - y);
+      if (d <= reach && (hit < 0 || d < Math.hypot(state.data[hit].x - x, state.data[hit].y - y))) hit = i;
+    });
     if (hit >= 0 && !e.shiftKey) {
       state.inspect = state.inspect === hit ? -1 : hit;
       draw();
+      // On a phone the circuit appears below the canvas and controls: bring it into view.
+      if (touch && state.inspect >= 0) inspector.scrollIntoView?.({ block: "nearest" });
       return;
     }
     addPoint(x, y, state.negative !== e.shiftKey);

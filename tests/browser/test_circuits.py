@@ -482,3 +482,36 @@ def test_number_fields_never_cut_their_values(browser, site_server, viewport):
     assert page.input_value(f'{root} tr[data-name="x"] input') == "-1234.567891"
     assert errors == []
     context.close()
+
+
+def test_tapping_near_a_point_on_a_phone_shows_its_circuit(browser, site_server):
+    """A fingertip lands off centre: a tap 14 px from a point (beyond a mouse click's 9 px reach)
+    inspects it, brings its circuit into view, and adds no point."""
+    context = browser.new_context(viewport=PHONE_VIEWPORT, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    open_page(page, site_server, GUIDE, "playground")
+    svm = f"{root_of('playground')} >> nth=0"
+    canvas = page.locator(f"{svm} >> .pg-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    px = (1.2 + 4) / 8 * box["width"] + 14  # the guide's first point, (1.2, 0.7)
+    py = (4 - 0.7) / 8 * box["height"]
+    canvas.tap(position={"x": px, "y": py})
+    assert page.get_attribute(svm, "data-inspect") == "0"
+    inspector = page.locator(f"{svm} >> .pg-inspect")
+    assert "a·x + b·y + c = 1·1.2 + -2·0.7 + -1 = -1.2" in inspector.inner_text()
+    # The page scrolls smoothly (the theme's scroll-behavior): wait until the circuit is in view.
+    page.wait_for_function(
+        """() => { const r = document.querySelector('[data-circuit="playground"] .pg-inspect').getBoundingClientRect();
+                   return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; }""",
+        timeout=TIMEOUT_MS,
+    )
+    assert "6 points" in page.inner_text(f"{svm} >> .pg-stats"), "tapping a point does not add one"
+    # A tap far from every point still adds one.
+    canvas.scroll_into_view_if_needed()
+    canvas.tap(position={"x": box["width"] * 0.1, "y": box["height"] * 0.9})
+    assert "7 points" in page.inner_text(f"{svm} >> .pg-stats")
+    assert errors == []
+    context.close()
