@@ -382,6 +382,11 @@ def test_on_a_phone_a_wide_circuit_scrolls_inside_the_embed_with_a_hint(browser,
     assert "sideways" in page.inner_text(f"{neuron} .cc-scroll-hint")
     # The x·y circuit fits: no hint.
     assert not page.locator(f"{root_of('mul')} .cc-scroll-hint").is_visible()
+    # The input tables (value, gradient, numerical side by side) fit without scrolling.
+    tables = page.eval_on_selector_all(
+        '[data-demo="circuits"] .cc-table-wrap', "ws => ws.map(w => [w.scrollWidth, w.clientWidth])"
+    )
+    assert tables and all(scroll <= client for scroll, client in tables), tables
     # The 44 px area around an input tag is live: a press near its top edge (outside the drawn
     # 24 px tag) grabs that input and drags it.
     tag = page.locator(f'{neuron} .cc-leaf-input[data-name="a"]')
