@@ -7,7 +7,7 @@ import { compile, ParseError } from "./parser.js";
 import { layout } from "./layout.js";
 import { fmt, fmtDelta, fmtLong } from "./format.js";
 import { PRESETS, parseValues, initialValues } from "./presets.js";
-import { el, svgEl, makeScrubbable } from "./dom.js";
+import { el, svgEl, makeScrubbable, fitField } from "./dom.js";
 
 const GATE_NAMES = {
   add: "add gate", mul: "multiply gate", max: "max gate", neg: "negation gate",
@@ -54,6 +54,8 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
 
   const svg = svgEl("svg", { class: "cc-svg", role: "group" });
   const figure = el("figure", { class: "cc-figure" }, [svg]);
+  // Shown only while the drawing is wider than the embed (phones): it scrolls sideways.
+  const scrollHint = el("p", { class: "cc-scroll-hint", hidden: "" }, ["Scroll the drawing sideways to see the whole circuit →"]);
   if (height > 0) svg.style.maxHeight = `${height}px`;
   const legend = el("div", { class: "cc-legend", "aria-hidden": "true" }, [
     el("span", { class: "cc-key cc-key-val" }, ["value (forward)"]),
@@ -89,8 +91,9 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     el("label", {}, ["h ", hInput]),
     resetBtn,
   ]);
+  for (const field of [pullInput, stepInput, hInput]) fitField(field, 6, true);
   const tableWrap = el("div", { class: "cc-table-wrap" }, [table]);
-  const view = el("div", { class: "cc" }, [exprBox, figure, legend, outputLine, roundNote, warning, controls, explain, tieNote, tableWrap].filter(Boolean));
+  const view = el("div", { class: "cc" }, [exprBox, scrollHint, figure, legend, outputLine, roundNote, warning, controls, explain, tieNote, tableWrap].filter(Boolean));
   host.append(view);
 
   // ---- per-graph DOM (rebuilt when the expression changes) ---------------
@@ -109,6 +112,7 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     drawSvg();
     buildRows(names);
     update();
+    updateScrollHint();
   }
 
   function drawSvg() {
@@ -121,8 +125,9 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     svg.style.aspectRatio = `${lay.width} / ${lay.height}`;
     // Scale down on narrow screens, but never blow a two-gate circuit up.
     svg.style.maxWidth = `${Math.round(lay.width * 1.15)}px`;
-    // Phones: never shrink so far that the smallest label (12 px in demo.css) renders below 11 px;
-    // the figure scrolls sideways instead.
+    // Never shrink: at scale 1 the smallest label (12 px in demo.css) renders at 12 px and an input
+    // tag's touch area at 44 px. A circuit wider than the embed (phones) scrolls sideways instead,
+    // with a hint that says so (updateScrollHint).
     svg.style.minWidth = `${Math.ceil(lay.width * MIN_SCALE)}px`;
     const wires = svgEl("g", { class: "cc-wires" });
     const nodesG = svgEl("g", { class: "cc-nodes" });
@@ -156,8 +161,12 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
         const label = pos.kind === "input" ? node.name : fmt(node.value);
         const w = Math.max(30, 9 * label.length + 12);
         const g = svgEl("g", { class: `cc-leaf cc-leaf-${pos.kind}`, transform: `translate(${pos.x},${pos.y})` });
-        g.append(svgEl("rect", { x: 17 - w, y: -12, width: w, height: 24, rx: 5 }), textEl(label, "cc-leaf-name", 17 - w / 2));
+        g.append(svgEl("rect", { class: "cc-leaf-box", x: 17 - w, y: -12, width: w, height: 24, rx: 5 }), textEl(label, "cc-leaf-name", 17 - w / 2));
         if (pos.kind === "input") {
+          // The drawn tag is 24 px tall; an invisible 44 × 44 area around it is what a finger
+          // grabs (leaf rows are 50 apart, so neighbours' areas never overlap).
+          const side = Math.max(HIT, w);
+          g.prepend(svgEl("rect", { class: "cc-hit", x: 17 - w / 2 - side / 2, y: -HIT / 2, width: side, height: HIT }));
           g.setAttribute("tabindex", "0");
           g.setAttribute("role", "slider");
           g.setAttribute("aria-label", `input ${node.name}: drag sideways or use arrow keys`);
@@ -239,6 +248,7 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     for (const name of Object.keys(rows)) {
       const row = rows[name];
       if (row.input !== source) row.input.value = String(roundForField(inputs[name]));
+      fitField(row.input, FIELD_MIN);
       row.grad.textContent = state.showGrads ? fmt(pass.inputGrads[name]) : "–";
       row.num.textContent = state.showGrads ? fmt(numeric[name] * state.pull) : "–";
       row.grad.dataset.value = String(pass.inputGrads[name]);
@@ -368,12 +378,21 @@ export function mountCircuit(host, root, { circuit, values, expression, height }
     }
   }
 
+  function updateScrollHint() {
+    scrollHint.hidden = figure.scrollWidth <= figure.clientWidth + 1;
+  }
+  const resizes = typeof ResizeObserver === "function" ? new ResizeObserver(updateScrollHint) : null;
+  resizes?.observe(figure);
+
   setGraph(compile(state.text, given.order));
-  return { destroy: () => view.remove() };
+  return { destroy: () => { resizes?.disconnect(); view.remove(); } };
 }
 
-/** Smallest drawing scale: 11 px / the smallest SVG font size (12 px, .cc-sym-small and .cc-fork). */
-const MIN_SCALE = 11 / 12;
+/** Smallest drawing scale: 1, so the smallest SVG font size (12 px, .cc-sym-small and .cc-fork)
+ * renders at 12 px and the input tags' touch areas at HIT px. */
+const MIN_SCALE = 1;
+/** Side of an input tag's touch area in drawing units (= CSS px at MIN_SCALE): WCAG 2.5.5. */
+const HIT = 44;
 
 /** The local derivative of a gate with respect to input i, as a formula with its numbers. */
 function localFormula(node, i, [a, b]) {
@@ -402,6 +421,9 @@ function textEl(content, cls, x = 0) {
   t.textContent = content;
   return t;
 }
+
+/** Narrowest input value field, in characters (fitField widens it for longer values). */
+const FIELD_MIN = 9;
 
 // Number fields show a few decimals so stepping by 0.01 stays readable.
 const roundForField = (v) => Math.round(v * 1e6) / 1e6;

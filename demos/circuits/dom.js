@@ -53,3 +53,14 @@ export function makeScrubbable(target, { get, set }) {
     set(Math.round(v * 1e6) / 1e6);
   });
 }
+
+/**
+ * Size a number field to its text so no value is ever cut (0.99895 stays 0.99895 in full): one
+ * `ch` per character (digits are tabular, "." and "-" narrower), plus room for the padding, the
+ * border and the spin buttons; never narrower than `min` characters. With `follow` it refits as
+ * the reader types; call it again after setting the value in code.
+ */
+export function fitField(input, min = 6, follow = false) {
+  input.style.width = `calc(${Math.max(min, input.value.length + 1)}ch + 2.75rem)`;
+  if (follow) input.addEventListener("input", () => fitField(input, min));
+}

@@ -7,13 +7,14 @@ import {
   accuracy, loss, scoreGrid,
 } from "./models.js";
 import { MEASURED } from "./measured.js";
-import { el } from "./dom.js";
+import { el, fitField } from "./dom.js";
 import { fmt } from "./format.js";
 
 // The guide's printed log (accuracy every 25 iterations), drawn over the curve for comparison.
 const GUIDE_LOG = [1 / 3, 1 / 3, 0.5, 0.5, 1 / 3, 0.5, 0.5, 0.5, 0.5, 2 / 3, 2 / 3, 5 / 6, 1, 1, 1, 1];
 const HISTORY_MAX = 20000; // accuracy/loss per iteration kept for the curve
 const PICK_PX = 9; // how close a click must be to a point to inspect it instead of adding one
+const TOUCH_PICK_PX = 22; // a fingertip's reach: half a 44 px touch target
 
 const BOUNDS = { x0: -4, x1: 4, y0: -4, y1: 4 };
 const GRID = 64; // heat-map cells per side; drawn smoothed, so coarse is fine
@@ -60,6 +61,7 @@ export function mountPlayground(host, root, { model = "svm", hidden = 3, height 
   const hiddenLabel = el("label", { class: "pg-hidden-label" }, ["hidden units ", hiddenInput]);
   const stepInput = el("input", { type: "number", class: "pg-stepsize", min: "0", step: "0.01", value: "0.01" });
   const regInput = el("input", { type: "number", class: "pg-reg", min: "0", step: "0.1", value: String(state.reg) });
+  for (const field of [hiddenInput, stepInput, regInput]) fitField(field, 6, true);
   const guideRegBtn = el("button", { type: "button", class: "pg-guide-reg" }, ["guide's spring (1)"]);
   const procSelect = el("select", { class: "pg-procedure" },
     Object.entries(PROCEDURES).map(([value, text]) => el("option", { value }, [text])));
@@ -323,7 +325,7 @@ export function mountPlayground(host, root, { model = "svm", hidden = 3, height 
     } else {
       note.replaceChildren(head,
         `The guide's code pulls every multiplicative weight towards zero with spring strength 1. On the guide's data that holds the net back: `,
-        `${pc(ng.withinLimit)} of ${ng.runs.toLocaleString("en")} random starts reach 100 % within ${ng.limit} iterations (median ${ng.median}) and none stays there. `,
+        `${pc(ng.withinLimit)} of ${ng.runs.toLocaleString("en")} random starts reach 100 % within ${ng.limit} iterations (median ${ng.median}) and ${ng.settled === 0 ? "none" : pc(ng.settled)} stay${ng.settled === 0 ? "s" : ""} there. `,
         `This playground starts at spring ${NET_DEFAULT_REG}, where ${pc(nd.withinLimit)} reach 100 % within ${nd.limit} iterations (median ${nd.median}). `,
         `The "guide's spring (1)" button restores the guide's setting.`);
     }
@@ -366,15 +368,27 @@ export function mountPlayground(host, root, { model = "svm", hidden = 3, height 
     draw();
   }
 
+  // A tap picks a point from further away than a mouse click; the pointer type of the press
+  // tells them apart (click events carry it too, but not in every browser).
+  let pressedWith = "mouse";
+  canvas.addEventListener("pointerdown", (e) => { pressedWith = e.pointerType || "mouse"; });
   canvas.addEventListener("click", (e) => {
     const rect = canvas.getBoundingClientRect();
     const x = BOUNDS.x0 + ((e.clientX - rect.left) / rect.width) * (BOUNDS.x1 - BOUNDS.x0);
     const y = BOUNDS.y1 - ((e.clientY - rect.top) / rect.height) * (BOUNDS.y1 - BOUNDS.y0);
     const perPx = (BOUNDS.x1 - BOUNDS.x0) / rect.width;
-    const hit = state.data.findIndex((p) => Math.hypot(p.x - x, p.y - y) <= PICK_PX * perPx);
+    const touch = (e.pointerType || pressedWith) === "touch";
+    const reach = (touch ? TOUCH_PICK_PX : PICK_PX) * perPx;
+    let hit = -1;
+    state.data.forEach((p, i) => {
+      const d = Math.hypot(p.x - x, p.y - y);
+      if (d <= reach && (hit < 0 || d < Math.hypot(state.data[hit].x - x, state.data[hit].y - y))) hit = i;
+    });
     if (hit >= 0 && !e.shiftKey) {
       state.inspect = state.inspect === hit ? -1 : hit;
       draw();
+      // On a phone the circuit appears below the canvas and controls: bring it into view.
+      if (touch && state.inspect >= 0) inspector.scrollIntoView?.({ block: "nearest" });
       return;
     }
     addPoint(x, y, state.negative !== e.shiftKey);
@@ -400,12 +414,14 @@ export function mountPlayground(host, root, { model = "svm", hidden = 3, height 
     state.kind = modelSelect.value;
     state.reg = defaultReg(state.kind);
     regInput.value = String(state.reg);
+    fitField(regInput, 6);
     resetModel();
   });
   procSelect.addEventListener("change", () => { state.procedure = procSelect.value; resetModel(); });
   guideRegBtn.addEventListener("click", () => {
     state.reg = GUIDE_REG;
     regInput.value = String(GUIDE_REG);
+    fitField(regInput, 6);
     resetModel();
   });
   hiddenInput.addEventListener("change", () => {
