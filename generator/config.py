@@ -150,7 +150,9 @@ def load_config(
     # Without `timezone:` Jekyll uses the machine's zone; UTC keeps builds reproducible across
     # machines, which matters more for a site deployed from CI. (The schema checked the name.)
     tz: dt.tzinfo = ZoneInfo(values["timezone"]) if values["timezone"] else dt.UTC
-    values["template_engine"] = values["template_engine"] or detect_engine(source)
+    # A `theme:` is a Jekyll gem theme (load/theme.py): such a site is Liquid even without layouts.
+    jekyll_theme = "liquid" if values.get("theme") else None
+    values["template_engine"] = values["template_engine"] or jekyll_theme or detect_engine(source)
     values["template_engine_detected"] = raw.get("template_engine") is None
     markdown = markdown_settings(values)
     values["markdown"] = markdown
