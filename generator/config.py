@@ -209,6 +209,13 @@ def markdown_settings(values: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(given, str) or values["template_engine"] == "liquid":
         mapping = {} if isinstance(given, str) else given
         jekyll = {"smart_quotes": True, "heading_anchors": False, "dialect": "kramdown"}
+        # kramdown's heading ids (render/kramdown.py): auto_ids, auto_id_prefix, and the parser's rule.
+        options = values.get("kramdown") if isinstance(values.get("kramdown"), Mapping) else {}
+        jekyll["kramdown_ids"] = [
+            options.get("auto_ids", True) is not False,
+            str(options.get("auto_id_prefix") or ""),
+            str(options.get("input") or "GFM"),
+        ]
         return {**MARKDOWN_DEFAULTS, **jekyll, **mapping}
     return {**MARKDOWN_DEFAULTS, **given}
 

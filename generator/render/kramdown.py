@@ -5,17 +5,30 @@ Python-Markdown's own extensions already read most of it (attr_list: `{: .class 
 md_in_html: `markdown="1"`, footnotes, abbr, fenced code). Added here:
 - `* TOC` + `{:toc}` (a list item kramdown replaces by the table of contents) -> `[TOC]`;
 - math by kramdown's rule: only `$$…$$` is math; a `$$…$$` standing as its own paragraph is
-  display math, anywhere else it is inline; a single `$` is a dollar. MathML via tex.py."""
+  display math, anywhere else it is inline; a single `$` is a dollar. MathML via tex.py;
+- attribute list definitions (`{:name: .class #id key="v"}` lines, removed) and references to them
+  in IALs (`{: name .more}`), expanded before attr_list reads the IAL; an IAL on the line after an
+  ATX heading joins the heading (kramdown applies it there too);
+- heading ids as kramdown makes them (`auto_ids`, `auto_id_prefix`): Jekyll's default parser (GFM)
+  lowercases the heading's text, keeps word characters, `-`, spaces and tabs, and turns spaces and
+  tabs into `-`; the kramdown parser (`input: kramdown`) keeps ASCII letters, digits, spaces and
+  `-`, strips leading non-letters and says `section` for nothing left. A repeated id gets `-1`,
+  `-2`… Explicit ids (`{#id}`, `{: #id}`) are kept."""
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Mapping
+import unicodedata
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.toc import stashedHTML2text
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from generator.load.scanning import segments
 from generator.render.tex import MathWarning, render_formula
@@ -23,6 +36,11 @@ from generator.render.tex import MathWarning, render_formula
 TOC_MARKER = re.compile(r"^[ \t]*(?:[*+-]|\d+\.)[ \t]+.*\n[ \t]*\{:[ \t]*toc[ \t]*\}[ \t]*$", re.M)
 CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 MATH = re.compile(r"\$\$(?P<tex>(?:[^$\\]|\\.|\$(?!\$))+?)\$\$", re.S)
+ALD = re.compile(r"^ {0,3}\{:(?P<name>\w[\w-]*):(?P<attrs>[^}\n]*)\}[ \t]*\n?", re.M)
+IAL = re.compile(r"\{:(?!\w[\w-]*:)(?P<attrs>[^}\n]*)\}")
+ATTR_TOKEN = re.compile(r"""[\w-]+=(?:"[^"]*"|'[^']*'|\S+)|\S+""")
+HEADING_THEN_IAL = re.compile(r"^(?P<heading>#{1,6}[ \t][^\n]*?)[ \t]*\n(?P<ial>[ \t]*\{:[^}\n]*\})[ \t]*$", re.M)
+HEADING = re.compile(r"h[1-6]")
 
 
 def is_display(text: str, start: int, end: int) -> bool:
@@ -48,11 +66,15 @@ class KramdownMath(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         text = TOC_MARKER.sub("[TOC]", "\n".join(lines))
-        if not self.math:
-            return text.split("\n")
+        parts = list(segments(text))
+        definitions = {m["name"]: m["attrs"] for part in parts if not part.fenced for m in ALD.finditer(part.text)}
         out = []
-        for segment in segments(text):
-            out.append(segment.text if segment.fenced else self._prose(segment.text, segment.first_line))
+        for segment in parts:
+            if segment.fenced:
+                out.append(segment.text)
+                continue
+            prose = attribute_lists(segment.text, definitions)
+            out.append(self._prose(prose, segment.first_line) if self.math else prose)
         return "".join(out).split("\n")
 
     def _prose(self, text: str, first_line: int) -> str:
@@ -71,17 +93,78 @@ class KramdownMath(Preprocessor):
         return MATH.sub(replace, text)
 
 
+def attribute_lists(text: str, definitions: Mapping[str, str]) -> str:
+    """ALD lines out; names in IALs replaced by what they define (a definition may name others,
+    expanded a few levels deep, never in a loop); a lone IAL under an ATX heading joins it.
+    The line count stays the same (an ALD leaves an empty line) so math warnings keep their lines."""
+
+    def expand(attrs: str, depth: int = 0) -> str:
+        tokens = []
+        for token in ATTR_TOKEN.findall(attrs):
+            if token[0] in ".#" or "=" in token:
+                tokens.append(token)
+            elif token in definitions and depth < 5:  # a reference; an unknown name is dropped, as kramdown does
+                tokens.append(expand(definitions[token], depth + 1))
+        return " ".join(tokens)
+
+    text = ALD.sub(lambda m: "\n" if m.group().endswith("\n") else "", text)
+    text = IAL.sub(lambda m: "{: " + expand(m["attrs"]) + "}", text)
+    return HEADING_THEN_IAL.sub(lambda m: f"{m['heading']} {m['ial'].strip()}\n", text)
+
+
+def gfm_id(text: str) -> str:
+    """kramdown-parser-gfm: lowercase; keep word characters (letters, marks, digits, `_`), `-`,
+    spaces and tabs; spaces and tabs become `-`."""
+    kept = "".join(
+        ch
+        for ch in text.lower()
+        if ch in "-_ \t" or unicodedata.category(ch)[0] in "LM" or unicodedata.category(ch) in ("Nd", "Nl", "Pc")
+    )
+    return kept.replace(" ", "-").replace("\t", "-")
+
+
+def kramdown_id(text: str) -> str:
+    """kramdown's own parser (basic_generate_id): ASCII only, no leading non-letters."""
+    kept = re.sub(r"[^a-zA-Z0-9 -]", "", re.sub(r"^[^a-zA-Z]+", "", text))
+    return kept.replace(" ", "-").lower() or "section"
+
+
+class HeadingIds(Treeprocessor):
+    """Runs after attr_list (explicit ids kept) and before toc (which then keeps these ids)."""
+
+    def __init__(self, md: markdown.Markdown, prefix: str, parser: str) -> None:
+        super().__init__(md)
+        self.prefix = prefix
+        self.make = kramdown_id if parser.lower() == "kramdown" else gfm_id
+
+    def run(self, root: etree.Element) -> None:
+        counts: dict[str, int] = {}
+        for element in root.iter():
+            if not isinstance(element.tag, str) or not HEADING.fullmatch(element.tag) or "id" in element.attrib:
+                continue
+            text = html.unescape(stashedHTML2text("".join(element.itertext()), self.md))
+            base = self.make(text)
+            number = counts.get(base, -1) + 1
+            counts[base] = number
+            element.set("id", self.prefix + base + (f"-{number}" if number else ""))
+
+
 class KramdownExtension(Extension):
-    def __init__(self, math: bool) -> None:
+    def __init__(self, math: bool, ids: Sequence[Any] | None) -> None:
         super().__init__()
         self.math = math
+        self.ids = ids
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
         math = md.preprocessors["math"]
         math.enabled = False  # type: ignore[attr-defined]  (pandoc's `$…$` rule is not kramdown's)
         md.preprocessors.register(KramdownMath(md, self.math), "kramdown_math", 27)
+        if self.ids and self.ids[0]:  # attr_list is 8, toc 5
+            md.treeprocessors.register(HeadingIds(md, str(self.ids[1]), str(self.ids[2])), "kramdown_ids", 7)
 
 
 def kramdown_extensions(settings: Mapping[str, Any]) -> list[Extension]:
     """What markup.py adds to the engine: nothing unless the site writes kramdown."""
-    return [KramdownExtension(bool(settings.get("math", True)))] if settings.get("dialect") == "kramdown" else []
+    if settings.get("dialect") != "kramdown":
+        return []
+    return [KramdownExtension(bool(settings.get("math", True)), settings.get("kramdown_ids", (True, "", "GFM")))]
