@@ -41,6 +41,12 @@ IAL = re.compile(r"\{:(?!\w[\w-]*:)(?P<attrs>[^}\n]*)\}")
 ATTR_TOKEN = re.compile(r"""[\w-]+=(?:"[^"]*"|'[^']*'|\S+)|\S+""")
 HEADING_THEN_IAL = re.compile(r"^(?P<heading>#{1,6}[ \t][^\n]*?)[ \t]*\n(?P<ial>[ \t]*\{:[^}\n]*\})[ \t]*$", re.M)
 HEADING = re.compile(r"h[1-6]")
+# A lone IAL line right under a quote or list line: kramdown gives it to the quote or list, attr_list
+# to the paragraph or item inside; marked here, moved up by MoveUp.
+BLOCK_IAL = re.compile(r"^(?P<before>(?P<prev>[^\n]*)\n[ \t]*\{: )(?=[^}\n]*\}[ \t]*$)", re.M)
+QUOTE_LINE = re.compile(r"[ ]{0,3}>")
+LIST_LINE = re.compile(r"[ ]{0,3}(?:[*+-]|\d+\.)[ \t]")
+MOVE_UP = "data-kramdown-up"
 
 
 def is_display(text: str, start: int, end: int) -> bool:
@@ -109,7 +115,66 @@ def attribute_lists(text: str, definitions: Mapping[str, str]) -> str:
 
     text = ALD.sub(lambda m: "\n" if m.group().endswith("\n") else "", text)
     text = IAL.sub(lambda m: "{: " + expand(m["attrs"]) + "}", text)
+    text = BLOCK_IAL.sub(_mark_move_up, text)
     return HEADING_THEN_IAL.sub(lambda m: f"{m['heading']} {m['ial'].strip()}\n", text)
+
+
+def _mark_move_up(match: re.Match[str]) -> str:
+    previous = match["prev"]
+    target = "blockquote" if QUOTE_LINE.match(previous) else "list" if LIST_LINE.match(previous) else None
+    return match["before"] + (f'{MOVE_UP}="{target}" ' if target else "")
+
+
+class MoveUp(Treeprocessor):
+    """Attributes of an IAL marked by `_mark_move_up` go to the enclosing quote or list."""
+
+    def run(self, root: etree.Element) -> None:
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for element in list(root.iter()):
+            target = element.attrib.pop(MOVE_UP, None)
+            if target is None:
+                continue
+            tags = ("blockquote",) if target == "blockquote" else ("ul", "ol")
+            up = parents.get(element)
+            while up is not None and up.tag not in tags:
+                up = parents.get(up)
+            if up is None:
+                continue
+            for key, value in list(element.attrib.items()):
+                del element.attrib[key]
+                joined = f"{up.get('class')} {value}" if key == "class" and up.get("class") else value
+                up.set(key, joined)
+
+
+class KramdownMarkup(Treeprocessor):
+    """The table of contents and footnotes marked up as kramdown writes them (themes style these
+    ids and classes): `<ul id="markdown-toc">` with `markdown-toc-<id>` links; footnote links of
+    class `footnote`/`reversefootnote` in `<div class="footnotes">`."""
+
+    def run(self, root: etree.Element) -> None:
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for element in list(root.iter()):
+            kind = element.get("class")
+            if element.tag == "div" and kind == "toc" and element in parents and len(element) == 1:
+                inner = element[0]
+                inner.set("id", "markdown-toc")
+                for link in inner.iter("a"):
+                    link.set("id", "markdown-toc-" + (link.get("href") or "").lstrip("#"))
+                parent = parents[element]
+                parent[list(parent).index(element)] = inner
+            elif element.tag == "a" and kind == "footnote-ref":
+                element.attrib.update({"class": "footnote", "rel": "footnote"})
+                if element in parents:
+                    parents[element].set("role", "doc-noteref")
+            elif element.tag == "a" and kind == "footnote-backref":
+                element.attrib.pop("title", None)
+                element.attrib.update({"class": "reversefootnote", "role": "doc-backlink"})
+            elif element.tag == "div" and kind == "footnote":
+                element.attrib.update({"class": "footnotes", "role": "doc-endnotes"})
+                for rule in [child for child in element if child.tag == "hr"]:
+                    element.remove(rule)
+                for item in element.iter("li"):
+                    item.set("role", "doc-endnote")
 
 
 def gfm_id(text: str) -> str:
@@ -159,6 +224,8 @@ class KramdownExtension(Extension):
         math = md.preprocessors["math"]
         math.enabled = False  # type: ignore[attr-defined]  (pandoc's `$…$` rule is not kramdown's)
         md.preprocessors.register(KramdownMath(md, self.math), "kramdown_math", 27)
+        md.treeprocessors.register(MoveUp(md), "kramdown_move_up", 7.5)
+        md.treeprocessors.register(KramdownMarkup(md), "kramdown_markup", 4)  # after toc (5)
         if self.ids and self.ids[0]:  # attr_list is 8, toc 5
             md.treeprocessors.register(HeadingIds(md, str(self.ids[1]), str(self.ids[2])), "kramdown_ids", 7)
 
