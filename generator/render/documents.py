@@ -33,7 +33,7 @@ from generator.render.sandbox import limits_from_config
 from generator.render.template_data import html
 from generator.render.jekyll_config import config_warnings as jekyll_config_warnings
 from generator.render.views import site_values
-from generator.render.sass import SassSettings, compile_page, is_sass, settings_for
+from generator.render.sass_pages import SassSettings, compile_page, is_sass, settings_for
 from generator.load.theme import gem_theme_root
 from generator.render.templates import make_environments, render_layout_chain, render_string
 
@@ -157,7 +157,7 @@ class DocumentRenderer:
 
     def convert(self, doc: Document) -> Converted:
         body = self.source_of(doc)
-        if is_sass(doc.source.relative):  # a Sass page: CSS, no layout (render/sass.py)
+        if is_sass(doc.source.relative):  # a Sass page: CSS, no layout (render/sass_pages.py)
             return Converted(compile_page(body, doc.source.relative, doc.body_line, self._sass()), "", "", 0)
         if not doc.is_markdown:
             return Converted(self.images.rewrite(body, doc), self._excerpt(doc, body), "", 0)

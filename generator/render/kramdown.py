@@ -47,6 +47,7 @@ BLOCK_IAL = re.compile(r"^(?P<before>(?P<prev>[^\n]*)\n[ \t]*\{: )(?=[^}\n]*\}[ 
 QUOTE_LINE = re.compile(r"[ ]{0,3}>")
 LIST_LINE = re.compile(r"[ ]{0,3}(?:[*+-]|\d+\.)[ \t]")
 MOVE_UP = "data-kramdown-up"
+NO_ID = "data-kramdown-no-id"
 
 
 def is_display(text: str, start: int, end: int) -> bool:
@@ -154,6 +155,8 @@ class KramdownMarkup(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         parents = {child: parent for parent in root.iter() for child in parent}
         for element in list(root.iter()):
+            if element.attrib.pop(NO_ID, None) is not None:
+                element.attrib.pop("id", None)
             kind = element.get("class")
             if element.tag == "div" and kind == "toc" and element in parents and len(element) == 1:
                 inner = element[0]
@@ -197,15 +200,18 @@ def kramdown_id(text: str) -> str:
 class HeadingIds(Treeprocessor):
     """Runs after attr_list (explicit ids kept) and before toc (which then keeps these ids)."""
 
-    def __init__(self, md: markdown.Markdown, prefix: str, parser: str) -> None:
+    def __init__(self, md: markdown.Markdown, enabled: bool, prefix: str, parser: str) -> None:
         super().__init__(md)
-        self.prefix = prefix
+        self.enabled, self.prefix = enabled, prefix
         self.make = kramdown_id if parser.lower() == "kramdown" else gfm_id
 
     def run(self, root: etree.Element) -> None:
         counts: dict[str, int] = {}
         for element in root.iter():
             if not isinstance(element.tag, str) or not HEADING.fullmatch(element.tag) or "id" in element.attrib:
+                continue
+            if not self.enabled:  # `auto_ids: false`: toc's id is taken off again (KramdownMarkup)
+                element.set(NO_ID, "")
                 continue
             text = html.unescape(stashedHTML2text("".join(element.itertext()), self.md))
             base = self.make(text)
@@ -226,8 +232,8 @@ class KramdownExtension(Extension):
         md.preprocessors.register(KramdownMath(md, self.math), "kramdown_math", 27)
         md.treeprocessors.register(MoveUp(md), "kramdown_move_up", 7.5)
         md.treeprocessors.register(KramdownMarkup(md), "kramdown_markup", 4)  # after toc (5)
-        if self.ids and self.ids[0]:  # attr_list is 8, toc 5
-            md.treeprocessors.register(HeadingIds(md, str(self.ids[1]), str(self.ids[2])), "kramdown_ids", 7)
+        ids = self.ids or (True, "", "GFM")  # attr_list is 8, toc 5
+        md.treeprocessors.register(HeadingIds(md, bool(ids[0]), str(ids[1]), str(ids[2])), "kramdown_ids", 7)
 
 
 def kramdown_extensions(settings: Mapping[str, Any]) -> list[Extension]:
