@@ -9,7 +9,16 @@ Accepted differences, each normalised away below with its reason:
   Rouge) and MathML make different HTML for the same text.
 - feed.xml, sitemap.xml: written by this generator's Atom and sitemap writers, not jekyll-feed's
   and jekyll-sitemap's templates (order, `<lastmod>` precision, Atom ids, summaries); compared
-  by the set of links they list, not by text."""
+  by the set of links they list, not by text.
+- `*.css.map`: Jekyll (jekyll-sass-converter) writes a source map beside each Sass page unless
+  `sass: sourcemap: never`; libsass's Python binding makes maps only for files, not for the
+  rendered page text, so none is written here and jekyll-minima sets `sourcemap: never`.
+- CSS is compared after whitespace normalisation and without the `sourceMappingURL` comment (both
+  sides are libsass: sassc in Jekyll, libsass-python here).
+- Attributes (test_same_css_ids_and_attributes_as_jekyll) are compared on headings, paragraphs,
+  quotes, lists, emphasis and links only: `<code>`, `<pre>`, `<span>` and `<div>` carry the
+  highlighter's classes (Rouge's `highlighter-rouge`/`language-plaintext` vs Pygments'); attribute
+  order inside a tag is not compared (HTML gives it no meaning)."""
 
 from __future__ import annotations
 

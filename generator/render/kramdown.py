@@ -26,7 +26,7 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.toc import stashedHTML2text
+from markdown.extensions.toc import render_inner_html, strip_tags
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -213,7 +213,7 @@ class HeadingIds(Treeprocessor):
             if not self.enabled:  # `auto_ids: false`: toc's id is taken off again (KramdownMarkup)
                 element.set(NO_ID, "")
                 continue
-            text = html.unescape(stashedHTML2text("".join(element.itertext()), self.md))
+            text = html.unescape(strip_tags(render_inner_html(element, self.md)))  # as toc reads it
             base = self.make(text)
             number = counts.get(base, -1) + 1
             counts[base] = number
