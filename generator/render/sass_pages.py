@@ -57,11 +57,13 @@ class _Importer:
             return [(str(found), found.read_text("utf-8", errors="replace"))]
         if PLAIN_CSS_IMPORT.search(path):  # not a partial: left to the browser, as Sass does
             return [(path, f'@import url("{path}");')]
-        shown = " and ".join(self._shown(root) + "/" for root in self.settings.roots)
+        folders = [self._shown(root) + "/" for root in self.settings.roots]
         line = _import_line(self._text_of(prev), path)
-        escapes = path.startswith(("/", "~")) or ".." in path.replace("\\", "/").split("/")
-        why = "leaves the Sass folders (imports are confined to" if escapes else "is not a partial in"
-        error = ContentError(f'@import "{path}" {why} {shown}); put the partial there', self._shown_prev(prev), line)
+        if path.startswith(("/", "~")) or ".." in path.replace("\\", "/").split("/"):
+            why = f"leaves the Sass folders (imports are confined to {' and '.join(folders)})"
+        else:
+            why = f"is not a partial in {' or '.join(folders)}"
+        error = ContentError(f'@import "{path}" {why}; put the partial there', self._shown_prev(prev), line)
         self.refused.append(error)
         raise LookupError(error.message)  # libsass stops; compile() reports `error` instead
 
