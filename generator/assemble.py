@@ -13,7 +13,7 @@ from generator.load.content import load_document, read_source
 from generator.load.data import load_data
 from generator.load.demos import BundleFile, load_demos
 from generator.load.discover import discover
-from generator.load.theme import with_theme
+from generator.load.theme import gem_theme_root, theme_problem, with_gem_theme, with_theme
 from generator.errors import BuildFailed, GeneratorError
 from generator.incremental.state import BuildState, fingerprint
 from generator.model import Document, Page, Post, Site, Source, StaticFile
@@ -39,6 +39,8 @@ def load_site(
     # layouts and gets exactly what Jekyll would publish, so no theme files are added to it.
     if config.get("template_engine") != "liquid":
         sources = with_theme(sources)
+    elif (theme := gem_theme_root(config.get("theme"))) is not None:  # `theme: minima`: Jekyll's gem theme
+        sources = with_gem_theme(sources, theme)
     layouts = {}
     try:
         layouts = load_layouts(sources.get("layout", []))
@@ -79,6 +81,8 @@ def load_site(
                 continue
             (posts if isinstance(doc, Post) else pages).append(doc)  # type: ignore[arg-type]
     posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)
+    if errors and (problem := theme_problem(config)) is not None:  # why layouts are missing, first
+        errors.insert(0, problem)
     demo_files: dict[str, dict[str, bytes]] = {}
     plugin_outputs: list[Output] = []
     if plugins is not None and plugins.handling("site_loaded"):

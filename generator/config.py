@@ -150,7 +150,9 @@ def load_config(
     # Without `timezone:` Jekyll uses the machine's zone; UTC keeps builds reproducible across
     # machines, which matters more for a site deployed from CI. (The schema checked the name.)
     tz: dt.tzinfo = ZoneInfo(values["timezone"]) if values["timezone"] else dt.UTC
-    values["template_engine"] = values["template_engine"] or detect_engine(source)
+    # A `theme:` is a Jekyll gem theme (load/theme.py): such a site is Liquid even without layouts.
+    jekyll_theme = "liquid" if values.get("theme") else None
+    values["template_engine"] = values["template_engine"] or jekyll_theme or detect_engine(source)
     values["template_engine_detected"] = raw.get("template_engine") is None
     markdown = markdown_settings(values)
     values["markdown"] = markdown
@@ -207,6 +209,13 @@ def markdown_settings(values: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(given, str) or values["template_engine"] == "liquid":
         mapping = {} if isinstance(given, str) else given
         jekyll = {"smart_quotes": True, "heading_anchors": False, "dialect": "kramdown"}
+        # kramdown's heading ids (render/kramdown.py): auto_ids, auto_id_prefix, and the parser's rule.
+        options = values.get("kramdown") if isinstance(values.get("kramdown"), Mapping) else {}
+        jekyll["kramdown_ids"] = [
+            options.get("auto_ids", True) is not False,
+            str(options.get("auto_id_prefix") or ""),
+            str(options.get("input") or "GFM"),
+        ]
         return {**MARKDOWN_DEFAULTS, **jekyll, **mapping}
     return {**MARKDOWN_DEFAULTS, **given}
 

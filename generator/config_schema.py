@@ -24,9 +24,7 @@ JEKYLL_KEYS: dict[str, str] = {
     "plugins": "jekyll-feed, jekyll-sitemap, jekyll-seo-tag and jekyll-paginate are built in",
     "gems": "the old name of `plugins:`",
     "whitelist": "GitHub Pages' plugin whitelist",
-    "theme": "gem-based themes are not loaded; copy the theme's _layouts/_includes into the site",
     "remote_theme": "remote themes are not fetched",
-    "sass": "Sass options (.scss files are copied as they are)",
     "collections": "collections other than posts are not built",
     "collections_dir": "collections other than posts are not built",
     "future": "use `blog build --future`",
@@ -119,6 +117,24 @@ def _markdown_name(value: Any) -> str | None:
     return f"unknown markdown engine {value!r}; use kramdown (Jekyll's) or a mapping of this generator's settings"
 
 
+def _gem_name(value: str | None) -> str | None:
+    if value is None or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", value):
+        return None
+    return f"must be the name of an installed gem theme, like minima, got {value!r}"
+
+
+def _sass_style(value: str) -> str | None:
+    styles = ("compact", "expanded", "compressed", "nested")
+    return None if value in styles else f"must be one of {', '.join(styles)}, got {value!r}"
+
+
+def _inside_site(value: str) -> str | None:
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith("/") or ".." in parts or ":" in value:
+        return f"must be a folder inside the site like _sass, got {value!r}"
+    return None
+
+
 def _flag(default: bool, help_text: str) -> Option:
     return Option(default, (bool,), help_text)
 
@@ -168,6 +184,13 @@ IMAGES: dict[str, Option] = {
     ),
 }
 
+# Jekyll's `sass:` (jekyll-sass-converter with sassc, which is libsass as here). Its other keys
+# (`sourcemap`, `load_paths`, `implementation`, …) are accepted and have no effect.
+SASS: dict[str, Option] = {
+    "style": Option("compact", (str,), "CSS output style (Jekyll's default with sassc: compact)", _sass_style),
+    "sass_dir": Option("_sass", (str,), "the folder of Sass partials `@import` reads", _inside_site),
+}
+
 SCHEMA: dict[str, Option] = {
     "title": Option("My blog", (str,), "the site's name"),
     "description": Option("", (str,), "one sentence about the site (feed, meta description)"),
@@ -203,6 +226,8 @@ SCHEMA: dict[str, Option] = {
     "safe": _flag(False, "build without plugins (for untrusted trees)"),
     "jinja_limits": Option({}, (dict,), "resource limits for Jinja in posts", keys=JINJA_LIMITS),
     "images": Option({}, (dict,), "the image pipeline", keys=IMAGES),
+    "theme": Option(None, (str, type(None)), "a Jekyll gem theme installed on the machine (minima)", _gem_name),
+    "sass": Option({}, (dict,), "Sass: output style and partials folder", keys=SASS, open_keys=True),
     "cname": Option(None, (str, type(None)), "custom domain written to CNAME by `blog deploy`"),
 }
 

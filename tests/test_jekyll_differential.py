@@ -9,13 +9,23 @@ Accepted differences, each normalised away below with its reason:
   Rouge) and MathML make different HTML for the same text.
 - feed.xml, sitemap.xml: written by this generator's Atom and sitemap writers, not jekyll-feed's
   and jekyll-sitemap's templates (order, `<lastmod>` precision, Atom ids, summaries); compared
-  by the set of links they list, not by text."""
+  by the set of links they list, not by text.
+- `*.css.map`: Jekyll (jekyll-sass-converter) writes a source map beside each Sass page unless
+  `sass: sourcemap: never`; libsass's Python binding makes maps only for files, not for the
+  rendered page text, so none is written here and jekyll-minima sets `sourcemap: never`.
+- CSS is compared after whitespace normalisation and without the `sourceMappingURL` comment (both
+  sides are libsass: sassc in Jekyll, libsass-python here).
+- Attributes (test_same_css_ids_and_attributes_as_jekyll) are compared on headings, paragraphs,
+  quotes, lists, emphasis and links only: `<code>`, `<pre>`, `<span>` and `<div>` carry the
+  highlighter's classes (Rouge's `highlighter-rouge`/`language-plaintext` vs Pygments'); attribute
+  order inside a tag is not compared (HTML gives it no meaning)."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 import sys
 from pathlib import Path
 
@@ -95,4 +105,51 @@ def test_same_site_as_jekyll(site: Path, tmp_path: Path) -> None:
             differences.append(
                 f"{relative}: links only ours {sorted(our_links - their_links)}, only Jekyll {sorted(their_links - our_links)}"
             )
+    assert not differences, "\n".join(differences)
+
+
+class _Attributes(HTMLParser):
+    """(tag, id, classes, other attributes) of the elements markdown attributes land on: headings
+    (kramdown's ids), paragraphs, quotes, lists, emphasis and links (IALs and ALDs)."""
+
+    TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "ul", "ol", "em", "strong", "a"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.TAGS:
+            values = dict(attrs)
+            classes = " ".join(sorted((values.pop("class", None) or "").split()))
+            other = " ".join(f"{k}={v}" for k, v in sorted(values.items()) if k not in ("href", "id"))
+            self.found.append((tag, values.get("id") or "", classes, other))
+
+
+def attributes(path: Path) -> list[tuple[str, str, str, str]]:
+    reader = _Attributes()
+    reader.feed(path.read_text("utf-8"))
+    return reader.found
+
+
+def css(path: Path) -> str:
+    """Whitespace and the source-map comment out: libsass here and sassc (libsass) in Jekyll."""
+    text = re.sub(r"/\*# sourceMappingURL=.*?\*/", "", path.read_text("utf-8"))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("site", SITES, ids=[s.name for s in SITES])
+def test_same_css_ids_and_attributes_as_jekyll(site: Path, tmp_path: Path) -> None:
+    """Sass output (compared after whitespace normalisation), kramdown's heading ids and the
+    attributes IALs/ALDs set: per HTML page, the same elements carry the same ids, classes and
+    attributes, in the same order."""
+    ours, theirs = build_both(site, tmp_path)
+    differences = []
+    for relative in sorted(paths(theirs)):
+        if relative.endswith(".css") and css(ours / relative) != css(theirs / relative):
+            differences.append(f"{relative}: CSS differs")
+        if relative.endswith(".html") and attributes(ours / relative) != attributes(theirs / relative):
+            mine, jekyll = attributes(ours / relative), attributes(theirs / relative)
+            only = [a for a in mine if a not in jekyll], [a for a in jekyll if a not in mine]
+            differences.append(f"{relative}: attributes only ours {only[0]}, only Jekyll {only[1]}")
     assert not differences, "\n".join(differences)

@@ -138,6 +138,8 @@ def load_document(
         if deep is not None:
             raise NestingTooDeep(NESTING_MESSAGE, source.relative, parsed.body_line + deep - 1)
     output_ext = ".html" if is_markdown or extension in (".html", ".htm") else extension
+    if extension in (".scss", ".sass"):  # a Sass page becomes CSS (render/sass_pages.py), as in Jekyll
+        output_ext = ".css"
     slug_text = str(meta.get("slug") or title_part)
     slug = slugify(slug_text) or "untitled"
     tags = as_list(meta.get("tags")) + as_list(meta.get("tag"))

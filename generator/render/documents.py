@@ -33,6 +33,8 @@ from generator.render.sandbox import limits_from_config
 from generator.render.template_data import html
 from generator.render.jekyll_config import config_warnings as jekyll_config_warnings
 from generator.render.views import site_values
+from generator.render.sass_pages import SassSettings, compile_page, is_sass, settings_for
+from generator.load.theme import gem_theme_root
 from generator.render.templates import make_environments, render_layout_chain, render_string
 
 WORDS_PER_MINUTE = 200
@@ -155,6 +157,8 @@ class DocumentRenderer:
 
     def convert(self, doc: Document) -> Converted:
         body = self.source_of(doc)
+        if is_sass(doc.source.relative):  # a Sass page: CSS, no layout (render/sass_pages.py)
+            return Converted(compile_page(body, doc.source.relative, doc.body_line, self._sass()), "", "", 0)
         if not doc.is_markdown:
             return Converted(self.images.rewrite(body, doc), self._excerpt(doc, body), "", 0)
         try:
@@ -219,10 +223,18 @@ class DocumentRenderer:
         if not view["description"]:
             view["description"] = derived[1]
 
+    def _sass(self) -> SassSettings:
+        if not hasattr(self, "_sass_settings"):  # looked up once per build, and only for a Sass page
+            config = self.site.config
+            self._sass_settings = settings_for(config.source, dict(config.values), gem_theme_root(config.get("theme")))
+        return self._sass_settings
+
     # -- layouts ------------------------------------------------------------------------------
     def render_page(self, doc: Document) -> Output:
         relative = doc.source.relative
         view = self.views[relative]
+        if is_sass(relative):  # CSS is never placed in a layout (Jekyll: an asset file)
+            return Output(doc.url, doc.output_path, str(view["content"]).encode(), relative)
         if self.liquid is not None:  # a Jekyll site: Liquid layouts (no render reuse: includes are not recorded)
             page = DocumentView(view, relative)
             html_text = self.liquid.layout_chain(doc, str(view["content"]), page)

@@ -8,6 +8,7 @@ from generator.config import Config
 from generator.config_schema import JEKYLL_KEYS
 from generator.errors import GeneratorError
 from generator.frontmatter import key_line
+from generator.load.theme import theme_problem
 
 BUILT_IN_PLUGINS = frozenset({"jekyll-feed", "jekyll-sitemap", "jekyll-seo-tag", "jekyll-paginate"})
 # Read where they matter (config.py and the Liquid renderer), so no warning.
@@ -31,4 +32,5 @@ def config_warnings(config: Config) -> list[GeneratorError]:
                 warnings.append(
                     GeneratorError(f"{key}: plugin {name!r} is not built in (built in: {known})", shown, line)
                 )
-    return warnings
+    problem = theme_problem(config)  # `theme:` a Jinja site cannot use, or a gem not installed
+    return [*warnings, problem] if problem is not None else warnings

@@ -19,19 +19,29 @@ from generator.render.sandbox import JinjaLimits
 
 
 class IncludesFolder(BaseLoader):
-    """`{% include x.html %}` reads `_includes/x.html`, never a file outside it (`../_config.yml`)."""
+    """`{% include x.html %}` reads `_includes/x.html`, never a file outside it (`../_config.yml`);
+    then the gem theme's `_includes/` (Jekyll's order: the site's file of that name wins)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, theme: Path | None = None) -> None:
         self.root = root.resolve()
-        self.folder = self.root / "_includes"
+        self.folders = [(self.root, self.root / "_includes")]
+        if theme is not None:
+            self.folders.append((theme.resolve(), theme.resolve() / "_includes"))
 
     def get_source(self, env: liquid.Environment, template_name: str, **kwargs: object) -> TemplateSource:
-        path = (self.folder / template_name.lstrip("/")).resolve()
-        if not path.is_relative_to(self.folder) or not path.is_file():
-            raise TemplateNotFoundError(f"{template_name!r} is not a file of _includes/", token=None)
-        relative = path.relative_to(self.root).as_posix()
-        mtime = path.stat().st_mtime
-        return TemplateSource(body_text(path, relative), relative, lambda: path.stat().st_mtime == mtime)
+        for base, folder in self.folders:
+            path = (folder / template_name.lstrip("/")).resolve()
+            if not path.is_relative_to(folder) or not path.is_file():
+                continue
+            # The theme's files are named by their full path, so an error in one is found there.
+            relative = path.relative_to(self.root).as_posix() if base == self.root else str(path)
+            return TemplateSource(body_text(path, relative), relative, _unchanged(path))
+        raise TemplateNotFoundError(f"{template_name!r} is not a file of _includes/", token=None)
+
+
+def _unchanged(path: Path) -> Callable[[], bool]:
+    mtime = path.stat().st_mtime
+    return lambda: path.stat().st_mtime == mtime
 
 
 def make_liquid(
@@ -42,9 +52,11 @@ def make_liquid(
     links: Mapping[str, str],
     site_values: Callable[[], Mapping[str, Any]],
     limits: JinjaLimits,
+    theme: Path | None = None,
 ) -> liquid.Environment:
     """One environment per build. `links` maps source paths and post names to URLs (`link`,
-    `post_url`); `site_values` gives `seo`/`feed_meta` the site without a render context."""
+    `post_url`); `site_values` gives `seo`/`feed_meta` the site without a render context; `theme` is the gem
+    theme's folder (its `_includes/` after the site's)."""
 
     class Limited(liquid.Environment):
         # python-liquid's own limits: the same numbers a site set for post Jinja.
@@ -53,7 +65,7 @@ def make_liquid(
         context_depth_limit = limits.recursion_depth
         local_namespace_limit = limits.output_bytes
 
-    env = Limited(loader=IncludesFolder(root), strict_filters=True)
+    env = Limited(loader=IncludesFolder(root, theme), strict_filters=True)
     jekyll_filters.register(env, baseurl, url, markdownify)
     jekyll_tags.register(env, root, links, site_values)
     return env

@@ -16,10 +16,12 @@ import liquid
 from generator.errors import TemplateError
 from generator.incremental.state import SiteView
 from generator.load.permalinks import output_path_for
+from generator.load.theme import gem_theme_root
 from generator.model import Document, Post, Site
 from generator.render import liquid_env
 from generator.render.sandbox import JinjaLimits
 from generator.render.template_data import freeze
+from generator.render.views import jekyll_nils
 from generator.write.output import Output
 
 JEKYLL = MappingProxyType({"version": "4.3.1", "environment": os.environ.get("JEKYLL_ENV", "development")})
@@ -44,7 +46,14 @@ class LiquidRenderer:
         for static in self.site.static_files:
             links[static.source.relative] = static.url
         self.env = liquid_env.make_liquid(
-            config.source, config.baseurl, config.url, self.markdownify, links, lambda: self.site_view, self.limits
+            config.source,
+            config.baseurl,
+            config.url,
+            self.markdownify,
+            links,
+            lambda: self.site_view,
+            self.limits,
+            theme=gem_theme_root(config.get("theme")),  # a gem theme's _includes (load/theme.py)
         )
         # Jekyll lists tags and categories in the order posts first use them, oldest post first.
         data = dict(getattr(self.site_view, "_data", self.site_view))
@@ -54,6 +63,7 @@ class LiquidRenderer:
                 for name in post[key]:
                     ordered.setdefault(name, data[key][name])
             data[key] = freeze(ordered)
+        jekyll_nils(data, self.site, self.views)  # nil, not "", where Jekyll has no value (views.py)
         self.site_view = SiteView(data)
 
     def _context(self, page: Mapping[str, Any], paginator: Mapping[str, Any] | None) -> dict[str, Any]:

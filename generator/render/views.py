@@ -111,3 +111,17 @@ def blank_view(title: str, url: str, **extra: Any) -> dict[str, Any]:
     )
     view.update({key: html(value) if key == "content" else freeze(value) for key, value in extra.items()})
     return view
+
+
+def jekyll_nils(site_data: dict[str, Any], site: Site, views: dict[str, dict[str, Any]]) -> None:
+    """Liquid sees nil where Jekyll has no value: a page without `title:`, a site without `author:`
+    (this generator's defaults are ""; an empty string is true in Liquid, so themes like minima
+    would show an empty nav link or author)."""
+    for key in ("author", "description"):
+        if site_data.get(key) == "":
+            site_data[key] = None
+    for doc in site.pages:
+        view = views[doc.source.relative]
+        for key in ("title", "description"):
+            if view.get(key) == "" and key not in doc.meta:
+                view[key] = None
