@@ -9,6 +9,7 @@ from typing import Any
 from collections.abc import Callable
 
 from generator.config import Config
+from generator.load.collections import load_collections
 from generator.load.content import load_document, read_source
 from generator.load.data import load_data
 from generator.load.demos import BundleFile, load_demos
@@ -79,6 +80,10 @@ def load_site(
                 continue
             (posts if isinstance(doc, Post) else pages).append(doc)  # type: ignore[arg-type]
     posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)
+    collections, collection_errors = load_collections(
+        config, sources.get("document", []), lambda s, c: load_document(s, config, now, set(layouts), read, c)
+    )
+    errors.extend(collection_errors)
     demo_files: dict[str, dict[str, bytes]] = {}
     plugin_outputs: list[Output] = []
     if plugins is not None and plugins.handling("site_loaded"):
@@ -107,7 +112,9 @@ def load_site(
     demo_set = load_demos(config.source, demo_manifests, config.baseurl, demo_files)
     errors.extend(demo_set.errors)
     includes = {s.relative.split("/", 1)[1]: s for s in sources.get("include", [])}
-    site = Site(config, tuple(posts), tuple(pages), tuple(static), layouts, includes, data, demo_set.demos, now)
+    site = Site(
+        config, tuple(posts), tuple(pages), tuple(static), layouts, includes, data, demo_set.demos, now, collections
+    )
     return site, demo_set.files, errors, plugin_outputs
 
 

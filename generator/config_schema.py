@@ -21,14 +21,12 @@ TEMPLATE_ENGINES = ("jinja", "liquid")
 JEKYLL_KEYS: dict[str, str] = {
     "kramdown": "kramdown options (this generator converts kramdown-flavoured markdown itself)",
     "highlighter": "code is highlighted with Pygments whatever this names",
-    "plugins": "jekyll-feed, jekyll-sitemap, jekyll-seo-tag and jekyll-paginate are built in",
+    "plugins": "jekyll-feed, -sitemap, -seo-tag, -paginate, -redirect-from, -gist and jemoji are built in",
     "gems": "the old name of `plugins:`",
     "whitelist": "GitHub Pages' plugin whitelist",
     "theme": "gem-based themes are not loaded; copy the theme's _layouts/_includes into the site",
     "remote_theme": "remote themes are not fetched",
     "sass": "Sass options (.scss files are copied as they are)",
-    "collections": "collections other than posts are not built",
-    "collections_dir": "collections other than posts are not built",
     "future": "use `blog build --future`",
     "show_drafts": "use `blog build --drafts`",
     "unpublished": "use `blog build --unpublished`",
@@ -119,6 +117,28 @@ def _markdown_name(value: Any) -> str | None:
     return f"unknown markdown engine {value!r}; use kramdown (Jekyll's) or a mapping of this generator's settings"
 
 
+def _collections(value: Any) -> str | None:
+    labels = value if isinstance(value, list) else list(value)
+    for label in labels:
+        if not isinstance(label, str) or not re.fullmatch(r"[A-Za-z0-9_\-.]+", label) or label.strip(".") == "":
+            return f"a collection's label is a folder name without `_` (letters, digits, - _ .), got {label!r}"
+    if isinstance(value, dict):
+        for label, settings in value.items():
+            if settings is not None and not isinstance(settings, dict):
+                return f"{label}: expected a mapping like {{output: true, permalink: /:collection/:path/}}"
+            permalink = (settings or {}).get("permalink")
+            if permalink is not None and not isinstance(permalink, str):
+                return f"{label}.permalink: expected text like /:collection/:path/"
+    return None
+
+
+def _inside_site(value: str) -> str | None:
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith("/") or ".." in parts:
+        return f"must be a folder inside the site, got {value!r}"
+    return None
+
+
 def _flag(default: bool, help_text: str) -> Option:
     return Option(default, (bool,), help_text)
 
@@ -203,6 +223,10 @@ SCHEMA: dict[str, Option] = {
     "safe": _flag(False, "build without plugins (for untrusted trees)"),
     "jinja_limits": Option({}, (dict,), "resource limits for Jinja in posts", keys=JINJA_LIMITS),
     "images": Option({}, (dict,), "the image pipeline", keys=IMAGES),
+    "collections": Option(
+        {}, (dict, list), "Jekyll collections: a list of labels, or label -> output/permalink/sort_by", _collections
+    ),
+    "collections_dir": Option("", (str,), "the folder holding the collections' `_<label>` folders", _inside_site),
     "cname": Option(None, (str, type(None)), "custom domain written to CNAME by `blog deploy`"),
 }
 
