@@ -5,6 +5,7 @@ and the two later plugin events, which hand plugin results to the render and wri
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 from collections.abc import Callable
 
@@ -115,6 +116,7 @@ def load_site(
     site = Site(
         config, tuple(posts), tuple(pages), tuple(static), layouts, includes, data, demo_set.demos, now, collections
     )
+    site = replace(site, static_files=site.static_files + tuple(site.collection_files()))
     return site, demo_set.files, errors, plugin_outputs
 
 

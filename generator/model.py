@@ -72,6 +72,7 @@ class Collection:
     relative_directory: str  # e.g. `_recipes`, or `my_collections/_recipes` with collections_dir
     metadata: Mapping[str, Any]  # the user's own keys (`sort_by`, anything templates read)
     docs: tuple[Document, ...] = ()
+    files: tuple[StaticFile, ...] = ()  # its files without front matter (published when `output`)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,10 @@ class Site:
     demos: Mapping[str, Demo]
     time: dt.datetime
     collections: Mapping[str, Collection] = field(default_factory=dict)  # Jekyll's, without posts
+
+    def collection_files(self) -> list[StaticFile]:
+        """Files of collections that are written (`output: true`), copied as they are."""
+        return [file for collection in self.collections.values() if collection.output for file in collection.files]
 
     def collection_documents(self) -> list[Document]:
         return [doc for collection in self.collections.values() for doc in collection.docs]

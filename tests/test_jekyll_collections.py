@@ -47,11 +47,12 @@ def test_fixture_writes_what_jekyll_writes(built):
         "recipes/soup/index.html",
         "recipes/salad/index.html",
         "recipes/pasta/carbonara/index.html",  # :path keeps the sub-folder
+        "recipes/pasta/shopping-list.txt",  # a collection's file without front matter, copied
         "soup.html",  # redirect_from entries
         "old/soup/index.html",
         "pasta.html",
         "redirects.json",
-    }  # nothing of _staff (output: false)
+    }  # nothing of _staff (output: false), not even its notes.txt
 
 
 def test_collection_documents_in_liquid(built):

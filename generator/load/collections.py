@@ -13,7 +13,9 @@ from typing import Any
 
 from generator.config import Config
 from generator.errors import GeneratorError
-from generator.model import Collection, Document, Source, SourceKind
+from generator.frontmatter import has_front_matter
+from generator.load.permalinks import expand, output_path_for
+from generator.model import Collection, Document, Source, SourceKind, StaticFile
 
 # Jekyll keeps these characters of a label (Collection#sanitize_label); the rest are dropped.
 LABEL_UNSAFE = re.compile(r"[^a-z0-9_\-.]", re.I)
@@ -85,12 +87,17 @@ def load_collections(
     """Load each collection's documents (`load` parses one) and sort them as Jekyll does."""
     known = collections(config)
     docs: dict[str, list[Document]] = {label: [] for label in known}
+    files: dict[str, list[StaticFile]] = {label: [] for label in known}
     errors: list[GeneratorError] = []
     for source in sources:
         collection = collection_of(source.relative, known)
         if collection is None:
             continue
         try:
+            with source.path.open("rb") as handle:
+                if not has_front_matter(handle.read(8) + b"\n"):
+                    files[collection.label].append(_static(source, collection))
+                    continue
             doc = load(source, collection)
         except GeneratorError as e:
             errors.append(e)
@@ -103,8 +110,20 @@ def load_collections(
     result = {}
     for label, collection in known.items():
         ordered = _sorted(docs[label], collection.metadata.get("sort_by"))
-        result[label] = Collection(**{**collection.__dict__, "docs": tuple(ordered)})
+        result[label] = Collection(**{**collection.__dict__, "docs": tuple(ordered), "files": tuple(files[label])})
     return result, errors
+
+
+def _static(source: Source, collection: Collection) -> StaticFile:
+    """Jekyll's StaticFile#url in a collection: its template with `:path` (no extension) and
+    `:output_ext` empty, any trailing slash dropped, then the file's own extension."""
+    inside = source.relative[len(collection.relative_directory) :]
+    name = inside.rsplit("/", 1)[-1]
+    stem, dot, extension = name.rpartition(".")
+    path = inside[: len(inside) - len(extension) - 1] if dot and stem else inside
+    values = {"collection": collection.label, "path": path.rstrip("."), "output_ext": "", "name": stem or name}
+    url = expand(collection.permalink, {**values, "title": ""}).rstrip("/") + (dot + extension if stem else "")
+    return StaticFile(source, output_path_for(url), url)
 
 
 def _sorted(docs: list[Document], sort_by: Any) -> list[Document]:

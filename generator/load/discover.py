@@ -92,9 +92,6 @@ def left_out(relative: str, config: Config) -> bool:
 def classify(relative: str, path: Path, config: Config) -> SourceKind | None:
     parts = relative.split("/")
     in_folder = _in_folder(relative, config)
-    if in_folder == "document":  # a collection: files with front matter only (others are not published)
-        with path.open("rb") as handle:
-            return "document" if has_front_matter(handle.read(8) + b"\n") else None
     special = in_folder or SPECIAL_FOLDERS.get(parts[0])
     if special:
         return special
