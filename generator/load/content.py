@@ -171,7 +171,9 @@ def load_document(
     if layout is not None and layout not in layouts:
         known = ", ".join(sorted(layouts)) or "none (add _layouts/)"
         raise bad("layout", f"unknown layout {layout!r}; known layouts: {known}")
-    title = meta.get("title") or (_titleize(title_part) if is_post or collection else "")
+    title = meta.get("title") or (_titleize(title_part) if is_post else "")
+    if collection is not None and not title:  # Jekyll's Utils.titleize_slug
+        title = " ".join(word.capitalize() for word in title_part.split("-"))
     render_with_jinja = bool(meta.get("render_with_jinja", config.get("render_with_jinja"))) or not is_markdown
     cls = Post if is_post else (CollectionDocument if collection else Page)
     path = output_path_for(url)
