@@ -215,6 +215,21 @@ def test_redirects_json_can_be_turned_off_and_redirects_skip_sitemap(make_site):
     assert "b.html" not in sitemap and "old" not in sitemap
 
 
+def test_a_site_redirect_layout_is_used(make_site):
+    site = make_site(
+        {
+            **LIQUID,
+            "_config.yml": "plugins: [jekyll-redirect-from]\nbaseurl: /b\n",
+            "_layouts/redirect.html": "GO {{ page.redirect.from }} -> {{ page.redirect.to }}",
+            "a.md": "---\nlayout: default\nredirect_from: [/x/]\n---\nA",
+            "c.md": "---\nredirect_to: /a.html\n---\nC",
+        }
+    )
+    build(BuildOptions(source=site))
+    assert (site / "_site/x/index.html").read_text() == "GO /x/ -> /b/a.html"  # no url: site-relative
+    assert (site / "_site/c.html").read_text() == "GO /c.html -> /b/a.html"
+
+
 @pytest.mark.parametrize(
     ("config", "message"),
     [

@@ -79,7 +79,7 @@ class LiquidRenderer:
         target = jekyll_plugins.redirect_to(doc.meta) if "jekyll-redirect-from" in self.plugins else None
         if target is not None:  # the page itself becomes the redirect
             config = self.site.config
-            return jekyll_plugins.redirect_page(jekyll_plugins.redirect_target(target, config.url, config.baseurl))
+            return self._redirect_html(doc.url, jekyll_plugins.redirect_target(target, config.url, config.baseurl))
         content = self._layouts(doc, content, page, number)
         if doc.layout is None and doc.is_markdown and not content.endswith("\n"):
             content += "\n"  # kramdown ends its HTML with a newline; with no layout that is the file
@@ -126,7 +126,7 @@ class LiquidRenderer:
             for source in jekyll_plugins.redirect_from(doc.meta):
                 target = jekyll_plugins.redirect_target(doc.url, config.url, config.baseurl)
                 redirects.append((source, target))
-                html = jekyll_plugins.redirect_page(target).encode()
+                html = self._redirect_html(source, target).encode()
                 outputs.append(Output(source, jekyll_plugins.redirect_output_path(source), html, doc.source.relative))
             to = jekyll_plugins.redirect_to(doc.meta)
             if to is not None:
@@ -136,6 +136,16 @@ class LiquidRenderer:
             data = jekyll_plugins.redirects_json(redirects)
             outputs.append(Output("/redirects.json", "redirects.json", data, "jekyll-redirect-from"))
         return outputs
+
+    def _redirect_html(self, origin: str, target: str) -> str:
+        """The plugin's redirect page, or the site's own `_layouts/redirect.html` (`page.redirect.to`)."""
+        layout = self.site.layouts.get("redirect")
+        if layout is None:
+            return jekyll_plugins.redirect_page(target)
+        page = freeze({"redirect": {"from": origin, "to": target}, "url": origin, "sitemap": False})
+        source = liquid_env.body_text(layout.source.path, layout.source.relative)
+        values = {**self._context(page, None), "content": "", "layout": freeze(dict(layout.meta))}
+        return liquid_env.render(self.env, source, layout.source.relative, 1, values)
 
     # -- jekyll-paginate ----------------------------------------------------------------------
     def paginates(self, doc: Document) -> bool:
