@@ -5,10 +5,12 @@ and the two later plugin events, which hand plugin results to the render and wri
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 from collections.abc import Callable
 
 from generator.config import Config
+from generator.load.collections import load_collections
 from generator.load.content import load_document, read_source
 from generator.load.data import load_data
 from generator.load.demos import BundleFile, load_demos
@@ -81,6 +83,10 @@ def load_site(
                 continue
             (posts if isinstance(doc, Post) else pages).append(doc)  # type: ignore[arg-type]
     posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)
+    collections, collection_errors = load_collections(
+        config, sources.get("document", []), lambda s, c: load_document(s, config, now, set(layouts), read, c)
+    )
+    errors.extend(collection_errors)
     if errors and (problem := theme_problem(config)) is not None:  # why layouts are missing, first
         errors.insert(0, problem)
     demo_files: dict[str, dict[str, bytes]] = {}
@@ -111,7 +117,10 @@ def load_site(
     demo_set = load_demos(config.source, demo_manifests, config.baseurl, demo_files)
     errors.extend(demo_set.errors)
     includes = {s.relative.split("/", 1)[1]: s for s in sources.get("include", [])}
-    site = Site(config, tuple(posts), tuple(pages), tuple(static), layouts, includes, data, demo_set.demos, now)
+    site = Site(
+        config, tuple(posts), tuple(pages), tuple(static), layouts, includes, data, demo_set.demos, now, collections
+    )
+    site = replace(site, static_files=site.static_files + tuple(site.collection_files()))
     return site, demo_set.files, errors, plugin_outputs
 
 

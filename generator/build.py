@@ -130,22 +130,26 @@ def build(
         GeneratorError("plugin not run: --safe (or `safe: true`) builds without plugins", name, None)
         for name in plugins.skipped
     )
-    documents: list[Document] = [*site.posts, *site.pages]
+    documents: list[Document] = [*site.posts, *site.collection_documents(), *site.pages]
     outputs: list[Output] = []
-    renderer.prefetch(documents)
-    for index, doc in enumerate(documents):
-        if progress:
-            progress("converting", index, len(documents))
-        try:
-            renderer.fill(doc, renderer.convert(doc))
-        except GeneratorError as e:
-            errors.append(e)
+    # Posts and collections first, then pages (Jekyll's order): a page's Liquid or Jinja body that
+    # lists `post.content` or `site.<collection>` documents' content sees them converted.
+    split = len(documents) - len(site.pages)
+    for start, group in ((0, documents[:split]), (split, documents[split:])):
+        renderer.prefetch(group)
+        for index, doc in enumerate(group, start):
+            if progress:
+                progress("converting", index, len(documents))
+            try:
+                renderer.fill(doc, renderer.convert(doc))
+            except GeneratorError as e:
+                errors.append(e)
     if plugins.handling("page_rendering"):
         errors.extend(run_page_plugins(plugins, renderer, documents, {e.path for e in errors}))
     renderer.seal(documents)
     failed = {e.path for e in errors}
     for doc in documents:
-        if doc.source.relative in failed:
+        if doc.source.relative in failed or not doc.output:  # `output: false` collections are not written
             continue
         try:
             outputs.append(renderer.render_page(doc))
@@ -154,6 +158,8 @@ def build(
     if not errors:
         try:
             outputs.extend(generated_outputs(renderer, embed, outputs))
+            if renderer.liquid is not None:  # jekyll-redirect-from's pages (never in the sitemap)
+                outputs.extend(renderer.liquid.redirect_pages({o.output_path for o in outputs}))
         except GeneratorError as e:
             errors.append(e)
     outputs.extend(Output(s.url, s.output_path, None, s.source.relative, s.source.path) for s in site.static_files)

@@ -167,7 +167,7 @@ def load_config(
         source=source,
         destination=dest,
         values=MappingProxyType(values),
-        defaults=_front_matter_defaults(values["defaults"], fail),
+        defaults=_front_matter_defaults(values["defaults"], fail, _collection_labels(values)),
         config_file=path if path.exists() else None,
         drafts=drafts,
         future=future,
@@ -255,7 +255,14 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def _front_matter_defaults(entries: list[Any], fail: Any) -> tuple[FrontMatterDefault, ...]:
+def _collection_labels(values: Mapping[str, Any]) -> tuple[str, ...]:
+    given = values.get("collections") or ()
+    return tuple(str(label) for label in given)
+
+
+def _front_matter_defaults(
+    entries: list[Any], fail: Any, labels: tuple[str, ...] = ()
+) -> tuple[FrontMatterDefault, ...]:
     result = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
@@ -264,7 +271,7 @@ def _front_matter_defaults(entries: list[Any], fail: Any) -> tuple[FrontMatterDe
         if not isinstance(scope, dict):
             raise fail("defaults", f"entry {index + 1}: `scope` must be a mapping with path/type")
         doc_type = scope.get("type")
-        if doc_type not in (None, "posts", "pages", "drafts"):
-            raise fail("defaults", f"entry {index + 1}: scope type must be posts, pages or drafts")
+        if doc_type not in (None, "posts", "pages", "drafts", *labels):
+            raise fail("defaults", f"entry {index + 1}: scope type must be posts, pages, drafts or a collection")
         result.append(FrontMatterDefault(str(scope.get("path", "")), doc_type, MappingProxyType(dict(entry["values"]))))
     return tuple(result)

@@ -21,12 +21,10 @@ TEMPLATE_ENGINES = ("jinja", "liquid")
 JEKYLL_KEYS: dict[str, str] = {
     "kramdown": "kramdown options (this generator converts kramdown-flavoured markdown itself)",
     "highlighter": "code is highlighted with Pygments whatever this names",
-    "plugins": "jekyll-feed, jekyll-sitemap, jekyll-seo-tag and jekyll-paginate are built in",
+    "plugins": "jekyll-feed, -sitemap, -seo-tag, -paginate, -redirect-from, -gist and jemoji are built in",
     "gems": "the old name of `plugins:`",
     "whitelist": "GitHub Pages' plugin whitelist",
     "remote_theme": "remote themes are not fetched",
-    "collections": "collections other than posts are not built",
-    "collections_dir": "collections other than posts are not built",
     "future": "use `blog build --future`",
     "show_drafts": "use `blog build --drafts`",
     "unpublished": "use `blog build --unpublished`",
@@ -128,10 +126,25 @@ def _sass_style(value: str) -> str | None:
     return None if value in styles else f"must be one of {', '.join(styles)}, got {value!r}"
 
 
+def _collections(value: Any) -> str | None:
+    labels = value if isinstance(value, list) else list(value)
+    for label in labels:
+        if not isinstance(label, str) or not re.fullmatch(r"[A-Za-z0-9_\-.]+", label) or label.strip(".") == "":
+            return f"a collection's label is a folder name without `_` (letters, digits, - _ .), got {label!r}"
+    if isinstance(value, dict):
+        for label, settings in value.items():
+            if settings is not None and not isinstance(settings, dict):
+                return f"{label}: expected a mapping like {{output: true, permalink: /:collection/:path/}}"
+            permalink = (settings or {}).get("permalink")
+            if permalink is not None and not isinstance(permalink, str):
+                return f"{label}.permalink: expected text like /:collection/:path/"
+    return None
+
+
 def _inside_site(value: str) -> str | None:
     parts = value.replace("\\", "/").split("/")
     if value.startswith("/") or ".." in parts or ":" in value:
-        return f"must be a folder inside the site like _sass, got {value!r}"
+        return f"must be a folder inside the site, got {value!r}"
     return None
 
 
@@ -228,6 +241,10 @@ SCHEMA: dict[str, Option] = {
     "images": Option({}, (dict,), "the image pipeline", keys=IMAGES),
     "theme": Option(None, (str, type(None)), "a Jekyll gem theme installed on the machine (minima)", _gem_name),
     "sass": Option({}, (dict,), "Sass: output style and partials folder", keys=SASS, open_keys=True),
+    "collections": Option(
+        {}, (dict, list), "Jekyll collections: a list of labels, or label -> output/permalink/sort_by", _collections
+    ),
+    "collections_dir": Option("", (str,), "the folder holding the collections' `_<label>` folders", _inside_site),
     "cname": Option(None, (str, type(None)), "custom domain written to CNAME by `blog deploy`"),
 }
 

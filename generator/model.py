@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from generator.config import Config
 
-SourceKind = Literal["post", "draft", "page", "layout", "include", "data", "static", "demo"]
+SourceKind = Literal["post", "draft", "page", "layout", "include", "data", "static", "demo", "document"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class Document:
     slug: str = ""
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    collection: str = ""  # the Jekyll collection of a CollectionDocument ("" for posts and pages)
+    output: bool = True  # False: converted for templates (site.<label>) but not written
 
     @property
     def kind(self) -> str:
@@ -53,6 +55,24 @@ class Post(Document):
 @dataclass(frozen=True)
 class Page(Document):
     pass
+
+
+@dataclass(frozen=True)
+class CollectionDocument(Document):
+    """A document of a Jekyll collection (`_<label>/` files with front matter)."""
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Jekyll's `collections:` entry: its settings and its documents in Jekyll's order."""
+
+    label: str
+    output: bool
+    permalink: str  # the URL pattern of its documents (`:collection/:path` …)
+    relative_directory: str  # e.g. `_recipes`, or `my_collections/_recipes` with collections_dir
+    metadata: Mapping[str, Any]  # the user's own keys (`sort_by`, anything templates read)
+    docs: tuple[Document, ...] = ()
+    files: tuple[StaticFile, ...] = ()  # its files without front matter (published when `output`)
 
 
 @dataclass(frozen=True)
@@ -105,3 +125,11 @@ class Site:
     data: Mapping[str, Any]
     demos: Mapping[str, Demo]
     time: dt.datetime
+    collections: Mapping[str, Collection] = field(default_factory=dict)  # Jekyll's, without posts
+
+    def collection_files(self) -> list[StaticFile]:
+        """Files of collections that are written (`output: true`), copied as they are."""
+        return [file for collection in self.collections.values() if collection.output for file in collection.files]
+
+    def collection_documents(self) -> list[Document]:
+        return [doc for collection in self.collections.values() for doc in collection.docs]

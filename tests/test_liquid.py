@@ -124,14 +124,14 @@ def test_engine_choice_and_markdown_string(make_site):
 def test_unknown_plugins_and_inert_keys_warn_once(make_site):
     site = make_site(
         {
-            "_config.yml": "plugins: [jekyll-feed, jemoji]\nlsi: true\n",
+            "_config.yml": "plugins: [jekyll-feed, jekyll-archives]\nlsi: true\n",
             "_layouts/default.html": "{{ content | prepend: '' }}",
             "index.md": "---\nlayout: default\n---\nHi\n",
         }
     )
     result = build(BuildOptions(source=site, write=False))
     messages = [str(w) for w in result.warnings]
-    assert any("_config.yml:1: plugins: plugin 'jemoji' is not built in" in m for m in messages), messages
+    assert any("_config.yml:1: plugins: plugin 'jekyll-archives' is not built in" in m for m in messages), messages
     assert any("_config.yml:2: lsi: has no effect here" in m for m in messages), messages
     assert {o.output_path for o in result.outputs} == {"index.html", "feed.xml"}
 

@@ -16,8 +16,15 @@ from generator.errors import FrontMatterError, PostNameError
 from generator.frontmatter import ParsedText
 from generator.frontmatter import as_datetime, decode_text, parse_document
 from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep, too_deep_line
-from generator.model import Document, Page, Post, Source
-from generator.load.permalinks import expand, output_path_for, page_pattern, post_pattern, post_placeholders
+from generator.model import Collection, CollectionDocument, Document, Page, Post, Source
+from generator.load.permalinks import (
+    collection_placeholders,
+    expand,
+    output_path_for,
+    page_pattern,
+    post_pattern,
+    post_placeholders,
+)
 
 POST_NAME = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<title>.+)\.(?P<ext>md|markdown|html)$")
 MARKDOWN_EXTENSIONS = {".md", ".markdown"}
@@ -80,8 +87,10 @@ def as_list(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
-def merged_meta(source: Source, front_matter: dict[str, Any], config: Config) -> dict[str, Any]:
-    doc_type = DEFAULTS_TYPE.get(source.kind, "pages")
+def merged_meta(
+    source: Source, front_matter: dict[str, Any], config: Config, collection: str = ""
+) -> dict[str, Any]:
+    doc_type = collection or DEFAULTS_TYPE.get(source.kind, "pages")
     meta: dict[str, Any] = {}
     for default in config.defaults:
         if default.matches(source.relative, doc_type):
@@ -101,11 +110,12 @@ def load_document(
     now: dt.datetime,
     layouts: set[str],
     read: Callable[[Source], tuple[str, ParsedText]] = read_source,
+    collection: Collection | None = None,
 ) -> Document | None:
-    """Parse one post, draft or page. Returns None when the publish rules leave it out.
-    `read` may serve unchanged files from a cache (blog serve)."""
+    """Parse one post, draft, page or collection document. Returns None when the publish rules
+    leave it out. `read` may serve unchanged files from a cache (blog serve)."""
     text, parsed = read(source)
-    meta = merged_meta(source, parsed.meta, config)
+    meta = merged_meta(source, parsed.meta, config, collection.label if collection else "")
     name = PurePosixPath(source.relative).name
     extension = PurePosixPath(name).suffix.lower()
 
@@ -149,17 +159,28 @@ def load_document(
         assert date is not None
         values = post_placeholders(date, slug_text, slug, categories, output_ext)
         pattern = meta.get("permalink") or post_pattern(config.permalink)
+    elif collection is not None:  # Jekyll collections: dated "now" unless front matter says
+        date = date or now
+        inside = source.relative[len(collection.relative_directory) :]
+        values = collection_placeholders(collection.label, inside, meta.get("slug"), date, categories, output_ext)
+        pattern = meta.get("permalink") or collection.permalink
     else:
         values = _page_placeholders(source.relative, output_ext, is_markdown or output_ext == ".html")
         pattern = meta.get("permalink") or page_pattern(config.permalink if output_ext == ".html" else "")
     url = expand(pattern, values)
-    layout = _layout_name(meta, is_post, is_markdown, layouts)
+    jekyll = config.get("template_engine") == "liquid"  # Jekyll 4: no layout unless one is named
+    layout = _layout_name(meta, is_post, is_markdown, layouts) if not jekyll or "layout" in meta else None
     if layout is not None and layout not in layouts:
         known = ", ".join(sorted(layouts)) or "none (add _layouts/)"
         raise bad("layout", f"unknown layout {layout!r}; known layouts: {known}")
     title = meta.get("title") or (_titleize(title_part) if is_post else "")
+    if collection is not None and not title:  # Jekyll's Utils.titleize_slug
+        title = " ".join(word.capitalize() for word in title_part.split("-"))
     render_with_jinja = bool(meta.get("render_with_jinja", config.get("render_with_jinja"))) or not is_markdown
-    cls = Post if is_post else Page
+    cls = Post if is_post else (CollectionDocument if collection else Page)
+    path = output_path_for(url)
+    if collection is not None and "." not in PurePosixPath(path).name:
+        path += output_ext  # Jekyll's Document#destination: `/:collection/:path` still gets .html
     return cls(
         source=source,
         meta=meta,
@@ -167,7 +188,7 @@ def load_document(
         body_line=parsed.body_line,
         title=title,
         url=url,
-        output_path=output_path_for(url),
+        output_path=path,
         layout=layout,
         is_markdown=is_markdown,
         render_with_jinja=render_with_jinja,
@@ -175,6 +196,8 @@ def load_document(
         slug=slug,
         tags=tags,
         categories=categories,
+        collection=collection.label if collection else "",
+        output=collection.output if collection else True,
     )
 
 

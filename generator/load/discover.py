@@ -14,6 +14,7 @@ from pathlib import Path
 from generator.config import Config
 from generator.errors import ContentError
 from generator.frontmatter import has_front_matter
+from generator.load.collections import special_folders
 from generator.model import Source, SourceKind
 
 SPECIAL_FOLDERS: dict[str, SourceKind] = {
@@ -67,10 +68,20 @@ def is_included(relative: str, config: Config) -> bool:
     )
 
 
+def _in_folder(relative: str, config: Config) -> SourceKind | None:
+    """The kind of the configured folder (`_posts`, a collection's `_<label>` …) holding `relative`."""
+    for folder, kind in special_folders(config).items():
+        if relative.startswith(folder + "/"):
+            return kind
+    return None
+
+
 def left_out(relative: str, config: Config) -> bool:
     """Hidden or excluded, outside the special folders: never read, so never checked either."""
     parts = relative.split("/")
     if parts[0] in SPECIAL_FOLDERS or (parts[0] == DEMOS_FOLDER and len(parts) > 1):
+        return False
+    if _in_folder(relative, config) is not None:
         return False
     # `include:` wins over hidden names and excludes (the destination, cache and VCS folders are
     # pruned before this, whatever `include:` says).
@@ -80,7 +91,8 @@ def left_out(relative: str, config: Config) -> bool:
 
 def classify(relative: str, path: Path, config: Config) -> SourceKind | None:
     parts = relative.split("/")
-    special = SPECIAL_FOLDERS.get(parts[0])
+    in_folder = _in_folder(relative, config)
+    special = in_folder or SPECIAL_FOLDERS.get(parts[0])
     if special:
         return special
     if parts[0] == DEMOS_FOLDER and len(parts) > 1:
@@ -193,6 +205,8 @@ def _pruned(path: Path, root: Path, config: Config) -> bool:
         return True
     if name in SPECIAL_FOLDERS and path.parent == root:
         return False
+    if any(folder == relative or folder.startswith(relative + "/") for folder in special_folders(config)):
+        return False  # a collection's folder, or `collections_dir` on the way to one
     if relative.split("/")[0] == DEMOS_FOLDER:
         return False
     if not (name.startswith((".", "_")) or is_excluded(relative, config)):

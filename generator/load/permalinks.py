@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from urllib.parse import quote, unquote
 
 STYLES = {
@@ -17,9 +18,12 @@ PAGE_STYLES = {"pretty": "/:path/:basename/"}
 PAGE_DEFAULT = "/:path/:basename:output_ext"
 
 PLACEHOLDER = re.compile(
-    r":(categories|year|month|day|i_month|i_day|short_year|hour|minute|second|"
-    r"title|slug|output_ext|y_day|week|short_day|path|basename|num)"
+    r":(categories|year|month|day|i_month|i_day|short_year|hour|minute|second|slugified_categories|"
+    r"title|slug|output_ext|y_day|week|short_day|path|basename|num|collection|name|short_month|long_month|long_day)"
 )
+# Jekyll's Utils.slugify: `default` keeps letters and digits; `pretty` keeps these too.
+SLUG_DEFAULT = re.compile(r"[\W_]+")
+SLUG_PRETTY = re.compile(r"[^\w.~!$&'()+,;=@]+")
 
 
 def post_pattern(style: str) -> str:
@@ -52,6 +56,35 @@ def post_placeholders(
         "categories": "/".join(category.lower().replace(" ", "-") for category in categories),
         "output_ext": output_ext,
     }
+
+
+def jekyll_slug(text: str, pretty: bool = False, cased: bool = False) -> str:
+    """Utils.slugify in its `default` (or `pretty`) mode: runs of other characters become one `-`."""
+    slug = (SLUG_PRETTY if pretty else SLUG_DEFAULT).sub("-", text).strip("-")
+    return slug if cased else slug.lower()
+
+
+def collection_placeholders(
+    label: str, inside: str, slug: Any, date: dt.datetime, categories: tuple[str, ...], output_ext: str
+) -> dict[str, str]:
+    """Jekyll's UrlDrop for a collection document; `inside` is its path within `_<label>/`
+    (`/pasta/carbonara.md` -> `:path` `/pasta/carbonara`, `:name` `carbonara`)."""
+    path = inside.rsplit(".", 1)[0] if "." in inside.rsplit("/", 1)[-1] else inside
+    basename = path.rsplit("/", 1)[-1]
+    given = str(slug) if slug else ""
+    values = post_placeholders(date, "", "", categories, output_ext)
+    values.update(
+        collection=label,
+        path=path.rstrip("."),
+        name=jekyll_slug(basename),
+        title=jekyll_slug(given or basename, pretty=True, cased=True),
+        slug=jekyll_slug(given or basename),
+        short_month=date.strftime("%b"),
+        long_month=date.strftime("%B"),
+        long_day=date.strftime("%A"),
+        slugified_categories="/".join(jekyll_slug(c) for c in dict.fromkeys(categories)),
+    )
+    return values
 
 
 def expand(pattern: str, values: dict[str, str]) -> str:

@@ -10,7 +10,17 @@ from generator.errors import GeneratorError
 from generator.frontmatter import key_line
 from generator.load.theme import theme_problem
 
-BUILT_IN_PLUGINS = frozenset({"jekyll-feed", "jekyll-sitemap", "jekyll-seo-tag", "jekyll-paginate"})
+BUILT_IN_PLUGINS = frozenset(
+    {
+        "jekyll-feed",
+        "jekyll-sitemap",
+        "jekyll-seo-tag",
+        "jekyll-paginate",
+        "jekyll-redirect-from",
+        "jekyll-gist",
+        "jemoji",
+    }
+)
 # Read where they matter (config.py and the Liquid renderer), so no warning.
 HANDLED = frozenset({"plugins", "gems", "highlighter"})
 

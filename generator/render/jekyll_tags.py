@@ -1,6 +1,7 @@
 """Jekyll's Liquid tags: `include` with `key=value` parameters (read as `include.key`),
 `include_relative` (confined to the site), `highlight` (Pygments), `link`, `post_url`, and the
-tags of the plugins built in here: jekyll-seo-tag's `seo` and jekyll-feed's `feed_meta`."""
+tags of the plugins built in here: jekyll-seo-tag's `seo`, jekyll-feed's `feed_meta` and jekyll-gist's
+`gist` (a link, when the site names the plugin)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from generator.frontmatter import decode_text, parse_document
-from generator.render import jekyll_seo
+from generator.render import jekyll_plugins, jekyll_seo
 
 # Jekyll's include syntax: a file name (or `{{ variable }}`) then `key=value` pairs.
 INCLUDE = re.compile(r"\s*(?P<name>{{.*?}}|[^\s{]+)(?P<params>.*)", re.S)
@@ -213,10 +214,23 @@ def register(
             raise LookupError(f"post_url: no post named {target!r}; give YYYY-MM-DD-slug of a file in _posts/")
         return baseurl + links[key]
 
+    def gist(context: Any, argument: str) -> str:
+        words = argument.split()
+        if not words:
+            raise LookupError("gist: give the gist's id, e.g. {% gist user/1234567 [file.py] %}")
+
+        def value(word: str) -> str:  # jekyll-gist reads a variable of that name when there is one
+            found = context.resolve(word) if re.fullmatch(r"[A-Za-z_]\w*", word) else None
+            return str(found) if found is not None and not isinstance(found, liquid.Undefined) else word
+
+        return jekyll_plugins.gist_link(value(words[0]), value(words[1]) if len(words) > 1 else "")
+
     env.tags["include"] = IncludeTag(env, root, relative=False)
     env.tags["include_relative"] = IncludeTag(env, root, relative=True)
     env.tags["highlight"] = HighlightTag(env)
     env.tags["link"] = value_tag("link", link)(env)
     env.tags["post_url"] = value_tag("post_url", post_url)(env)
+    if "jekyll-gist" in jekyll_plugins.named(site_values()):
+        env.tags["gist"] = value_tag("gist", gist)(env)
     env.tags["seo"] = value_tag("seo", lambda c, a: jekyll_seo.seo(_flat(c), a))(env)
     env.tags["feed_meta"] = value_tag("feed_meta", lambda c, a: jekyll_seo.feed_meta(_flat(c)))(env)

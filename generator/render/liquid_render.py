@@ -18,7 +18,7 @@ from generator.incremental.state import SiteView
 from generator.load.permalinks import output_path_for
 from generator.load.theme import gem_theme_root
 from generator.model import Document, Post, Site
-from generator.render import liquid_env
+from generator.render import jekyll_plugins, liquid_env
 from generator.render.sandbox import JinjaLimits
 from generator.render.template_data import freeze
 from generator.render.views import jekyll_nils
@@ -65,6 +65,15 @@ class LiquidRenderer:
             data[key] = freeze(ordered)
         jekyll_nils(data, self.site, self.views)  # nil, not "", where Jekyll has no value (views.py)
         self.site_view = SiteView(data)
+        self.plugins = jekyll_plugins.named(config.values)
+        if "jekyll-redirect-from" in self.plugins:  # a redirect is no page of the sitemap
+            for doc in self._documents():
+                if jekyll_plugins.redirect_to(doc.meta):
+                    self.views[doc.source.relative]["sitemap"] = False
+
+    def _documents(self) -> list[Document]:
+        """Jekyll's order: posts (oldest first), the other collections, then pages."""
+        return [*reversed(self.site.posts), *self.site.collection_documents(), *self.site.pages]
 
     def _context(self, page: Mapping[str, Any], paginator: Mapping[str, Any] | None) -> dict[str, Any]:
         return {"site": self.site_view, "page": page, "paginator": paginator, "jekyll": JEKYLL}
@@ -75,7 +84,20 @@ class LiquidRenderer:
         return liquid_env.render(self.env, doc.body, doc.source.relative, doc.body_line, context)
 
     def layout_chain(self, doc: Document, content: str, page: Mapping[str, Any], number: int = 1) -> str:
-        """Wrap `content` in the document's layout, that one in its own … (`layout: none`: as is)."""
+        """Wrap `content` in the document's layout, that one in its own … (`layout: none`: as is);
+        then the post-render plugins (jekyll-redirect-from's `redirect_to`, jemoji)."""
+        target = jekyll_plugins.redirect_to(doc.meta) if "jekyll-redirect-from" in self.plugins else None
+        if target is not None:  # the page itself becomes the redirect
+            config = self.site.config
+            return self._redirect_html(doc.url, jekyll_plugins.redirect_target(target, config.url, config.baseurl))
+        content = self._layouts(doc, content, page, number)
+        if doc.layout is None and doc.is_markdown and not content.endswith("\n"):
+            content += "\n"  # kramdown ends its HTML with a newline; with no layout that is the file
+        if "jemoji" in self.plugins and doc.output_path.endswith(".html"):
+            content = jekyll_plugins.emojify(content)
+        return content
+
+    def _layouts(self, doc: Document, content: str, page: Mapping[str, Any], number: int) -> str:
         paginator = self.paginator(number) if self.paginates(doc) else None
         context = self._context(page, paginator)
         seen: list[str] = []
@@ -98,6 +120,42 @@ class LiquidRenderer:
             content = liquid_env.render(self.env, source, relative, 1, values)
             name = layout.parent
         return content
+
+    # -- jekyll-redirect-from ---------------------------------------------------------------------
+    def redirect_pages(self, taken: set[str]) -> list[Output]:
+        """A small redirect page for every `redirect_from:` entry, and `redirects.json` (unless
+        `redirect_from: {json: false}` or the site has its own), as jekyll-redirect-from writes."""
+        if "jekyll-redirect-from" not in self.plugins:
+            return []
+        config = self.site.config
+        outputs: list[Output] = []
+        redirects: list[tuple[str, str]] = []
+        for doc in self._documents():
+            if not doc.output:
+                continue
+            for source in jekyll_plugins.redirect_from(doc.meta):
+                target = jekyll_plugins.redirect_target(doc.url, config.url, config.baseurl)
+                redirects.append((source, target))
+                html = self._redirect_html(source, target).encode()
+                outputs.append(Output(source, jekyll_plugins.redirect_output_path(source), html, doc.source.relative))
+            to = jekyll_plugins.redirect_to(doc.meta)
+            if to is not None:
+                redirects.append((doc.url, jekyll_plugins.redirect_target(to, config.url, config.baseurl)))
+        settings = config.get("redirect_from")
+        if "redirects.json" not in taken and not (isinstance(settings, Mapping) and settings.get("json") is False):
+            data = jekyll_plugins.redirects_json(redirects)
+            outputs.append(Output("/redirects.json", "redirects.json", data, "jekyll-redirect-from"))
+        return outputs
+
+    def _redirect_html(self, origin: str, target: str) -> str:
+        """The plugin's redirect page, or the site's own `_layouts/redirect.html` (`page.redirect.to`)."""
+        layout = self.site.layouts.get("redirect")
+        if layout is None:
+            return jekyll_plugins.redirect_page(target)
+        page = freeze({"redirect": {"from": origin, "to": target}, "url": origin, "sitemap": False})
+        source = liquid_env.body_text(layout.source.path, layout.source.relative)
+        values = {**self._context(page, None), "content": "", "layout": freeze(dict(layout.meta))}
+        return liquid_env.render(self.env, source, layout.source.relative, 1, values)
 
     # -- jekyll-paginate ----------------------------------------------------------------------
     def paginates(self, doc: Document) -> bool:

@@ -20,6 +20,7 @@ def site_values(site: Site, views: dict[str, dict[str, Any]]) -> tuple[dict[str,
         view["previous"] = posts[index + 1] if index + 1 < len(posts) else None
         view["next"] = posts[index - 1] if index > 0 else None
     pages = tuple(document_view(views, page) for page in site.pages)
+    collections = collection_views(site, views, posts)
     tags: dict[str, list[Any]] = {}
     categories: dict[str, list[Any]] = {}
     for post, view in zip(site.posts, posts, strict=True):
@@ -51,15 +52,37 @@ def site_values(site: Site, views: dict[str, dict[str, Any]]) -> tuple[dict[str,
         data=freeze(site.data),
         time=site.time,
         demos=demos,
+        collections=tuple(collections[label] for label in sorted(collections)),  # Jekyll sorts by label
+        documents=tuple(doc for label in collections for doc in collections[label]["docs"]),
     )
+    values.update({label: c["docs"] for label, c in collections.items() if label != "posts"})
     site_lists = {
         "posts": [p.source.relative for p in site.posts],
         "pages": [p.source.relative for p in site.pages],
         "tags": {t: [view_key(v) for v in vs] for t, vs in tags.items()},
         "categories": {c: [view_key(v) for v in vs] for c, vs in categories.items()},
+        "collections": [(c.label, [d.source.relative for d in c.docs]) for c in site.collections.values()],
         "demos": [(d.name, d.title, d.description, sorted(d.files.items())) for d in site.demos.values()],
     }
     return values, site_lists
+
+
+def collection_views(
+    site: Site, views: dict[str, dict[str, Any]], posts: tuple[Any, ...]
+) -> dict[str, Mapping[str, Any]]:
+    """Jekyll's collection drops (label, docs, output, relative_directory, the user's own keys),
+    `posts` first with its documents oldest first, as Jekyll lists them."""
+    found = {"posts": freeze(dict(label="posts", docs=posts[::-1], output=True, relative_directory="_posts"))}
+    for label, collection in site.collections.items():
+        docs = tuple(document_view(views, doc) for doc in collection.docs)
+        for index, doc in enumerate(collection.docs):  # next/previous within the collection
+            views[doc.source.relative].update(
+                previous=docs[index - 1] if index > 0 else None, next=docs[index + 1] if index + 1 < len(docs) else None
+            )
+        values = {**collection.metadata, "label": label, "docs": docs, "files": ()}
+        values.update(output=collection.output, relative_directory=collection.relative_directory)
+        found[label] = freeze(values)
+    return found
 
 
 def document_view(views: dict[str, dict[str, Any]], doc: Document) -> Mapping[str, Any]:
@@ -75,6 +98,7 @@ def document_view(views: dict[str, dict[str, Any]], doc: Document) -> Mapping[st
         path=doc.source.relative,
         layout=doc.layout,
         kind="post" if isinstance(doc, Post) else "page",
+        collection=doc.collection or ("posts" if isinstance(doc, Post) else None),
         content="",
         excerpt="",
         toc="",
