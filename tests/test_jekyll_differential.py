@@ -131,6 +131,8 @@ class _Attributes(HTMLParser):
         if tag in self.TAGS:
             values = dict(attrs)
             classes = " ".join(sorted((values.pop("class", None) or "").split()))
+            if tag == "a" and classes == "gist":  # our link where jekyll-gist writes a <script> (listed above)
+                return
             other = " ".join(f"{k}={v}" for k, v in sorted(values.items()) if k not in ("href", "id"))
             self.found.append((tag, values.get("id") or "", classes, other))
 

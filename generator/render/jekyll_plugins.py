@@ -85,7 +85,8 @@ def gist_link(gist_id: str, filename: str = "") -> str:
     if filename:
         href += "#file-" + re.sub(r"[^a-z0-9]+", "-", filename.lower()).strip("-")
         text = f"View {filename} from gist {gist_id}"
-    return f'<a class="gist" href="{html.escape(href)}">{html.escape(text)}</a>'
+    # A block, as jekyll-gist's <script> is one: markdown leaves it unwrapped (no extra <p>).
+    return f'<div class="gist-link"><a class="gist" href="{html.escape(href)}">{html.escape(text)}</a></div>'
 
 
 # -- jemoji ---------------------------------------------------------------------------------------
