@@ -18,6 +18,8 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
+from generator.incremental.sources import SourceIndex
+
 _recording = threading.local()
 
 
@@ -176,16 +178,17 @@ class BuildState:
     """Kept between builds by `blog serve` (and by tests): parsed documents by file stat, rendered
     outputs with their dependencies, and the fingerprints of what is on disk."""
 
-    documents: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)  # parsed front matter
-    loaded: dict[str, tuple[tuple[int, int], str, Any]] = field(default_factory=dict)  # finished Documents
+    documents: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)  # parsed front matter (drafts)
+    sources: SourceIndex = field(default_factory=SourceIndex)  # finished Documents by file stat (sources.py)
     document_prints: dict[str, str] = field(default_factory=dict)  # as of the last successful build
     renders_changed: bool = False  # whether `renders` differs from what was loaded (saving is then needed)
     compiled: dict[str, tuple[str, Any]] = field(default_factory=dict)  # file -> (source, Jinja code)
     renders: MutableMapping[str, RenderRecord] = field(default_factory=dict)  # a RenderStore after load_renders
     written: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (sha, size, mtime_ns)
     # Per document, replaced when it changes and dropped when it is gone (so a long `serve` session
-    # stays as big as the site): (content, excerpt) -> (reading time, description) …
-    reading: dict[str, tuple[str, str, tuple[int, str]]] = field(default_factory=dict)
+    # stays as big as the site): fingerprint of (content, excerpt) -> (reading time, description) …
+    reading: dict[str, tuple[str, tuple[int, str]]] = field(default_factory=dict)
+    saved_reading: dict[str, tuple[str, tuple[int, str]]] = field(default_factory=dict)  # as in the store
     # … and the inputs of its view's fingerprint -> that fingerprint (see reuse.py).
     view_prints: dict[str, tuple[Any, Any, Any, str]] = field(default_factory=dict)
     saved_prints: dict[str, str] = field(default_factory=dict)  # document prints as last saved (store.py)

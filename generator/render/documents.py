@@ -39,6 +39,8 @@ WORDS_PER_MINUTE = 200
 # Part of every render's fingerprint: renders saved under other template rules (before layouts
 # autoescaped) must not be reused.
 TEMPLATE_RULES = "autoescaped-layouts-1"
+# Part of the key of a remembered reading time and description: bump when either is derived differently.
+READING_RULES = f"reading-{WORDS_PER_MINUTE}-40-1"
 
 
 @dataclass
@@ -200,15 +202,16 @@ class DocumentRenderer:
         relative = doc.source.relative
         view = self.views[relative]
         self._converted[relative] = converted
-        # Reading time and description need the text without tags: remembered per document and
-        # recomputed only when its content changes (string equality is cheap next to the regexes).
+        # Reading time and description need the text without tags: remembered per document (in
+        # .blog-cache/ too) and recomputed only when its content changes (a hash is cheap next to the regexes).
+        key = fingerprint(READING_RULES, converted.content, converted.excerpt)
         known = self.state.reading.get(relative)
-        if known is not None and known[0] == converted.content and known[1] == converted.excerpt:
-            derived = known[2]
+        if known is not None and known[0] == key:
+            derived = known[1]
         else:
             words = len(strip_html(converted.content).split())
             derived = (max(1, math.ceil(words / WORDS_PER_MINUTE)), truncatewords(strip_html(converted.excerpt), 40))
-            self.state.reading[relative] = (converted.content, converted.excerpt, derived)
+            self.state.reading[relative] = (key, derived)
         view.update(
             content=html(converted.content),
             excerpt=html(converted.excerpt),
