@@ -18,9 +18,11 @@ from pathlib import Path
 from generator.incremental.sources import IndexEntry, SourceIndex
 from generator.incremental.state import BuildState, RenderRecord
 
-STATE_FORMAT = 3  # 1: renders-v1.json (one JSON object); 2: SQLite; 3: + source index, reading
+# 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
+# (sources, reading) fails the checks in _open and is replaced: one full render, nothing misread.
+STATE_FORMAT = 2
 STATE_FILE = f"renders-v{STATE_FORMAT}.sqlite"
-RETIRED_STATE_FILES = ("renders-v1.json", "renders-v2.sqlite")  # removed with the markdown cache of other versions
+RETIRED_STATE_FILES = ("renders-v1.json",)  # removed with the markdown cache of other versions
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS renders (path TEXT PRIMARY KEY, own TEXT, deps TEXT, data BLOB)",
     "CREATE TABLE IF NOT EXISTS prints (document TEXT PRIMARY KEY, print TEXT)",
