@@ -104,7 +104,8 @@ class RenderReuse:
         # fingerprint is unchanged since then cannot invalidate it: skip its per-key checks.
         unchanged = self._unchanged_documents
         if any(
-            name[0] not in unchanged and self._print_of("document", name) != print_ for name, print_ in record.documents
+            name[0] not in unchanged and self._print_of("document", tuple(name)) != print_  # type: ignore[arg-type]
+            for name, print_ in record.documents
         ):
             return None
         for kind, items in (("site", record.site_keys), ("template", record.templates)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,7 +167,7 @@ class RenderRecord:
     """One rendered output and what it depended on, with the fingerprints at the time."""
 
     own: str
-    documents: tuple[tuple[tuple[str, str], str], ...]
+    documents: Sequence[tuple[Sequence[str], str]]  # ((document, key), print); lists when read from the store
     site_keys: tuple[tuple[str, str], ...]
     templates: tuple[tuple[str, str], ...]
     data: bytes

@@ -46,6 +46,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         self._changed: dict[str, RenderRecord] = {}
         self._deleted: set[str] = set()
         self._paths: set[str] | None = None  # paths on disk, read when first needed
+        self._rows: dict[str, tuple[str, str, bytes] | RenderRecord] | None = None  # by path (_all_rows)
         self.rows_read = 0
 
     def _on_disk(self) -> set[str]:
@@ -53,24 +54,38 @@ class RenderStore(MutableMapping[str, RenderRecord]):
             self._paths = set() if self._db is None else {p for (p,) in self._db.execute("SELECT path FROM renders")}
         return self._paths
 
+    def _all_rows(self) -> dict[str, tuple[str, str, bytes] | RenderRecord]:
+        """Every stored row, fetched in one query when the first is asked for: a build asks for
+        nearly all of them, and one query costs far less than a thousand (decoded one by one)."""
+        if self._rows is None:
+            assert self._db is not None
+            query = "SELECT path, own, deps, data FROM renders"
+            self._rows = {path: (own, deps, data) for path, own, deps, data in self._db.execute(query)}
+            self._paths = set(self._rows)
+        return self._rows
+
     def __getitem__(self, path: str) -> RenderRecord:
         if path in self._changed:
             return self._changed[path]
         if path in self._deleted or self._db is None:
             raise KeyError(path)
-        row = self._db.execute("SELECT own, deps, data FROM renders WHERE path = ?", (path,)).fetchone()
+        rows = self._all_rows()
+        row = rows.get(path)
         if row is None:
             raise KeyError(path)
+        if isinstance(row, RenderRecord):
+            return row
         self.rows_read += 1
         own, deps, data = row
         documents, site_keys, templates = json.loads(deps)
-        return RenderRecord(
+        record = rows[path] = RenderRecord(  # decoded once
             own,
-            tuple((tuple(name), p) for name, p in documents),
+            documents,  # lists as decoded: reuse.py makes a (document, key) hashable only to check it
             tuple(map(tuple, site_keys)),
             tuple(map(tuple, templates)),
             bytes(data),
         )
+        return record
 
     def __setitem__(self, path: str, record: RenderRecord) -> None:
         self._changed[path] = record
@@ -107,6 +122,10 @@ class RenderStore(MutableMapping[str, RenderRecord]):
             db.executemany("INSERT INTO prints VALUES (?, ?)", sorted(prints.items()))
         if self._paths is not None:
             self._paths = (self._paths - self._deleted) | set(self._changed)
+        if self._rows is not None:
+            for path in self._deleted:
+                self._rows.pop(path, None)
+            self._rows.update(self._changed)
         self._db = db
         self._changed.clear()
         self._deleted.clear()

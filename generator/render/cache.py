@@ -94,6 +94,8 @@ class ConversionCache:
             return [t for k, t in keyed.items() if k not in self._entries and k not in on_disk]
 
     def _keys_on_disk(self, keys: Iterable[str]) -> set[str]:
+        """The keys stored on disk; their rows are read now, in batches (the build looks every one
+        up next, and a query per key costs several times more)."""
         keys = [k for k in keys if k not in self._stale]
         found: set[str] = set()
         if self._db is None:
@@ -101,7 +103,11 @@ class ConversionCache:
         for start in range(0, len(keys), _BATCH):
             batch = keys[start : start + _BATCH]
             marks = ",".join("?" * len(batch))
-            found.update(k for (k,) in self._db.execute(f"SELECT key FROM markdown WHERE key IN ({marks})", batch))
+            query = f"SELECT key, html, toc, toc_count, warnings FROM markdown WHERE key IN ({marks})"
+            for key, html, toc, toc_count, warnings in self._db.execute(query, batch):
+                self.rows_read += 1
+                self._entries[key] = MarkdownResult(html, toc, toc_count, tuple(tuple(w) for w in json.loads(warnings)))
+                found.add(key)
         return found
 
     def put(self, text: str, fingerprint: str, result: MarkdownResult) -> None:

@@ -40,6 +40,8 @@ WORDS_PER_MINUTE = 200
 # autoescaped) must not be reused.
 TEMPLATE_RULES = "autoescaped-layouts-1"
 # Part of the key of a remembered reading time and description: bump when either is derived differently.
+# What ImagePipeline.prepare could probe (raster and vector images).
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".svg", ".avif", ".ico")
 READING_RULES = f"reading-{WORDS_PER_MINUTE}-40-1"
 
 
@@ -147,7 +149,11 @@ class DocumentRenderer:
             except GeneratorError:
                 continue  # convert() reports it
             texts += [body, self._excerpt_text(doc, body)]
-        self.images.prepare(texts)  # probe every image and make missing variants, in parallel
+        if any(path.lower().endswith(IMAGE_SUFFIXES) for path in self.images.files):
+            # Probe every image and make missing variants, in parallel. Only an optimisation
+            # (rewrite() prepares what it misses), and its scan of every text is costly: skipped
+            # when the site has no image file to probe.
+            self.images.prepare(texts)
         missing = self.cache.missing(texts, self.fingerprint)
         if len(missing) < PARALLEL_MINIMUM or (os.cpu_count() or 1) < 2:
             return
