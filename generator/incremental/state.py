@@ -9,6 +9,7 @@ that lists every post on every page is still correct — it just re-renders more
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
@@ -162,15 +163,48 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
-@dataclass(frozen=True)
 class RenderRecord:
-    """One rendered output and what it depended on, with the fingerprints at the time."""
+    """One rendered output and what it depended on, with the fingerprints at the time.
 
-    own: str
-    documents: Sequence[tuple[Sequence[str], str]]  # ((document, key), print); lists when read from the store
-    site_keys: tuple[tuple[str, str], ...]
-    templates: tuple[tuple[str, str], ...]
-    data: bytes
+    `documents` (((document, key), print) pairs: thousands for an archive page) may come as the
+    JSON text the store keeps; it is decoded only when a check needs it, since `may_read` can
+    tell from the text alone that none of a build's changed documents is named in it."""
+
+    __slots__ = ("own", "_documents", "_documents_json", "site_keys", "templates", "data")
+
+    def __init__(
+        self,
+        own: str,
+        documents: Sequence[tuple[Sequence[str], str]] | None,
+        site_keys: tuple[tuple[str, str], ...],
+        templates: tuple[tuple[str, str], ...],
+        data: bytes,
+        documents_json: str | None = None,
+    ) -> None:
+        self.own = own
+        self._documents = documents
+        self._documents_json = documents_json
+        self.site_keys = site_keys
+        self.templates = templates
+        self.data = data
+
+    @property
+    def documents(self) -> Sequence[tuple[Sequence[str], str]]:
+        if self._documents is None:
+            self._documents = json.loads(self._documents_json or "[]")
+        return self._documents
+
+    def documents_json(self) -> str:
+        if self._documents_json is None:
+            self._documents_json = json.dumps(self.documents)
+        return self._documents_json
+
+    def may_read(self, documents: set[str]) -> bool:
+        """False only when none of `documents` is among the ones this render read. Exact on the
+        JSON text: a name is written there as json.dumps(name), quotes included."""
+        if self._documents_json is None:
+            return bool(documents)
+        return any(json.dumps(name) in self._documents_json for name in documents)
 
 
 @dataclass

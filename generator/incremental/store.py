@@ -24,13 +24,13 @@ STATE_FORMAT = 2
 STATE_FILE = f"renders-v{STATE_FORMAT}.sqlite"
 RETIRED_STATE_FILES = ("renders-v1.json",)  # removed with the markdown cache of other versions
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS renders (path TEXT PRIMARY KEY, own TEXT, deps TEXT, data BLOB)",
+    "CREATE TABLE IF NOT EXISTS renders (path TEXT PRIMARY KEY, own TEXT, docs TEXT, deps TEXT, data BLOB)",
     "CREATE TABLE IF NOT EXISTS prints (document TEXT PRIMARY KEY, print TEXT)",
     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, sha TEXT, context TEXT, doc TEXT)",
     "CREATE TABLE IF NOT EXISTS reading (document TEXT PRIMARY KEY, key TEXT, minutes INTEGER, description TEXT)",
 )
 _CHECKS = (
-    "SELECT path, own, deps, data FROM renders LIMIT 0",
+    "SELECT path, own, docs, deps, data FROM renders LIMIT 0",
     "SELECT document, print FROM prints LIMIT 0",
     "SELECT path, stat, sha, context, doc FROM sources LIMIT 0",
     "SELECT document, key, minutes, description FROM reading LIMIT 0",
@@ -46,7 +46,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         self._changed: dict[str, RenderRecord] = {}
         self._deleted: set[str] = set()
         self._paths: set[str] | None = None  # paths on disk, read when first needed
-        self._rows: dict[str, tuple[str, str, bytes] | RenderRecord] | None = None  # by path (_all_rows)
+        self._rows: dict[str, tuple[str, str, str, bytes] | RenderRecord] | None = None  # by path (_all_rows)
         self.rows_read = 0
 
     def _on_disk(self) -> set[str]:
@@ -54,13 +54,13 @@ class RenderStore(MutableMapping[str, RenderRecord]):
             self._paths = set() if self._db is None else {p for (p,) in self._db.execute("SELECT path FROM renders")}
         return self._paths
 
-    def _all_rows(self) -> dict[str, tuple[str, str, bytes] | RenderRecord]:
+    def _all_rows(self) -> dict[str, tuple[str, str, str, bytes] | RenderRecord]:
         """Every stored row, fetched in one query when the first is asked for: a build asks for
         nearly all of them, and one query costs far less than a thousand (decoded one by one)."""
         if self._rows is None:
             assert self._db is not None
-            query = "SELECT path, own, deps, data FROM renders"
-            self._rows = {path: (own, deps, data) for path, own, deps, data in self._db.execute(query)}
+            query = "SELECT path, own, docs, deps, data FROM renders"
+            self._rows = {path: (own, docs, deps, data) for path, own, docs, deps, data in self._db.execute(query)}
             self._paths = set(self._rows)
         return self._rows
 
@@ -76,14 +76,10 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         if isinstance(row, RenderRecord):
             return row
         self.rows_read += 1
-        own, deps, data = row
-        documents, site_keys, templates = json.loads(deps)
-        record = rows[path] = RenderRecord(  # decoded once
-            own,
-            documents,  # lists as decoded: reuse.py makes a (document, key) hashable only to check it
-            tuple(map(tuple, site_keys)),
-            tuple(map(tuple, templates)),
-            bytes(data),
+        own, documents, deps, data = row
+        site_keys, templates = json.loads(deps)
+        record = rows[path] = RenderRecord(  # decoded once; its documents only if a check needs them
+            own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), bytes(data), documents
         )
         return record
 
@@ -112,12 +108,12 @@ class RenderStore(MutableMapping[str, RenderRecord]):
 
     def save(self, db: sqlite3.Connection, prints: dict[str, str]) -> None:
         rows = [
-            (path, r.own, json.dumps([r.documents, r.site_keys, r.templates]), r.data)
+            (path, r.own, r.documents_json(), json.dumps([r.site_keys, r.templates]), r.data)
             for path, r in sorted(self._changed.items())
         ]
         with db:  # one transaction
             db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
-            db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", rows)
             db.execute("DELETE FROM prints")
             db.executemany("INSERT INTO prints VALUES (?, ?)", sorted(prints.items()))
         if self._paths is not None:
