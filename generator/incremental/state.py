@@ -223,6 +223,9 @@ class BuildState:
     # stays as big as the site): fingerprint of (content, excerpt) -> (reading time, description) …
     reading: dict[str, tuple[str, tuple[int, str]]] = field(default_factory=dict)
     saved_reading: dict[str, tuple[str, tuple[int, str]]] = field(default_factory=dict)  # as in the store
+    reading_texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # what `reading` was computed from
+    # (document, "content"/"excerpt") -> (converted HTML, baseurl, that HTML finished) when it names no image
+    finished: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # … and the inputs of its view's fingerprint -> that fingerprint (see reuse.py).
     view_prints: dict[str, tuple[Any, Any, Any, str]] = field(default_factory=dict)
     saved_prints: dict[str, str] = field(default_factory=dict)  # document prints as last saved (store.py)
