@@ -184,7 +184,7 @@ class DocumentRenderer:
             return known[2]
         rewritten = self.images.rewrite(html, doc)
         out = prefix_baseurl(rewritten, baseurl)
-        if rewritten is html:  # no image in it
+        if rewritten is html and self.images.enabled:  # it names no image (enabled: it was looked at)
             self.state.finished[key] = (html, baseurl, out)
         else:
             self.state.finished.pop(key, None)
