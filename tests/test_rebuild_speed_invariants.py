@@ -11,8 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
+
 from generator import assemble
 from generator.build import BuildOptions, build
+from generator.incremental.state import MemoryBytecodeCache
 from generator.load.content import SOURCE_READS
 from generator.render import documents
 from generator.render.filters import strip_html
@@ -177,3 +180,35 @@ def test_a_damaged_index_row_is_read_from_the_file(tmp_path: Path) -> None:
     build(BuildOptions(source=site))
     assert dict(SOURCE_READS) == {"_posts/2020-01-02-p1.md": 1}
     assert {k: v[0] for k, v in published(site).items()} == {k: v[0] for k, v in cold.items()}
+
+
+def test_one_edit_compiles_no_layout_and_safe_builds_load_no_stored_code(tmp_path: Path, monkeypatch) -> None:
+    """Compiled layouts are kept in .blog-cache/: re-rendering an edited post compiles nothing. A
+    --safe build (a stranger's tree, maybe with a crafted cache) never runs code read from there."""
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    compiled: list[str] = []
+    loaded: list[str] = []
+    original_compile = jinja2.Environment.compile
+    original_load = MemoryBytecodeCache.load_bytecode
+
+    def counting_compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled.append(str(filename or name))
+        return original_compile(self, source, name, filename, raw, defer_init)
+
+    def counting_load(self, bucket):  # type: ignore[no-untyped-def]
+        loaded.append(bucket.key)
+        return original_load(self, bucket)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    monkeypatch.setattr(MemoryBytecodeCache, "load_bytecode", counting_load)
+    post = site / "_posts/2020-01-06-p5.md"
+    post.write_text(post.read_text() + "\nAnother paragraph.\n")
+    result = build(BuildOptions(source=site))
+    assert result.report is not None and "2020/01/06/p5.html" in result.report.written
+    assert [name for name in compiled if name.startswith("_layouts/")] == [] and loaded
+    post.write_text(post.read_text() + "\nA third paragraph.\n")
+    loaded.clear()
+    build(BuildOptions(source=site, safe=True))
+    assert loaded == []
+    assert "A third paragraph." in (site / "_site/2020/01/06/p5.html").read_text()

@@ -150,10 +150,14 @@ def fingerprint_mapping(values: Mapping[str, Any], skip: tuple[str, ...] = ()) -
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept between rebuilds; Jinja checks the source checksum itself."""
+    """Compiled templates kept between rebuilds; Jinja checks the source checksum itself (and its
+    own and Python's version). `blog build` keeps them in .blog-cache/ too (store.py): compiling
+    a post's layout chain again is a good part of a one-edit rebuild in a new process."""
 
     def __init__(self) -> None:
         self.store: dict[str, bytes] = {}
+        self.changed: set[str] = set()  # compiled since loaded or saved
+        self.from_disk = False  # holds code read from .blog-cache/: never for --safe builds
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self.store:
@@ -161,6 +165,7 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+        self.changed.add(bucket.key)
 
 
 class RenderRecord:

@@ -28,12 +28,14 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS prints (document TEXT PRIMARY KEY, print TEXT)",
     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, sha TEXT, context TEXT, doc TEXT)",
     "CREATE TABLE IF NOT EXISTS reading (document TEXT PRIMARY KEY, key TEXT, minutes INTEGER, description TEXT)",
+    "CREATE TABLE IF NOT EXISTS bytecode (key TEXT PRIMARY KEY, code BLOB)",
 )
 _CHECKS = (
     "SELECT path, own, docs, deps, data FROM renders LIMIT 0",
     "SELECT document, print FROM prints LIMIT 0",
     "SELECT path, stat, sha, context, doc FROM sources LIMIT 0",
     "SELECT document, key, minutes, description FROM reading LIMIT 0",
+    "SELECT key, code FROM bytecode LIMIT 0",
 )
 
 
@@ -161,6 +163,8 @@ def load_renders(state: BuildState, folder: Path) -> None:
                 index.entries[path] = IndexEntry(tuple(json.loads(stat)), sha, context, doc)
             for document, key, minutes, description in db.execute("SELECT * FROM reading"):
                 reading[document] = (key, (minutes, description))
+            state.bytecode.from_disk = True
+            state.bytecode.store.update(db.execute("SELECT key, code FROM bytecode"))
         except (sqlite3.Error, ValueError, TypeError):
             db.close()
             db, prints, index, reading = None, {}, SourceIndex(), {}
@@ -176,7 +180,7 @@ def save_renders(state: BuildState, folder: Path) -> None:
     """Write back what this build changed: its new renders, the ones gone, the fingerprints."""
     renders = state.renders
     prints_changed = state.document_prints != state.saved_prints
-    others_changed = state.sources.dirty or state.reading != state.saved_reading
+    others_changed = state.sources.dirty or state.reading != state.saved_reading or bool(state.bytecode.changed)
     if isinstance(renders, RenderStore):
         if not (renders.dirty or prints_changed or others_changed):
             return
@@ -200,6 +204,11 @@ def save_renders(state: BuildState, folder: Path) -> None:
     _save_index(db, state.sources)
     _save_reading(db, state.reading, state.saved_reading)
     state.saved_reading = dict(state.reading)
+    bytecode = state.bytecode
+    with db:
+        rows = [(key, bytecode.store[key]) for key in sorted(bytecode.changed) if key in bytecode.store]
+        db.executemany("INSERT OR REPLACE INTO bytecode VALUES (?, ?)", rows)
+    bytecode.changed.clear()
 
 
 def _save_index(db: sqlite3.Connection, index: SourceIndex) -> None:

@@ -71,7 +71,7 @@ class DocumentRenderer:
             filters,
             self.globals,
             RecordingEnvironment,
-            self.state.bytecode,
+            None if config.get("safe") and self.state.bytecode.from_disk else self.state.bytecode,
             limits_from_config(config.values),
             safe=bool(config.get("safe")),
         )
