@@ -212,3 +212,17 @@ def test_one_edit_compiles_no_layout_and_safe_builds_load_no_stored_code(tmp_pat
     build(BuildOptions(source=site, safe=True))
     assert loaded == []
     assert "A third paragraph." in (site / "_site/2020/01/06/p5.html").read_text()
+
+
+def test_stored_layout_code_is_not_reused_under_other_settings(tmp_path: Path) -> None:
+    """Jinja folds `"/about/" | relative_url` into the compiled code: after a baseurl change, code
+    kept in .blog-cache/ from the old settings must not be used."""
+    site = make_site(tmp_path / "site")
+    (site / "_layouts/default.html").write_text(
+        '<html><body><a href="{{ "/about/" | relative_url }}">a</a>{{ content }}</body></html>\n'
+    )
+    build(BuildOptions(source=site))
+    assert 'href="/about/"' in (site / "_site/2020/01/01/p0.html").read_text()
+    (site / "_config.yml").write_text('title: Speed\nbaseurl: "/repo"\n')
+    build(BuildOptions(source=site))
+    assert 'href="/repo/about/"' in (site / "_site/2020/01/01/p0.html").read_text()

@@ -158,14 +158,20 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self.store: dict[str, bytes] = {}
         self.changed: set[str] = set()  # compiled since loaded or saved
         self.from_disk = False  # holds code read from .blog-cache/: never for --safe builds
+        # Jinja folds filters with constant arguments at compile time (`"/x/" | relative_url` is
+        # compiled to the text with the baseurl): code is valid only for the settings it was
+        # compiled under, so keys carry their fingerprint (set by the renderer).
+        self.salt = ""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
+        key = f"{self.salt}:{bucket.key}"
+        if key in self.store:
+            bucket.bytecode_from_string(self.store[key])
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-        self.changed.add(bucket.key)
+        key = f"{self.salt}:{bucket.key}"
+        self.store[key] = bucket.bytecode_to_string()
+        self.changed.add(key)
 
 
 class RenderRecord:

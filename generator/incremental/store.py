@@ -208,6 +208,7 @@ def save_renders(state: BuildState, folder: Path) -> None:
     with db:
         rows = [(key, bytecode.store[key]) for key in sorted(bytecode.changed) if key in bytecode.store]
         db.executemany("INSERT OR REPLACE INTO bytecode VALUES (?, ?)", rows)
+        db.execute("DELETE FROM bytecode WHERE substr(key, 1, ?) != ?", (len(bytecode.salt) + 1, bytecode.salt + ":"))
     bytecode.changed.clear()
 
 

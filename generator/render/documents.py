@@ -65,6 +65,7 @@ class DocumentRenderer:
         config = self.site.config
         self.settings = dict(config.markdown)
         self.fingerprint = settings_fingerprint(self.settings)
+        self.state.bytecode.salt = fingerprint(sorted((k, repr(v)) for k, v in config.values.items()), self.fingerprint)
         filters = make_filters(config.baseurl, config.url, self.markdownify)
         self.layout_env, self.content_env = make_environments(
             config.source,
