@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+import hashlib
 from typing import Any
 from collections.abc import Callable
 
+from generator import __version__
 from generator.config import Config
 from generator.load.collections import load_collections
-from generator.load.content import load_document, read_source
+from generator.load.content import load_document, parse_source, read_bytes, read_source
 from generator.load.data import load_data
 from generator.load.demos import BundleFile, load_demos
 from generator.load.discover import discover
 from generator.load.theme import gem_theme_root, theme_problem, with_gem_theme, with_theme
 from generator.errors import BuildFailed, GeneratorError
+from generator.incremental.sources import stat_key
 from generator.incremental.state import BuildState, fingerprint
 from generator.model import Document, Page, Post, Site, Source, StaticFile
 from generator.write.output import Output
@@ -62,17 +65,17 @@ def load_site(
         config.unpublished,
         repr(config.defaults),
         sorted(layouts),
+        __version__,  # a new generator may derive Documents differently
     )
+    indexed: set[str] = set()
     for kind in kinds:
         for source in sources.get(kind, []):
             try:
-                doc = _load_cached(state, source, context) if state is not None and kind != "draft" else None
-                if doc is None:
+                if kind == "draft":
                     doc = load_document(source, config, now, set(layouts), read)
-                    if state is not None and doc is not None and kind != "draft":
-                        state.loaded[source.relative] = (_stat_key(source), context, doc)
-                elif doc.date is not None and doc.date > now and not config.future and isinstance(doc, Post):
-                    doc = None
+                else:
+                    indexed.add(source.relative)
+                    doc = _load_indexed(state, source, config, now, set(layouts), context)
             except GeneratorError as e:
                 errors.append(e)
                 continue
@@ -82,6 +85,7 @@ def load_site(
             if doc is None:
                 continue
             (posts if isinstance(doc, Post) else pages).append(doc)  # type: ignore[arg-type]
+    state.sources.keep_only(indexed)
     posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)
     collections, collection_errors = load_collections(
         config, sources.get("document", []), lambda s, c: load_document(s, config, now, set(layouts), read, c)
@@ -150,16 +154,26 @@ def run_build_plugins(plugins: PluginSet, config: Config, outputs: list[Output])
     return added
 
 
-def _stat_key(source: Source) -> tuple[int, int]:
-    stat = source.path.stat()
-    return (stat.st_mtime_ns, stat.st_size)
-
-
-def _load_cached(state: BuildState, source: Source, context: str) -> Document | None:
-    cached = state.loaded.get(source.relative)
-    if cached is None or cached[1] != context or cached[0] != _stat_key(source):
-        return None
-    return cached[2]
+def _load_indexed(
+    state: BuildState, source: Source, config: Config, now: dt.datetime, layouts: set[str], context: str
+) -> Document | None:
+    """A post or page from the source index when its file is unchanged: same stat, or a changed stat
+    but the same bytes (then only read and hashed, not parsed). Otherwise read, parse and index it."""
+    index, tz = state.sources, config.timezone
+    stat = stat_key(source)
+    doc = index.lookup(source, stat, context, tz)
+    if doc is None:
+        raw = read_bytes(source)
+        sha = hashlib.sha256(raw).hexdigest()
+        doc = index.same_bytes(source, stat, sha, context, tz)
+        if doc is None:
+            doc = load_document(source, config, now, layouts, lambda s: parse_source(s, raw))
+            if doc is not None:  # left out (unpublished, future) is decided again next time
+                index.put(source, stat, sha, context, doc, tz)
+            return doc
+    if doc.date is not None and doc.date > now and not config.future and isinstance(doc, Post):
+        return None  # indexed with `future: true`, or the clock went back
+    return doc
 
 
 def _cached_reader(state: BuildState) -> Callable[[Source], tuple[str, Any]]:

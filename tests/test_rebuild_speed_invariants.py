@@ -1,6 +1,7 @@
 """What a rebuild in a new process may touch: a cold build and a no-op rebuild give the same tree,
 the no-op rebuild rewrites no published file (same inode, same mtime) and reads each cached row
-once at most; one edited post re-converts and re-renders that post's pages only. Counted, not timed."""
+once at most, opens no post source and runs no strip_html; one edited post is the one source opened,
+and re-converts and re-renders that post's pages only. Counted, not timed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
+
+from generator import assemble
 from generator.build import BuildOptions, build
+from generator.incremental.state import MemoryBytecodeCache
+from generator.load.content import SOURCE_READS
+from generator.render import documents
+from generator.render.filters import strip_html
 from generator.incremental.store import STATE_FILE
 from generator.render.cache import CACHE_FILE
 
@@ -93,3 +101,128 @@ def test_one_edit_reconverts_one_post_and_writes_back_only_its_rows(tmp_path: Pa
     assert "An added paragraph." in (site / "_site/2020/01/05/p4.html").read_text()
     with sqlite3.connect(site / ".blog-cache" / CACHE_FILE) as db:  # the old body's row was dropped
         assert db.execute("SELECT count(*) FROM markdown").fetchone()[0] == 2 * POSTS
+
+
+def post_reads() -> int:
+    return sum(count for path, count in SOURCE_READS.items() if path.startswith("_posts/"))
+
+
+def test_a_noop_rebuild_opens_no_post_and_runs_no_strip_html(tmp_path: Path, monkeypatch) -> None:
+    """A fresh state loaded from .blog-cache/, as a new process has: every post comes from the
+    stat-keyed source index, and reading times and descriptions from the store."""
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    stripped: list[str] = []
+
+    def counting_strip_html(value: object) -> str:
+        stripped.append(str(value))
+        return strip_html(value)
+
+    monkeypatch.setattr(documents, "strip_html", counting_strip_html)
+    SOURCE_READS.clear()
+    result = build(BuildOptions(source=site))
+    assert post_reads() == 0
+    assert stripped == []
+    assert result.report is not None and result.report.written == [] and result.report.removed == []
+
+
+def test_one_edit_opens_exactly_that_post(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    post = site / "_posts/2020-01-03-p2.md"
+    post.write_text(post.read_text().replace("More *text*", "Less *text*"))
+    SOURCE_READS.clear()
+    result = build(BuildOptions(source=site))
+    assert dict(SOURCE_READS) == {"_posts/2020-01-03-p2.md": 1}
+    assert result.converted == 1
+    assert "Less <em>text</em>" in (site / "_site/2020/01/03/p2.html").read_text()
+
+
+def test_a_touched_post_is_read_but_not_parsed_again(tmp_path: Path, monkeypatch) -> None:
+    """A changed stat with the same bytes (touch, checkout): read and hashed, the Document kept."""
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    post = site / "_posts/2020-01-04-p3.md"
+    os.utime(post, ns=(post.stat().st_atime_ns, post.stat().st_mtime_ns + 10**9))
+    parsed: list[str] = []
+    monkeypatch.setattr(assemble, "load_document", lambda source, *args: parsed.append(source.relative))
+    SOURCE_READS.clear()
+    result = build(BuildOptions(source=site))
+    assert dict(SOURCE_READS) == {"_posts/2020-01-04-p3.md": 1} and parsed == []
+    assert result.report is not None and result.report.written == []
+    SOURCE_READS.clear()
+    build(BuildOptions(source=site))  # the new stat was saved: not even read now
+    assert post_reads() == 0
+
+
+def test_a_config_change_reloads_every_post_and_equals_cold(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    (site / "_config.yml").write_text("title: Speed\ndefaults:\n  - scope: {type: posts}\n    values: {title: Same}\n")
+    SOURCE_READS.clear()
+    build(BuildOptions(source=site))
+    assert post_reads() == POSTS
+    assert "<h1>P3</h1>" in (site / "_site/2020/01/04/p3.html").read_text()  # the post's own title wins
+    clean = make_site(tmp_path / "clean")
+    (clean / "_config.yml").write_text((site / "_config.yml").read_text())
+    cli_build(clean)
+    assert {k: v[0] for k, v in published(clean).items()} == {k: v[0] for k, v in published(site).items()}
+
+
+def test_a_damaged_index_row_is_read_from_the_file(tmp_path: Path) -> None:
+    """.blog-cache/ may come with a stranger's tree: a row that does not decode is never trusted."""
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    cold = published(site)
+    with sqlite3.connect(site / ".blog-cache" / STATE_FILE) as db:
+        db.execute("UPDATE sources SET doc = '[1, [\"?\", 0]]' WHERE path = '_posts/2020-01-02-p1.md'")
+    SOURCE_READS.clear()
+    build(BuildOptions(source=site))
+    assert dict(SOURCE_READS) == {"_posts/2020-01-02-p1.md": 1}
+    assert {k: v[0] for k, v in published(site).items()} == {k: v[0] for k, v in cold.items()}
+
+
+def test_one_edit_compiles_no_layout_and_safe_builds_load_no_stored_code(tmp_path: Path, monkeypatch) -> None:
+    """Compiled layouts are kept in .blog-cache/: re-rendering an edited post compiles nothing. A
+    --safe build (a stranger's tree, maybe with a crafted cache) never runs code read from there."""
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    compiled: list[str] = []
+    loaded: list[str] = []
+    original_compile = jinja2.Environment.compile
+    original_load = MemoryBytecodeCache.load_bytecode
+
+    def counting_compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled.append(str(filename or name))
+        return original_compile(self, source, name, filename, raw, defer_init)
+
+    def counting_load(self, bucket):  # type: ignore[no-untyped-def]
+        loaded.append(bucket.key)
+        return original_load(self, bucket)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    monkeypatch.setattr(MemoryBytecodeCache, "load_bytecode", counting_load)
+    post = site / "_posts/2020-01-06-p5.md"
+    post.write_text(post.read_text() + "\nAnother paragraph.\n")
+    result = build(BuildOptions(source=site))
+    assert result.report is not None and "2020/01/06/p5.html" in result.report.written
+    assert [name for name in compiled if name.startswith("_layouts/")] == [] and loaded
+    post.write_text(post.read_text() + "\nA third paragraph.\n")
+    loaded.clear()
+    build(BuildOptions(source=site, safe=True))
+    assert loaded == []
+    assert "A third paragraph." in (site / "_site/2020/01/06/p5.html").read_text()
+
+
+def test_stored_layout_code_is_not_reused_under_other_settings(tmp_path: Path) -> None:
+    """Jinja folds `"/about/" | relative_url` into the compiled code: after a baseurl change, code
+    kept in .blog-cache/ from the old settings must not be used."""
+    site = make_site(tmp_path / "site")
+    (site / "_layouts/default.html").write_text(
+        '<html><body><a href="{{ "/about/" | relative_url }}">a</a>{{ content }}</body></html>\n'
+    )
+    build(BuildOptions(source=site))
+    assert 'href="/about/"' in (site / "_site/2020/01/01/p0.html").read_text()
+    (site / "_config.yml").write_text('title: Speed\nbaseurl: "/repo"\n')
+    build(BuildOptions(source=site))
+    assert 'href="/repo/about/"' in (site / "_site/2020/01/01/p0.html").read_text()

@@ -34,6 +34,7 @@ class RenderReuse:
         self._key_prints: dict[tuple[str, str], str] = {}
         self._template_prints: dict[str, str] = {}
         self._unchanged_documents: set[str] = set()
+        self._changed_documents: set[str] = set()  # since the last successful build, and the ones gone
         self.reused = 0
 
     def seal(self, documents: list[Document], converted_by_document: Mapping[str, Any]) -> None:
@@ -69,6 +70,9 @@ class RenderReuse:
         self._unchanged_documents = {
             name for name, print_ in self.document_prints.items() if previous.get(name) == print_
         }
+        self._changed_documents = (set(self.document_prints) - self._unchanged_documents) | (
+            set(previous) - set(self.document_prints)
+        )
 
     def finish(self, produced: set[str]) -> None:
         """After a successful build: remember fingerprints, forget renders of outputs that are gone
@@ -103,8 +107,11 @@ class RenderReuse:
         # Every kept record was validated by the last successful build, so a document whose whole
         # fingerprint is unchanged since then cannot invalidate it: skip its per-key checks.
         unchanged = self._unchanged_documents
-        if any(
-            name[0] not in unchanged and self._print_of("document", name) != print_ for name, print_ in record.documents
+        # Only a document that changed (or is gone) since then can: when the record names none of
+        # them (a no-op: there are none), its thousands of (document, key) pairs are not even decoded.
+        if record.may_read(self._changed_documents) and any(
+            name[0] not in unchanged and self._print_of("document", tuple(name)) != print_  # type: ignore[arg-type]
+            for name, print_ in record.documents
         ):
             return None
         for kind, items in (("site", record.site_keys), ("template", record.templates)):

@@ -9,14 +9,17 @@ that lists every post on every page is still correct — it just re-renders more
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 import jinja2.bccache
+
+from generator.incremental.sources import SourceIndex
 
 _recording = threading.local()
 
@@ -147,28 +150,72 @@ def fingerprint_mapping(values: Mapping[str, Any], skip: tuple[str, ...] = ()) -
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept between rebuilds; Jinja checks the source checksum itself."""
+    """Compiled templates kept between rebuilds; Jinja checks the source checksum itself (and its
+    own and Python's version). `blog build` keeps them in .blog-cache/ too (store.py): compiling
+    a post's layout chain again is a good part of a one-edit rebuild in a new process."""
 
     def __init__(self) -> None:
         self.store: dict[str, bytes] = {}
+        self.changed: set[str] = set()  # compiled since loaded or saved
+        self.from_disk = False  # holds code read from .blog-cache/: never for --safe builds
+        # Jinja folds filters with constant arguments at compile time (`"/x/" | relative_url` is
+        # compiled to the text with the baseurl): code is valid only for the settings it was
+        # compiled under, so keys carry their fingerprint (set by the renderer).
+        self.salt = ""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
+        key = f"{self.salt}:{bucket.key}"
+        if key in self.store:
+            bucket.bytecode_from_string(self.store[key])
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
+        key = f"{self.salt}:{bucket.key}"
+        self.store[key] = bucket.bytecode_to_string()
+        self.changed.add(key)
 
 
-@dataclass(frozen=True)
 class RenderRecord:
-    """One rendered output and what it depended on, with the fingerprints at the time."""
+    """One rendered output and what it depended on, with the fingerprints at the time.
 
-    own: str
-    documents: tuple[tuple[tuple[str, str], str], ...]
-    site_keys: tuple[tuple[str, str], ...]
-    templates: tuple[tuple[str, str], ...]
-    data: bytes
+    `documents` (((document, key), print) pairs: thousands for an archive page) may come as the
+    JSON text the store keeps; it is decoded only when a check needs it, since `may_read` can
+    tell from the text alone that none of a build's changed documents is named in it."""
+
+    __slots__ = ("own", "_documents", "_documents_json", "site_keys", "templates", "data")
+
+    def __init__(
+        self,
+        own: str,
+        documents: Sequence[tuple[Sequence[str], str]] | None,
+        site_keys: tuple[tuple[str, str], ...],
+        templates: tuple[tuple[str, str], ...],
+        data: bytes,
+        documents_json: str | None = None,
+    ) -> None:
+        self.own = own
+        self._documents = documents
+        self._documents_json = documents_json
+        self.site_keys = site_keys
+        self.templates = templates
+        self.data = data
+
+    @property
+    def documents(self) -> Sequence[tuple[Sequence[str], str]]:
+        if self._documents is None:
+            self._documents = json.loads(self._documents_json or "[]")
+        return self._documents
+
+    def documents_json(self) -> str:
+        if self._documents_json is None:
+            self._documents_json = json.dumps(self.documents)
+        return self._documents_json
+
+    def may_read(self, documents: set[str]) -> bool:
+        """False only when none of `documents` is among the ones this render read. Exact on the
+        JSON text: a name is written there as json.dumps(name), quotes included."""
+        if self._documents_json is None:
+            return bool(documents)
+        return any(json.dumps(name) in self._documents_json for name in documents)
 
 
 @dataclass
@@ -176,16 +223,20 @@ class BuildState:
     """Kept between builds by `blog serve` (and by tests): parsed documents by file stat, rendered
     outputs with their dependencies, and the fingerprints of what is on disk."""
 
-    documents: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)  # parsed front matter
-    loaded: dict[str, tuple[tuple[int, int], str, Any]] = field(default_factory=dict)  # finished Documents
+    documents: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict)  # parsed front matter (drafts)
+    sources: SourceIndex = field(default_factory=SourceIndex)  # finished Documents by file stat (sources.py)
     document_prints: dict[str, str] = field(default_factory=dict)  # as of the last successful build
     renders_changed: bool = False  # whether `renders` differs from what was loaded (saving is then needed)
     compiled: dict[str, tuple[str, Any]] = field(default_factory=dict)  # file -> (source, Jinja code)
     renders: MutableMapping[str, RenderRecord] = field(default_factory=dict)  # a RenderStore after load_renders
     written: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path -> (sha, size, mtime_ns)
     # Per document, replaced when it changes and dropped when it is gone (so a long `serve` session
-    # stays as big as the site): (content, excerpt) -> (reading time, description) …
-    reading: dict[str, tuple[str, str, tuple[int, str]]] = field(default_factory=dict)
+    # stays as big as the site): fingerprint of (content, excerpt) -> (reading time, description) …
+    reading: dict[str, tuple[str, tuple[int, str]]] = field(default_factory=dict)
+    saved_reading: dict[str, tuple[str, tuple[int, str]]] = field(default_factory=dict)  # as in the store
+    reading_texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # what `reading` was computed from
+    # (document, "content"/"excerpt") -> (converted HTML, baseurl, that HTML finished) when it names no image
+    finished: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # … and the inputs of its view's fingerprint -> that fingerprint (see reuse.py).
     view_prints: dict[str, tuple[Any, Any, Any, str]] = field(default_factory=dict)
     saved_prints: dict[str, str] = field(default_factory=dict)  # document prints as last saved (store.py)

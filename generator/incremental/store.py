@@ -1,9 +1,11 @@
 """The renders of the last `blog build`, kept in `.blog-cache/` so that a CLI rebuild in a new
 process re-renders only what changed, as `blog serve` does in memory.
 
-One SQLite table (standard library) of rendered outputs with their dependencies, and one of the
-documents' fingerprints. Rows are read when a page asks for its own (no decoding of one JSON file
-of every page, 17.8 MB at 1,000 posts), and a build writes back only the rows it changed. A
+One SQLite table (standard library) of rendered outputs with their dependencies, one of the
+documents' fingerprints, one of the stat-keyed source index (sources.py: unchanged files are not
+read again) and one of each document's reading time and description (strip_html is not run
+again). Render rows are read when a page asks for its own (no decoding of one JSON file of every
+page, 17.8 MB at 1,000 posts), and a build writes back only the rows it changed. A
 missing, damaged or foreign file only means a full render."""
 
 from __future__ import annotations
@@ -13,14 +15,27 @@ import sqlite3
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
+from generator.incremental.sources import IndexEntry, SourceIndex
 from generator.incremental.state import BuildState, RenderRecord
 
-STATE_FORMAT = 2  # 1: renders-v1.json (one JSON object); 2: SQLite
+# 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
+# (sources, reading) fails the checks in _open and is replaced: one full render, nothing misread.
+STATE_FORMAT = 2
 STATE_FILE = f"renders-v{STATE_FORMAT}.sqlite"
 RETIRED_STATE_FILES = ("renders-v1.json",)  # removed with the markdown cache of other versions
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS renders (path TEXT PRIMARY KEY, own TEXT, deps TEXT, data BLOB)",
+    "CREATE TABLE IF NOT EXISTS renders (path TEXT PRIMARY KEY, own TEXT, docs TEXT, deps TEXT, data BLOB)",
     "CREATE TABLE IF NOT EXISTS prints (document TEXT PRIMARY KEY, print TEXT)",
+    "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, sha TEXT, context TEXT, doc TEXT)",
+    "CREATE TABLE IF NOT EXISTS reading (document TEXT PRIMARY KEY, key TEXT, minutes INTEGER, description TEXT)",
+    "CREATE TABLE IF NOT EXISTS bytecode (key TEXT PRIMARY KEY, code BLOB)",
+)
+_CHECKS = (
+    "SELECT path, own, docs, deps, data FROM renders LIMIT 0",
+    "SELECT document, print FROM prints LIMIT 0",
+    "SELECT path, stat, sha, context, doc FROM sources LIMIT 0",
+    "SELECT document, key, minutes, description FROM reading LIMIT 0",
+    "SELECT key, code FROM bytecode LIMIT 0",
 )
 
 
@@ -33,6 +48,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         self._changed: dict[str, RenderRecord] = {}
         self._deleted: set[str] = set()
         self._paths: set[str] | None = None  # paths on disk, read when first needed
+        self._rows: dict[str, tuple[str, str, str, bytes] | RenderRecord] | None = None  # by path (_all_rows)
         self.rows_read = 0
 
     def _on_disk(self) -> set[str]:
@@ -40,24 +56,34 @@ class RenderStore(MutableMapping[str, RenderRecord]):
             self._paths = set() if self._db is None else {p for (p,) in self._db.execute("SELECT path FROM renders")}
         return self._paths
 
+    def _all_rows(self) -> dict[str, tuple[str, str, str, bytes] | RenderRecord]:
+        """Every stored row, fetched in one query when the first is asked for: a build asks for
+        nearly all of them, and one query costs far less than a thousand (decoded one by one)."""
+        if self._rows is None:
+            assert self._db is not None
+            query = "SELECT path, own, docs, deps, data FROM renders"
+            self._rows = {path: (own, docs, deps, data) for path, own, docs, deps, data in self._db.execute(query)}
+            self._paths = set(self._rows)
+        return self._rows
+
     def __getitem__(self, path: str) -> RenderRecord:
         if path in self._changed:
             return self._changed[path]
         if path in self._deleted or self._db is None:
             raise KeyError(path)
-        row = self._db.execute("SELECT own, deps, data FROM renders WHERE path = ?", (path,)).fetchone()
+        rows = self._all_rows()
+        row = rows.get(path)
         if row is None:
             raise KeyError(path)
+        if isinstance(row, RenderRecord):
+            return row
         self.rows_read += 1
-        own, deps, data = row
-        documents, site_keys, templates = json.loads(deps)
-        return RenderRecord(
-            own,
-            tuple((tuple(name), p) for name, p in documents),
-            tuple(map(tuple, site_keys)),
-            tuple(map(tuple, templates)),
-            bytes(data),
+        own, documents, deps, data = row
+        site_keys, templates = json.loads(deps)
+        record = rows[path] = RenderRecord(  # decoded once; its documents only if a check needs them
+            own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), bytes(data), documents
         )
+        return record
 
     def __setitem__(self, path: str, record: RenderRecord) -> None:
         self._changed[path] = record
@@ -84,16 +110,20 @@ class RenderStore(MutableMapping[str, RenderRecord]):
 
     def save(self, db: sqlite3.Connection, prints: dict[str, str]) -> None:
         rows = [
-            (path, r.own, json.dumps([r.documents, r.site_keys, r.templates]), r.data)
+            (path, r.own, r.documents_json(), json.dumps([r.site_keys, r.templates]), r.data)
             for path, r in sorted(self._changed.items())
         ]
         with db:  # one transaction
             db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
-            db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", rows)
             db.execute("DELETE FROM prints")
             db.executemany("INSERT INTO prints VALUES (?, ?)", sorted(prints.items()))
         if self._paths is not None:
             self._paths = (self._paths - self._deleted) | set(self._changed)
+        if self._rows is not None:
+            for path in self._deleted:
+                self._rows.pop(path, None)
+            self._rows.update(self._changed)
         self._db = db
         self._changed.clear()
         self._deleted.clear()
@@ -111,8 +141,8 @@ def _open(path: Path, create: bool) -> sqlite3.Connection | None:
             db.commit()
         if db.execute("PRAGMA user_version").fetchone()[0] != STATE_FORMAT:
             raise sqlite3.DatabaseError("another format")
-        db.execute("SELECT path, own, deps, data FROM renders LIMIT 0")
-        db.execute("SELECT document, print FROM prints LIMIT 0")
+        for check in _CHECKS:
+            db.execute(check)
         return db
     except sqlite3.Error:
         db.close()
@@ -124,25 +154,37 @@ def load_renders(state: BuildState, folder: Path) -> None:
     """Give a fresh state the renders of the last `blog build` (opened here, read row by row)."""
     db = _open(folder / STATE_FILE, create=False)
     prints: dict[str, str] = {}
+    index = SourceIndex()
+    reading: dict[str, tuple[str, tuple[int, str]]] = {}
     if db is not None:
         try:
             prints = dict(db.execute("SELECT document, print FROM prints"))
-        except sqlite3.Error:
+            for path, stat, sha, context, doc in db.execute("SELECT path, stat, sha, context, doc FROM sources"):
+                index.entries[path] = IndexEntry(tuple(json.loads(stat)), sha, context, doc)
+            for document, key, minutes, description in db.execute("SELECT * FROM reading"):
+                reading[document] = (key, (minutes, description))
+            state.bytecode.from_disk = True
+            state.bytecode.store.update(db.execute("SELECT key, code FROM bytecode"))
+        except (sqlite3.Error, ValueError, TypeError):
             db.close()
-            db = None
+            db, prints, index, reading = None, {}, SourceIndex(), {}
     state.renders = RenderStore(db)
     state.document_prints = prints
     state.saved_prints = dict(prints)
+    state.sources = index
+    state.reading = reading
+    state.saved_reading = dict(reading)
 
 
 def save_renders(state: BuildState, folder: Path) -> None:
     """Write back what this build changed: its new renders, the ones gone, the fingerprints."""
     renders = state.renders
     prints_changed = state.document_prints != state.saved_prints
+    others_changed = state.sources.dirty or state.reading != state.saved_reading or bool(state.bytecode.changed)
     if isinstance(renders, RenderStore):
-        if not (renders.dirty or prints_changed):
+        if not (renders.dirty or prints_changed or others_changed):
             return
-    elif not state.renders_changed:
+    elif not (state.renders_changed or others_changed):
         return
     folder.mkdir(parents=True, exist_ok=True)
     db = renders._db if isinstance(renders, RenderStore) and renders._db is not None else None
@@ -150,9 +192,45 @@ def save_renders(state: BuildState, folder: Path) -> None:
     assert db is not None
     if not isinstance(renders, RenderStore):  # a state filled in memory: it replaces the table
         with db:
-            db.execute("DELETE FROM renders")
+            for table in ("renders", "sources", "reading"):
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
+        state.sources.changed |= set(state.sources.entries)
+        state.saved_reading = {}
         store = RenderStore(db)
         store.update(renders)
         renders = store
     renders.save(db, state.document_prints)
     state.saved_prints = dict(state.document_prints)
+    _save_index(db, state.sources)
+    _save_reading(db, state.reading, state.saved_reading)
+    state.saved_reading = dict(state.reading)
+    bytecode = state.bytecode
+    with db:
+        rows = [(key, bytecode.store[key]) for key in sorted(bytecode.changed) if key in bytecode.store]
+        db.executemany("INSERT OR REPLACE INTO bytecode VALUES (?, ?)", rows)
+        db.execute("DELETE FROM bytecode WHERE substr(key, 1, ?) != ?", (len(bytecode.salt) + 1, bytecode.salt + ":"))
+    bytecode.changed.clear()
+
+
+def _save_index(db: sqlite3.Connection, index: SourceIndex) -> None:
+    rows = []
+    for path in sorted(index.changed):
+        entry = index.entries[path]
+        if entry.encoded is not None:
+            rows.append((path, json.dumps(entry.stat), entry.sha, entry.context, entry.encoded))
+    gone = sorted(index.removed | {p for p in index.changed if index.entries[p].encoded is None})
+    with db:
+        db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
+        db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", rows)
+    index.changed.clear()
+    index.removed.clear()
+
+
+Reading = dict[str, tuple[str, tuple[int, str]]]  # document -> (content key, (minutes, description))
+
+
+def _save_reading(db: sqlite3.Connection, reading: Reading, saved: Reading) -> None:
+    changed = [(d, key, m, text) for d, (key, (m, text)) in sorted(reading.items()) if saved.get(d) != (key, (m, text))]
+    with db:
+        db.executemany("DELETE FROM reading WHERE document = ?", [(d,) for d in sorted(set(saved) - set(reading))])
+        db.executemany("INSERT OR REPLACE INTO reading VALUES (?, ?, ?, ?)", changed)

@@ -43,6 +43,8 @@ class ConversionCache:
         self._used: set[str] = set()
         self._prefetched: set[str] = set()
         self._lock = threading.Lock()
+        self._keys_now: dict[int, tuple[str, str, str]] = {}  # id(text) -> (text, fingerprint, key)
+        self._keys_before: dict[int, tuple[str, str, str]] = {}
         self.hits = 0
         self.misses = 0
         self.rows_read = 0  # rows fetched from disk: what tests count instead of timing
@@ -50,6 +52,18 @@ class ConversionCache:
     @staticmethod
     def key(text: str, fingerprint: str) -> str:
         return hashlib.sha256(f"{fingerprint}\0{text}".encode()).hexdigest()
+
+    def _key_of(self, text: str, fingerprint: str) -> str:
+        """`key`, remembered for the text objects of this build and the last: a build asks for the
+        key of each text twice (prefetch, then convert), and `blog serve` holds the same objects
+        across rebuilds while a text is unchanged (identity is checked: the memo keeps them alive)."""
+        known = self._keys_now.get(id(text)) or self._keys_before.get(id(text))
+        if known is not None and known[0] is text and known[1] == fingerprint:
+            self._keys_now[id(text)] = known
+            return known[2]
+        key = self.key(text, fingerprint)
+        self._keys_now[id(text)] = (text, fingerprint, key)
+        return key
 
     def _lookup(self, key: str) -> MarkdownResult | None:
         """Called with the lock held."""
@@ -65,7 +79,7 @@ class ConversionCache:
         return found
 
     def get_or_convert(self, text: str, fingerprint: str, convert: Callable[[], MarkdownResult]) -> MarkdownResult:
-        key = self.key(text, fingerprint)
+        key = self._key_of(text, fingerprint)
         with self._lock:
             self._used.add(key)
             found = self._lookup(key)
@@ -87,13 +101,15 @@ class ConversionCache:
 
     def missing(self, texts: list[str], fingerprint: str) -> list[str]:
         """The distinct texts not yet converted with these settings, in order."""
-        keyed = {self.key(t, fingerprint): t for t in dict.fromkeys(texts)}
+        keyed = {self._key_of(t, fingerprint): t for t in dict.fromkeys(texts)}
         with self._lock:
             absent = [k for k in keyed if k not in self._entries]
             on_disk = self._keys_on_disk(absent)
             return [t for k, t in keyed.items() if k not in self._entries and k not in on_disk]
 
     def _keys_on_disk(self, keys: Iterable[str]) -> set[str]:
+        """The keys stored on disk; their rows are read now, in batches (the build looks every one
+        up next, and a query per key costs several times more)."""
         keys = [k for k in keys if k not in self._stale]
         found: set[str] = set()
         if self._db is None:
@@ -101,13 +117,17 @@ class ConversionCache:
         for start in range(0, len(keys), _BATCH):
             batch = keys[start : start + _BATCH]
             marks = ",".join("?" * len(batch))
-            found.update(k for (k,) in self._db.execute(f"SELECT key FROM markdown WHERE key IN ({marks})", batch))
+            query = f"SELECT key, html, toc, toc_count, warnings FROM markdown WHERE key IN ({marks})"
+            for key, html, toc, toc_count, warnings in self._db.execute(query, batch):
+                self.rows_read += 1
+                self._entries[key] = MarkdownResult(html, toc, toc_count, tuple(tuple(w) for w in json.loads(warnings)))
+                found.add(key)
         return found
 
     def put(self, text: str, fingerprint: str, result: MarkdownResult) -> None:
         """Store a result converted elsewhere (the parallel path); counted as a conversion."""
         with self._lock:
-            key = self.key(text, fingerprint)
+            key = self._key_of(text, fingerprint)
             self._store(key, result)
             self._prefetched.add(key)  # its first lookup is not a cache hit: it was converted now
             self.misses += 1
@@ -116,6 +136,7 @@ class ConversionCache:
         self.hits = self.misses = self.rows_read = 0
         self._used.clear()
         self._prefetched.clear()
+        self._keys_before, self._keys_now = self._keys_now, {}  # texts of older builds are let go
 
     def prune_unused(self) -> None:
         """Drop entries the last build did not use, so the cache does not grow forever."""

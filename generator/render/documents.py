@@ -41,6 +41,10 @@ WORDS_PER_MINUTE = 200
 # Part of every render's fingerprint: renders saved under other template rules (before layouts
 # autoescaped) must not be reused.
 TEMPLATE_RULES = "autoescaped-layouts-1"
+# Part of the key of a remembered reading time and description: bump when either is derived differently.
+# What ImagePipeline.prepare could probe (raster and vector images).
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".svg", ".avif", ".ico")
+READING_RULES = f"reading-{WORDS_PER_MINUTE}-40-1"
 
 
 @dataclass
@@ -63,13 +67,14 @@ class DocumentRenderer:
         config = self.site.config
         self.settings = dict(config.markdown)
         self.fingerprint = settings_fingerprint(self.settings)
+        self.state.bytecode.salt = fingerprint(sorted((k, repr(v)) for k, v in config.values.items()), self.fingerprint)
         filters = make_filters(config.baseurl, config.url, self.markdownify)
         self.layout_env, self.content_env = make_environments(
             config.source,
             filters,
             self.globals,
             RecordingEnvironment,
-            self.state.bytecode,
+            None if config.get("safe") and self.state.bytecode.from_disk else self.state.bytecode,
             limits_from_config(config.values),
             safe=bool(config.get("safe")),
         )
@@ -147,7 +152,11 @@ class DocumentRenderer:
             except GeneratorError:
                 continue  # convert() reports it
             texts += [body, self._excerpt_text(doc, body)]
-        self.images.prepare(texts)  # probe every image and make missing variants, in parallel
+        if any(path.lower().endswith(IMAGE_SUFFIXES) for path in self.images.files):
+            # Probe every image and make missing variants, in parallel. Only an optimisation
+            # (rewrite() prepares what it misses), and its scan of every text is costly: skipped
+            # when the site has no image file to probe.
+            self.images.prepare(texts)
         missing = self.cache.missing(texts, self.fingerprint)
         if len(missing) < PARALLEL_MINIMUM or (os.cpu_count() or 1) < 2:
             return
@@ -167,8 +176,24 @@ class DocumentRenderer:
             raise NestingTooDeep(e.message, doc.source.relative, doc.body_line + (e.line or 1) - 1) from e
         for line, message in result.warnings:
             self.warnings.append(GeneratorError(message, doc.source.relative, doc.body_line + line - 1))
-        content = prefix_baseurl(self.images.rewrite(result.html, doc), self.site.config.baseurl)
+        content = self._finished(doc, "content", result.html)
         return Converted(content, self._excerpt(doc, body), result.toc, result.toc_count)
+
+    def _finished(self, doc: Document, part: str, html: str) -> str:
+        """Converted HTML with images sized and the baseurl added. `blog serve` gets the very same
+        HTML object from its cache while a text is unchanged: when it named no image (nothing that
+        depends on image files), last build's result is still exact, without scanning it again."""
+        key, baseurl = f"{doc.source.relative}\0{part}", self.site.config.baseurl
+        known = self.state.finished.get(key)
+        if known is not None and known[0] is html and known[1] == baseurl:
+            return known[2]
+        rewritten = self.images.rewrite(html, doc)
+        out = prefix_baseurl(rewritten, baseurl)
+        if rewritten is html and self.images.enabled:  # it names no image (enabled: it was looked at)
+            self.state.finished[key] = (html, baseurl, out)
+        else:
+            self.state.finished.pop(key, None)
+        return out
 
     def _excerpt_text(self, doc: Document, body: str) -> str:
         if isinstance(doc.meta.get("excerpt"), str):
@@ -180,7 +205,7 @@ class DocumentRenderer:
         text = self._excerpt_text(doc, body)
         if not doc.is_markdown:
             return text
-        return prefix_baseurl(self._convert(text).html, self.site.config.baseurl)
+        return self._finished(doc, "excerpt", self._convert(text).html)
 
     # -- views --------------------------------------------------------------------------------
     def _site_view(self) -> Mapping[str, Any]:
@@ -189,8 +214,13 @@ class DocumentRenderer:
 
     def seal(self, documents: list[Document]) -> None:
         """All views are complete: fingerprint them for render reuse."""
-        for gone in set(self.state.reading) - {doc.source.relative for doc in documents}:
+        present = {doc.source.relative for doc in documents}
+        for gone in set(self.state.reading) - present:
             del self.state.reading[gone]
+        for gone in set(self.state.reading_texts) - present:
+            del self.state.reading_texts[gone]
+        for gone in [key for key in self.state.finished if key.partition("\0")[0] not in present]:
+            del self.state.finished[gone]
         self.reuse.seal(documents, self._converted)
 
     def finish(self, produced: set[str]) -> None:
@@ -204,15 +234,7 @@ class DocumentRenderer:
         relative = doc.source.relative
         view = self.views[relative]
         self._converted[relative] = converted
-        # Reading time and description need the text without tags: remembered per document and
-        # recomputed only when its content changes (string equality is cheap next to the regexes).
-        known = self.state.reading.get(relative)
-        if known is not None and known[0] == converted.content and known[1] == converted.excerpt:
-            derived = known[2]
-        else:
-            words = len(strip_html(converted.content).split())
-            derived = (max(1, math.ceil(words / WORDS_PER_MINUTE)), truncatewords(strip_html(converted.excerpt), 40))
-            self.state.reading[relative] = (converted.content, converted.excerpt, derived)
+        derived = self._reading(relative, converted)
         view.update(
             content=html(converted.content),
             excerpt=html(converted.excerpt),
@@ -228,6 +250,21 @@ class DocumentRenderer:
             config = self.site.config
             self._sass_settings = settings_for(config.source, dict(config.values), gem_theme_root(config.get("theme")))
         return self._sass_settings
+
+    def _reading(self, relative: str, converted: Converted) -> tuple[int, str]:
+        """Reading time and description need the text without tags: remembered per document (in
+        .blog-cache/ too), recomputed only when its content changes. `blog serve` holds the very
+        same strings while a document is unchanged: then they are not even hashed."""
+        seen, known = self.state.reading_texts.get(relative), self.state.reading.get(relative)
+        self.state.reading_texts[relative] = (converted.content, converted.excerpt)
+        if known is not None and seen is not None and seen[0] is converted.content and seen[1] is converted.excerpt:
+            return known[1]
+        key = fingerprint(READING_RULES, converted.content, converted.excerpt)
+        if known is None or known[0] != key:
+            words = len(strip_html(converted.content).split())
+            description = truncatewords(strip_html(converted.excerpt), 40)
+            known = self.state.reading[relative] = (key, (max(1, math.ceil(words / WORDS_PER_MINUTE)), description))
+        return known[1]
 
     # -- layouts ------------------------------------------------------------------------------
     def render_page(self, doc: Document) -> Output:

@@ -1,0 +1,197 @@
+"""The stat-keyed source index: what a rebuild in a new process needs to skip reading and parsing
+every unchanged post or page.
+
+Per source file: its stat (mtime, ctime, size, inode), the sha256 of its bytes, the fingerprint of
+everything else its Document depends on (config, defaults, layout names, generator version), and the
+Document itself. A file whose stat is unchanged is neither opened nor parsed; a changed stat re-reads
+the file and, when its bytes are the same, keeps the Document (a `touch`, a checkout).
+
+Documents are stored as tagged JSON, never pickle: `.blog-cache/` may come with a stranger's tree
+(`blog build --safe`), and decoding must not run code. Only the exact types front matter produces are
+encoded; anything else (or a value that does not come back equal) is simply not indexed."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from generator.model import Document, Page, Post, Source
+
+StatKey = tuple[int, int, int, int]
+
+
+def stat_key(source: Source) -> StatKey:
+    stat = os.stat(source.path)
+    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+
+
+class Unencodable(Exception):
+    """A value the index does not store (the document is then loaded from its file every build)."""
+
+
+def _encode(value: Any) -> Any:
+    kind = type(value)
+    if value is None or kind in (bool, int, str):
+        return value
+    if kind is float:
+        return ["f", repr(value)]  # JSON has no inf/nan; repr round-trips exactly
+    if kind is list or kind is tuple:
+        return ["l" if kind is list else "t", [_encode(item) for item in value]]
+    if kind is dict or kind is MappingProxyType:
+        return ["m" if kind is dict else "p", [[_encode(k), _encode(v)] for k, v in value.items()]]
+    if kind is dt.datetime:
+        if value.tzinfo is not None and type(value.tzinfo) is not dt.timezone:
+            raise Unencodable(value)
+        return ["dt", value.isoformat(), value.fold]
+    if kind is dt.date:
+        return ["d", value.isoformat()]
+    if kind is bytes:
+        return ["b", base64.b64encode(value).decode()]
+    raise Unencodable(value)
+
+
+def _decode(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    tag, body = value[0], value[1]
+    if tag == "l":
+        return [_decode(item) for item in body]
+    if tag == "t":
+        return tuple(_decode(item) for item in body)
+    if tag in ("m", "p"):
+        mapping = {_decode(k): _decode(v) for k, v in body}
+        return mapping if tag == "m" else MappingProxyType(mapping)
+    if tag == "f":
+        return float(body)
+    if tag == "dt":
+        return dt.datetime.fromisoformat(body).replace(fold=value[2])
+    if tag == "d":
+        return dt.date.fromisoformat(body)
+    if tag == "b":
+        return base64.b64decode(body)
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def encode_document(doc: Document, tz: dt.tzinfo) -> str:
+    """JSON text for `doc` (without its Source, which discovery gives again). Raises Unencodable."""
+    if type(doc) not in (Post, Page):
+        raise Unencodable(doc)
+    date: Any = None
+    if doc.date is not None:
+        if doc.date.tzinfo is not tz:  # every loaded date is in the site's zone; anything else is not indexed
+            raise Unencodable(doc.date)
+        date = [doc.date.replace(tzinfo=None).isoformat(), doc.date.fold]
+    fields = [
+        type(doc) is Post,
+        _encode(dict(doc.meta)) if type(doc.meta) is dict else _encode(doc.meta),
+        doc.body,
+        doc.body_line,
+        doc.title,
+        doc.url,
+        doc.output_path,
+        doc.layout,
+        doc.is_markdown,
+        doc.render_with_jinja,
+        date,
+        doc.slug,
+        _encode(doc.tags),
+        _encode(doc.categories),
+    ]
+    text = json.dumps(fields, ensure_ascii=False)
+    if repr(decode_document(text, doc.source, tz)) != repr(doc):  # exactly the same, or not indexed
+        raise Unencodable(doc)
+    return text
+
+
+def decode_document(text: str, source: Source, tz: dt.tzinfo) -> Document:
+    is_post, meta, body, body_line, title, url, output_path, layout, is_md, jinja, date, slug, tags, cats = json.loads(
+        text
+    )
+    moment = None if date is None else dt.datetime.fromisoformat(date[0]).replace(tzinfo=tz, fold=date[1])
+    cls = Post if is_post else Page
+    return cls(
+        source=source,
+        meta=_decode(meta),
+        body=body,
+        body_line=body_line,
+        title=title,
+        url=url,
+        output_path=output_path,
+        layout=layout,
+        is_markdown=is_md,
+        render_with_jinja=jinja,
+        date=moment,
+        slug=slug,
+        tags=_decode(tags),
+        categories=_decode(cats),
+    )
+
+
+@dataclass
+class IndexEntry:
+    stat: StatKey
+    sha: str  # of the file's bytes
+    context: str  # fingerprint of what else the Document depends on
+    encoded: str | None  # tagged JSON (None: not storable; kept in memory only)
+    doc: Document | None = None  # decoded when first used
+
+
+@dataclass
+class SourceIndex:
+    """relative path -> IndexEntry; `changed`/`removed` say what `save` must write back."""
+
+    entries: dict[str, IndexEntry] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+
+    def lookup(self, source: Source, stat: StatKey, context: str, tz: dt.tzinfo) -> Document | None:
+        """The Document of an unchanged file (same stat, same context), without opening it."""
+        entry = self.entries.get(source.relative)
+        if entry is None or entry.stat != stat or entry.context != context:
+            return None
+        return self._document(entry, source, tz)
+
+    def same_bytes(self, source: Source, stat: StatKey, sha: str, context: str, tz: dt.tzinfo) -> Document | None:
+        """After a stat change: the Document when the bytes (and context) are still the same."""
+        entry = self.entries.get(source.relative)
+        if entry is None or entry.sha != sha or entry.context != context:
+            return None
+        doc = self._document(entry, source, tz)
+        if doc is not None:
+            entry.stat = stat
+            self.changed.add(source.relative)
+        return doc
+
+    def _document(self, entry: IndexEntry, source: Source, tz: dt.tzinfo) -> Document | None:
+        if entry.doc is None or entry.doc.source != source:
+            if entry.encoded is None:
+                return None
+            try:
+                entry.doc = decode_document(entry.encoded, source, tz)
+            except (ValueError, TypeError, KeyError, IndexError):  # a damaged row: read the file
+                return None
+        return entry.doc
+
+    def put(self, source: Source, stat: StatKey, sha: str, context: str, doc: Document, tz: dt.tzinfo) -> None:
+        try:
+            encoded: str | None = encode_document(doc, tz)
+        except Unencodable:
+            encoded = None
+        self.entries[source.relative] = IndexEntry(stat, sha, context, encoded, doc)
+        self.changed.add(source.relative)
+        self.removed.discard(source.relative)
+
+    def keep_only(self, relatives: set[str]) -> None:
+        for gone in set(self.entries) - relatives:
+            del self.entries[gone]
+            self.changed.discard(gone)
+            self.removed.add(gone)
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.changed or self.removed)
