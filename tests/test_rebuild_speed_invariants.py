@@ -17,7 +17,7 @@ from generator import assemble
 from generator.build import BuildOptions, build
 from generator.incremental.state import MemoryBytecodeCache
 from generator.load.content import SOURCE_READS
-from generator.render import documents
+from generator.render import reading
 from generator.render.filters import strip_html
 from generator.incremental.store import STATE_FILE
 from generator.render.cache import CACHE_FILE
@@ -118,7 +118,7 @@ def test_a_noop_rebuild_opens_no_post_and_runs_no_strip_html(tmp_path: Path, mon
         stripped.append(str(value))
         return strip_html(value)
 
-    monkeypatch.setattr(documents, "strip_html", counting_strip_html)
+    monkeypatch.setattr(reading, "strip_html", counting_strip_html)
     SOURCE_READS.clear()
     result = build(BuildOptions(source=site))
     assert post_reads() == 0

@@ -4,7 +4,6 @@ through the cache, excerpts, read-only views for templates and the layout chain.
 from __future__ import annotations
 
 import functools
-import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +23,8 @@ from generator.incremental.state import (
 )
 from generator.incremental.reuse import RenderReuse
 from generator.errors import GeneratorError
-from generator.render.filters import make_filters, strip_html, truncatewords
+from generator.render.filters import make_filters
+from generator.render.reading import reading_of
 from generator.render.images import ImagePipeline
 from generator.render.markup import NestingTooDeep, render_markdown, settings_fingerprint
 from generator.model import Document, Site
@@ -37,14 +37,11 @@ from generator.render.sass_pages import SassSettings, compile_page, is_sass, set
 from generator.load.theme import gem_theme_root
 from generator.render.templates import make_environments, render_layout_chain, render_string
 
-WORDS_PER_MINUTE = 200
 # Part of every render's fingerprint: renders saved under other template rules (before layouts
 # autoescaped) must not be reused.
 TEMPLATE_RULES = "autoescaped-layouts-1"
-# Part of the key of a remembered reading time and description: bump when either is derived differently.
 # What ImagePipeline.prepare could probe (raster and vector images).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".svg", ".avif", ".ico")
-READING_RULES = f"reading-{WORDS_PER_MINUTE}-40-1"
 
 
 @dataclass
@@ -234,7 +231,7 @@ class DocumentRenderer:
         relative = doc.source.relative
         view = self.views[relative]
         self._converted[relative] = converted
-        derived = self._reading(relative, converted)
+        derived = reading_of(self.state, relative, converted.content, converted.excerpt)
         view.update(
             content=html(converted.content),
             excerpt=html(converted.excerpt),
@@ -251,22 +248,6 @@ class DocumentRenderer:
             self._sass_settings = settings_for(config.source, dict(config.values), gem_theme_root(config.get("theme")))
         return self._sass_settings
 
-    def _reading(self, relative: str, converted: Converted) -> tuple[int, str]:
-        """Reading time and description need the text without tags: remembered per document (in
-        .blog-cache/ too), recomputed only when its content changes. `blog serve` holds the very
-        same strings while a document is unchanged: then they are not even hashed."""
-        seen, known = self.state.reading_texts.get(relative), self.state.reading.get(relative)
-        self.state.reading_texts[relative] = (converted.content, converted.excerpt)
-        if known is not None and seen is not None and seen[0] is converted.content and seen[1] is converted.excerpt:
-            return known[1]
-        key = fingerprint(READING_RULES, converted.content, converted.excerpt)
-        if known is None or known[0] != key:
-            words = len(strip_html(converted.content).split())
-            description = truncatewords(strip_html(converted.excerpt), 40)
-            known = self.state.reading[relative] = (key, (max(1, math.ceil(words / WORDS_PER_MINUTE)), description))
-        return known[1]
-
-    # -- layouts ------------------------------------------------------------------------------
     def render_page(self, doc: Document) -> Output:
         relative = doc.source.relative
         view = self.views[relative]
