@@ -134,8 +134,9 @@ export class PerplexityCompare {
         run.state = "running";
         run.worker.postMessage({ type: "play" });
       } else if (!this.live() && run.state === "running") {
+        // Its state turns "paused" with the worker's answer (the frame after its last step), so
+        // the count a test or reader sees after "paused" is final.
         run.worker.postMessage({ type: "pause" });
-        run.state = "paused";
       }
     }
     this.updateHooks();

@@ -191,6 +191,7 @@ export function mount(root, options = {}) {
   let compare = null; // PerplexityCompare, made when the reader first opens it
   let payload = null; // () => fresh setup body {data, n, d, kind} of the current dataset
   let colors = [];
+  let shape = ""; // "N points · D dimensions" (or "· distance matrix") for the info line
   let sprites = null; // glyph canvases of the current dataset (made on first use)
 
   const scatter = new Scatter(ui.plot, {
@@ -391,7 +392,8 @@ export function mount(root, options = {}) {
     // No points until the worker's first layout arrives (P first): an empty plot, not a fake one.
     scatter.setData(new Float32Array(0), Uint16Array.from(ds.y), colors);
     scatter.resetView();
-    ui.info.textContent = `${formatInt(n)} points · ${kind === "distances" ? "distance matrix" : `${d} dimensions`} · computing affinities…`;
+    shape = `${formatInt(n)} points · ${kind === "distances" ? "distance matrix" : `${d} dimensions`}`;
+    ui.info.textContent = `${shape} · computing affinities…`;
     setState(live() ? "running" : "paused");
     generation += 1;
     const setup = { type: "setup", data, n, d, kind, params: { ...params, autoplay: live(), generation } };
@@ -424,7 +426,7 @@ export function mount(root, options = {}) {
     if (msg.generation !== undefined && msg.generation !== generation) return;
     if (msg.type === "ready") {
       const reduced = msg.perplexity < Number(ui.perplexity.value) ? ` (reduced for ${msg.n} points)` : "";
-      ui.info.textContent = `${formatInt(msg.n)} points · perplexity ${formatNumber(msg.perplexity, 3)}${reduced}` +
+      ui.info.textContent = `${shape} · perplexity ${formatNumber(msg.perplexity, 3)}${reduced}` +
         ` · affinities in ${Math.round(msg.ms)} ms`;
     } else if (msg.type === "frame") {
       if (root.dataset.state === "error") return;
