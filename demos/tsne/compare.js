@@ -30,8 +30,9 @@ export class PerplexityCompare {
     const intro = doc.createElement("p");
     intro.className = "tsne-compare-intro";
     intro.textContent =
-      "The same data, seed and learning rate at three perplexities: small values keep only the closest " +
-      "neighbours together (many small clumps), large ones weigh more distant points (rounder, merged groups).";
+      "The same data, seed and learning rate at three perplexities (roughly, how many neighbours each point " +
+      "tries to keep close): small values tend to break groups into small clumps, large ones let more distant " +
+      "points pull on each other.";
     const grid = doc.createElement("div");
     grid.className = "tsne-compare-grid";
     for (const perplexity of PERPLEXITIES) {

@@ -597,3 +597,33 @@ def test_pinch_zooms_the_plot_and_one_finger_scrolls_the_page(site_server, phone
     page.wait_for_function(f"() => window.scrollY > {scroll_before + 100}", timeout=5_000)
     assert view_transform(page) == (zoom, tx, ty)
     assert page.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_opened_extras_pass_axe(site_server, browser, scheme):
+    """The whole-site axe test sees the demo as it loads; this one opens what a reader can open:
+    the neighbour lists, the glyph toggle, the perplexity comparison and the distance input."""
+    from tests.browser.test_accessibility import AXE, violations
+
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: run `npm ci`")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        open_demo(page, site_server, STANDALONE)
+        wait_for(page, "(root) => Number(root.dataset.iteration) >= 300")
+        page.get_by_role("button", name="Pause").click()
+        wait_for(page, "(root) => root.dataset.state === 'paused'")
+        page.get_by_label("Draw digits as their 8×8 images").check()
+        page.get_by_role("button", name="Compare perplexities 5 / 30 / 100").click()
+        page.wait_for_timeout(100)
+        x, y = first_point(page)
+        page.mouse.click(x, y + 1)  # pinned: the tooltip and both lists stay
+        page.wait_for_selector(f"{ROOT} .tsne-nlist-low li")
+        problems = violations(page, AXE.read_text("utf-8"))
+        page.select_option(f"{ROOT} select[name=dataset]", "distances")
+        page.wait_for_selector(f"{ROOT} textarea[name=distances]")
+        problems += violations(page, AXE.read_text("utf-8"))
+    finally:
+        context.close()
+    assert problems == []
