@@ -95,9 +95,11 @@ export class PerplexityCompare {
     this.updateHooks();
   }
 
-  restart() {
+  /** Same data, new parameters (seed, learning rate, iterations): P is kept, layouts restart. */
+  restart(params = this.params, play = true) {
     if (!this.runs[0].worker) return;
-    this.playing = true;
+    this.params = params;
+    if (play) this.playing = true;
     this.generation += 1;
     for (const run of this.runs) {
       run.state = this.live() ? "running" : "paused";

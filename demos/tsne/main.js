@@ -385,9 +385,8 @@ export function mount(root, options = {}) {
       ? () => ({ kind: "distances", data: squared(ds.D), n: ds.n, d: ds.n })
       : () => ({ kind: "vectors", ...flatten(ds.X) });
     const { data, n, d, kind } = payload();
-    const describeAll = (i) => describe(i);
-    if (ds.D) panel.setSpace({ D: ds.D }, describeAll, "the distance matrix");
-    else panel.setSpace(flatten(ds.X), describeAll, `${d}-D`);
+    if (ds.D) panel.setSpace({ D: ds.D }, describe, "the distance matrix");
+    else panel.setSpace(flatten(ds.X), describe, `${d}-D`);
     setGlyphs(ui.glyphs.checked);
     // No points until the worker's first layout arrives (P first): an empty plot, not a fake one.
     scatter.setData(new Float32Array(0), Uint16Array.from(ds.y), colors);
@@ -418,7 +417,7 @@ export function mount(root, options = {}) {
     setState(live() ? "running" : "paused");
     generation += 1;
     worker.postMessage({ type: "restart", params: { ...params, autoplay: live(), generation } });
-    loadCompare(); // new seed / learning rate / iterations: the three comparison runs follow
+    compare?.restart(params, false); // new seed / learning rate / iterations: the three follow
   }
 
   worker.onmessage = (event) => {
