@@ -15,7 +15,9 @@ export class Scatter {
   /**
    * @param {HTMLElement} container  the plot fills its width
    * @param {object} options  {height, radius, label, describe(i) -> string, link(i) -> url|null,
-   *                            onClick(i), onDraw(n)}
+   *                            onClick(i), onDraw(n), onShow(i), overlay(ctx, scatter)}
+   *   onShow(i): the point whose tooltip shows (hovered or pinned) changed; -1 when none.
+   *   overlay(ctx, scatter): draws on top of the points each frame (scatter.screenX/Y(i) place it).
    *
    * Touch: one finger scrolls the page (touch-action pan-x pan-y), a tap pins the tooltip of the
    * nearest point, two fingers pinch-zoom and pan the plot. A click pins the tooltip as well; if
@@ -31,6 +33,11 @@ export class Scatter {
     this.hiddenCategories = new Set();
     this.pinned = -1; // the point whose tooltip a click/tap pinned
     this.onDraw = options.onDraw || null; // called after each drawn frame (e.g. timing marks)
+    this.onShow = options.onShow || null;
+    this.overlay = options.overlay || null;
+    this.shown = -1; // last point reported to onShow
+    this.sprites = null; // optional per-point images drawn instead of dots (setSprites)
+    this.spriteSize = 0;
     this.xy = new Float32Array(0);
     this.categories = new Uint16Array(0);
     this.colors = [];
@@ -100,6 +107,21 @@ export class Scatter {
     if (this.pinned >= 0 && this.hiddenCategories.has(this.categories[this.pinned])) this.pinned = -1;
     if (this.hover < 0 && this.pinned < 0) this.hideTooltip();
     this.requestDraw();
+  }
+
+  /**
+   * Draw point i as the image sprites[i] (e.g. a digit's own 8×8 glyph) of `size` CSS px, scaled
+   * up gently with the zoom; null goes back to dots.
+   */
+  setSprites(sprites, size = 14) {
+    this.sprites = sprites;
+    this.spriteSize = size;
+    this.requestDraw();
+  }
+
+  /** Index of the point whose tooltip shows (pinned first, else hovered), or -1. */
+  shownPoint() {
+    return this.pinned >= 0 ? this.pinned : this.hover;
   }
 
   resetView() {
@@ -188,7 +210,16 @@ export class Scatter {
       byCategory.get(c).push(i);
     }
     ctx.globalAlpha = 0.85;
-    for (const [c, members] of byCategory) {
+    const sprites = this.sprites && this.sprites.length === n ? this.sprites : null;
+    if (sprites) {
+      // Crisp pixels: an 8×8 glyph blown up to 14 px should look like its cells, not a blur.
+      ctx.imageSmoothingEnabled = false;
+      const s = Math.min(4 * this.spriteSize, this.spriteSize * Math.sqrt(this.zoom));
+      for (const members of byCategory.values()) {
+        for (const i of members) ctx.drawImage(sprites[i], this.screenX(i) - s / 2, this.screenY(i) - s / 2, s, s);
+      }
+    }
+    for (const [c, members] of sprites ? [] : byCategory) {
       ctx.fillStyle = this.colors[c] || fg;
       ctx.beginPath();
       for (const i of members) {
@@ -200,14 +231,25 @@ export class Scatter {
       ctx.fill();
     }
     ctx.globalAlpha = 1;
-    const shown = this.pinned >= 0 ? this.pinned : this.hover;
-    if (shown >= 0 && shown < n) {
+    const shown = this.shownPoint() < n ? this.shownPoint() : -1;
+    if (this.overlay) {
+      ctx.save();
+      this.overlay(ctx, this, shown);
+      ctx.restore();
+    }
+    if (shown >= 0) {
       ctx.strokeStyle = fg;
       ctx.lineWidth = 2;
       ctx.beginPath();
       ctx.arc(this.screenX(shown), this.screenY(shown), r + 3, 0, 2 * Math.PI);
       ctx.stroke();
       this.placeTooltip(shown);
+    }
+    // The view transform, for tests and tools (zoom, then pan in CSS px).
+    this.canvas.dataset.view = `${+this.zoom.toFixed(4)},${+this.tx.toFixed(1)},${+this.ty.toFixed(1)}`;
+    if (shown !== this.shown) {
+      this.shown = shown;
+      if (this.onShow) this.onShow(shown);
     }
     if (this.onDraw) this.onDraw(n);
   }

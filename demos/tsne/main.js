@@ -2,6 +2,10 @@
 // hands it to the worker (which runs the optimiser) and draws the frames it sends back.
 // Test hooks on the root: data-iteration, data-kl, data-state (running|paused|done|error).
 import { parseVectors, validateDataset, ParseError } from "./parse.js";
+import { parseDistances, squared, formatDistanceMatrix } from "./distances.js";
+import { glyphSprites, isImageData } from "./glyphs.js";
+import { NeighboursPanel } from "./panel.js";
+import { PerplexityCompare } from "./compare.js";
 import { Scatter } from "../_shared/scatter.js";
 import { colorsForLabels } from "../_shared/colors.js";
 import { formatNumber, formatInt } from "../_shared/format.js";
@@ -20,6 +24,7 @@ const DATASETS = {
   digits: "Handwritten digits (1,797 × 64)",
   posts: "This blog's paragraphs",
   custom: "Paste your own",
+  distances: "Paste a distance matrix",
 };
 
 // Three small labelled groups so the paste box works out of the box and shows the format.
@@ -40,6 +45,14 @@ x1,x2,x3,label
 0.2,4.9,10.0,blue
 0.1,5.1,9.8,blue
 0.0,4.8,10.2,blue`;
+
+// The same three groups as a distance matrix, so a reader can check that both inputs agree.
+const DISTANCE_SAMPLE = (() => {
+  const s = parseVectors(SAMPLE);
+  return "# Row i, column j: the distance from point i to point j (square, symmetric, 0 on the diagonal).\n" +
+    "# An optional label may come first on each line. These are the distances of the vectors sample.\n" +
+    formatDistanceMatrix(s.X, s.y.map((c) => s.labels[c]));
+})();
 
 function el(doc, tag, attrs = {}, children = []) {
   const node = doc.createElement(tag);
@@ -85,7 +98,25 @@ function buildUI(root, opts) {
     plot: el(doc, "div", { className: "tsne-plot" }),
     textarea: el(doc, "textarea", { name: "custom", rows: "8", spellcheck: "false" }),
     parse: el(doc, "button", { type: "button", className: "tsne-parse", text: "Embed pasted data" }),
+    matrixText: el(doc, "textarea", { name: "distances", rows: "8", spellcheck: "false", wrap: "off" }),
+    parseMatrix: el(doc, "button", { type: "button", className: "tsne-parse", text: "Embed distance matrix" }),
+    glyphs: el(doc, "input", { type: "checkbox", name: "glyphs" }),
+    compareToggle: el(doc, "button", {
+      type: "button", className: "tsne-compare-toggle", "aria-pressed": "false", text: "Compare perplexities 5 / 30 / 100",
+    }),
+    neighbours: el(doc, "section", { className: "tsne-neighbours", "aria-label": "Nearest neighbours: high-dimensional and 2-D" }),
+    compare: el(doc, "section", { className: "tsne-compare", "aria-label": "Perplexity 5, 30 and 100 side by side" }),
   };
+  ui.matrixText.value = DISTANCE_SAMPLE;
+  ui.matrix = el(doc, "div", { className: "tsne-custom tsne-matrix" }, [
+    field(doc, "Distance matrix (CSV or TSV)", ui.matrixText),
+    ui.parseMatrix,
+  ]);
+  ui.matrix.hidden = opts.dataset !== "distances";
+  ui.glyphLabel = el(doc, "label", { className: "tsne-check" }, [ui.glyphs, el(doc, "span", { text: "Draw digits as their 8×8 images" })]);
+  ui.glyphLabel.hidden = true;
+  ui.compare.hidden = true;
+  const extras = el(doc, "div", { className: "tsne-extras" }, [ui.glyphLabel, ui.compareToggle]);
   ui.textarea.value = SAMPLE;
   ui.message.hidden = true;
   ui.custom = el(doc, "div", { className: "tsne-custom" }, [
@@ -101,7 +132,8 @@ function buildUI(root, opts) {
     field(doc, "Random seed", ui.seed),
     el(doc, "div", { className: "tsne-buttons" }, [ui.play, ui.step, ui.restart]),
   ]);
-  root.append(controls, ui.custom, ui.message, ui.status, ui.announce, ui.plot, ui.legend, ui.info);
+  root.append(controls, extras, ui.custom, ui.matrix, ui.message, ui.status, ui.announce, ui.plot, ui.neighbours,
+    ui.legend, ui.info, ui.compare);
   return ui;
 }
 
@@ -155,6 +187,12 @@ export function mount(root, options = {}) {
   let lastAnnounced = "";
   let generation = 0; // bumped on every setup/restart; frames from an older run are dropped
   const cache = new Map();
+  const panel = new NeighboursPanel(ui.neighbours);
+  let compare = null; // PerplexityCompare, made when the reader first opens it
+  let payload = null; // () => fresh setup body {data, n, d, kind} of the current dataset
+  let colors = [];
+  let shape = ""; // "N points · D dimensions" (or "· distance matrix") for the info line
+  let sprites = null; // glyph canvases of the current dataset (made on first use)
 
   const scatter = new Scatter(ui.plot, {
     height: Number(opts.height) || DEFAULTS.height,
@@ -162,6 +200,8 @@ export function mount(root, options = {}) {
     describe: (i) => describe(i),
     // A click or tap pins the tooltip; a paragraph opens only from its link, on purpose.
     link: (i) => (dataset && dataset.url && dataset.url[i]) || null,
+    // Hover/tap: the point's nearest neighbours in high-D next to those in 2-D (panel.js).
+    overlay: (ctx, sc, shown) => panel.draw(ctx, sc, shown),
     onDraw: (n) => {
       if (firstFrame && n > 0) {
         firstFrame = false;
@@ -199,6 +239,10 @@ export function mount(root, options = {}) {
     generation += 1; // frames of the abandoned run still in flight are dropped
     worker.postMessage({ type: "pause" });
     dataset = null;
+    payload = null;
+    panel.setSpace(null);
+    setGlyphs(false);
+    compare?.stop();
     scatter.setData(new Float32Array(0), new Uint16Array(0), []);
     ui.legend.replaceChildren();
     ui.status.textContent = "";
@@ -242,9 +286,11 @@ export function mount(root, options = {}) {
     const sync = () => {
       buttons.forEach((b, k) => b.setAttribute("aria-pressed", hidden.has(k) ? "false" : "true"));
       scatter.setHidden(hidden);
+      compare?.setHidden(hidden);
     };
     ui.legend.replaceChildren(...buttons.map((b) => el(doc, "li", {}, [b])));
     scatter.setHidden(hidden);
+    compare?.setHidden(hidden);
     return colors;
   }
 
@@ -261,7 +307,9 @@ export function mount(root, options = {}) {
 
   async function loadDataset(name) {
     ui.custom.hidden = name !== "custom";
+    ui.matrix.hidden = name !== "distances";
     if (name === "custom") return parseCustom();
+    if (name === "distances") return parseMatrix();
     const key = name === "digits" ? "data/digits.json" : "posts.json";
     try {
       const loaded = await fetchJSON(key);
@@ -287,6 +335,39 @@ export function mount(root, options = {}) {
     }
   }
 
+  function parseMatrix() {
+    try {
+      start(parseDistances(ui.matrixText.value));
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      fail(err.message);
+    }
+  }
+
+  /** Glyphs on/off: only for 8×8 image data (the digits); the checkbox hides otherwise. */
+  function setGlyphs(on) {
+    const usable = isImageData(dataset);
+    ui.glyphLabel.hidden = !usable;
+    const show = on && usable;
+    if (show && !sprites) {
+      sprites = glyphSprites(dataset, colors, (w, h) => el(doc, "canvas", { width: String(w), height: String(h) }));
+    }
+    scatter.setSprites(show ? sprites : null, 14);
+    root.dataset.glyphs = show ? "on" : "off";
+  }
+
+  function loadCompare() {
+    if (!compare || ui.compare.hidden || !payload) return;
+    let params;
+    try {
+      params = readParams(ui);
+    } catch {
+      return; // the main plot shows the message
+    }
+    compare.load(payload, Uint16Array.from(dataset.y), colors, params);
+    compare.setHidden(hidden);
+  }
+
   function start(ds) {
     let params;
     try {
@@ -297,16 +378,26 @@ export function mount(root, options = {}) {
     }
     showMessage("");
     dataset = ds;
-    const colors = drawLegend();
-    const { data, n, d } = flatten(ds.X);
+    sprites = null;
+    colors = drawLegend();
+    // The worker takes its copy (transferred); the page keeps one for the neighbours panel.
+    payload = ds.D
+      ? () => ({ kind: "distances", data: squared(ds.D), n: ds.n, d: ds.n })
+      : () => ({ kind: "vectors", ...flatten(ds.X) });
+    const { data, n, d, kind } = payload();
+    if (ds.D) panel.setSpace({ D: ds.D }, describe, "the distance matrix");
+    else panel.setSpace(flatten(ds.X), describe, `${d}-D`);
+    setGlyphs(ui.glyphs.checked);
     // No points until the worker's first layout arrives (P first): an empty plot, not a fake one.
     scatter.setData(new Float32Array(0), Uint16Array.from(ds.y), colors);
     scatter.resetView();
-    ui.info.textContent = `${formatInt(n)} points · ${d} dimensions · computing affinities…`;
+    shape = `${formatInt(n)} points · ${kind === "distances" ? "distance matrix" : `${d} dimensions`}`;
+    ui.info.textContent = `${shape} · computing affinities…`;
     setState(live() ? "running" : "paused");
     generation += 1;
-    const setup = { type: "setup", data, n, d, params: { ...params, autoplay: live(), generation } };
+    const setup = { type: "setup", data, n, d, kind, params: { ...params, autoplay: live(), generation } };
     worker.postMessage(setup, [data.buffer]);
+    loadCompare();
   }
 
   function restart() {
@@ -326,6 +417,7 @@ export function mount(root, options = {}) {
     setState(live() ? "running" : "paused");
     generation += 1;
     worker.postMessage({ type: "restart", params: { ...params, autoplay: live(), generation } });
+    compare?.restart(params, false); // new seed / learning rate / iterations: the three follow
   }
 
   worker.onmessage = (event) => {
@@ -333,7 +425,7 @@ export function mount(root, options = {}) {
     if (msg.generation !== undefined && msg.generation !== generation) return;
     if (msg.type === "ready") {
       const reduced = msg.perplexity < Number(ui.perplexity.value) ? ` (reduced for ${msg.n} points)` : "";
-      ui.info.textContent = `${formatInt(msg.n)} points · perplexity ${formatNumber(msg.perplexity, 3)}${reduced}` +
+      ui.info.textContent = `${shape} · perplexity ${formatNumber(msg.perplexity, 3)}${reduced}` +
         ` · affinities in ${Math.round(msg.ms)} ms`;
     } else if (msg.type === "frame") {
       if (root.dataset.state === "error") return;
@@ -381,6 +473,19 @@ export function mount(root, options = {}) {
   ui.restart.addEventListener("click", () => restart());
   ui.select.addEventListener("change", () => loadDataset(ui.select.value));
   ui.parse.addEventListener("click", () => parseCustom());
+  ui.parseMatrix.addEventListener("click", () => parseMatrix());
+  ui.glyphs.addEventListener("change", () => setGlyphs(ui.glyphs.checked));
+  ui.compareToggle.addEventListener("click", () => {
+    const open = ui.compare.hidden;
+    ui.compare.hidden = !open;
+    ui.compareToggle.setAttribute("aria-pressed", String(open));
+    if (!open) {
+      compare?.stop(); // closed: no three O(N²) runs in the background
+      return;
+    }
+    compare ??= new PerplexityCompare(ui.compare, { reduceMotion, describe: (i) => (dataset ? describe(i) : "") });
+    loadCompare();
+  });
   for (const input of [ui.perplexity, ui.learningRate, ui.seed]) input.addEventListener("change", () => restart());
   ui.iterations.addEventListener("change", () => {
     const v = Number(ui.iterations.value);
@@ -411,6 +516,7 @@ export function mount(root, options = {}) {
     destroy() {
       observer?.disconnect();
       worker.terminate();
+      compare?.destroy();
       scatter.destroy();
       root.replaceChildren();
     },

@@ -142,7 +142,15 @@ export function calibrateRow(dist, offset, n, i, perplexity, out, beta0 = 1, tol
  * calibrated betas. The distance matrix is overwritten in place to save memory.
  */
 export function conditionalProbabilities(data, n, d, perplexity) {
-  const cond = squaredDistances(data, n, d);
+  return conditionalFromDistances(squaredDistances(data, n, d), n, perplexity);
+}
+
+/**
+ * The same from a full n x n matrix of squared distances (the "paste a distance matrix" input,
+ * which squares the reader's distances first). `dist` is overwritten with p_{j|i}.
+ */
+export function conditionalFromDistances(dist, n, perplexity) {
+  const cond = dist;
   const betas = new Float64Array(n);
   const row = new Float64Array(n);
   // First guess: 1 / (mean squared distance of row 0); later rows start from the previous
@@ -168,7 +176,15 @@ export const pairIndex = (n, i, j) => i * n - (i * (i + 1)) / 2 + (j - i - 1);
 
 /** Joint P, packed: p_ij = (p_{j|i} + p_{i|j}) / 2n, so the full (i != j) matrix sums to 1. */
 export function jointProbabilities(data, n, d, perplexity) {
-  const { cond } = conditionalProbabilities(data, n, d, perplexity);
+  return symmetrise(conditionalProbabilities(data, n, d, perplexity).cond, n);
+}
+
+/** Joint P (packed) from a full n x n matrix of squared distances (copied, not modified). */
+export function jointFromDistances(dist2, n, perplexity) {
+  return symmetrise(conditionalFromDistances(Float64Array.from(dist2), n, perplexity).cond, n);
+}
+
+function symmetrise(cond, n) {
   const P = new Float64Array(pairCount(n));
   const scale = 1 / (2 * n);
   let k = 0;
@@ -314,6 +330,19 @@ export class TSNE {
     this.n = n;
     this.perplexity = effectivePerplexity(this.opts.perplexity, n);
     this.P = jointProbabilities(data, n, d, this.perplexity);
+    this.prepare();
+  }
+
+  /** Compute P from a full n x n matrix of squared distances instead of vectors. */
+  setDistances(dist2, n) {
+    this.n = n;
+    this.perplexity = effectivePerplexity(this.opts.perplexity, n);
+    this.P = jointFromDistances(dist2, n, this.perplexity);
+    this.prepare();
+  }
+
+  prepare() {
+    const n = this.n;
     this.plogp = entropyTerm(this.P);
     this.grad = new Float64Array(2 * n);
     this.scratch = new Float64Array(4 * n);

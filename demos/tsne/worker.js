@@ -1,7 +1,8 @@
 // Module worker that owns the t-SNE optimiser, so the page keeps drawing and answering input
 // while the O(N^2) iterations run.
 //
-// Messages in:  {type: "setup", data: Float64Array, n, d, params}  (new data: recompute P)
+// Messages in:  {type: "setup", data: Float64Array, n, d, params}  (new data: recompute P;
+//                with kind: "distances", data is an n x n matrix of squared distances)
 //               {type: "restart", params}  (same data; P recomputed only if perplexity changed)
 //               {type: "play"} {type: "pause"} {type: "step"} {type: "iterations", value}
 // Messages out: {type: "ready", n, perplexity, ms}   P is ready
@@ -59,7 +60,8 @@ function build(newParams, newData) {
   if (newData || perplexityChanged || !tsne) {
     if (newData) data = newData;
     tsne = new TSNE({ perplexity: params.perplexity, learningRate: params.learningRate });
-    tsne.setData(data.data, data.n, data.d);
+    if (data.kind === "distances") tsne.setDistances(data.data, data.n);
+    else tsne.setData(data.data, data.n, data.d);
   } else {
     tsne.opts.learningRate = params.learningRate;
   }
@@ -95,7 +97,7 @@ function pump() {
 function handle(msg) {
   switch (msg.type) {
     case "setup":
-      build(msg.params, { data: msg.data, n: msg.n, d: msg.d });
+      build(msg.params, { data: msg.data, n: msg.n, d: msg.d, kind: msg.kind });
       break;
     case "restart":
       build(msg.params, null);

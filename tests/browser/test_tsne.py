@@ -162,6 +162,179 @@ def test_hover_shows_tooltip(site_server, browser_page):
     assert "digit" in tooltip.inner_text()
 
 
+def assert_both_neighbour_lists(page, described: str) -> None:
+    """The panel shows the shown point's 5 nearest in 64-D and in 2-D, and how many are shared."""
+    panel = page.locator(f"{ROOT} .tsne-neighbours")
+    page.wait_for_function(
+        "root => root.querySelectorAll('.tsne-nlist-high li').length === 5", arg=panel.element_handle(), timeout=5_000
+    )
+    summary = panel.locator(".tsne-kept").inner_text()
+    point = int(panel.get_attribute("data-point"))
+    assert described.split(" (")[0] in summary, (described, summary)
+    assert f"(sample {point + 1})" in summary
+    high = panel.locator(".tsne-nlist-high li").evaluate_all("lis => lis.map(li => Number(li.dataset.index))")
+    low = panel.locator(".tsne-nlist-low li").evaluate_all("lis => lis.map(li => Number(li.dataset.index))")
+    assert len(high) == len(low) == 5 and point not in high and point not in low
+    shared = set(high) & set(low)
+    kept = int(panel.get_attribute("data-kept"))
+    assert kept == len(shared)
+    assert f": {kept} of its 5 nearest neighbours in 64-D" in summary
+    # Shared entries say so in words, in both lists.
+    marked = panel.locator("li.tsne-shared").evaluate_all("lis => lis.map(li => Number(li.dataset.index))")
+    assert sorted(marked) == sorted([*shared, *shared])
+    assert panel.locator(".tsne-both").count() == 2 * kept
+    # The high-D list is checked against the data itself: the 5 smallest 64-D distances.
+    expected = page.evaluate(
+        """async (i) => {
+            const url = [...performance.getEntriesByType('resource')].map(e => e.name).find(n => /digits\\.[0-9a-f]+\\.json$/.test(n));
+            const { X } = await (await fetch(url)).json();
+            const d = (j) => X[i].reduce((s, v, k) => s + (v - X[j][k]) ** 2, 0);
+            return [...X.keys()].filter(j => j !== i).sort((a, b) => d(a) - d(b) || a - b).slice(0, 5);
+        }""",
+        point,
+    )
+    assert high == expected
+
+
+def test_hover_shows_high_d_and_2d_neighbours(site_server, browser_page):
+    page = browser_page
+    open_demo(page, site_server, STANDALONE)
+    wait_for(page, "(root) => Number(root.dataset.iteration) >= 300")
+    page.get_by_role("button", name="Pause").click()
+    wait_for(page, "(root) => root.dataset.state === 'paused'")
+    page.wait_for_timeout(100)
+    x, y = first_point(page)
+    page.mouse.move(x, y + 1)
+    tooltip = page.locator(f"{ROOT} .scatter-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert_both_neighbour_lists(page, tooltip.inner_text())
+    # Leaving the plot (nothing pinned) goes back to the hint.
+    page.mouse.move(1, 1)
+    page.wait_for_function("() => !document.querySelector('.demo-tsne .tsne-neighbours').dataset.point", timeout=5_000)
+    assert "Hover over or tap a point" in page.inner_text(f"{ROOT} .tsne-neighbours")
+    assert page.errors == []
+
+
+def test_digit_glyphs_toggle(site_server, browser_page):
+    page = browser_page
+    open_demo(page, site_server, STANDALONE)
+    toggle = page.get_by_label("Draw digits as their 8×8 images")
+    wait_for(page, "(root) => Number(root.dataset.iteration) >= 300")
+    page.get_by_role("button", name="Pause").click()
+    wait_for(page, "(root) => root.dataset.state === 'paused'")
+    assert not toggle.is_checked(), "glyphs are off by default"
+    assert page.eval_on_selector(ROOT, "root => root.dataset.glyphs") == "off"
+    page.mouse.move(1, 1)
+    page.wait_for_timeout(100)
+    dots = canvas_digest(page)
+    dots_painted = painted_pixels(page)[0]
+    toggle.check()
+    wait_for(page, "(root) => root.dataset.glyphs === 'on'")
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    assert canvas_digest(page) != dots
+    # 14 px glyphs cover more of the plot than 3 px dots.
+    assert painted_pixels(page)[0] > 1.5 * dots_painted
+    toggle.uncheck()
+    wait_for(page, "(root) => root.dataset.glyphs === 'off'")
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    assert canvas_digest(page) == dots
+    # Data that are not 8×8 images have no such option.
+    page.select_option(f"{ROOT} select[name=dataset]", "custom")
+    wait_for(page, "(root) => root.querySelectorAll('.tsne-legend li').length === 3")
+    assert toggle.is_hidden()
+    assert page.errors == []
+
+
+def compare_iterations(page) -> list[int]:
+    return [int(v) for v in page.get_attribute(f"{ROOT} .tsne-compare", "data-iterations").split(",")]
+
+
+def test_perplexity_side_by_side(site_server, browser_page):
+    page = browser_page
+    open_demo(page, site_server, STANDALONE)
+    toggle = page.get_by_role("button", name="Compare perplexities 5 / 30 / 100")
+    assert page.locator(f"{ROOT} .tsne-compare").is_hidden(), "closed by default"
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    page.locator(f"{ROOT} .tsne-compare").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelector('.demo-tsne .tsne-compare').dataset.iterations.split(',').every(v => +v >= 30)",
+        timeout=TIMEOUT_MS,
+    )
+    captions = page.locator(f"{ROOT} .tsne-compare figcaption").all_inner_texts()
+    assert [c.split(" ·")[0] for c in captions] == ["Perplexity 5", "Perplexity 30", "Perplexity 100"]
+    assert page.locator(f"{ROOT} .tsne-compare canvas").count() == 3
+    # Pause stops all three.
+    page.get_by_role("button", name="Pause all three").click()
+    page.wait_for_function("() => document.querySelector('.demo-tsne .tsne-compare').dataset.state === 'paused'")
+    stopped = compare_iterations(page)
+    page.wait_for_timeout(500)
+    assert compare_iterations(page) == stopped
+    page.get_by_role("button", name="Play all three").click()
+    page.wait_for_function(
+        "(n) => document.querySelector('.demo-tsne .tsne-compare').dataset.iterations.split(',').every((v, k) => +v > n[k])",
+        arg=stopped,
+        timeout=TIMEOUT_MS,
+    )
+    # Scrolled away: the three pause too.
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_function("() => document.querySelector('.demo-tsne .tsne-compare').dataset.state === 'paused'")
+    # Closing it ends the runs.
+    toggle.click()
+    assert page.get_attribute(f"{ROOT} .tsne-compare", "data-state") == "empty"
+    assert page.errors == []
+
+
+def test_perplexity_side_by_side_waits_for_play_with_reduced_motion(site_server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    try:
+        page.goto(site_server + STANDALONE)
+        page.wait_for_selector(f"{ROOT} canvas")
+        page.select_option(f"{ROOT} select[name=dataset]", "custom")  # 15 points: quick
+        page.get_by_role("button", name="Compare perplexities 5 / 30 / 100").click()
+        page.locator(f"{ROOT} .tsne-compare").scroll_into_view_if_needed()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.demo-tsne .tsne-compare figcaption')].every(f => /KL/.test(f.textContent))"
+        )
+        assert compare_iterations(page) == [0, 0, 0]
+        assert page.get_attribute(f"{ROOT} .tsne-compare", "data-state") == "paused"
+        page.get_by_role("button", name="Play all three").click()
+        page.wait_for_function(
+            "() => document.querySelector('.demo-tsne .tsne-compare').dataset.iterations.split(',').every(v => +v > 0)"
+        )
+        # 15 points support a perplexity of at most (15 - 1) / 3: the captions say so.
+        captions = page.locator(f"{ROOT} .tsne-compare figcaption").all_inner_texts()
+        assert captions[2].startswith("Perplexity 100 (reduced to 4.67 for 15 points)")
+    finally:
+        context.close()
+
+
+def test_distance_matrix_input(site_server, browser_page):
+    page = browser_page
+    open_demo(page, site_server, STANDALONE)
+    page.select_option(f"{ROOT} select[name=dataset]", "distances")
+    wait_for(page, "(root) => root.dataset.state === 'done'")
+    assert "distance matrix" in page.inner_text(f"{ROOT} .tsne-info")
+    assert page.locator(f"{ROOT} .tsne-legend li").count() == 3
+    assert painted_pixels(page)[0] > 0
+    matrix = page.get_by_label("Distance matrix (CSV or TSV)")
+    good = matrix.input_value()
+    matrix.fill("0,1,2,3,4\n1,0,1,2,3\n2,1,0,1,2\n3,2,1,0,1\n4,3,2,-1,0")
+    page.get_by_role("button", name="Embed distance matrix").click()
+    wait_for(page, "(root) => root.dataset.state === 'error'")
+    assert "line 5, column 4: distance -1 is negative" in page.inner_text(f"{ROOT} .tsne-message")
+    assert page.locator(f"{ROOT} .tsne-legend li").count() == 0
+    assert page.inner_text(f"{ROOT} .tsne-status") == ""
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    assert painted_pixels(page)[0] == 0
+    matrix.fill(good)
+    page.get_by_role("button", name="Embed distance matrix").click()
+    wait_for(page, "(root) => root.dataset.state === 'done'")
+    assert page.locator(f"{ROOT} .tsne-message").is_hidden()
+    assert page.errors == []
+
+
 def test_custom_paste_reports_ragged_row(site_server, browser_page):
     page = browser_page
     open_demo(page, site_server, STANDALONE)
@@ -363,6 +536,7 @@ def test_tap_shows_a_tooltip_on_a_phone(site_server, phone_page):
     tooltip.wait_for(state="visible", timeout=5_000)
     assert "digit" in tooltip.inner_text()
     assert page.url.endswith(STANDALONE), "a tap does not leave the page"
+    assert_both_neighbour_lists(page, tooltip.inner_text())
     assert page.errors == []
 
 
@@ -381,3 +555,75 @@ def test_scrolling_over_the_plot_scrolls_the_page(site_server, phone_page):
     session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     page.wait_for_function("() => window.scrollY > 100", timeout=5_000)
     assert page.errors == []
+
+
+def touch(session, kind: str, points: list[tuple[float, float]]) -> None:
+    session.send(
+        "Input.dispatchTouchEvent",
+        {"type": kind, "touchPoints": [{"x": x, "y": y, "id": k} for k, (x, y) in enumerate(points)]},
+    )
+
+
+def view_transform(page) -> tuple[float, float, float]:
+    zoom, tx, ty = (float(v) for v in page.get_attribute(f"{ROOT} canvas", "data-view").split(","))
+    return zoom, tx, ty
+
+
+def test_pinch_zooms_the_plot_and_one_finger_scrolls_the_page(site_server, phone_page):
+    page = phone_page
+    open_demo(page, site_server, STANDALONE)
+    wait_for(page, "(root) => Number(root.dataset.iteration) >= 20")
+    box = page.locator(f"{ROOT} canvas").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    assert 0 < cy < 844
+    assert view_transform(page) == (1, 0, 0)
+    scroll_before = page.evaluate("() => window.scrollY")
+    session = page.context.new_cdp_session(page)
+    # Two fingers spread apart (60 px -> 220 px) and move down 20 px together.
+    touch(session, "touchStart", [(cx - 30, cy), (cx + 30, cy)])
+    for k in range(1, 11):
+        touch(session, "touchMove", [(cx - 30 - 8 * k, cy + 2 * k), (cx + 30 + 8 * k, cy + 2 * k)])
+    touch(session, "touchEnd", [])
+    page.wait_for_function("() => document.querySelector('.demo-tsne canvas').dataset.view !== '1,0,0'")
+    zoom, tx, ty = view_transform(page)
+    assert zoom == pytest.approx(220 / 60, rel=0.02), "the pinch zooms by the fingers' spread"
+    assert ty == pytest.approx(20, abs=1.5) and tx == pytest.approx(0, abs=1.5), "the pinch pans with the fingers"
+    assert page.evaluate("() => window.scrollY") == scroll_before, "a pinch on the plot does not scroll the page"
+    # One finger dragging up over the plot scrolls the page and leaves the plot's view alone.
+    touch(session, "touchStart", [(cx, cy + 100)])
+    for k in range(1, 11):
+        touch(session, "touchMove", [(cx, cy + 100 - 25 * k)])
+    touch(session, "touchEnd", [])
+    page.wait_for_function(f"() => window.scrollY > {scroll_before + 100}", timeout=5_000)
+    assert view_transform(page) == (zoom, tx, ty)
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_opened_extras_pass_axe(site_server, browser, scheme):
+    """The whole-site axe test sees the demo as it loads; this one opens what a reader can open:
+    the neighbour lists, the glyph toggle, the perplexity comparison and the distance input."""
+    from tests.browser.test_accessibility import AXE, violations
+
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: run `npm ci`")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        open_demo(page, site_server, STANDALONE)
+        wait_for(page, "(root) => Number(root.dataset.iteration) >= 300")
+        page.get_by_role("button", name="Pause").click()
+        wait_for(page, "(root) => root.dataset.state === 'paused'")
+        page.get_by_label("Draw digits as their 8×8 images").check()
+        page.get_by_role("button", name="Compare perplexities 5 / 30 / 100").click()
+        page.wait_for_timeout(100)
+        x, y = first_point(page)
+        page.mouse.click(x, y + 1)  # pinned: the tooltip and both lists stay
+        page.wait_for_selector(f"{ROOT} .tsne-nlist-low li")
+        problems = violations(page, AXE.read_text("utf-8"))
+        page.select_option(f"{ROOT} select[name=dataset]", "distances")
+        page.wait_for_selector(f"{ROOT} textarea[name=distances]")
+        problems += violations(page, AXE.read_text("utf-8"))
+    finally:
+        context.close()
+    assert problems == []
