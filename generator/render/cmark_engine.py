@@ -10,7 +10,7 @@ default engine's own code so both engines agree where they can:
   `tagfilter`: posts embed demos and iframes, and the default engine keeps raw HTML too);
 - after cmark: code blocks cmark found itself (indented, or fenced inside a list) highlighted with
   the same Pygments objects; attribute lists, heading ids, permalinks and the table of contents
-  (cmark_headings.py); placeholders swapped back, a block one without its `<p>` as Python-Markdown
+  (cmark_passes.py); placeholders swapped back, a block one without its `<p>` as Python-Markdown
   does. Where the engines differ, tests/test_cmark_engine.py lists it with the reason."""
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from markdown import Markdown
 from markdown.extensions.codehilite import CodeHilite
 from markdown.util import HTML_PLACEHOLDER_RE
 
-from generator.render.cmark_headings import Toc, block_attributes, headings
+from generator.render.cmark_passes import Toc, block_attributes, definition_lists, headings
 
+# Part of the cache key under this engine: bump it whenever a pass here changes its output.
+RULES = "cmark-4"
 # The default engine's preprocessors that run before cmark, in its order (priority 30 to 25).
 # Its html_block preprocessor (20) is left out: cmark reads raw HTML itself.
 PREPROCESSORS = ("normalize_whitespace", "math", "kramdown_math", "fenced_code_block")
@@ -36,6 +38,10 @@ BASE_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS | Options.
 CODE_BLOCK = re.compile(r'<pre data-sourcepos="[^"]*"><code(?: class="language-([^"]+)")?>(.*?)</code></pre>', re.S)
 ALONE = re.compile(r"<p>(\x02wzxhzdk:[0-9]+\x03)</p>")
 BLOCK_TAG = re.compile(r"^</?([^ >]+)")
+# md_in_html's common form: an opening tag alone on its line with markdown="1", its closing tag
+# alone on a later line. Blank lines inside them end cmark's HTML block, so the inside is markdown.
+MARKDOWN_IN_HTML = re.compile(r"""^(<([A-Za-z][\w-]*)\b[^>\n]*?)[ ]+markdown=(["']?)(?:1|block)\3([^>\n]*>)[ \t]*$""", re.M)
+TEXT_QUOTES = re.compile(r">[^<]*&quot;[^<]*<")  # a text run holding an escaped `"`
 
 
 def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, Toc]:
@@ -45,18 +51,40 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
     for name in PREPROCESSORS:
         if name in md.preprocessors:
             lines = md.preprocessors[name].run(lines)
+    source = "\n".join(lines)
+    if "markdown=" in source:
+        source = _markdown_in_html(source)
     options = BASE_OPTIONS | (Options.CMARK_OPT_SMART if settings.get("smart_quotes") else 0)
-    out = cmarkgfm.markdown_to_html_with_extensions("\n".join(lines), options=options, extensions=EXTENSIONS)
+    out = cmarkgfm.markdown_to_html_with_extensions(source, options=options, extensions=EXTENSIONS)
     stash = md.htmlStash.rawHtmlBlocks
 
     def swap_back(fragment: str) -> str:
         return HTML_PLACEHOLDER_RE.sub(lambda m: str(stash[int(m[1])]), fragment)
 
     out = CODE_BLOCK.sub(lambda match: _highlight(md, match[1], html.unescape(match[2])), out)
+    # cmark writes `"` in text as `&quot;`; Python-Markdown leaves it (same text, fewer bytes).
+    out = TEXT_QUOTES.sub(lambda match: match[0].replace("&quot;", '"'), out)
     if "{" in out:
         out = block_attributes(out)
+    if "\n:" in out:
+        out = definition_lists(out)
     out, toc = headings(out, dict(settings), swap_back)
     return swap_back(ALONE.sub(lambda match: _unwrapped(md, match[1], swap_back), out)), toc
+
+
+def _markdown_in_html(text: str) -> str:
+    out, copied = [], 0
+    for match in MARKDOWN_IN_HTML.finditer(text):
+        if match.start() < copied:
+            continue
+        closing = re.compile(rf"^[ \t]*</{re.escape(match[2])}>[ \t]*$", re.M).search(text, match.end())
+        if closing is None:
+            continue
+        out += [text[copied : match.start()], f"{match[1]}{match[4]}\n\n", text[match.end() + 1 : closing.start()]]
+        out += ["\n\n", closing[0]]
+        copied = closing.end()
+    out.append(text[copied:])
+    return "".join(out)
 
 
 def _unwrapped(md: Markdown, placeholder: str, swap_back: Any) -> str:

@@ -85,6 +85,7 @@ def settings_fingerprint(settings: Mapping[str, Any]) -> str:
             "generator": __version__,
             "rules": OUTPUT_RULES,
             "typeset": TYPESET_RULES,
+            "cmark": cmark_engine.RULES if _cmark(settings) else None,
         },
         sort_keys=True,
         default=str,

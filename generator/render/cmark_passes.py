@@ -1,5 +1,6 @@
 """The cmark engine's passes over cmark-gfm's HTML that Python-Markdown's extensions do in its tree:
-attribute lists (`{: .class #id key=value}` on headings, paragraphs and images), heading ids with
+attribute lists (`{: .class #id key=value}` on headings, paragraphs and images), definition lists
+(a paragraph of terms, then `: definition` lines), heading ids with
 the same slugs and `_1` suffixes as the toc extension, the `¶` permalinks, and the table of
 contents (page.toc and a `[TOC]` paragraph). The functions used to make names and ids are the toc
 and attr_list extensions' own, so ids agree with the default engine's.
@@ -27,6 +28,7 @@ PARAGRAPH_ATTRS = re.compile(rf'(<p data-sourcepos="[^"]*")>((?:(?!</p>).)*?)\n[
 IMAGE_ATTRS = re.compile(rf"<img ([^<>]*?) />{ATTRS}")
 TOC_PARAGRAPH = re.compile(r'<p data-sourcepos="[^"]*">\[TOC\]</p>')
 FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.S)
+DEFINITIONS = re.compile(r'<p data-sourcepos="[^"]*">((?:(?!</p>)[^\n])+(?:\n(?!:)(?:(?!</p>)[^\n])+)*)((?:\n:[ ]+(?:(?!</p>)[^\n])*)+)</p>')
 ATTRIBUTE = re.compile(r'([^\s=]+)="([^"]*)"')
 
 
@@ -61,6 +63,17 @@ def block_attributes(text: str) -> str:
         return f"<img{_render(_assign(attributes, match[2]))} />"
 
     return IMAGE_ATTRS.sub(image, PARAGRAPH_ATTRS.sub(paragraph, text))
+
+
+def definition_lists(text: str) -> str:
+    """def_list's simple form: `Term` lines, then `:   Definition` lines, in one paragraph."""
+
+    def dl(match: re.Match[str]) -> str:
+        terms = "".join(f"<dt>{term}</dt>\n" for term in match[1].split("\n"))
+        definitions = "".join(f"<dd>{d.lstrip(': ')}</dd>\n" for d in match[2].split("\n")[1:])
+        return f"<dl>\n{terms}{definitions}</dl>"
+
+    return DEFINITIONS.sub(dl, text)
 
 
 def headings(text: str, settings: dict[str, Any], swap_back: Callable[[str], str]) -> tuple[str, Toc]:
