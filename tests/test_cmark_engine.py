@@ -174,7 +174,7 @@ def render(text: str, **settings: object) -> str:
 
 
 def test_passes_around_cmark() -> None:
-    out = render("# A *b* {: .x #top}\n\n## A b\n\n## A b\n\npara\n{: .note }\n\n![i](/i.png){: width=\"3\" }\n")
+    out = render('# A *b* {: .x #top}\n\n## A b\n\n## A b\n\npara\n{: .note }\n\n![i](/i.png){: width="3" }\n')
     assert '<h1 class="x" id="top">A <em>b</em><a class="headerlink" href="#top"' in out
     assert '<h2 id="a-b">' in out and '<h2 id="a-b_1">' in out  # the toc extension's ids
     assert '<p class="note">para</p>' in out and 'width="3"' in out
@@ -182,7 +182,9 @@ def test_passes_around_cmark() -> None:
 
 
 def test_math_code_and_gfm() -> None:
-    out = render("Cost $5 and $x^2$.\n\n$$a_1$$\n\n```python\nx = 1  # $y$\n```\n\n| a |\n|---|\n| ~~b~~ |\n\nn[^1]\n\n[^1]: f\n")
+    out = render(
+        "Cost $5 and $x^2$.\n\n$$a_1$$\n\n```python\nx = 1  # $y$\n```\n\n| a |\n|---|\n| ~~b~~ |\n\nn[^1]\n\n[^1]: f\n"
+    )
     assert "Cost $5 and <math" in out and "<msub>" in out  # a price stays, inline and display math
     assert '<div class="math-display" tabindex="0"><math display="block">' in out
     assert '<code class="language-python"><span class="n">x</span>' in out

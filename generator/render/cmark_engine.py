@@ -40,7 +40,9 @@ ALONE = re.compile(r"<p>(\x02wzxhzdk:[0-9]+\x03)</p>")
 BLOCK_TAG = re.compile(r"^</?([^ >]+)")
 # md_in_html's common form: an opening tag alone on its line with markdown="1", its closing tag
 # alone on a later line. Blank lines inside them end cmark's HTML block, so the inside is markdown.
-MARKDOWN_IN_HTML = re.compile(r"""^(<([A-Za-z][\w-]*)\b[^>\n]*?)[ ]+markdown=(["']?)(?:1|block)\3([^>\n]*>)[ \t]*$""", re.M)
+MARKDOWN_IN_HTML = re.compile(
+    r"""^(<([A-Za-z][\w-]*)\b[^>\n]*?)[ ]+markdown=(["']?)(?:1|block)\3([^>\n]*>)[ \t]*$""", re.M
+)
 TEXT_QUOTES = re.compile(r">[^<]*&quot;[^<]*<")  # a text run holding an escaped `"`
 
 

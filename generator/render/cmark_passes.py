@@ -28,7 +28,8 @@ PARAGRAPH_ATTRS = re.compile(rf'(<p data-sourcepos="[^"]*")>((?:(?!</p>).)*?)\n[
 IMAGE_ATTRS = re.compile(rf"<img ([^<>]*?) />{ATTRS}")
 TOC_PARAGRAPH = re.compile(r'<p data-sourcepos="[^"]*">\[TOC\]</p>')
 FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.S)
-DEFINITIONS = re.compile(r'<p data-sourcepos="[^"]*">((?:(?!</p>)[^\n])+(?:\n(?!:)(?:(?!</p>)[^\n])+)*)((?:\n:[ ]+(?:(?!</p>)[^\n])*)+)</p>')
+LINE = r"(?:(?!</p>)[^\n])"  # a character of one line of a paragraph
+DEFINITIONS = re.compile(rf'<p data-sourcepos="[^"]*">({LINE}+(?:\n(?!:){LINE}+)*)((?:\n:[ ]+{LINE}*)+)</p>')
 ATTRIBUTE = re.compile(r'([^\s=]+)="([^"]*)"')
 
 
