@@ -223,3 +223,10 @@ def test_engine_setting_is_checked_and_jekylls_string_form_stays_valid(tmp_path:
     assert load_config(tmp_path).markdown["engine"] == "python-markdown"
     (tmp_path / "_config.yml").write_text("markdown: {engine: cmark}\n")
     assert load_config(tmp_path).markdown["engine"] == "cmark"
+
+
+def test_markdown_inside_html_blocks() -> None:
+    """md_in_html's common form; a tag never closed is left as cmark reads it (and not searched again)."""
+    out = render('<div markdown="1">\n*a*\n\n<section class="s" markdown="1">\n*b*\n</section>\n')
+    assert '<section class="s">\n<p><em>b</em></p>\n</section>' in out
+    assert '<div markdown="1">' in out and "*a*" in out

@@ -43,7 +43,7 @@ BLOCK_TAG = re.compile(r"^</?([^ >]+)")
 MARKDOWN_IN_HTML = re.compile(
     r"""^(<([A-Za-z][\w-]*)\b[^>\n]*?)[ ]+markdown=(["']?)(?:1|block)\3([^>\n]*>)[ \t]*$""", re.M
 )
-TEXT_QUOTES = re.compile(r">[^<]*&quot;[^<]*<")  # a text run holding an escaped `"`
+TEXT_QUOTES = re.compile(r">[^<>]*&quot;[^<>]*<")  # a text run holding an escaped `"` (runs never overlap)
 
 
 def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, Toc]:
@@ -75,12 +75,15 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
 
 
 def _markdown_in_html(text: str) -> str:
-    out, copied = [], 0
+    """Linear: searches that succeed cover disjoint stretches, and a tag whose closing line was not
+    found once is not searched for again (it would not be found further on either)."""
+    out, copied, unclosed = [], 0, set()
     for match in MARKDOWN_IN_HTML.finditer(text):
-        if match.start() < copied:
+        if match.start() < copied or match[2] in unclosed:
             continue
         closing = re.compile(rf"^[ \t]*</{re.escape(match[2])}>[ \t]*$", re.M).search(text, match.end())
         if closing is None:
+            unclosed.add(match[2])
             continue
         out += [text[copied : match.start()], f"{match[1]}{match[4]}\n\n", text[match.end() + 1 : closing.start()]]
         out += ["\n\n", closing[0]]
