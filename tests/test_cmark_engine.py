@@ -230,3 +230,9 @@ def test_markdown_inside_html_blocks() -> None:
     out = render('<div markdown="1">\n*a*\n\n<section class="s" markdown="1">\n*b*\n</section>\n')
     assert '<section class="s">\n<p><em>b</em></p>\n</section>' in out
     assert '<div markdown="1">' in out and "*a*" in out
+
+
+def test_placeholders_cannot_be_forged_from_entities() -> None:
+    """cmark decodes `&#2;`: text spelling Python-Markdown's placeholder must stay text."""
+    out = render("$x$ and &#2;wzxhzdk:0&#3; and &#2;wzxhzdk:9&#3;\n")
+    assert out.count("<math") == 1 and "wzxhzdk:9" in out

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,7 +37,12 @@ PREPROCESSORS = ("normalize_whitespace", "math", "kramdown_math", "fenced_code_b
 EXTENSIONS = ("table", "strikethrough", "autolink")  # not "tagfilter" (it escapes <iframe>, <script>)
 BASE_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_FOOTNOTES
 CODE_BLOCK = re.compile(r'<pre data-sourcepos="[^"]*"><code(?: class="language-([^"]+)")?>(.*?)</code></pre>', re.S)
-ALONE = re.compile(r"<p>(\x02wzxhzdk:[0-9]+\x03)</p>")
+# cmark turns `&#2;` into the character, so Python-Markdown's placeholders could be forged from text
+# (and point at no stash entry). Before cmark each real one becomes one keyed by a secret, which never
+# reaches the output: the HTML stays the same from run to run.
+SECRET = secrets.token_hex(8)
+PLACEHOLDER = re.compile(f"\x02{SECRET}([0-9]+)\x03")
+ALONE = re.compile(f"<p>(\x02{SECRET}[0-9]+\x03)</p>")
 BLOCK_TAG = re.compile(r"^</?([^ >]+)")
 # md_in_html's common form: an opening tag alone on its line with markdown="1", its closing tag
 # alone on a later line. Blank lines inside them end cmark's HTML block, so the inside is markdown.
@@ -53,7 +59,7 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
     for name in PREPROCESSORS:
         if name in md.preprocessors:
             lines = md.preprocessors[name].run(lines)
-    source = "\n".join(lines)
+    source = HTML_PLACEHOLDER_RE.sub(lambda m: f"\x02{SECRET}{m[1]}\x03", "\n".join(lines))
     if "markdown=" in source:
         source = _markdown_in_html(source)
     options = BASE_OPTIONS | (Options.CMARK_OPT_SMART if settings.get("smart_quotes") else 0)
@@ -61,7 +67,7 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
     stash = md.htmlStash.rawHtmlBlocks
 
     def swap_back(fragment: str) -> str:
-        return HTML_PLACEHOLDER_RE.sub(lambda m: str(stash[int(m[1])]), fragment)
+        return PLACEHOLDER.sub(lambda m: str(stash[int(m[1])]), fragment)
 
     out = CODE_BLOCK.sub(lambda match: _highlight(md, match[1], html.unescape(match[2])), out)
     # cmark writes `"` in text as `&quot;`; Python-Markdown leaves it (same text, fewer bytes).
