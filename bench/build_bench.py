@@ -163,6 +163,14 @@ TOOLS: dict[str, Tool] = {
     "eleventy": Tool(
         "eleventy", "_site", (".cache",), lambda cold: ["node", str(ELEVENTY), "--quiet"], eleventy_version
     ),
+    # Ours with `markdown: {engine: cmark}` (issue #19): a copy of ours' corpus site, that one setting added.
+    "ours-cmark": Tool(
+        "ours (cmark)",
+        "_site",
+        (".blog-cache",),
+        lambda cold: [sys.executable, "-m", "generator", "build", "--quiet"],
+        ours_version,
+    ),
     # Eleventy with @11ty/eleventy-plugin-syntaxhighlight: highlights code at build time, as ours does.
     "eleventy-hl": Tool(
         "eleventy-hl", "_site", (".cache",), lambda cold: ["node", str(ELEVENTY), "--quiet"], eleventy_version
@@ -260,12 +268,23 @@ class Subject:
 def subject(tool: Tool, site: Path, edit_target: Path, runs: int) -> Subject:
     version = tool.version()
     env: dict[str, str] | None = None
-    if tool.name == "ours":
+    if tool.name.startswith("ours"):
         env = child_env()
     elif tool.name == "pelican":  # its venv must not see the repository's packages
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = Result(tool.name, version or "not installed")
     return Subject(tool, site, edit_target, result, runs, env, failed=version is None)
+
+
+def cmark_copy(site: Path) -> Path:
+    """Ours' corpus site again, with `engine: cmark` in its markdown settings."""
+    copy = site.parent / "ours-cmark"
+    remove(copy)
+    shutil.copytree(site, copy)
+    config = copy / "_config.yml"
+    text, found = re.subn(r"^markdown:[ \t]*$", "markdown:\n  engine: cmark", config.read_text(), count=1, flags=re.M)
+    config.write_text(text if found else text + "\nmarkdown: {engine: cmark}\n")
+    return copy
 
 
 def bench_tools(subjects: list[Subject], runs: int, slow: float) -> None:
@@ -443,7 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument(
-        "--tools", default=",".join(corpus.TOOLS), help="comma-separated subset of " + ",".join(corpus.TOOLS)
+        "--tools",
+        default=",".join(corpus.TOOLS),
+        help="comma-separated subset of " + ",".join((*corpus.TOOLS, "ours-cmark")),
     )
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is shown")
     parser.add_argument("--slow", type=float, default=60.0, help="a cold build slower than this gets one run")
@@ -459,15 +480,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     tools = [t for t in args.tools.split(",") if t]
-    unknown = set(tools) - set(corpus.TOOLS)
+    unknown = set(tools) - {*corpus.TOOLS, "ours-cmark"}
     if unknown:
         parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
     work = args.work or Path("/tmp/bench-build") / str(args.posts)
     began = time.perf_counter()
     load_before = os.getloadavg()
     print(f"generating {args.posts} posts for {', '.join(tools)} in {work}", file=sys.stderr)
-    sites = corpus.generate(work, args.posts, tools)
+    sites = corpus.generate(work, args.posts, list(dict.fromkeys(t.replace("ours-cmark", "ours") for t in tools)))
     edits = json.loads((work / corpus.MANIFEST).read_text())["edit"]
+    if "ours-cmark" in tools:
+        sites["ours-cmark"], edits["ours-cmark"] = cmark_copy(sites["ours"]), edits["ours"]
     subjects = [subject(TOOLS[t], sites[t], sites[t] / edits[t], args.runs) for t in tools]
     bench_tools(subjects, args.runs, args.slow)
     results = []

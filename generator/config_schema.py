@@ -152,7 +152,19 @@ def _flag(default: bool, help_text: str) -> Option:
     return Option(default, (bool,), help_text)
 
 
+MARKDOWN_ENGINES = ("python-markdown", "cmark")
+
+
+def _markdown_engine(value: str) -> str | None:
+    if value in MARKDOWN_ENGINES:
+        return None
+    return f"must be python-markdown (the default) or cmark (faster; issue #19), got {value!r}"
+
+
 MARKDOWN: dict[str, Option] = {
+    "engine": Option(
+        "python-markdown", (str,), "python-markdown, or cmark: cmark-gfm with the same passes, faster", _markdown_engine
+    ),
     "toc_depth": Option("2-3", (str, int), "heading levels in page.toc: one level or a range", _toc_depth),
     "heading_anchors": _flag(True, "give headings ids and a link to themselves"),
     "smart_quotes": _flag(False, "typographic quotes and dashes"),

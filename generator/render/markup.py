@@ -1,5 +1,6 @@
 """`render_markdown(text) -> MarkdownResult`: Python-Markdown with Pygments highlighting, build-time
-math, heading ids and a table of contents. Pure: same text and settings, same result."""
+math, heading ids and a table of contents — or, with `engine: cmark`, cmark-gfm with the same passes
+around it (cmark_engine.py). Pure: same text and settings, same result."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.preprocessors import Preprocessor
 from pygments.formatters import HtmlFormatter
 
+from generator.render import cmark_engine
 from generator.render.fences import FencesExtension, PygmentsObjects
 from generator.render.kramdown import kramdown_extensions
 from generator.render.tex import MathWarning, replace_math
@@ -71,7 +73,8 @@ class MarkdownResult:
 
 def settings_fingerprint(settings: Mapping[str, Any]) -> str:
     """Changes whenever output could change: our settings and the versions of the converters."""
-    versions = {name: version(name) for name in ("markdown", "pygments", "latex2mathml")}
+    converters = ("markdown", "pygments", "latex2mathml") + (("cmarkgfm",) if _cmark(settings) else ())
+    versions = {name: version(name) for name in converters}
     from generator import __version__
     from generator.render.mathml import TYPESET_RULES
 
@@ -82,6 +85,7 @@ def settings_fingerprint(settings: Mapping[str, Any]) -> str:
             "generator": __version__,
             "rules": OUTPUT_RULES,
             "typeset": TYPESET_RULES,
+            "cmark": cmark_engine.RULES if _cmark(settings) else None,
         },
         sort_keys=True,
         default=str,
@@ -142,16 +146,23 @@ def render_markdown(text: str, settings: Mapping[str, Any]) -> MarkdownResult:
         raise NestingTooDeep(NESTING_MESSAGE, None, line)
     engine = _engine(settings)
     engine.reset()
-    try:
-        html = engine.convert(text)
-    except RecursionError as e:  # nesting the pre-scan cannot see (e.g. tags split over lines)
-        raise NestingTooDeep(NESTING_MESSAGE) from e
-    toc_tokens = getattr(engine, "toc_tokens", [])
-    toc_count = _count_tokens(toc_tokens)
-    toc = engine.toc if toc_count else ""  # type: ignore[attr-defined]
+    if _cmark(settings):  # the Python-Markdown engine still lends its math and fence preprocessors
+        html, contents = cmark_engine.convert(text, engine, settings)
+        toc, toc_count = (contents.html if contents.count else ""), contents.count
+    else:
+        try:
+            html = engine.convert(text)
+        except RecursionError as e:  # nesting the pre-scan cannot see (e.g. tags split over lines)
+            raise NestingTooDeep(NESTING_MESSAGE) from e
+        toc_count = _count_tokens(getattr(engine, "toc_tokens", []))
+        toc = engine.toc if toc_count else ""  # type: ignore[attr-defined]
     math = next(p for p in engine.preprocessors if isinstance(p, MathPreprocessor))
     warnings = tuple((warning.line, warning.message) for warning in math.warnings)
     return MarkdownResult(keyboard_scrollable(html), toc, toc_count, warnings)
+
+
+def _cmark(settings: Mapping[str, Any]) -> bool:
+    return settings.get("engine") == "cmark"
 
 
 def _count_tokens(tokens: list[dict[str, Any]]) -> int:
