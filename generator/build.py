@@ -25,8 +25,10 @@ from generator.incremental.state import BuildState
 from generator.incremental.store import load_renders, save_renders
 from generator.model import Document, Site
 from generator.write.journal import recover
-from generator.write.output import Output, WriteReport, check_destination, find_collisions, write_site
+from generator.write.output import Output, WriteReport, check_destination, find_collisions, read_manifest, write_site
+from generator.write.spool import Spool, spool_all
 from generator.plugins import (
+    PluginSet,
     discover_plugins,
     merge_config_values,
 )
@@ -109,11 +111,33 @@ def build(
         values, changed = merge_config_values(plugins, config.values, set(config.values))
         if changed:
             config = dataclasses.replace(config, values=MappingProxyType(values))
-    recovered = False
+    spool: Spool | None = None  # rendered bytes go to disk as they are made (write/spool.py)
     if options.write:
         check_destination(config.source, config.destination, options.force)
         # Before anything else: a build killed while writing is completed (or its litter removed).
         recovered = config.destination.is_dir() and recover(config.destination)
+        same = state is not None and state.written_to == config.destination and not recovered
+        known = state.written if state is not None and same else None
+        spool = Spool(config.destination, known if known is not None else read_manifest(config.destination))
+    try:
+        return _build(options, config, plugins, cache, progress, state, spool, started)
+    except BaseException:
+        if spool is not None:
+            spool.discard()  # nothing of a failed build is committed
+        raise
+
+
+def _build(
+    options: BuildOptions,
+    config: Config,
+    plugins: PluginSet,
+    cache: ConversionCache | None,
+    progress: Callable[[str, int, int], None] | None,
+    state: BuildState | None,
+    spool: Spool | None,
+    started: float,
+) -> BuildResult:
+    """Everything after the destination is known: render (spooling bytes), check, write."""
     owns_cache = cache is None
     if cache is None:
         cache = ConversionCache.load(config.source / CACHE_FOLDER)
@@ -148,12 +172,13 @@ def build(
         if doc.source.relative in failed:
             continue
         try:
-            outputs.append(renderer.render_page(doc))
+            output = renderer.render_page(doc)
+            outputs.append(spool.add(output) if spool is not None else output)
         except GeneratorError as e:
             errors.append(e)
     if not errors:
         try:
-            outputs.extend(generated_outputs(renderer, embed, outputs))
+            outputs.extend(spool_all(spool, generated_outputs(renderer, embed, outputs)))
         except GeneratorError as e:
             errors.append(e)
     outputs.extend(Output(s.url, s.output_path, None, s.source.relative, s.source.path) for s in site.static_files)
@@ -175,11 +200,12 @@ def build(
     outputs.sort(key=lambda o: o.output_path)
     origins = {o.output_path: o.origin for o in outputs}
     report = None
-    if options.write:
+    if spool is not None:
         meta = {"generator": "blog", "version": __version__, "origins": origins}
-        known = state.written if state.written_to == config.destination and not recovered else None
+        keep = list(config.get("keep_files") or [])
+        spool.committing = True  # from here the journal owns the staging folder
         try:
-            report = write_site(outputs, config.destination, list(config.get("keep_files") or []), meta, known)
+            report = write_site(outputs, config.destination, keep, meta, spool.manifest, spooled=True)
         except BaseException:
             state.written, state.written_to = {}, None  # the disk no longer matches what we knew
             raise

@@ -28,9 +28,12 @@ class RenderStore(MutableMapping[str, RenderRecord]):
     """`BuildState.renders` backed by the table: a record is read when asked for; records set or
     deleted during a build are kept in memory until `save`."""
 
-    def __init__(self, db: sqlite3.Connection | None) -> None:
+    def __init__(self, db: sqlite3.Connection | None, path: Path | None = None) -> None:
         self._db = db
-        self._changed: dict[str, RenderRecord] = {}
+        self._path = path  # where a first build creates the table (None: keep records in memory)
+        # Records set in this build: None once written to the table inside its open, uncommitted
+        # transaction (rendered bytes are not all held in memory; `save` commits them).
+        self._changed: dict[str, RenderRecord | None] = {}
         self._deleted: set[str] = set()
         self._paths: set[str] | None = None  # paths on disk, read when first needed
         self.rows_read = 0
@@ -41,8 +44,9 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         return self._paths
 
     def __getitem__(self, path: str) -> RenderRecord:
-        if path in self._changed:
-            return self._changed[path]
+        record = self._changed.get(path)
+        if record is not None:
+            return record
         if path in self._deleted or self._db is None:
             raise KeyError(path)
         row = self._db.execute("SELECT own, deps, data FROM renders WHERE path = ?", (path,)).fetchone()
@@ -60,8 +64,15 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         )
 
     def __setitem__(self, path: str, record: RenderRecord) -> None:
-        self._changed[path] = record
         self._deleted.discard(path)
+        if self._db is None and self._path is not None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = _open(self._path, create=True)
+        if self._db is None:
+            self._changed[path] = record
+            return
+        self._db.execute("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?)", _row(path, record))
+        self._changed[path] = None
 
     def __delitem__(self, path: str) -> None:
         if path not in self:
@@ -83,10 +94,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         return bool(self._changed or self._deleted)
 
     def save(self, db: sqlite3.Connection, prints: dict[str, str]) -> None:
-        rows = [
-            (path, r.own, json.dumps([r.documents, r.site_keys, r.templates]), r.data)
-            for path, r in sorted(self._changed.items())
-        ]
+        rows = [_row(path, r) for path, r in sorted(self._changed.items()) if r is not None]
         with db:  # one transaction
             db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
             db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?)", rows)
@@ -97,6 +105,10 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         self._db = db
         self._changed.clear()
         self._deleted.clear()
+
+
+def _row(path: str, r: RenderRecord) -> tuple[str, str, str, bytes]:
+    return (path, r.own, json.dumps([r.documents, r.site_keys, r.templates]), r.data)
 
 
 def _open(path: Path, create: bool) -> sqlite3.Connection | None:
@@ -130,7 +142,7 @@ def load_renders(state: BuildState, folder: Path) -> None:
         except sqlite3.Error:
             db.close()
             db = None
-    state.renders = RenderStore(db)
+    state.renders = RenderStore(db, folder / STATE_FILE)
     state.document_prints = prints
     state.saved_prints = dict(prints)
 
