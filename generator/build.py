@@ -203,13 +203,15 @@ def _build(
     if spool is not None:
         meta = {"generator": "blog", "version": __version__, "origins": origins}
         keep = list(config.get("keep_files") or [])
-        spool.committing = True  # from here the journal owns the staging folder
         try:
             report = write_site(outputs, config.destination, keep, meta, spool.manifest, spooled=True)
         except BaseException:
             state.written, state.written_to = {}, None  # the disk no longer matches what we knew
             raise
         state.written, state.written_to = report.manifest, config.destination
+        # Spooled bytes now live at their place in the site (staged files were renamed there).
+        where = config.destination
+        outputs = [dataclasses.replace(o, staged=where / o.output_path) if o.staged else o for o in outputs]
     if owns_cache:
         cache.prune_unused()
         cache.save()

@@ -30,7 +30,10 @@ class RenderStore(MutableMapping[str, RenderRecord]):
 
     def __init__(self, db: sqlite3.Connection | None, path: Path | None = None) -> None:
         self._db = db
-        self._path = path  # where a first build creates the table (None: keep records in memory)
+        self._path = path  # where the table belongs (None: keep records in memory)
+        # A first build writes its rows to a private temporary database (on disk, deleted when
+        # closed) that `save_renders` copies into place: a failed build leaves no cache behind.
+        self.temporary = False
         # Records set in this build: None once written to the table inside its open, uncommitted
         # transaction (rendered bytes are not all held in memory; `save` commits them).
         self._changed: dict[str, RenderRecord | None] = {}
@@ -66,8 +69,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
     def __setitem__(self, path: str, record: RenderRecord) -> None:
         self._deleted.discard(path)
         if self._db is None and self._path is not None:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = _open(self._path, create=True)
+            self._db, self.temporary = _create(sqlite3.connect("")), True
         if self._db is None:
             self._changed[path] = record
             return
@@ -111,16 +113,21 @@ def _row(path: str, r: RenderRecord) -> tuple[str, str, str, bytes]:
     return (path, r.own, json.dumps([r.documents, r.site_keys, r.templates]), r.data)
 
 
+def _create(db: sqlite3.Connection) -> sqlite3.Connection:
+    db.execute(f"PRAGMA user_version = {STATE_FORMAT}")
+    for statement in _SCHEMA:
+        db.execute(statement)
+    db.commit()
+    return db
+
+
 def _open(path: Path, create: bool) -> sqlite3.Connection | None:
     if not create and not path.is_file():
         return None
     db = sqlite3.connect(path)
     try:
         if create:
-            db.execute(f"PRAGMA user_version = {STATE_FORMAT}")
-            for statement in _SCHEMA:
-                db.execute(statement)
-            db.commit()
+            _create(db)
         if db.execute("PRAGMA user_version").fetchone()[0] != STATE_FORMAT:
             raise sqlite3.DatabaseError("another format")
         db.execute("SELECT path, own, deps, data FROM renders LIMIT 0")
@@ -167,4 +174,10 @@ def save_renders(state: BuildState, folder: Path) -> None:
         store.update(renders)
         renders = store
     renders.save(db, state.document_prints)
+    if renders.temporary:  # a first build's rows: copied into the file in one go
+        target = _open(folder / STATE_FILE, create=True)
+        assert target is not None
+        db.backup(target)
+        db.close()
+        renders._db, renders.temporary = target, False
     state.saved_prints = dict(state.document_prints)

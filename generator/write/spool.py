@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 from generator.write.output import Output, digest_of, stat_key
-from generator.write.safepath import STAGING, is_safe
+from generator.write.safepath import JOURNAL, STAGING, is_safe
 
 Manifest = dict[str, tuple[str, int, int]]
 
@@ -28,7 +28,6 @@ class Spool:
         self.staging = destination / STAGING
         self.manifest = manifest  # what the previous build wrote (None: unknown, every file changed)
         self.spooled = 0  # files written to the staging folder: what tests count
-        self.committing = False  # set when the write phase starts: the journal owns the folder then
         self._made = False
         self._new_destination = not destination.exists()
 
@@ -56,9 +55,10 @@ class Spool:
         return dataclasses.replace(output, data=None, digest=digest, staged=path)
 
     def discard(self) -> None:
-        """The build failed before its write phase: nothing it spooled will be committed. (Once
-        the write phase began, its journal decides; deleting staged files could break a roll-forward.)"""
-        if self._made and not self.committing:
+        """The build failed before its commit point: nothing it spooled will be committed. (Once
+        the journal exists it owns the staging folder: deleting staged files would break its
+        roll-forward, which the next build completes.)"""
+        if self._made and not (self.destination / JOURNAL).exists():
             shutil.rmtree(self.staging, ignore_errors=True)
             self._made = False
             if self._new_destination:  # a failed first build leaves no empty folder behind
