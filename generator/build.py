@@ -183,7 +183,7 @@ def _build(
     release()
     if not errors:
         try:
-            outputs.extend(spool_all(spool, generated_outputs(renderer, embed, outputs)))
+            outputs.extend(generated_outputs(renderer, embed, outputs, lambda made: spool_all(spool, made)))
         except GeneratorError as e:
             errors.append(e)
     outputs.extend(Output(s.url, s.output_path, None, s.source.relative, s.source.path) for s in site.static_files)
@@ -237,29 +237,36 @@ def _build(
     )
 
 
-def generated_outputs(renderer: DocumentRenderer, embed: DemoEmbedder, documents: list[Output]) -> list[Output]:
+def generated_outputs(
+    renderer: DocumentRenderer,
+    embed: DemoEmbedder,
+    documents: list[Output],
+    keep: Callable[[list[Output]], list[Output]] = lambda made: made,
+) -> list[Output]:
+    """`keep` takes each kind's outputs as soon as they are rendered (build() spools them, so a
+    home page listing 10,000 posts is not held while the tag pages render)."""
     config = renderer.site.config
     taken = {o.output_path for o in documents} | {s.output_path for s in renderer.site.static_files}
     result: list[Output] = []
     if config.generates("home"):
-        result.extend(gen.paginate(renderer, taken))
+        result.extend(keep(gen.paginate(renderer, taken)))
     if config.generates("archive"):
-        result.append(gen.archive(renderer))
+        result.extend(keep([gen.archive(renderer)]))
     if config.generates("tags"):
-        result.extend(gen.tags(renderer))
+        result.extend(keep(gen.tags(renderer)))
     if config.generates("demos") and renderer.site.demos:
-        result.extend(gen.demo_pages(renderer, embed))
+        result.extend(keep(gen.demo_pages(renderer, embed)))
     if config.generates("not_found"):
-        result.append(gen.not_found(renderer))
+        result.extend(keep([gen.not_found(renderer)]))
     if config.generates("highlight"):
-        result.append(gen.highlight_stylesheet(renderer))
+        result.extend(keep([gen.highlight_stylesheet(renderer)]))
     if config.generates("feed"):
-        result.append(gen.feed(renderer))
-    result = [o for o in result if o.output_path not in taken]
+        result.extend(keep([gen.feed(renderer)]))
+    result = [o for o in result if o.output_path not in taken]  # (a dropped spooled file is never committed)
     if config.generates("sitemap") and "sitemap.xml" not in taken:
-        result.append(gen.sitemap(renderer, [*documents, *result]))
+        result.extend(keep([gen.sitemap(renderer, [*documents, *result])]))
     if config.generates("robots") and "robots.txt" not in taken:
-        result.append(gen.robots(renderer))
+        result.extend(keep([gen.robots(renderer)]))
     return result
 
 
