@@ -92,7 +92,10 @@ def merged_meta(source: Source, front_matter: dict[str, Any], config: Config) ->
 
 def read_source(source: Source) -> tuple[str, ParsedText]:
     text = decode_text(source.path.read_bytes(), source.relative)
-    return text, parse_document(text, source.relative)
+    parsed = parse_document(text, source.relative)
+    # Later only the front matter's lines are read (meta_line, for error lines): keep those, so a
+    # post's body is held once (in `parsed`), not twice, for the whole build.
+    return text[: len(text) - len(parsed.body)], parsed
 
 
 def load_document(
