@@ -10,13 +10,17 @@ called repeatedly in one process (first build, an unchanged rebuild, a rebuild a
 Runs go round-robin over the tools (cold run 1 of every tool, then cold run 2, …, then the warm
 runs, then the edit runs), so bursts of other load hit all tools alike. Wall time is the median of
 --runs runs (a single run for tools whose first cold build takes over --slow seconds); CPU time is
-user + system of the child; peak RSS is the largest `ru_maxrss` of any run, read with os.wait4 per child.
+user + system of the child; peak RSS is the largest `ru_maxrss` of any run, read with os.wait4 per child
+(the largest single process), and "tree MB" the largest sum of PSS (proportional set size: pages
+shared by forked workers counted once) over the child and all its descendants, sampled every 50 ms
+from /proc (Linux; "—" elsewhere).
 After every edit build the output is searched for the edit, so a tool that skipped it is flagged.
 
     python bench/build_bench.py                          # 1000 posts, every installed tool
     python bench/build_bench.py --posts 100 --runs 5
     python bench/build_bench.py --tools ours,hugo --posts 5000 --runs 1
     python bench/build_bench.py --tools ours --profile   # + cProfile of our cold and edit builds
+    python bench/build_bench.py --posts 1000,4000,10000 --peers-up-to 4000   # one table per size
 
 Peers are looked up where bench/README.md installs them: `hugo` and `jekyll` on PATH (Debian),
 Pelican in the venv /tmp/bench-venv, Eleventy in /tmp/bench-peers/node_modules. A missing one is
@@ -67,6 +71,7 @@ class Run:
     seconds: float
     peak_mb: float
     cpu: float = float("nan")  # user + system seconds: less sensitive than wall time to other load
+    tree_mb: float = float("nan")  # largest sampled PSS sum of the whole process tree
 
 
 @dataclass
@@ -90,6 +95,10 @@ class Result:
     def peak_mb(self) -> float | None:
         runs = self.cold + self.warm + self.edit
         return max(r.peak_mb for r in runs) if runs else None
+
+    def tree_mb(self) -> float | None:
+        sampled = [r.tree_mb for r in self.cold + self.warm + self.edit if r.tree_mb == r.tree_mb]
+        return max(sampled) if sampled else None
 
 
 def first_line(argv: list[str]) -> str | None:
@@ -189,6 +198,50 @@ def child_env() -> dict[str, str]:
     return env
 
 
+def _descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as f:
+                    queue.extend(int(c) for c in f.read().split())
+        except OSError:
+            continue  # exited meanwhile
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class TreeSampler(threading.Thread):
+    """The largest PSS sum of a process and its descendants, polled (a parent's ru_maxrss is only
+    the largest single process: a build's forked workers add to it)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.done = pid, 0, threading.Event()
+        self.available = os.path.exists(f"/proc/{os.getpid()}/smaps_rollup")
+
+    def run(self) -> None:
+        while self.available and not self.done.wait(0.05):
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _descendants(self.pid)))
+
+    def stop(self) -> float:
+        self.done.set()
+        self.join()
+        return self.peak_kb / 1024 if self.available and self.peak_kb else float("nan")
+
+
 def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[Run, str]:
     """Run one child to completion; wall time and its peak RSS. os.wait4 gives this child's own
     rusage (with the descendants it waited for), which RUSAGE_CHILDREN cannot: that one is a
@@ -198,17 +251,20 @@ def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) 
         process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         killer = threading.Timer(BUILD_TIMEOUT, process.kill)
         killer.start()
+        sampler = TreeSampler(process.pid)
+        sampler.start()
         try:
             _, status, usage = os.wait4(process.pid, 0)  # reap it ourselves: Popen.wait() discards rusage
         finally:
             killer.cancel()
+            tree = sampler.stop()
         seconds = time.perf_counter() - started
         process.returncode = code = os.waitstatus_to_exitcode(status)
         log.seek(0)
         output = log.read().decode(errors="replace")
     if code != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {code} (killed after {BUILD_TIMEOUT} s if -9):\n{output[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime), output
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, tree), output
 
 
 def remove(path: Path) -> None:
@@ -364,9 +420,9 @@ def bench_in_process(site: Path, edit_target: Path, runs: int, profile: bool) ->
     data = json.loads(output.strip().splitlines()[-1])
     if profile:
         print("\n".join(output.strip().splitlines()[:-1]), file=sys.stderr)
-    result.cold = [Run(data["first"], run.peak_mb)]
-    result.warm = [Run(s, run.peak_mb) for s in data["unchanged"]]
-    result.edit = [Run(s, run.peak_mb) for s in data["edited"]]
+    result.cold = [Run(data["first"], run.peak_mb, tree_mb=run.tree_mb)]
+    result.warm = [Run(s, run.peak_mb, tree_mb=run.tree_mb) for s in data["unchanged"]]
+    result.edit = [Run(s, run.peak_mb, tree_mb=run.tree_mb) for s in data["edited"]]
     result.html_files = data["html_files"]
     result.note = f"one process; imports {data['imports']:.2f} s not counted"
     return result
@@ -417,6 +473,7 @@ def table(results: list[Result]) -> str:
         "warm s",
         "edit s",
         "peak MB",
+        "tree MB",
         "cold CPU s",
         "HTML files",
         "cold / ours",
@@ -439,6 +496,7 @@ def table(results: list[Result]) -> str:
                 seconds(r.median("warm")),
                 seconds(r.median("edit")),
                 "—" if peak is None else f"{peak:.0f}",
+                "—" if (tree := r.tree_mb()) is None else f"{tree:.0f}",
                 seconds(r.cold_cpu()),
                 str(r.html_files or "—"),
                 ratio,
@@ -460,7 +518,10 @@ def table(results: list[Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--posts", default="1000", help="posts per corpus; a comma list gives one table per size")
+    parser.add_argument(
+        "--peers-up-to", type=int, default=None, help="skip peers on corpora bigger than this (ours always runs)"
+    )
     parser.add_argument(
         "--tools",
         default=",".join(corpus.TOOLS),
@@ -483,11 +544,19 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(tools) - {*corpus.TOOLS, "ours-cmark"}
     if unknown:
         parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
-    work = args.work or Path("/tmp/bench-build") / str(args.posts)
+    for posts in (int(n) for n in args.posts.split(",") if n):
+        skipped = [t for t in tools if t != "ours" and args.peers_up_to is not None and posts > args.peers_up_to]
+        bench_size(args, posts, [t for t in tools if t not in skipped], skipped)
+    return 0
+
+
+def bench_size(args: argparse.Namespace, posts: int, tools: list[str], skipped: list[str]) -> None:
+    """One corpus size: every tool round-robin, then one table with ratios from this run only."""
+    work = (args.work / str(posts) if args.work else None) or Path("/tmp/bench-build") / str(posts)
     began = time.perf_counter()
     load_before = os.getloadavg()
-    print(f"generating {args.posts} posts for {', '.join(tools)} in {work}", file=sys.stderr)
-    sites = corpus.generate(work, args.posts, list(dict.fromkeys(t.replace("ours-cmark", "ours") for t in tools)))
+    print(f"generating {posts} posts for {', '.join(tools)} in {work}", file=sys.stderr)
+    sites = corpus.generate(work, posts, list(dict.fromkeys(t.replace("ours-cmark", "ours") for t in tools)))
     edits = json.loads((work / corpus.MANIFEST).read_text())["edit"]
     if "ours-cmark" in tools:
         sites["ours-cmark"], edits["ours-cmark"] = cmark_copy(sites["ours"]), edits["ours"]
@@ -503,13 +572,14 @@ def main(argv: list[str] | None = None) -> int:
             results.append(bench_in_process(item.site, item.edit_target, args.runs, args.profile))
         if item.tool.name == "ours" and args.profile:
             profile_cli_cold(item.site)
+    results += [Result(t, "—", note=f"skipped: over --peers-up-to {args.peers_up_to} posts") for t in skipped]
     load_after = os.getloadavg()
     print(
-        f"\n{args.posts} posts, --runs {args.runs}; {os.cpu_count()} CPUs; load average before "
-        f"{load_before[0]:.2f}, after {load_after[0]:.2f}; total {time.perf_counter() - began:.0f} s\n"
+        f"\n{posts} posts, --runs {args.runs}; {os.cpu_count()} CPUs; load average before "
+        f"{load_before[0]:.2f}, after {load_after[0]:.2f}; total {time.perf_counter() - began:.0f} s\n",
+        flush=True,
     )
-    print(table(results))
-    return 0
+    print(table(results), flush=True)
 
 
 if __name__ == "__main__":

@@ -25,8 +25,10 @@ from generator.incremental.state import BuildState
 from generator.incremental.store import load_renders, save_renders
 from generator.model import Document, Site
 from generator.write.journal import recover
-from generator.write.output import Output, WriteReport, check_destination, find_collisions, write_site
+from generator.write.output import Output, WriteReport, check_destination, find_collisions, read_manifest, write_site
+from generator.write.spool import Spool, spool_all
 from generator.plugins import (
+    PluginSet,
     discover_plugins,
     merge_config_values,
 )
@@ -109,11 +111,33 @@ def build(
         values, changed = merge_config_values(plugins, config.values, set(config.values))
         if changed:
             config = dataclasses.replace(config, values=MappingProxyType(values))
-    recovered = False
+    spool: Spool | None = None  # rendered bytes go to disk as they are made (write/spool.py)
     if options.write:
         check_destination(config.source, config.destination, options.force)
         # Before anything else: a build killed while writing is completed (or its litter removed).
         recovered = config.destination.is_dir() and recover(config.destination)
+        same = state is not None and state.written_to == config.destination and not recovered
+        known = state.written if state is not None and same else None
+        spool = Spool(config.destination, known if known is not None else read_manifest(config.destination))
+    try:
+        return _build(options, config, plugins, cache, progress, state, spool, started)
+    except BaseException:
+        if spool is not None:
+            spool.discard()  # nothing of a failed build is committed
+        raise
+
+
+def _build(
+    options: BuildOptions,
+    config: Config,
+    plugins: PluginSet,
+    cache: ConversionCache | None,
+    progress: Callable[[str, int, int], None] | None,
+    state: BuildState | None,
+    spool: Spool | None,
+    started: float,
+) -> BuildResult:
+    """Everything after the destination is known: render (spooling bytes), check, write."""
     owns_cache = cache is None
     if cache is None:
         cache = ConversionCache.load(config.source / CACHE_FOLDER)
@@ -132,6 +156,8 @@ def build(
     )
     documents: list[Document] = [*site.posts, *site.collection_documents(), *site.pages]
     outputs: list[Output] = []
+    release = _memory_release(len(documents))
+    release()
     # Posts and collections first, then pages (Jekyll's order): a page's Liquid or Jinja body that
     # lists `post.content` or `site.<collection>` documents' content sees them converted.
     split = len(documents) - len(site.pages)
@@ -152,14 +178,18 @@ def build(
         if doc.source.relative in failed or not doc.output:  # `output: false` collections are not written
             continue
         try:
-            outputs.append(renderer.render_page(doc))
+            output = renderer.render_page(doc)
+            outputs.append(spool.add(output) if spool is not None else output)
         except GeneratorError as e:
             errors.append(e)
+        if len(outputs) % RELEASE_EVERY == 0:
+            release()
+    release()
     if not errors:
         try:
-            outputs.extend(generated_outputs(renderer, embed, outputs))
+            outputs.extend(generated_outputs(renderer, embed, outputs, lambda made: spool_all(spool, made)))
             if renderer.liquid is not None:  # jekyll-redirect-from's pages (never in the sitemap)
-                outputs.extend(renderer.liquid.redirect_pages({o.output_path for o in outputs}))
+                outputs.extend(spool_all(spool, renderer.liquid.redirect_pages({o.output_path for o in outputs})))
         except GeneratorError as e:
             errors.append(e)
     outputs.extend(Output(s.url, s.output_path, None, s.source.relative, s.source.path) for s in site.static_files)
@@ -181,15 +211,18 @@ def build(
     outputs.sort(key=lambda o: o.output_path)
     origins = {o.output_path: o.origin for o in outputs}
     report = None
-    if options.write:
+    if spool is not None:
         meta = {"generator": "blog", "version": __version__, "origins": origins}
-        known = state.written if state.written_to == config.destination and not recovered else None
+        keep = list(config.get("keep_files") or [])
         try:
-            report = write_site(outputs, config.destination, list(config.get("keep_files") or []), meta, known)
+            report = write_site(outputs, config.destination, keep, meta, spool.manifest, spooled=True)
         except BaseException:
             state.written, state.written_to = {}, None  # the disk no longer matches what we knew
             raise
         state.written, state.written_to = report.manifest, config.destination
+        # Spooled bytes now live at their place in the site (staged files were renamed there).
+        where = config.destination
+        outputs = [dataclasses.replace(o, staged=where / o.output_path) if o.staged else o for o in outputs]
     if owns_cache:
         cache.prune_unused()
         cache.save()
@@ -210,30 +243,56 @@ def build(
     )
 
 
-def generated_outputs(renderer: DocumentRenderer, embed: DemoEmbedder, documents: list[Output]) -> list[Output]:
+def generated_outputs(
+    renderer: DocumentRenderer,
+    embed: DemoEmbedder,
+    documents: list[Output],
+    keep: Callable[[list[Output]], list[Output]] = lambda made: made,
+) -> list[Output]:
+    """`keep` takes each kind's outputs as soon as they are rendered (build() spools them, so a
+    home page listing 10,000 posts is not held while the tag pages render)."""
     config = renderer.site.config
     taken = {o.output_path for o in documents} | {s.output_path for s in renderer.site.static_files}
     result: list[Output] = []
     if config.generates("home"):
-        result.extend(gen.paginate(renderer, taken))
+        result.extend(keep(gen.paginate(renderer, taken)))
     if config.generates("archive"):
-        result.append(gen.archive(renderer))
+        result.extend(keep([gen.archive(renderer)]))
     if config.generates("tags"):
-        result.extend(gen.tags(renderer))
+        result.extend(keep(gen.tags(renderer)))
     if config.generates("demos") and renderer.site.demos:
-        result.extend(gen.demo_pages(renderer, embed))
+        result.extend(keep(gen.demo_pages(renderer, embed)))
     if config.generates("not_found"):
-        result.append(gen.not_found(renderer))
+        result.extend(keep([gen.not_found(renderer)]))
     if config.generates("highlight"):
-        result.append(gen.highlight_stylesheet(renderer))
+        result.extend(keep([gen.highlight_stylesheet(renderer)]))
     if config.generates("feed"):
-        result.append(gen.feed(renderer))
-    result = [o for o in result if o.output_path not in taken]
+        result.extend(keep([gen.feed(renderer)]))
+    result = [o for o in result if o.output_path not in taken]  # (a dropped spooled file is never committed)
     if config.generates("sitemap") and "sitemap.xml" not in taken:
-        result.append(gen.sitemap(renderer, [*documents, *result]))
+        result.extend(keep([gen.sitemap(renderer, [*documents, *result])]))
     if config.generates("robots") and "robots.txt" not in taken:
-        result.append(gen.robots(renderer))
+        result.extend(keep([gen.robots(renderer)]))
     return result
+
+
+RELEASE_EVERY = 500  # rendered pages between two returns of freed heap memory to the system
+
+
+def _memory_release(documents: int) -> Callable[[], object]:
+    """For big sites on glibc: `malloc_trim(0)`, which hands freed heap pages back to the system.
+    Rendering frees a page's bytes as soon as they are spooled, but glibc keeps the holes those
+    (and the conversion's buffers) leave mapped, so a build's resident memory would still grow
+    with the site. Small builds, and other C libraries, skip it (a no-op)."""
+    if documents < RELEASE_EVERY or not sys.platform.startswith("linux"):
+        return lambda: None
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return lambda: None
+    return lambda: trim(0)
 
 
 def _unique(errors: list[GeneratorError]) -> list[GeneratorError]:

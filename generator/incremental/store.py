@@ -43,9 +43,15 @@ class RenderStore(MutableMapping[str, RenderRecord]):
     """`BuildState.renders` backed by the table: a record is read when asked for; records set or
     deleted during a build are kept in memory until `save`."""
 
-    def __init__(self, db: sqlite3.Connection | None) -> None:
+    def __init__(self, db: sqlite3.Connection | None, path: Path | None = None) -> None:
         self._db = db
-        self._changed: dict[str, RenderRecord] = {}
+        self._path = path  # where the table belongs (None: keep records in memory)
+        # A first build writes its rows to a private temporary database (on disk, deleted when
+        # closed) that `save_renders` copies into place: a failed build leaves no cache behind.
+        self.temporary = False
+        # Records set in this build: None once written to the table inside its open, uncommitted
+        # transaction (rendered bytes are not all held in memory; `save` commits them).
+        self._changed: dict[str, RenderRecord | None] = {}
         self._deleted: set[str] = set()
         self._paths: set[str] | None = None  # paths on disk, read when first needed
         self._rows: dict[str, tuple[str, str, str, bytes] | RenderRecord] | None = None  # by path (_all_rows)
@@ -67,14 +73,22 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         return self._rows
 
     def __getitem__(self, path: str) -> RenderRecord:
-        if path in self._changed:
-            return self._changed[path]
+        record = self._changed.get(path)
+        if record is not None:
+            return record
         if path in self._deleted or self._db is None:
             raise KeyError(path)
         rows = self._all_rows()
         row = rows.get(path)
-        if row is None:
-            raise KeyError(path)
+        if row is None:  # written since the rows were fetched (this build's own, not held in memory)
+            row = self._db.execute("SELECT own, docs, deps, data FROM renders WHERE path = ?", (path,)).fetchone()
+            if row is None:
+                raise KeyError(path)
+            own, documents, deps, data = row
+            site_keys, templates = json.loads(deps)
+            return RenderRecord(
+                own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), bytes(data), documents
+            )
         if isinstance(row, RenderRecord):
             return row
         self.rows_read += 1
@@ -86,8 +100,16 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         return record
 
     def __setitem__(self, path: str, record: RenderRecord) -> None:
-        self._changed[path] = record
         self._deleted.discard(path)
+        if self._db is None and self._path is not None:
+            self._db, self.temporary = _create(sqlite3.connect("")), True
+        if self._db is None:
+            self._changed[path] = record
+            return
+        self._db.execute("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", _row(path, record))
+        self._changed[path] = None
+        if self._rows is not None:  # the fetched row is stale now; read back from the table when asked
+            self._rows.pop(path, None)
 
     def __delitem__(self, path: str) -> None:
         if path not in self:
@@ -109,10 +131,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         return bool(self._changed or self._deleted)
 
     def save(self, db: sqlite3.Connection, prints: dict[str, str]) -> None:
-        rows = [
-            (path, r.own, r.documents_json(), json.dumps([r.site_keys, r.templates]), r.data)
-            for path, r in sorted(self._changed.items())
-        ]
+        rows = [_row(path, r) for path, r in sorted(self._changed.items()) if r is not None]
         with db:  # one transaction
             db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
             db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", rows)
@@ -123,10 +142,26 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         if self._rows is not None:
             for path in self._deleted:
                 self._rows.pop(path, None)
-            self._rows.update(self._changed)
+            for path, record in self._changed.items():
+                if record is None:  # in the table only: read back when asked
+                    self._rows.pop(path, None)
+                else:
+                    self._rows[path] = record
         self._db = db
         self._changed.clear()
         self._deleted.clear()
+
+
+def _row(path: str, r: RenderRecord) -> tuple[str, str, str, str, bytes]:
+    return (path, r.own, r.documents_json(), json.dumps([r.site_keys, r.templates]), r.data)
+
+
+def _create(db: sqlite3.Connection) -> sqlite3.Connection:
+    db.execute(f"PRAGMA user_version = {STATE_FORMAT}")
+    for statement in _SCHEMA:
+        db.execute(statement)
+    db.commit()
+    return db
 
 
 def _open(path: Path, create: bool) -> sqlite3.Connection | None:
@@ -135,10 +170,7 @@ def _open(path: Path, create: bool) -> sqlite3.Connection | None:
     db = sqlite3.connect(path)
     try:
         if create:
-            db.execute(f"PRAGMA user_version = {STATE_FORMAT}")
-            for statement in _SCHEMA:
-                db.execute(statement)
-            db.commit()
+            _create(db)
         if db.execute("PRAGMA user_version").fetchone()[0] != STATE_FORMAT:
             raise sqlite3.DatabaseError("another format")
         for check in _CHECKS:
@@ -168,7 +200,7 @@ def load_renders(state: BuildState, folder: Path) -> None:
         except (sqlite3.Error, ValueError, TypeError):
             db.close()
             db, prints, index, reading = None, {}, SourceIndex(), {}
-    state.renders = RenderStore(db)
+    state.renders = RenderStore(db, folder / STATE_FILE)
     state.document_prints = prints
     state.saved_prints = dict(prints)
     state.sources = index
@@ -210,6 +242,12 @@ def save_renders(state: BuildState, folder: Path) -> None:
         db.executemany("INSERT OR REPLACE INTO bytecode VALUES (?, ?)", rows)
         db.execute("DELETE FROM bytecode WHERE substr(key, 1, ?) != ?", (len(bytecode.salt) + 1, bytecode.salt + ":"))
     bytecode.changed.clear()
+    if renders.temporary:  # a first build's tables, all written: copied into the file in one go
+        target = _open(folder / STATE_FILE, create=True)
+        assert target is not None
+        db.backup(target)
+        db.close()
+        renders._db, renders.temporary = target, False
 
 
 def _save_index(db: sqlite3.Connection, index: SourceIndex) -> None:

@@ -112,7 +112,10 @@ def read_bytes(source: Source) -> bytes:
 
 def parse_source(source: Source, raw: bytes) -> tuple[str, ParsedText]:
     text = decode_text(raw, source.relative)
-    return text, parse_document(text, source.relative)
+    parsed = parse_document(text, source.relative)
+    # Later only the front matter's lines are read (meta_line, for error lines): keep those, so a
+    # post's body is held once (in `parsed`), not twice, for the whole build.
+    return text[: len(text) - len(parsed.body)], parsed
 
 
 def read_source(source: Source) -> tuple[str, ParsedText]:

@@ -3,6 +3,7 @@ through the cache, excerpts, read-only views for templates and the layout chain.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from dataclasses import dataclass, field
@@ -159,7 +160,9 @@ class DocumentRenderer:
             return
         for text, result in zip(missing, convert_in_parallel(missing, self.settings), strict=True):
             if result is not None:  # None: refused (too deep); convert() reports it with its path
-                self.cache.put(text, self.fingerprint, result)
+                # Kept as Markup from here on, so the page's view shares this string instead of
+                # copying it (html() wraps only plain str): one copy of every post's HTML, not two.
+                self.cache.put(text, self.fingerprint, dataclasses.replace(result, html=html(result.html)))
 
     def convert(self, doc: Document) -> Converted:
         body = self.source_of(doc)

@@ -60,6 +60,7 @@ def commit(destination: Path, staged: list[tuple[str, str]], deletions: list[str
 def roll_forward(destination: Path, journal: dict[str, Any]) -> None:
     guard = Containment(destination)
     staging = destination / STAGING
+    made: set[Path] = set()  # folders known to exist: one mkdir per folder, not per file
     for relative in journal["deletions"]:
         if isinstance(relative, str) and guard.inside(relative.rstrip("/")):
             remove(destination, relative, guard)
@@ -67,11 +68,16 @@ def roll_forward(destination: Path, journal: dict[str, Any]) -> None:
         staged = staging / name
         if not (isinstance(name, str) and name.isdigit() and guard.inside(relative)):
             continue  # a tampered journal: never rename onto a path we cannot prove inside
-        if not staged.exists():
-            continue  # renamed before the interruption
         target = destination / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, target)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.replace(staged, target)
+        except FileNotFoundError:
+            if staged.exists():
+                raise
+            continue  # renamed before the interruption
     write_json(destination, MARKER, journal["marker"])
     (destination / JOURNAL).unlink()
     shutil.rmtree(staging, ignore_errors=True)

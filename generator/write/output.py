@@ -24,13 +24,17 @@ PROTECTED_FOLDERS = ("_posts", "_drafts", "_layouts", "_includes", "_data", "dem
 class Output:
     url: str
     output_path: str  # relative to the destination, posix
-    data: bytes | None  # None: copy `copy_from` byte for byte
+    data: bytes | None  # None: the bytes are in `staged` (spool.py) or copied from `copy_from`
     origin: str  # the source that produced it (relative path) or "generated:<kind>"
-    copy_from: Path | None = None
+    copy_from: Path | None = None  # a static file, copied byte for byte
+    digest: str | None = None  # of the bytes in `staged`, taken when they were spooled
+    staged: Path | None = None  # a rendered output's bytes on disk, not held in memory (spool.py)
 
     def read(self) -> bytes:
         if self.data is not None:
             return self.data
+        if self.staged is not None:
+            return self.staged.read_bytes()
         assert self.copy_from is not None
         return self.copy_from.read_bytes()
 
@@ -90,13 +94,16 @@ def write_site(
     keep_files: list[str],
     marker: dict[str, object],
     manifest: dict[str, tuple[str, int, int]] | None = None,
+    spooled: bool = False,
 ) -> WriteReport:
     """Make `destination` hold exactly `outputs` (plus kept files), all or nothing (journal.py).
     Every path is proven inside the destination before the first byte is written; unchanged
     files are recognised by `manifest` (path -> sha, size, mtime_ns: what the previous build
     wrote, read from the marker when not kept in memory) without being read."""
     destination.mkdir(parents=True, exist_ok=True)
-    if journal.recover(destination):
+    # `spooled`: the caller recovered before rendering and put rendered bytes in the staging folder
+    # (spool.py), judged against `manifest`; recovering now would delete them.
+    if not spooled and journal.recover(destination):
         manifest = None  # the disk changed under the caller's in-memory manifest
     guard = Containment(destination)
     unsafe = [o for o in outputs if not guard.inside(o.output_path)]
@@ -104,7 +111,7 @@ def write_site(
         raise BuildFailed(list({str(e): e for e in (unsafe_output_error(o, destination) for o in unsafe)}.values()))
     kept = {entry.strip("/") for entry in keep_files if entry.strip("/")}
     known_manifest = manifest is not None
-    if manifest is None:
+    if manifest is None and not spooled:  # (a spooling caller read it already)
         manifest = read_manifest(destination)
         known_manifest = manifest is not None
     report = WriteReport()
@@ -113,9 +120,13 @@ def write_site(
     for output in outputs:
         digest = _digest(output)
         known = (manifest or {}).get(output.output_path)
-        if known and known[0] == digest and _stat_key(destination / output.output_path) == known[1:]:
+        if known and known[0] == digest and stat_key(destination / output.output_path) == known[1:]:
             new_manifest[output.output_path] = known
             report.unchanged += 1
+        elif output.staged == destination / output.output_path:
+            raise GeneratorError(  # another process changed it since it was found unchanged
+                f"{output.output_path} changed on disk during the build; build again", destination
+            )
         else:
             changed.append((output, digest))
     wanted = {o.output_path for o in outputs}
@@ -147,18 +158,26 @@ def _stage(
     """Write every changed file under a numbered name in the staging folder; nothing the site
     serves changes. A rename keeps size and mtime, so the manifest entry is known already."""
     staging = destination / STAGING
-    staging.mkdir()
+    staging.mkdir(exist_ok=True)  # it may hold spooled renders already (spool.py)
     staged: list[tuple[str, str]] = []
+    taken = {o.staged.name for o, _ in changed if o.staged is not None and o.staged.parent == staging}
+    number = 0
     try:
-        for number, (output, digest) in enumerate(changed):
-            temporary = staging / str(number)
-            if output.data is None and output.copy_from is not None:
-                shutil.copyfile(output.copy_from, temporary)
+        for output, digest in changed:
+            if output.staged is not None and output.staged.name in taken:
+                temporary = output.staged  # spooled while rendering: nothing to copy
             else:
-                temporary.write_bytes(output.read())
+                while str(number) in taken:
+                    number += 1
+                temporary = staging / str(number)
+                number += 1
+                if output.data is None and output.copy_from is not None:
+                    shutil.copyfile(output.copy_from, temporary)  # sendfile(2): in the kernel
+                else:
+                    temporary.write_bytes(output.read())
             stat = temporary.stat()
             new_manifest[output.output_path] = (digest, stat.st_size, stat.st_mtime_ns)
-            staged.append((str(number), output.output_path))
+            staged.append((temporary.name, output.output_path))
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
         raise GeneratorError(
@@ -207,17 +226,23 @@ def read_manifest(destination: Path) -> dict[str, tuple[str, int, int]] | None:
     return manifest
 
 
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:24]
+
+
 def _digest(output: Output) -> str:
+    if output.digest is not None:
+        return output.digest
     if output.data is None and output.copy_from is not None:
         # Static files: the source's identity and stat stand in for reading every image each build.
         stat = output.copy_from.stat()
         return (
             "copy:" + hashlib.sha256(f"{output.copy_from}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
         )
-    return hashlib.sha256(output.read()).hexdigest()[:24]
+    return digest_of(output.read())
 
 
-def _stat_key(path: Path) -> tuple[int, int]:
+def stat_key(path: Path) -> tuple[int, int]:
     try:
         stat = path.stat()
     except OSError:

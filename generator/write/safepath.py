@@ -10,6 +10,7 @@ refused: a repaired path could collide with another output unnoticed."""
 from __future__ import annotations
 
 import os
+import stat
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -82,6 +83,25 @@ class Containment:
         """True when the destination-relative `folder` ("" is the destination) resolves inside."""
         known = self._proven.get(folder)
         if known is None:
-            resolved = Path(os.path.realpath(self.destination / folder)) if folder else self.root
-            known = self._proven[folder] = resolved == self.root or resolved.is_relative_to(self.root)
+            parent, _, name = folder.rpartition("/")
+            if folder and name not in ("", ".", "..") and not _is_link(self.destination / folder):
+                # Not a link (or not there yet): it resolves inside exactly when its parent does.
+                # One lstat per folder, where realpath would lstat every part of every folder.
+                known = self.folder_inside(parent) if ".." not in parent.split("/") else self._resolve(folder)
+            else:
+                known = self._resolve(folder)
+            self._proven[folder] = known
         return known
+
+    def _resolve(self, folder: str) -> bool:
+        resolved = Path(os.path.realpath(self.destination / folder)) if folder else self.root
+        return resolved == self.root or resolved.is_relative_to(self.root)
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell (a file where a folder is expected, …): resolve it fully

@@ -1,0 +1,75 @@
+"""Rendered bytes go to disk as soon as they are made, so a build's memory does not grow with the
+size of its output (4,000 posts render ~100 MB of HTML): each rendered output is hashed and written
+straight into the destination's staging folder under the number the journal will rename it from
+(journal.py), and the `Output` kept in memory carries only its path and digest.
+
+An output whose bytes equal what the last build wrote there (manifest digest, and the file's size
+and mtime unchanged) is not written at all: a no-op build spools nothing. Nothing the site serves
+changes here; a build that fails later removes the staging folder (`discard`), and a killed one
+leaves litter that `journal.recover` removes, as before the commit point of any build."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import shutil
+from pathlib import Path
+
+from generator.write.output import Output, digest_of, stat_key
+from generator.write.safepath import JOURNAL, STAGING, is_safe
+
+Manifest = dict[str, tuple[str, int, int]]
+
+
+class Spool:
+    def __init__(self, destination: Path, manifest: Manifest | None) -> None:
+        self.destination = destination
+        self.staging = destination / STAGING
+        self.manifest = manifest  # what the previous build wrote (None: unknown, every file changed)
+        self.spooled = 0  # files written to the staging folder: what tests count
+        self._made = False
+        self._new_destination = not destination.exists()
+
+    def add(self, output: Output) -> Output:
+        """The same output, its bytes on disk instead of in memory (static files pass through)."""
+        if output.data is None:
+            return output
+        digest = digest_of(output.data)
+        known = (self.manifest or {}).get(output.output_path)
+        if (
+            known
+            and is_safe(output.output_path)
+            and known[0] == digest
+            and stat_key(self.destination / output.output_path) == known[1:]
+        ):
+            # Unchanged on disk: the destination file already holds exactly these bytes.
+            return dataclasses.replace(output, data=None, digest=digest, staged=self.destination / output.output_path)
+        if not self._made:
+            self.staging.mkdir(parents=True, exist_ok=True)
+            self._made = True
+        path = self.staging / str(self.spooled)
+        self.spooled += 1
+        with open(path, "wb") as f:  # no fsync: the journal protects against kills, not power loss
+            f.write(output.data)
+        return dataclasses.replace(output, data=None, digest=digest, staged=path)
+
+    def discard(self) -> None:
+        """The build failed before its commit point: nothing it spooled will be committed. (Once
+        the journal exists it owns the staging folder: deleting staged files would break its
+        roll-forward, which the next build completes.)"""
+        if self._made and not (self.destination / JOURNAL).exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self._made = False
+            if self._new_destination:  # a failed first build leaves no empty folder behind
+                with contextlib.suppress(OSError):
+                    self.destination.rmdir()
+
+
+def spool_all(spool: Spool | None, outputs: list[Output]) -> list[Output]:
+    return outputs if spool is None else [spool.add(o) for o in outputs]
+
+
+def is_spooled(output: Output, staging: Path) -> bool:
+    """True when the output's bytes already sit in `staging` under a journal name."""
+    return output.staged is not None and output.staged.parent == staging and os.path.basename(output.staged).isdigit()
