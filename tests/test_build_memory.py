@@ -60,6 +60,24 @@ def test_a_failed_build_leaves_no_spooled_file(tmp_path: Path) -> None:
     assert after == before
 
 
+def test_a_failed_build_holds_no_lock_on_the_cache(tmp_path: Path) -> None:
+    """The failed build's renders stay in its private spill database: with the failure (and so its
+    state) still alive, the next build in the same process writes `.blog-cache/` and publishes the
+    new post. (Rows streamed into the real file inside an open transaction locked it: 'database is
+    locked' for every later build while the failed one's objects lived.)"""
+    site = corpus(tmp_path / "site", 3)
+    build(BuildOptions(source=site))  # the cache exists: later builds read and write its renders
+    (site / "_posts" / "2020-02-01-bad.md").write_text("---\ntitle: Bad\nlayout: nowhere\n---\nbad\n")
+    (site / "_posts" / "2020-02-02-new.md").write_text("---\ntitle: New\nlayout: default\n---\nnew\n")
+    with pytest.raises(BuildFailed) as failure:
+        build(BuildOptions(source=site))
+    (site / "_posts" / "2020-02-01-bad.md").unlink()
+    result = build(BuildOptions(source=site))
+    assert failure.value is not None  # kept alive until here, with its traceback's frames
+    assert "2020/02/02/new.html" in {o.output_path for o in result.outputs}
+    assert (site / "_site" / "2020" / "02" / "02" / "new.html").is_file()
+
+
 def traced_peak(site: Path) -> int:
     gc.collect()
     tracemalloc.reset_peak()

@@ -46,11 +46,12 @@ class RenderStore(MutableMapping[str, RenderRecord]):
     def __init__(self, db: sqlite3.Connection | None, path: Path | None = None) -> None:
         self._db = db
         self._path = path  # where the table belongs (None: keep records in memory)
-        # A first build writes its rows to a private temporary database (on disk, deleted when
-        # closed) that `save_renders` copies into place: a failed build leaves no cache behind.
-        self.temporary = False
-        # Records set in this build: None once written to the table inside its open, uncommitted
-        # transaction (rendered bytes are not all held in memory; `save` commits them).
+        # A build writes its new rows to a private temporary database (a file SQLite deletes when
+        # closed), copied into the real one by `save`: rendered bytes are not all held in memory,
+        # and a failed build neither leaves rows behind nor holds a write lock on `.blog-cache/`
+        # (a `blog build` beside a running one, or the next build in the same process, can write).
+        self._spill: sqlite3.Connection | None = None
+        # Records set in this build: None once written to the spill database.
         self._changed: dict[str, RenderRecord | None] = {}
         self._deleted: set[str] = set()
         self._paths: set[str] | None = None  # paths on disk, read when first needed
@@ -76,19 +77,14 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         record = self._changed.get(path)
         if record is not None:
             return record
+        if path in self._changed and self._spill is not None:  # this build's own, in the spill database
+            return _read_one(self._spill, path)
         if path in self._deleted or self._db is None:
             raise KeyError(path)
         rows = self._all_rows()
         row = rows.get(path)
-        if row is None:  # written since the rows were fetched (this build's own, not held in memory)
-            row = self._db.execute("SELECT own, docs, deps, data FROM renders WHERE path = ?", (path,)).fetchone()
-            if row is None:
-                raise KeyError(path)
-            own, documents, deps, data = row
-            site_keys, templates = json.loads(deps)
-            return RenderRecord(
-                own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), bytes(data), documents
-            )
+        if row is None:  # saved after the rows were fetched
+            return _read_one(self._db, path)
         if isinstance(row, RenderRecord):
             return row
         self.rows_read += 1
@@ -101,12 +97,12 @@ class RenderStore(MutableMapping[str, RenderRecord]):
 
     def __setitem__(self, path: str, record: RenderRecord) -> None:
         self._deleted.discard(path)
-        if self._db is None and self._path is not None:
-            self._db, self.temporary = _create(sqlite3.connect("")), True
-        if self._db is None:
+        if self._path is None:
             self._changed[path] = record
             return
-        self._db.execute("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", _row(path, record))
+        if self._spill is None:
+            self._spill = _create(sqlite3.connect(""))
+        self._spill.execute("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", _row(path, record))
         self._changed[path] = None
         if self._rows is not None:  # the fetched row is stale now; read back from the table when asked
             self._rows.pop(path, None)
@@ -135,6 +131,11 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         with db:  # one transaction
             db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
             db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", rows)
+            if self._spill is not None:  # streamed row by row from the cursor
+                db.executemany(
+                    "INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)",
+                    self._spill.execute("SELECT path, own, docs, deps, data FROM renders"),
+                )
             db.execute("DELETE FROM prints")
             db.executemany("INSERT INTO prints VALUES (?, ?)", sorted(prints.items()))
         if self._paths is not None:
@@ -150,6 +151,18 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         self._db = db
         self._changed.clear()
         self._deleted.clear()
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+
+
+def _read_one(db: sqlite3.Connection, path: str) -> RenderRecord:
+    row = db.execute("SELECT own, docs, deps, data FROM renders WHERE path = ?", (path,)).fetchone()
+    if row is None:
+        raise KeyError(path)
+    own, documents, deps, data = row
+    site_keys, templates = json.loads(deps)
+    return RenderRecord(own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), bytes(data), documents)
 
 
 def _row(path: str, r: RenderRecord) -> tuple[str, str, str, str, bytes]:
@@ -242,12 +255,6 @@ def save_renders(state: BuildState, folder: Path) -> None:
         db.executemany("INSERT OR REPLACE INTO bytecode VALUES (?, ?)", rows)
         db.execute("DELETE FROM bytecode WHERE substr(key, 1, ?) != ?", (len(bytecode.salt) + 1, bytecode.salt + ":"))
     bytecode.changed.clear()
-    if renders.temporary:  # a first build's tables, all written: copied into the file in one go
-        target = _open(folder / STATE_FILE, create=True)
-        assert target is not None
-        db.backup(target)
-        db.close()
-        renders._db, renders.temporary = target, False
 
 
 def _save_index(db: sqlite3.Connection, index: SourceIndex) -> None:
