@@ -26,7 +26,7 @@ from generator.incremental.store import load_renders, save_renders
 from generator.model import Document, Site
 from generator.write.journal import recover
 from generator.write.output import Output, WriteReport, check_destination, find_collisions, read_manifest, write_site
-from generator.write.spool import Spool, spool_all
+from generator.write.spool import Spool, SpoolMemo, spool_all
 from generator.plugins import (
     PluginSet,
     discover_plugins,
@@ -90,9 +90,12 @@ def build(
     cache: ConversionCache | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     state: BuildState | None = None,
+    memo: SpoolMemo | None = None,
 ) -> BuildResult:
     """One build. `cache` and `state` are owned by the caller: `blog serve` keeps both in memory so
-    a rebuild re-reads, re-converts and re-renders only what changed (see incremental.py)."""
+    a rebuild re-reads, re-converts and re-renders only what changed (see incremental.py). `memo`
+    (serve, with `state`): the bytes the last build wrote, so unchanged outputs are recognised
+    without hashing them (write/spool.py); it is refilled after every successful write."""
     started = time.perf_counter()
     overrides: dict[str, Any] = {} if options.baseurl is None else {"baseurl": options.baseurl}
     config = load_config(
@@ -118,13 +121,23 @@ def build(
         recovered = config.destination.is_dir() and recover(config.destination)
         same = state is not None and state.written_to == config.destination and not recovered
         known = state.written if state is not None and same else None
-        spool = Spool(config.destination, known if known is not None else read_manifest(config.destination))
+        if known is None and memo:
+            memo.clear()  # it describes a manifest this build does not trust
+        trusted = memo if known is not None else None
+        spool = Spool(config.destination, known if known is not None else read_manifest(config.destination), trusted)
     try:
-        return _build(options, config, plugins, cache, progress, state, spool, started)
+        result = _build(options, config, plugins, cache, progress, state, spool, started)
     except BaseException:
         if spool is not None:
             spool.discard()  # nothing of a failed build is committed
+        if memo:
+            memo.clear()  # a write that failed part-way: the disk may not hold those bytes
         raise
+    if memo is not None and spool is not None:
+        memo.clear()
+        written = result.report.manifest if result.report else {}
+        memo.update((path, seen) for path, seen in spool.seen.items() if written.get(path, ("",))[0] == seen[1])
+    return result
 
 
 def _build(
@@ -215,14 +228,20 @@ def _build(
         meta = {"generator": "blog", "version": __version__, "origins": origins}
         keep = list(config.get("keep_files") or [])
         try:
-            report = write_site(outputs, config.destination, keep, meta, spool.manifest, spooled=True)
+            report = write_site(
+                outputs, config.destination, keep, meta, spool.manifest, spooled=True, unchanged=spool.unchanged
+            )
         except BaseException:
             state.written, state.written_to = {}, None  # the disk no longer matches what we knew
             raise
         state.written, state.written_to = report.manifest, config.destination
         # Spooled bytes now live at their place in the site (staged files were renamed there).
-        where = config.destination
-        outputs = [dataclasses.replace(o, staged=where / o.output_path) if o.staged else o for o in outputs]
+        # (Unchanged ones were given their place already: only the few written ones are replaced.)
+        where, moved = config.destination, set(report.written)
+        outputs = [
+            dataclasses.replace(o, staged=where / o.output_path) if o.staged and o.output_path in moved else o
+            for o in outputs
+        ]
     if owns_cache:
         cache.prune_unused()
         cache.save()

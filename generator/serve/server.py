@@ -26,6 +26,7 @@ from generator.errors import BuildFailed, GeneratorError
 from generator.serve.guard import DevHTTPServer, DevHTTPServer6, HostCheck, host_check
 from generator.serve.http_handler import EventHub, SiteState, make_handler
 from generator.serve.watch import ChangeSet, SourceWatcher, WatchFilter
+from generator.write.spool import SpoolMemo
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class SiteRebuilder:
         # What makes rebuilds incremental: parsed sources, renders and their dependencies, the
         # on-disk manifest (see incremental.py). Dropped on config changes, kept otherwise.
         self.state = BuildState()
+        self.memo: SpoolMemo = {}  # the bytes objects last written: unchanged outputs go unhashed (spool.py)
         self._lock = threading.Lock()
 
     @property
@@ -67,8 +69,8 @@ class SiteRebuilder:
             started = time.perf_counter()
             try:
                 if changes is not None and changes.needs_full_rebuild:
-                    self.state = BuildState()
-                result = build(self.options, cache=self.cache, state=self.state)
+                    self.state, self.memo = BuildState(), {}
+                result = build(self.options, cache=self.cache, state=self.state, memo=self.memo)
             except BuildFailed as e:
                 return self._failed(e.lines(), started)
             except GeneratorError as e:  # config or destination trouble: nothing was built

@@ -95,18 +95,24 @@ def write_site(
     marker: dict[str, object],
     manifest: dict[str, tuple[str, int, int]] | None = None,
     spooled: bool = False,
+    unchanged: set[str] | frozenset[str] = frozenset(),
 ) -> WriteReport:
     """Make `destination` hold exactly `outputs` (plus kept files), all or nothing (journal.py).
     Every path is proven inside the destination before the first byte is written; unchanged
     files are recognised by `manifest` (path -> sha, size, mtime_ns: what the previous build
-    wrote, read from the marker when not kept in memory) without being read."""
+    wrote, read from the marker when not kept in memory) without being read. `unchanged` (spool.py's
+    memo, `blog serve`): outputs whose bytes are the very ones `manifest` describes; they are taken
+    as they are, neither hashed nor stat'ed nor resolved again, since nothing is written to them."""
     destination.mkdir(parents=True, exist_ok=True)
     # `spooled`: the caller recovered before rendering and put rendered bytes in the staging folder
     # (spool.py), judged against `manifest`; recovering now would delete them.
     if not spooled and journal.recover(destination):
         manifest = None  # the disk changed under the caller's in-memory manifest
     guard = Containment(destination)
-    unsafe = [o for o in outputs if not guard.inside(o.output_path)]
+    if unchanged and manifest is None:
+        unchanged = frozenset()  # (only meaningful against the manifest they were judged by)
+    # Every path that will be written is proven inside; an unchanged output is not written.
+    unsafe = [o for o in outputs if o.output_path not in unchanged and not guard.inside(o.output_path)]
     if unsafe:  # build() reports bad names with their source lines; this is the last line of defence
         raise BuildFailed(list({str(e): e for e in (unsafe_output_error(o, destination) for o in unsafe)}.values()))
     kept = {entry.strip("/") for entry in keep_files if entry.strip("/")}
@@ -118,6 +124,10 @@ def write_site(
     new_manifest: dict[str, tuple[str, int, int]] = {}
     changed: list[tuple[Output, str]] = []
     for output in outputs:
+        if output.output_path in unchanged:
+            new_manifest[output.output_path] = (manifest or {})[output.output_path]
+            report.unchanged += 1
+            continue
         digest = _digest(output)
         known = (manifest or {}).get(output.output_path)
         if known and known[0] == digest and stat_key(destination / output.output_path) == known[1:]:

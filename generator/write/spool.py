@@ -6,7 +6,12 @@ straight into the destination's staging folder under the number the journal will
 An output whose bytes equal what the last build wrote there (manifest digest, and the file's size
 and mtime unchanged) is not written at all: a no-op build spools nothing. Nothing the site serves
 changes here; a build that fails later removes the staging folder (`discard`), and a killed one
-leaves litter that `journal.recover` removes, as before the commit point of any build."""
+leaves litter that `journal.recover` removes, as before the commit point of any build.
+
+`blog serve` also hands over a `SpoolMemo`: the very bytes objects the last build put on disk. A
+reused render is the same object as last time (incremental/reuse.py keeps it), so when the memo
+holds that object for that path and the in-memory manifest holds its digest, the output is known
+unchanged without hashing or a stat, and `unchanged` tells write_site not to look at it again."""
 
 from __future__ import annotations
 
@@ -20,14 +25,22 @@ from generator.write.output import Output, digest_of, stat_key
 from generator.write.safepath import JOURNAL, STAGING, is_safe
 
 Manifest = dict[str, tuple[str, int, int]]
+# output path -> (bytes on disk, their digest, the Output that stood for them: reused as it is)
+SpoolMemo = dict[str, tuple[bytes, str, "Output | None"]]
 
 
 class Spool:
-    def __init__(self, destination: Path, manifest: Manifest | None) -> None:
+    def __init__(self, destination: Path, manifest: Manifest | None, memo: SpoolMemo | None = None) -> None:
         self.destination = destination
         self.staging = destination / STAGING
         self.manifest = manifest  # what the previous build wrote (None: unknown, every file changed)
+        # Only valid with the in-memory manifest it was made with (build() checks): trusts that
+        # nothing but this process wrote the destination since, as `state.written` already does.
+        self.memo = memo
+        self.seen: SpoolMemo = {}  # this build's bytes, the next build's memo once committed
+        self.unchanged: set[str] = set()  # outputs proven unchanged through the memo (no hash, no stat)
         self.spooled = 0  # files written to the staging folder: what tests count
+        self.hashed = 0  # outputs whose bytes were hashed: what tests count
         self._made = False
         self._new_destination = not destination.exists()
 
@@ -35,8 +48,28 @@ class Spool:
         """The same output, its bytes on disk instead of in memory (static files pass through)."""
         if output.data is None:
             return output
-        digest = digest_of(output.data)
         known = (self.manifest or {}).get(output.output_path)
+        if self.memo is not None:
+            last = self.memo.get(output.output_path)
+            if last is not None and last[0] is output.data and known is not None and known[0] == last[1]:
+                self.unchanged.add(output.output_path)
+                placed = last[2]
+                if placed is None or placed.url != output.url or placed.origin != output.origin:
+                    placed = Output(
+                        output.url,
+                        output.output_path,
+                        None,
+                        output.origin,
+                        output.copy_from,
+                        last[1],
+                        self.destination / output.output_path,
+                    )
+                self.seen[output.output_path] = (output.data, last[1], placed)
+                return placed
+        digest = digest_of(output.data)
+        self.hashed += 1
+        if self.memo is not None:
+            self.seen[output.output_path] = (output.data, digest, None)
         if (
             known
             and is_safe(output.output_path)
