@@ -45,7 +45,8 @@ def main() -> int:
         outcome = rebuilder.rebuild(changes)
         profile.disable()
         assert outcome.ok, outcome.error_lines
-        print(f"rebuild: {outcome.seconds * 1000:.1f} ms wall (profiled), {len(outcome.changed_outputs)} outputs changed")
+        changed = len(outcome.changed_outputs)
+        print(f"rebuild: {outcome.seconds * 1000:.1f} ms wall (profiled), {changed} outputs changed")
         stats = pstats.Stats(profile)
         stats.sort_stats("cumulative").print_stats(args.top)
         stats.sort_stats("tottime").print_stats(args.top)

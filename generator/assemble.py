@@ -5,7 +5,9 @@ and the two later plugin events, which hand plugin results to the render and wri
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+import os
+from dataclasses import dataclass, field, replace
+from stat import S_ISREG
 import hashlib
 from typing import Any
 from collections.abc import Callable
@@ -19,10 +21,11 @@ from generator.load.demos import BundleFile, load_demos
 from generator.load.discover import discover
 from generator.load.theme import gem_theme_root, theme_problem, with_gem_theme, with_theme
 from generator.errors import BuildFailed, GeneratorError
-from generator.incremental.sources import stat_key
+from generator.incremental.sources import StatKey, stat_key
 from generator.incremental.state import BuildState, fingerprint
 from generator.model import Document, Page, Post, Site, Source, StaticFile
-from generator.write.output import Output
+from generator.write.output import Output, WriteReport
+from generator.write.spool import Spool, SpoolMemo
 from generator.plugins import (
     BuildContext,
     PluginSet,
@@ -34,12 +37,71 @@ from generator.render.documents import DocumentRenderer
 from generator.render.templates import load_layouts
 
 
+@dataclass
+class LoadMemo:
+    """`blog serve`: what the last load found on disk. Its caller sets `changed` (the relative paths
+    of the watcher's change set since then, or None: unknown); when they are all existing post files
+    the last discovery found, the tree's shape cannot have changed, so the listing is reused and only
+    those files are stat'ed again (the others keep the stat they had)."""
+
+    changed: frozenset[str] | None = None
+    values: Any = None  # the config values the listing was made with
+    sources: dict[str, list[Source]] | None = None
+    stats: dict[str, StatKey] = field(default_factory=dict)  # relative -> stat at the last load
+    discovered: int = 0  # full discoveries made: what tests count
+
+    def listing(self, config: Config) -> dict[str, list[Source]]:
+        changed, known = self.changed, self.sources
+        if changed is None or known is None or self.values != config.values or not _post_edits(config, changed):
+            self.sources, self.stats = None, {}  # (a discovery that fails leaves nothing to trust)
+            known = discover(config)
+            self.discovered += 1
+        self.sources, self.values = known, config.values
+        return known
+
+    def stat_of(self, source: Source) -> StatKey:
+        stat = self.stats.get(source.relative)
+        if stat is None or (self.changed is not None and source.relative in self.changed):
+            stat = self.stats[source.relative] = stat_key(source)
+        return stat
+
+
+@dataclass
+class RebuildMemory:
+    """What `blog serve` keeps between rebuilds besides BuildState, to skip whole-site passes when
+    its watcher's change set proves them unnecessary. `load.changed` is set before each rebuild."""
+
+    written: SpoolMemo = field(default_factory=dict)  # the bytes objects last written (write/spool.py)
+    load: LoadMemo = field(default_factory=LoadMemo)  # the source listing and stats
+
+    def remember_written(self, spool: Spool | None, report: WriteReport | None) -> None:
+        """After a successful build: the bytes now on disk, as far as the manifest confirms them."""
+        self.written.clear()
+        if spool is not None and report is not None:
+            on_disk = report.manifest
+            self.written.update((p, seen) for p, seen in spool.seen.items() if on_disk.get(p, ("",))[0] == seen[1])
+
+
+def _post_edits(config: Config, changed: frozenset[str]) -> bool:
+    """Every changed path is a regular file in `_posts/` (edited in place or replaced by a rename):
+    nothing was added, removed or turned into something else, so discovery would find the same."""
+    for relative in changed:
+        if not relative.startswith("_posts/"):
+            return False
+        try:
+            if not S_ISREG(os.lstat(config.source / relative).st_mode):
+                return False
+        except OSError:
+            return False
+    return True
+
+
 def load_site(
-    config: Config, state: BuildState, plugins: PluginSet | None = None
+    config: Config, state: BuildState, plugins: PluginSet | None = None, memo: LoadMemo | None = None
 ) -> tuple[Site, list[BundleFile], list[GeneratorError], list[Output]]:
     errors: list[GeneratorError] = []
     read = _cached_reader(state)
-    sources = discover(config)
+    sources = memo.listing(config) if memo is not None else discover(config)
     # The packaged (Jinja) theme fills in what the site lacks; a Jekyll (Liquid) site brings its own
     # layouts and gets exactly what Jekyll would publish, so no theme files are added to it.
     if config.get("template_engine") != "liquid":
@@ -75,7 +137,8 @@ def load_site(
                     doc = load_document(source, config, now, set(layouts), read)
                 else:
                     indexed.add(source.relative)
-                    doc = _load_indexed(state, source, config, now, set(layouts), context)
+                    stat = memo.stat_of(source) if memo is not None else stat_key(source)
+                    doc = _load_indexed(state, source, config, now, set(layouts), context, stat)
             except GeneratorError as e:
                 errors.append(e)
                 continue
@@ -155,12 +218,17 @@ def run_build_plugins(plugins: PluginSet, config: Config, outputs: list[Output])
 
 
 def _load_indexed(
-    state: BuildState, source: Source, config: Config, now: dt.datetime, layouts: set[str], context: str
+    state: BuildState,
+    source: Source,
+    config: Config,
+    now: dt.datetime,
+    layouts: set[str],
+    context: str,
+    stat: StatKey,
 ) -> Document | None:
     """A post or page from the source index when its file is unchanged: same stat, or a changed stat
     but the same bytes (then only read and hashed, not parsed). Otherwise read, parse and index it."""
     index, tz = state.sources, config.timezone
-    stat = stat_key(source)
     doc = index.lookup(source, stat, context, tz)
     if doc is None:
         raw = read_bytes(source)

@@ -26,7 +26,7 @@ from generator.incremental.store import load_renders, save_renders
 from generator.model import Document, Site
 from generator.write.journal import recover
 from generator.write.output import Output, WriteReport, check_destination, find_collisions, read_manifest, write_site
-from generator.write.spool import Spool, SpoolMemo, spool_all
+from generator.write.spool import Spool, spool_all
 from generator.plugins import (
     PluginSet,
     discover_plugins,
@@ -34,7 +34,7 @@ from generator.plugins import (
 )
 from generator.write.outputcheck import unsafe_output_errors
 from generator.render.documents import DocumentRenderer
-from generator.assemble import load_site, run_build_plugins, run_page_plugins
+from generator.assemble import RebuildMemory, load_site, run_build_plugins, run_page_plugins
 
 CACHE_FOLDER = ".blog-cache"
 
@@ -90,12 +90,10 @@ def build(
     cache: ConversionCache | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     state: BuildState | None = None,
-    memo: SpoolMemo | None = None,
+    memory: RebuildMemory | None = None,
 ) -> BuildResult:
-    """One build. `cache` and `state` are owned by the caller: `blog serve` keeps both in memory so
-    a rebuild re-reads, re-converts and re-renders only what changed (see incremental.py). `memo`
-    (serve, with `state`): the bytes the last build wrote, so unchanged outputs are recognised
-    without hashing them (write/spool.py); it is refilled after every successful write."""
+    """One build. `cache`, `state` and `memory` are owned by the caller: `blog serve` keeps them in
+    memory so a rebuild re-reads, re-converts, re-renders and re-hashes only what changed."""
     started = time.perf_counter()
     overrides: dict[str, Any] = {} if options.baseurl is None else {"baseurl": options.baseurl}
     config = load_config(
@@ -121,22 +119,16 @@ def build(
         recovered = config.destination.is_dir() and recover(config.destination)
         same = state is not None and state.written_to == config.destination and not recovered
         known = state.written if state is not None and same else None
-        if known is None and memo:
-            memo.clear()  # it describes a manifest this build does not trust
-        trusted = memo if known is not None else None
+        trusted = memory.written if memory is not None and known is not None else None  # (with its manifest)
         spool = Spool(config.destination, known if known is not None else read_manifest(config.destination), trusted)
     try:
-        result = _build(options, config, plugins, cache, progress, state, spool, started)
+        result = _build(options, config, plugins, cache, progress, state, spool, started, memory)
     except BaseException:
         if spool is not None:
             spool.discard()  # nothing of a failed build is committed
-        if memo:
-            memo.clear()  # a write that failed part-way: the disk may not hold those bytes
-        raise
-    if memo is not None and spool is not None:
-        memo.clear()
-        written = result.report.manifest if result.report else {}
-        memo.update((path, seen) for path, seen in spool.seen.items() if written.get(path, ("",))[0] == seen[1])
+        raise  # (a failed write empties state.written: the next build does not trust memory.written)
+    if memory is not None:
+        memory.remember_written(spool, result.report)  # the bytes now on disk
     return result
 
 
@@ -149,6 +141,7 @@ def _build(
     state: BuildState | None,
     spool: Spool | None,
     started: float,
+    memory: RebuildMemory | None = None,
 ) -> BuildResult:
     """Everything after the destination is known: render (spooling bytes), check, write."""
     owns_cache = cache is None
@@ -160,7 +153,7 @@ def _build(
         if owns_cache:
             load_renders(state, config.source / CACHE_FOLDER)
     plugins.memo = state.plugin_memo
-    site, bundle_files, errors, plugin_files = load_site(config, state, plugins)
+    site, bundle_files, errors, plugin_files = load_site(config, state, plugins, memory.load if memory else None)
     embed = DemoEmbedder(site.demos)
     renderer = DocumentRenderer(site, cache, {"demo": embed}, state)
     renderer.warnings.extend(
@@ -228,16 +221,12 @@ def _build(
         meta = {"generator": "blog", "version": __version__, "origins": origins}
         keep = list(config.get("keep_files") or [])
         try:
-            report = write_site(
-                outputs, config.destination, keep, meta, spool.manifest, spooled=True, unchanged=spool.unchanged
-            )
+            report = write_site(outputs, config.destination, keep, meta, spool.manifest, True, spool.unchanged)
         except BaseException:
             state.written, state.written_to = {}, None  # the disk no longer matches what we knew
             raise
         state.written, state.written_to = report.manifest, config.destination
-        # Spooled bytes now live at their place in the site (staged files were renamed there).
-        # (Unchanged ones were given their place already: only the few written ones are replaced.)
-        where, moved = config.destination, set(report.written)
+        where, moved = config.destination, set(report.written)  # staged bytes are now at their place
         outputs = [
             dataclasses.replace(o, staged=where / o.output_path) if o.staged and o.output_path in moved else o
             for o in outputs

@@ -199,7 +199,14 @@ class DocumentRenderer:
         if isinstance(doc.meta.get("excerpt"), str):
             return doc.meta["excerpt"]
         separator = doc.meta.get("excerpt_separator") or self.site.config.get("excerpt_separator")
-        return next((chunk for chunk in body.strip().split(separator) if chunk.strip()), "")
+        # The same object while the body is (`blog serve`): its cache key is not hashed again.
+        key = f"{doc.source.relative}\0excerpt-text"
+        known = self.state.finished.get(key)
+        if known is not None and known[0] is body and known[1] == separator:
+            return known[2]
+        text = next((chunk for chunk in body.strip().split(separator) if chunk.strip()), "")
+        self.state.finished[key] = (body, separator, text)
+        return text
 
     def _excerpt(self, doc: Document, body: str) -> str:
         text = self._excerpt_text(doc, body)

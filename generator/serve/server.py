@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.assemble import RebuildMemory
 from generator.build import BuildOptions, BuildResult, build
 from generator.render.cache import ConversionCache
 from generator.incremental.state import BuildState
@@ -26,7 +27,6 @@ from generator.errors import BuildFailed, GeneratorError
 from generator.serve.guard import DevHTTPServer, DevHTTPServer6, HostCheck, host_check
 from generator.serve.http_handler import EventHub, SiteState, make_handler
 from generator.serve.watch import ChangeSet, SourceWatcher, WatchFilter
-from generator.write.spool import SpoolMemo
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class SiteRebuilder:
         # What makes rebuilds incremental: parsed sources, renders and their dependencies, the
         # on-disk manifest (see incremental.py). Dropped on config changes, kept otherwise.
         self.state = BuildState()
-        self.memo: SpoolMemo = {}  # the bytes objects last written: unchanged outputs go unhashed (spool.py)
+        self.memory = RebuildMemory()  # what the change set lets a rebuild skip (build.py)
         self._lock = threading.Lock()
 
     @property
@@ -69,8 +69,12 @@ class SiteRebuilder:
             started = time.perf_counter()
             try:
                 if changes is not None and changes.needs_full_rebuild:
-                    self.state, self.memo = BuildState(), {}
-                result = build(self.options, cache=self.cache, state=self.state, memo=self.memo)
+                    self.state, self.memory = BuildState(), RebuildMemory()
+                # Only the watcher's change sets say what changed; any other rebuild looks at everything.
+                self.memory.load.changed = (
+                    frozenset(relative for relative, _ in changes.kinds) if changes is not None else None
+                )
+                result = build(self.options, cache=self.cache, state=self.state, memory=self.memory)
             except BuildFailed as e:
                 return self._failed(e.lines(), started)
             except GeneratorError as e:  # config or destination trouble: nothing was built
