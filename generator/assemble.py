@@ -52,7 +52,12 @@ class LoadMemo:
 
     def listing(self, config: Config) -> dict[str, list[Source]]:
         changed, known = self.changed, self.sources
-        if changed is None or known is None or self.values != config.values or not _post_edits(config, changed):
+        if (
+            changed is None
+            or known is None
+            or self.values != config.values
+            or not _post_edits(config, changed, {s.relative for s in known.get("post", [])})
+        ):
             self.sources, self.stats = None, {}  # (a discovery that fails leaves nothing to trust)
             known = discover(config)
             self.discovered += 1
@@ -82,11 +87,11 @@ class RebuildMemory:
             self.written.update((p, seen) for p, seen in spool.seen.items() if on_disk.get(p, ("",))[0] == seen[1])
 
 
-def _post_edits(config: Config, changed: frozenset[str]) -> bool:
-    """Every changed path is a regular file in `_posts/` (edited in place or replaced by a rename):
-    nothing was added, removed or turned into something else, so discovery would find the same."""
+def _post_edits(config: Config, changed: frozenset[str], posts: set[str]) -> bool:
+    """Every changed path is a post the last discovery found, still a regular file (edited in place
+    or replaced by a rename): nothing was added, removed or turned into something else."""
     for relative in changed:
-        if not relative.startswith("_posts/"):
+        if relative not in posts:
             return False
         try:
             if not S_ISREG(os.lstat(config.source / relative).st_mode):

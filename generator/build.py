@@ -120,7 +120,8 @@ def build(
         same = state is not None and state.written_to == config.destination and not recovered
         known = state.written if state is not None and same else None
         trusted = memory.written if memory is not None and known is not None else None  # (with its manifest)
-        spool = Spool(config.destination, known if known is not None else read_manifest(config.destination), trusted)
+        manifest = known if known is not None else read_manifest(config.destination)
+        spool = Spool(config.destination, manifest, trusted, remember=memory is not None)
     try:
         result = _build(options, config, plugins, cache, progress, state, spool, started, memory)
     except BaseException:

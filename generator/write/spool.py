@@ -30,14 +30,17 @@ SpoolMemo = dict[str, tuple[bytes, str, "Output | None"]]
 
 
 class Spool:
-    def __init__(self, destination: Path, manifest: Manifest | None, memo: SpoolMemo | None = None) -> None:
+    def __init__(
+        self, destination: Path, manifest: Manifest | None, memo: SpoolMemo | None = None, remember: bool = False
+    ) -> None:
         self.destination = destination
         self.staging = destination / STAGING
         self.manifest = manifest  # what the previous build wrote (None: unknown, every file changed)
         # Only valid with the in-memory manifest it was made with (build() checks): trusts that
         # nothing but this process wrote the destination since, as `state.written` already does.
         self.memo = memo
-        self.seen: SpoolMemo = {}  # this build's bytes, the next build's memo once committed
+        self.remember = remember or memo is not None
+        self.seen: SpoolMemo = {}  # this build's bytes (when remembering), the next build's memo once committed
         self.unchanged: set[str] = set()  # outputs proven unchanged through the memo (no hash, no stat)
         self.spooled = 0  # files written to the staging folder: what tests count
         self.hashed = 0  # outputs whose bytes were hashed: what tests count
@@ -68,7 +71,7 @@ class Spool:
                 return placed
         digest = digest_of(output.data)
         self.hashed += 1
-        if self.memo is not None:
+        if self.remember:
             self.seen[output.output_path] = (output.data, digest, None)
         if (
             known
