@@ -107,7 +107,7 @@ def build(
     )
     if options.safe and not config.get("safe"):  # one switch for every later stage
         config = dataclasses.replace(config, values=MappingProxyType({**config.values, "safe": True}))
-    plugins = discover_plugins(config.source, bool(config.get("safe")))
+    plugins = (memory.plugin_set if memory is not None else discover_plugins)(config.source, bool(config.get("safe")))
     if plugins.handling("config_loaded"):
         values, changed = merge_config_values(plugins, config.values, set(config.values))
         if changed:
@@ -119,9 +119,8 @@ def build(
         recovered = config.destination.is_dir() and recover(config.destination)
         same = state is not None and state.written_to == config.destination and not recovered
         known = state.written if state is not None and same else None
-        trusted = memory.written if memory is not None and known is not None else None  # (with its manifest)
-        manifest = known if known is not None else read_manifest(config.destination)
-        spool = Spool(config.destination, manifest, trusted, remember=memory is not None)
+        where, manifest = config.destination, known if known is not None else read_manifest(config.destination)
+        spool = memory.spool(where, manifest, known is not None) if memory is not None else Spool(where, manifest)
     try:
         result = _build(options, config, plugins, cache, progress, state, spool, started, memory)
     except BaseException:

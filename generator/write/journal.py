@@ -39,7 +39,8 @@ def write_json(destination: Path, name: str, value: dict[str, Any]) -> None:
     staging = destination / STAGING
     staging.mkdir(exist_ok=True)
     temporary = staging / f"{name}.partial"
-    temporary.write_text(json.dumps(value, indent=0, sort_keys=True), "utf-8")
+    # Compact: with `indent` json uses its pure-Python encoder, ~10 ms per `blog serve` rebuild at 1,000 posts.
+    temporary.write_text(json.dumps(value, sort_keys=True, separators=(",", ":")), "utf-8")
     os.replace(temporary, destination / name)
 
 
