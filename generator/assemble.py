@@ -35,6 +35,7 @@ from generator.plugins import (
     memo_for,
     page_values,
 )
+from generator.render import generated
 from generator.render.documents import DocumentRenderer
 from generator.render.templates import load_layouts
 
@@ -95,12 +96,33 @@ class RebuildMemory:
         in-memory manifest it was made with (`in_memory`), never with one read from the marker."""
         return Spool(destination, manifest, self.written if in_memory else None, remember=True)
 
+    _sitemap: tuple[Any, Output] | None = None
+
+    def sitemap(self, renderer: DocumentRenderer, outputs: list[Output]) -> Output:
+        """generated.sitemap, kept while what it shows is the same: it lists every page, and its XML
+        costs more than comparing its inputs. The same bytes object again, so the spool knows it."""
+        config, views = renderer.site.config, renderer.views.values()
+        key = (
+            config.url,
+            config.baseurl,
+            sorted((o.url, o.output_path) for o in outputs),
+            [(v["url"], _day(v.get("date")), v.get("sitemap") is False) for v in views],
+        )
+        if self._sitemap is None or self._sitemap[0] != key:
+            self._sitemap = (key, generated.sitemap(renderer, outputs))
+        return self._sitemap[1]
+
     def remember_written(self, spool: Spool | None, report: WriteReport | None) -> None:
         """After a successful build: the bytes now on disk, as far as the manifest confirms them."""
         self.written.clear()
         if spool is not None and report is not None:
             on_disk = report.manifest
             self.written.update((p, seen) for p, seen in spool.seen.items() if on_disk.get(p, ("",))[0] == seen[1])
+
+
+def _day(value: Any) -> dt.date | None:
+    """What the sitemap shows of a page's date (its lastmod)."""
+    return value.date() if isinstance(value, dt.datetime) else None
 
 
 def _post_edits(config: Config, changed: frozenset[str], posts: set[str]) -> bool:

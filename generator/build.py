@@ -27,11 +27,7 @@ from generator.model import Document, Site
 from generator.write.journal import recover
 from generator.write.output import Output, WriteReport, check_destination, find_collisions, read_manifest, write_site
 from generator.write.spool import Spool, spool_all
-from generator.plugins import (
-    PluginSet,
-    discover_plugins,
-    merge_config_values,
-)
+from generator.plugins import PluginSet, discover_plugins, merge_config_values
 from generator.write.outputcheck import unsafe_output_errors
 from generator.render.documents import DocumentRenderer
 from generator.assemble import RebuildMemory, load_site, run_build_plugins, run_page_plugins
@@ -193,7 +189,8 @@ def _build(
     release()
     if not errors:
         try:
-            outputs.extend(generated_outputs(renderer, embed, outputs, lambda made: spool_all(spool, made)))
+            sitemap = memory.sitemap if memory is not None else gen.sitemap  # (the same bytes while unchanged)
+            outputs.extend(generated_outputs(renderer, embed, outputs, lambda made: spool_all(spool, made), sitemap))
             if renderer.liquid is not None:  # jekyll-redirect-from's pages (never in the sitemap)
                 outputs.extend(spool_all(spool, renderer.liquid.redirect_pages({o.output_path for o in outputs})))
         except GeneratorError as e:
@@ -256,6 +253,7 @@ def generated_outputs(
     embed: DemoEmbedder,
     documents: list[Output],
     keep: Callable[[list[Output]], list[Output]] = lambda made: made,
+    sitemap: Callable[[DocumentRenderer, list[Output]], Output] = gen.sitemap,
 ) -> list[Output]:
     """`keep` takes each kind's outputs as soon as they are rendered (build() spools them, so a
     home page listing 10,000 posts is not held while the tag pages render)."""
@@ -278,7 +276,7 @@ def generated_outputs(
         result.extend(keep([gen.feed(renderer)]))
     result = [o for o in result if o.output_path not in taken]  # (a dropped spooled file is never committed)
     if config.generates("sitemap") and "sitemap.xml" not in taken:
-        result.extend(keep([gen.sitemap(renderer, [*documents, *result])]))
+        result.extend(keep([sitemap(renderer, [*documents, *result])]))
     if config.generates("robots") and "robots.txt" not in taken:
         result.extend(keep([gen.robots(renderer)]))
     return result
