@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from latex2mathml.converter import convert
 
@@ -54,8 +55,16 @@ def tex_to_mathml(tex: str, display: bool) -> str:
     return mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "")
 
 
+# Formulas repeat (a post's `$x_i$` a dozen times, a loss across a series): converting is pure
+# and costs more than the rest of a post's markdown, so each process converts a formula once.
+# Bounded, so a long `blog serve` session stays small; part of no cache key (same output).
+FORMULA_MEMO_SIZE = 4096
+
+
+@lru_cache(maxsize=FORMULA_MEMO_SIZE)
 def render_formula(tex: str, display: bool) -> tuple[str, str | None]:
-    """HTML for one formula and an error message (the TeX shown as code) when it cannot convert."""
+    """HTML for one formula and an error message (the TeX shown as code) when it cannot convert.
+    Memoised per process (`render_formula.cache_info()` counts conversions)."""
     if len(tex) > MAX_FORMULA_CHARS:
         return _as_code(tex, display), (
             f"formula of {len(tex)} characters, over the limit of {MAX_FORMULA_CHARS}; split it"
