@@ -113,11 +113,12 @@ class _ProseScanner:
     def __init__(self, text: str, first_line: int, stash: Callable[[str], str], warnings: list[MathWarning]):
         self.text, self.first_line, self.stash, self.warnings = text, first_line, stash, warnings
         self.code = CodeSpans(text)
-        blanks = self.code.blanks.positions
-        self.closers = {delimiter: Cursor(occurrences(text, delimiter)) for delimiter in ("$$", "\\]", "\\)")}
-        self.blanks = {delimiter: Cursor(blanks) for delimiter in self.closers}
-        self.environments: dict[str, Cursor] = {}  # built on first use: most posts have none
-        self.newlines = Cursor([match.start() for match in NEWLINE.finditer(text)])
+        # Each built on first use (most prose has no `\\[` and no formula at all): still one pass
+        # over the text per delimiter at most, so the scan stays linear.
+        self.closers: dict[str, Cursor] = {}  # closing delimiter -> its positions
+        self.blanks: dict[str, Cursor] = {}  # … and a cursor over the blank lines for it
+        self.environments: dict[str, Cursor] = {}
+        self._newlines: Cursor | None = None
         self.line_start_seen = (-1, -1)  # (line start, its first non-space position) of the last line asked
 
     def run(self) -> str:
@@ -161,6 +162,9 @@ class _ProseScanner:
 
     def _delimited(self, start: int, closer: str, display: bool) -> _Formula | None:
         """Content of at least one character up to the first closer, within the paragraph."""
+        if closer not in self.closers:
+            self.closers[closer] = Cursor(occurrences(self.text, closer))
+            self.blanks[closer] = Cursor(self.code.blanks.positions)
         end = self.closers[closer].at_or_after(start + 3)
         if end is None:
             return None
@@ -182,6 +186,12 @@ class _ProseScanner:
         if stop + 1 < len(text) and text[stop + 1].isdecimal():
             return None
         return _Formula(stop + 1, text[start + 1 : stop], False)
+
+    @property
+    def newlines(self) -> Cursor:
+        if self._newlines is None:
+            self._newlines = Cursor([match.start() for match in NEWLINE.finditer(self.text)])
+        return self._newlines
 
     def _replace(self, start: int, formula: _Formula) -> str:
         previous_newline = self.newlines.before(start)
