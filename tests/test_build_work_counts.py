@@ -30,7 +30,7 @@ def test_a_formula_is_converted_once_however_often_it_appears(monkeypatch) -> No
         return convert(source, *args, **kwargs)
 
     monkeypatch.setattr(tex, "convert", counting_convert)
-    tex.render_formula.cache_clear()
+    tex.memoised_formula.cache_clear()
     first = render_markdown("Loss $\\log p(x)$, again $\\log p(x)$.\n\n$$\\sum_i x_i$$\n", SETTINGS)
     second = render_markdown("Elsewhere: $\\log p(x)$ and $$\\sum_i x_i$$ and $y$.\n", SETTINGS)
     assert sorted(calls) == ["\\log p(x)", "\\sum_i x_i", "y"]
@@ -38,9 +38,9 @@ def test_a_formula_is_converted_once_however_often_it_appears(monkeypatch) -> No
     mathml = tex.tex_to_mathml("\\log p(x)", False)
     assert first.html.count(mathml) == 2 and second.html.count(mathml) == 1
     # Inline and display forms of one formula are different conversions.
-    tex.render_formula.cache_clear()
+    tex.memoised_formula.cache_clear()
     render_markdown("$x$ and\n\n$$x$$\n", SETTINGS)
-    assert tex.render_formula.cache_info().misses == 2
+    assert tex.memoised_formula.cache_info().misses == 2
 
 
 def make_site(root: Path, posts: int = POSTS) -> Path:

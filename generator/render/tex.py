@@ -57,14 +57,20 @@ def tex_to_mathml(tex: str, display: bool) -> str:
 
 # Formulas repeat (a post's `$x_i$` a dozen times, a loss across a series): converting is pure
 # and costs more than the rest of a post's markdown, so each process converts a formula once.
-# Bounded, so a long `blog serve` session stays small; part of no cache key (same output).
-FORMULA_MEMO_SIZE = 4096
+# Bounded in entries and in formula length (MathML is several times the TeX), so a long `blog
+# serve` session or a hostile post holds a few MB at most; part of no cache key (same output).
+FORMULA_MEMO_SIZE = 1024
+FORMULA_MEMO_MAX_CHARS = 1_000
 
 
-@lru_cache(maxsize=FORMULA_MEMO_SIZE)
 def render_formula(tex: str, display: bool) -> tuple[str, str | None]:
-    """HTML for one formula and an error message (the TeX shown as code) when it cannot convert.
-    Memoised per process (`render_formula.cache_info()` counts conversions)."""
+    """HTML for one formula and an error message (the TeX shown as code) when it cannot convert."""
+    if len(tex) > FORMULA_MEMO_MAX_CHARS:
+        return _render_formula(tex, display)
+    return memoised_formula(tex, display)
+
+
+def _render_formula(tex: str, display: bool) -> tuple[str, str | None]:
     if len(tex) > MAX_FORMULA_CHARS:
         return _as_code(tex, display), (
             f"formula of {len(tex)} characters, over the limit of {MAX_FORMULA_CHARS}; split it"
@@ -74,6 +80,10 @@ def render_formula(tex: str, display: bool) -> tuple[str, str | None]:
     except MathConversionError as e:
         return _as_code(tex, display), str(e)
     return (f'<div class="math-display">{mathml}</div>' if display else mathml), None
+
+
+# `memoised_formula.cache_info().misses` counts the conversions of short formulas.
+memoised_formula = lru_cache(maxsize=FORMULA_MEMO_SIZE)(_render_formula)
 
 
 def _as_code(tex: str, display: bool) -> str:
