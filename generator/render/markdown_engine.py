@@ -120,11 +120,3 @@ def convert(text: str, settings: Mapping[str, Any], cmark: bool) -> tuple[str, s
 def _count_tokens(tokens: list[dict[str, Any]]) -> int:
     return sum(1 + _count_tokens(token.get("children", [])) for token in tokens)
 
-
-def highlight_css(light_style: str, dark_style: str) -> str:
-    """One stylesheet: the light style by default, the dark one under prefers-color-scheme."""
-    light = HtmlFormatter(style=light_style).get_style_defs(".highlight")
-    dark = HtmlFormatter(style=dark_style).get_style_defs(".highlight")
-    indented = "\n".join("  " + line for line in dark.splitlines())
-    header = f"/* Pygments {light_style} (light) and {dark_style} (dark) */"
-    return f"{header}\n{light}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"

@@ -94,9 +94,13 @@ def _cmark(settings: Mapping[str, Any]) -> bool:
 
 def highlight_css(light_style: str, dark_style: str) -> str:
     """One stylesheet: the light style by default, the dark one under prefers-color-scheme."""
-    from generator.render import markdown_engine
+    from pygments.formatters import HtmlFormatter
 
-    return markdown_engine.highlight_css(light_style, dark_style)
+    light = HtmlFormatter(style=light_style).get_style_defs(".highlight")
+    dark = HtmlFormatter(style=dark_style).get_style_defs(".highlight")
+    indented = "\n".join("  " + line for line in dark.splitlines())
+    header = f"/* Pygments {light_style} (light) and {dark_style} (dark) */"
+    return f"{header}\n{light}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
 
 
 def __getattr__(name: str) -> Any:
