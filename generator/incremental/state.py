@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
@@ -110,9 +111,10 @@ def unrecorded_values(view: SiteView) -> Mapping[str, Any]:
 
 
 # `page.title` on a view: Jinja tries the attribute first and reads the item only after an
-# AttributeError, which costs more than the read itself (about 100 per page). For a view, a name
-# that is no attribute of its class can only be an item, so it is read as one straight away.
-_VIEW_CLASSES = (DocumentView, SiteView)
+# AttributeError, which costs more than the read itself (about 100 per page). For a view (or the
+# read-only mappings of frozen data), a name that is no attribute of its class can only be an
+# item, so it is read as one straight away.
+_VIEW_CLASSES = (DocumentView, SiteView, MappingProxyType)
 _VIEW_ATTRIBUTES = frozenset(name for cls in _VIEW_CLASSES for name in dir(cls))
 
 
