@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
@@ -109,8 +110,24 @@ def unrecorded_values(view: SiteView) -> Mapping[str, Any]:
     return view._data
 
 
+# `page.title` on a view: Jinja tries the attribute first and reads the item only after an
+# AttributeError, which costs more than the read itself (about 100 per page). For a view (or the
+# read-only mappings of frozen data), a name that is no attribute of its class can only be an
+# item, so it is read as one straight away.
+_VIEW_CLASSES = (DocumentView, SiteView, MappingProxyType)
+_VIEW_ATTRIBUTES = frozenset(name for cls in _VIEW_CLASSES for name in dir(cls))
+
+
 class RecordingEnvironment(jinja2.Environment):
     """Every layout, include and extends goes through get_template: record the file names."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) in _VIEW_CLASSES and attribute not in _VIEW_ATTRIBUTES:
+            try:
+                return obj[attribute]  # as Jinja's fallback does: the read is recorded either way
+            except (TypeError, LookupError, AttributeError):
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
     def get_template(self, name, parent=None, globals=None):  # type: ignore[override]
         template = super().get_template(name, parent, globals)

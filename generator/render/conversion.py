@@ -3,12 +3,10 @@ links the baseurl, and converting many texts on all cores (the one place with pa
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import threading
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from generator.render.markup import MarkdownResult, NestingTooDeep, render_markdown
@@ -57,6 +55,13 @@ def _convert_or_none(text: str, settings: Mapping[str, Any]) -> MarkdownResult |
 def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[MarkdownResult | None]:
     """Markdown conversion is pure and CPU-bound: split it over processes. Fork is cheapest, but
     forking a process that runs threads (blog serve's watcher) can deadlock the child, so then spawn."""
+    # Imported here, not at the top: a build that converts little (a no-op) never needs them. The
+    # converters are imported before forking, so the workers do not each import them again.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from generator.render import markdown_engine  # noqa: F401
+
     workers = min(os.cpu_count() or 1, 8)
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
     size = -(-len(texts) // (workers * 4))  # a few chunks per worker evens out long and short posts

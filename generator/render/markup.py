@@ -1,66 +1,25 @@
 """`render_markdown(text) -> MarkdownResult`: Python-Markdown with Pygments highlighting, build-time
 math, heading ids and a table of contents — or, with `engine: cmark`, cmark-gfm with the same passes
-around it (cmark_engine.py). Pure: same text and settings, same result."""
+around it (cmark_engine.py). Pure: same text and settings, same result.
+
+This module is what the rest of the generator imports; the converters themselves live in
+markdown_engine.py and are imported on the first conversion, so a build that finds every text in
+the cache (a no-op rebuild) never pays for importing Python-Markdown, Pygments, latex2mathml or
+cmark."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
-import threading
 from dataclasses import dataclass
-from importlib.metadata import version
 from typing import Any
 from collections.abc import Mapping
 
-import markdown
-from markdown.extensions import Extension
-from markdown.extensions.codehilite import CodeHiliteExtension
-from markdown.extensions.toc import TocExtension
-from markdown.preprocessors import Preprocessor
-from pygments.formatters import HtmlFormatter
-
-from generator.render import cmark_engine
-from generator.render.fences import FencesExtension, PygmentsObjects
-from generator.render.kramdown import kramdown_extensions
-from generator.render.tex import MathWarning, replace_math
 from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep, too_deep_line
 
-
-class LanguageClassFormatter(HtmlFormatter):
-    """Pygments HTML with `<code class="language-x">` so readers, tests and CSS see the language."""
-
-    def __init__(self, **options: Any) -> None:
-        self.lang_str = options.pop("lang_str", "")
-        super().__init__(**options)
-
-    def _wrap_code(self, source):  # type: ignore[override]  (the hook Python-Markdown documents)
-        attribute = f' class="{self.lang_str}"' if self.lang_str else ""
-        yield 0, f"<code{attribute}>"
-        yield from source
-        yield 0, "</code>"
-
-
-class MathPreprocessor(Preprocessor):
-    """Runs before fenced code (priority 28 > 25) to see the file's real line numbers."""
-
-    def __init__(self, md: markdown.Markdown, enabled: bool) -> None:
-        super().__init__(md)
-        self.enabled = enabled
-        self.warnings: list[MathWarning] = []
-
-    def run(self, lines: list[str]) -> list[str]:
-        text, self.warnings = replace_math("\n".join(lines), self.md.htmlStash.store, self.enabled)
-        return text.split("\n")
-
-
-class MathExtension(Extension):
-    def __init__(self, enabled: bool = True) -> None:
-        super().__init__()
-        self.enabled = enabled
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
-        md.preprocessors.register(MathPreprocessor(md, self.enabled), "math", 28)
+__all__ = ["MarkdownResult", "NestingTooDeep", "highlight_css", "render_markdown", "settings_fingerprint"]
 
 
 @dataclass(frozen=True)
@@ -71,10 +30,18 @@ class MarkdownResult:
     warnings: tuple[tuple[int, str], ...]  # (line within the text, message)
 
 
+@functools.cache
+def _version(name: str) -> str:
+    """A converter's installed version (importlib.metadata scans sys.path: once per process)."""
+    from importlib.metadata import version
+
+    return version(name)
+
+
 def settings_fingerprint(settings: Mapping[str, Any]) -> str:
     """Changes whenever output could change: our settings and the versions of the converters."""
     converters = ("markdown", "pygments", "latex2mathml") + (("cmarkgfm",) if _cmark(settings) else ())
-    versions = {name: version(name) for name in converters}
+    versions = {name: _version(name) for name in converters}
     from generator import __version__
     from generator.render.mathml import TYPESET_RULES
 
@@ -85,7 +52,7 @@ def settings_fingerprint(settings: Mapping[str, Any]) -> str:
             "generator": __version__,
             "rules": OUTPUT_RULES,
             "typeset": TYPESET_RULES,
-            "cmark": cmark_engine.RULES if _cmark(settings) else None,
+            "cmark": _cmark_rules() if _cmark(settings) else None,
         },
         sort_keys=True,
         default=str,
@@ -93,7 +60,12 @@ def settings_fingerprint(settings: Mapping[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-_local = threading.local()
+def _cmark_rules() -> str:
+    from generator.render import cmark_engine
+
+    return cmark_engine.RULES
+
+
 # Part of the cache key: converted HTML made under other rules is converted again.
 OUTPUT_RULES = "keyboard-scrollable-1"
 # Code blocks and display math scroll sideways when wide: keyboard users must be able to focus them
@@ -105,74 +77,39 @@ def keyboard_scrollable(html: str) -> str:
     return SCROLLABLE.sub(lambda match: f'<{match.group(1)} tabindex="0"', html)
 
 
-def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
-    key = json.dumps(dict(settings), sort_keys=True, default=str)
-    engines = getattr(_local, "engines", None)
-    if engines is None:
-        engines = _local.engines = {}
-    if key not in engines:
-        depth = str(settings.get("toc_depth", "2-3"))
-        pygments = PygmentsObjects(LanguageClassFormatter)  # one formatter per language, not per block
-        engines[key] = markdown.Markdown(
-            extensions=[
-                FencesExtension(pygments),
-                "tables",
-                "footnotes",
-                "attr_list",
-                "def_list",
-                "md_in_html",
-                "abbr",
-                "sane_lists",
-                CodeHiliteExtension(css_class="highlight", guess_lang=False, pygments_formatter=pygments.formatter),
-                TocExtension(
-                    toc_depth=depth,
-                    permalink=bool(settings.get("heading_anchors", True)),
-                    permalink_class="headerlink",
-                    permalink_title="Link to this section",
-                ),
-                MathExtension(enabled=bool(settings.get("math", True))),
-                *kramdown_extensions(settings),
-            ]
-            + (["smarty"] if settings.get("smart_quotes") else []),
-            output_format="html",
-        )
-    return engines[key]
-
-
 def render_markdown(text: str, settings: Mapping[str, Any]) -> MarkdownResult:
     """Raises NestingTooDeep (line within `text`, no path: the caller knows the file)."""
     line = too_deep_line(text)
     if line is not None:
         raise NestingTooDeep(NESTING_MESSAGE, None, line)
-    engine = _engine(settings)
-    engine.reset()
-    if _cmark(settings):  # the Python-Markdown engine still lends its math and fence preprocessors
-        html, contents = cmark_engine.convert(text, engine, settings)
-        toc, toc_count = (contents.html if contents.count else ""), contents.count
-    else:
-        try:
-            html = engine.convert(text)
-        except RecursionError as e:  # nesting the pre-scan cannot see (e.g. tags split over lines)
-            raise NestingTooDeep(NESTING_MESSAGE) from e
-        toc_count = _count_tokens(getattr(engine, "toc_tokens", []))
-        toc = engine.toc if toc_count else ""  # type: ignore[attr-defined]
-    math = next(p for p in engine.preprocessors if isinstance(p, MathPreprocessor))
-    warnings = tuple((warning.line, warning.message) for warning in math.warnings)
-    return MarkdownResult(keyboard_scrollable(html), toc, toc_count, warnings)
+    from generator.render import markdown_engine  # the converters: imported on first use
+
+    html, toc, toc_count, warnings = markdown_engine.convert(text, settings, _cmark(settings))
+    return MarkdownResult(keyboard_scrollable(html), toc, toc_count, tuple(warnings))
 
 
 def _cmark(settings: Mapping[str, Any]) -> bool:
     return settings.get("engine") == "cmark"
 
 
-def _count_tokens(tokens: list[dict[str, Any]]) -> int:
-    return sum(1 + _count_tokens(token.get("children", [])) for token in tokens)
-
-
 def highlight_css(light_style: str, dark_style: str) -> str:
     """One stylesheet: the light style by default, the dark one under prefers-color-scheme."""
+    from pygments.formatters import HtmlFormatter
+
     light = HtmlFormatter(style=light_style).get_style_defs(".highlight")
     dark = HtmlFormatter(style=dark_style).get_style_defs(".highlight")
     indented = "\n".join("  " + line for line in dark.splitlines())
     header = f"/* Pygments {light_style} (light) and {dark_style} (dark) */"
     return f"{header}\n{light}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
+
+
+def __getattr__(name: str) -> Any:
+    """Names that moved to markdown_engine.py (LanguageClassFormatter, …), imported on first use."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from generator.render import markdown_engine
+
+    try:
+        return getattr(markdown_engine, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

@@ -99,8 +99,15 @@ def make_environments(
     (a post is the author's own HTML/markdown, and Jekyll users print HTML from it), but runs in
     the limited sandbox with frozen globals and includes only from `_includes/`. In safe mode
     (`--safe`, a stranger's tree) layouts and includes get that same sandbox and limits too."""
+    # auto_reload off: Jinja would otherwise stat every layout and include (and look for a site
+    # override of each theme file) on every include/extends — a quarter of layout rendering. Both
+    # environments live for one build (a DocumentRenderer), during which templates cannot change;
+    # the next build (`blog serve`'s rebuild too) makes new ones, which load each file afresh.
     common: dict[str, Any] = dict(
-        undefined=SiteUndefined, keep_trailing_newline=True, extensions=["jinja2.ext.loopcontrols"]
+        undefined=SiteUndefined,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.loopcontrols"],
+        auto_reload=False,
     )
     if safe:
         # Still recording which templates a render read (layout_class), but sandboxed and limited.

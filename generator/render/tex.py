@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from latex2mathml.converter import convert
 
@@ -54,8 +55,22 @@ def tex_to_mathml(tex: str, display: bool) -> str:
     return mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "")
 
 
+# Formulas repeat (a post's `$x_i$` a dozen times, a loss across a series): converting is pure
+# and costs more than the rest of a post's markdown, so each process converts a formula once.
+# Bounded in entries and in formula length (MathML is several times the TeX), so a long `blog
+# serve` session or a hostile post holds a few MB at most; part of no cache key (same output).
+FORMULA_MEMO_SIZE = 1024
+FORMULA_MEMO_MAX_CHARS = 1_000
+
+
 def render_formula(tex: str, display: bool) -> tuple[str, str | None]:
     """HTML for one formula and an error message (the TeX shown as code) when it cannot convert."""
+    if len(tex) > FORMULA_MEMO_MAX_CHARS:
+        return _render_formula(tex, display)
+    return memoised_formula(tex, display)
+
+
+def _render_formula(tex: str, display: bool) -> tuple[str, str | None]:
     if len(tex) > MAX_FORMULA_CHARS:
         return _as_code(tex, display), (
             f"formula of {len(tex)} characters, over the limit of {MAX_FORMULA_CHARS}; split it"
@@ -65,6 +80,10 @@ def render_formula(tex: str, display: bool) -> tuple[str, str | None]:
     except MathConversionError as e:
         return _as_code(tex, display), str(e)
     return (f'<div class="math-display">{mathml}</div>' if display else mathml), None
+
+
+# `memoised_formula.cache_info().misses` counts the conversions of short formulas.
+memoised_formula = lru_cache(maxsize=FORMULA_MEMO_SIZE)(_render_formula)
 
 
 def _as_code(tex: str, display: bool) -> str:
@@ -104,11 +123,12 @@ class _ProseScanner:
     def __init__(self, text: str, first_line: int, stash: Callable[[str], str], warnings: list[MathWarning]):
         self.text, self.first_line, self.stash, self.warnings = text, first_line, stash, warnings
         self.code = CodeSpans(text)
-        blanks = self.code.blanks.positions
-        self.closers = {delimiter: Cursor(occurrences(text, delimiter)) for delimiter in ("$$", "\\]", "\\)")}
-        self.blanks = {delimiter: Cursor(blanks) for delimiter in self.closers}
-        self.environments: dict[str, Cursor] = {}  # built on first use: most posts have none
-        self.newlines = Cursor([match.start() for match in NEWLINE.finditer(text)])
+        # Each built on first use (most prose has no `\\[` and no formula at all): still one pass
+        # over the text per delimiter at most, so the scan stays linear.
+        self.closers: dict[str, Cursor] = {}  # closing delimiter -> its positions
+        self.blanks: dict[str, Cursor] = {}  # … and a cursor over the blank lines for it
+        self.environments: dict[str, Cursor] = {}
+        self._newlines: Cursor | None = None
         self.line_start_seen = (-1, -1)  # (line start, its first non-space position) of the last line asked
 
     def run(self) -> str:
@@ -152,6 +172,9 @@ class _ProseScanner:
 
     def _delimited(self, start: int, closer: str, display: bool) -> _Formula | None:
         """Content of at least one character up to the first closer, within the paragraph."""
+        if closer not in self.closers:
+            self.closers[closer] = Cursor(occurrences(self.text, closer))
+            self.blanks[closer] = Cursor(self.code.blanks.positions)
         end = self.closers[closer].at_or_after(start + 3)
         if end is None:
             return None
@@ -173,6 +196,12 @@ class _ProseScanner:
         if stop + 1 < len(text) and text[stop + 1].isdecimal():
             return None
         return _Formula(stop + 1, text[start + 1 : stop], False)
+
+    @property
+    def newlines(self) -> Cursor:
+        if self._newlines is None:
+            self._newlines = Cursor([match.start() for match in NEWLINE.finditer(self.text)])
+        return self._newlines
 
     def _replace(self, start: int, formula: _Formula) -> str:
         previous_newline = self.newlines.before(start)

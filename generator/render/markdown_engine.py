@@ -1,0 +1,122 @@
+"""The converters behind `render_markdown` (markup.py): Python-Markdown with our extensions, and —
+with `engine: cmark` — cmark-gfm with the same passes around it (cmark_engine.py). A module of its
+own so that importing markup.py (every build does, for the cache key and result type) does not
+import Python-Markdown, Pygments, latex2mathml or cmark: a build that converts nothing (a no-op
+rebuild) never loads them."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.codehilite import CodeHiliteExtension
+from markdown.extensions.toc import TocExtension
+from markdown.preprocessors import Preprocessor
+from pygments.formatters import HtmlFormatter
+
+from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep
+from generator.render.fences import FencesExtension, PygmentsObjects
+from generator.render.kramdown import kramdown_extensions
+from generator.render.tex import MathWarning, replace_math
+
+
+class LanguageClassFormatter(HtmlFormatter):
+    """Pygments HTML with `<code class="language-x">` so readers, tests and CSS see the language."""
+
+    def __init__(self, **options: Any) -> None:
+        self.lang_str = options.pop("lang_str", "")
+        super().__init__(**options)
+
+    def _wrap_code(self, source):  # type: ignore[override]  (the hook Python-Markdown documents)
+        attribute = f' class="{self.lang_str}"' if self.lang_str else ""
+        yield 0, f"<code{attribute}>"
+        yield from source
+        yield 0, "</code>"
+
+
+class MathPreprocessor(Preprocessor):
+    """Runs before fenced code (priority 28 > 25) to see the file's real line numbers."""
+
+    def __init__(self, md: markdown.Markdown, enabled: bool) -> None:
+        super().__init__(md)
+        self.enabled = enabled
+        self.warnings: list[MathWarning] = []
+
+    def run(self, lines: list[str]) -> list[str]:
+        text, self.warnings = replace_math("\n".join(lines), self.md.htmlStash.store, self.enabled)
+        return text.split("\n")
+
+
+class MathExtension(Extension):
+    def __init__(self, enabled: bool = True) -> None:
+        super().__init__()
+        self.enabled = enabled
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
+        md.preprocessors.register(MathPreprocessor(md, self.enabled), "math", 28)
+
+
+_local = threading.local()
+
+
+def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
+    key = json.dumps(dict(settings), sort_keys=True, default=str)
+    engines = getattr(_local, "engines", None)
+    if engines is None:
+        engines = _local.engines = {}
+    if key not in engines:
+        depth = str(settings.get("toc_depth", "2-3"))
+        pygments = PygmentsObjects(LanguageClassFormatter)  # one formatter per language, not per block
+        engines[key] = markdown.Markdown(
+            extensions=[
+                FencesExtension(pygments),
+                "tables",
+                "footnotes",
+                "attr_list",
+                "def_list",
+                "md_in_html",
+                "abbr",
+                "sane_lists",
+                CodeHiliteExtension(css_class="highlight", guess_lang=False, pygments_formatter=pygments.formatter),
+                TocExtension(
+                    toc_depth=depth,
+                    permalink=bool(settings.get("heading_anchors", True)),
+                    permalink_class="headerlink",
+                    permalink_title="Link to this section",
+                ),
+                MathExtension(enabled=bool(settings.get("math", True))),
+                *kramdown_extensions(settings),
+            ]
+            + (["smarty"] if settings.get("smart_quotes") else []),
+            output_format="html",
+        )
+    return engines[key]
+
+
+def convert(text: str, settings: Mapping[str, Any], cmark: bool) -> tuple[str, str, int, list[tuple[int, str]]]:
+    """(HTML, TOC, TOC entries, math warnings) of `text`; markup.py finishes the result."""
+    engine = _engine(settings)
+    engine.reset()
+    if cmark:  # the Python-Markdown engine still lends its math and fence preprocessors
+        from generator.render import cmark_engine
+
+        html, contents = cmark_engine.convert(text, engine, settings)
+        toc, toc_count = (contents.html if contents.count else ""), contents.count
+    else:
+        try:
+            html = engine.convert(text)
+        except RecursionError as e:  # nesting the pre-scan cannot see (e.g. tags split over lines)
+            raise NestingTooDeep(NESTING_MESSAGE) from e
+        toc_count = _count_tokens(getattr(engine, "toc_tokens", []))
+        toc = engine.toc if toc_count else ""  # type: ignore[attr-defined]
+    math = next(p for p in engine.preprocessors if isinstance(p, MathPreprocessor))
+    return html, toc, toc_count, [(warning.line, warning.message) for warning in math.warnings]
+
+
+def _count_tokens(tokens: list[dict[str, Any]]) -> int:
+    return sum(1 + _count_tokens(token.get("children", [])) for token in tokens)
+
