@@ -676,6 +676,7 @@ def test_opened_extras_pass_axe(site_server, browser, scheme):
         x, y = first_point(page)
         page.mouse.click(x, y + 1)  # pinned: the tooltip and both lists stay
         page.wait_for_selector(f"{ROOT} .tsne-nlist-low li")
+        page.wait_for_selector(f"{ROOT} .scatter-tooltip .tsne-tip-more")  # its button is checked too
         problems = violations(page, AXE.read_text("utf-8"))
         page.select_option(f"{ROOT} select[name=dataset]", "distances")
         page.wait_for_selector(f"{ROOT} textarea[name=distances]")
