@@ -104,7 +104,7 @@ function buildUI(root, opts) {
     compareToggle: el(doc, "button", {
       type: "button", className: "tsne-compare-toggle", "aria-pressed": "false", text: "Compare perplexities 5 / 30 / 100",
     }),
-    neighbours: el(doc, "section", { className: "tsne-neighbours", "aria-label": "Nearest neighbours: high-dimensional and 2-D" }),
+    neighbours: el(doc, "section", { className: "tsne-neighbours", tabindex: "-1", "aria-label": "Nearest neighbours: high-dimensional and 2-D" }),
     compare: el(doc, "section", { className: "tsne-compare", "aria-label": "Perplexity 5, 30 and 100 side by side" }),
   };
   ui.matrixText.value = DISTANCE_SAMPLE;
@@ -203,6 +203,8 @@ export function mount(root, options = {}) {
     // Hover/tap: the point's nearest neighbours in high-D next to those in 2-D (panel.js).
     overlay: (ctx, sc, shown) => panel.draw(ctx, sc, shown),
     onDraw: (n) => {
+      // After the tooltip is placed: repeat the panel's kept count in it (panel.js).
+      panel.annotate(scatter, scatter.shown, revealPanel);
       if (firstFrame && n > 0) {
         firstFrame = false;
         view.performance.mark("tsne:first-frame");
@@ -211,6 +213,12 @@ export function mount(root, options = {}) {
   });
 
   const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+
+  /** Bring the neighbour panel on screen (from the tooltip's button; the panel may be below the fold). */
+  function revealPanel() {
+    ui.neighbours.scrollIntoView({ block: "nearest", behavior: reduceMotion ? "auto" : "smooth" });
+    ui.neighbours.focus({ preventScroll: true });
+  }
 
   function describe(i) {
     const label = dataset.labels[dataset.y[i]];

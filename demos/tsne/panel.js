@@ -94,6 +94,44 @@ export class NeighboursPanel {
     this.element.replaceChildren(summary, lists);
   }
 
+  /**
+   * Repeat the kept count in the scatter's tooltip: on a phone the panel sits below the plot,
+   * often off screen, so the tapped point's answer must be readable without leaving the plot.
+   * A pinned tooltip also offers a button that scrolls the panel (the two lists) into view.
+   * Call after the tooltip is placed (Scatter's onDraw); re-places it when the note changes size.
+   */
+  annotate(scatter, shown, reveal) {
+    const tip = scatter.tooltip;
+    const c = this.current;
+    if (shown < 0 || tip.hidden || !c || c.i !== shown) return;
+    const pinned = scatter.pinned === shown;
+    const text = `${c.kept} of its ${c.high.length} nearest in ${this.dims} are also nearest in the plot.`;
+    const key = `${text}|${pinned}`;
+    let note = tip.querySelector(".tsne-tip-kept");
+    if (note && note.dataset.key === key) return; // the tooltip's own text resets drop the note
+    const doc = tip.ownerDocument;
+    if (!note) {
+      note = doc.createElement("span");
+      note.className = "tsne-tip-kept";
+      tip.append(note);
+    }
+    note.dataset.key = key;
+    note.dataset.kept = String(c.kept);
+    const count = doc.createElement("span");
+    count.className = "tsne-tip-count";
+    count.textContent = text;
+    note.replaceChildren(count);
+    if (pinned) {
+      const more = doc.createElement("button");
+      more.type = "button";
+      more.className = "tsne-tip-more";
+      more.textContent = "Show both neighbour lists";
+      more.addEventListener("click", () => reveal());
+      note.append(" ", more);
+    }
+    scatter.placeTooltip(shown); // same key: keeps the content, re-fits the position
+  }
+
   /** Scatter overlay: dashed lines to the high-D neighbours, rings around the 2-D ones. */
   draw(ctx, scatter, shown) {
     const c = this.update(shown, scatter.xy);

@@ -540,6 +540,62 @@ def test_tap_shows_a_tooltip_on_a_phone(site_server, phone_page):
     assert page.errors == []
 
 
+def in_viewport(page, selector: str) -> bool:
+    """Whether the element's box lies wholly inside the window (the reader sees it without scrolling)."""
+    return page.eval_on_selector(
+        selector,
+        """el => { const r = el.getBoundingClientRect();
+            return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth; }""",
+    )
+
+
+def test_tap_repeats_the_kept_count_on_screen_and_reveals_the_panel(site_server, browser):
+    # 375x740: the 560 px plot fills the screen and the neighbour panel sits below it, off screen.
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True, device_scale_factor=2
+    )
+    page = context.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda error: page.errors.append(f"pageerror: {error}"))
+    open_demo(page, site_server, STANDALONE)
+    wait_for(page, "(root) => Number(root.dataset.iteration) >= 300")
+    page.get_by_role("button", name="Pause").click()
+    wait_for(page, "(root) => root.dataset.state === 'paused'")
+    # Plot's bottom edge at the window's bottom edge: the panel starts just below the fold.
+    page.eval_on_selector(
+        f"{ROOT} .tsne-plot", "el => window.scrollBy(0, el.getBoundingClientRect().bottom - window.innerHeight)"
+    )
+    page.wait_for_timeout(100)
+    panel = f"{ROOT} .tsne-neighbours"
+    x, y = first_point(page)
+    assert x is not None
+    page.touchscreen.tap(x, y + 1)
+    note = page.locator(f"{ROOT} .scatter-tooltip .tsne-tip-kept")
+    note.wait_for(state="visible", timeout=5_000)
+    page.wait_for_function(
+        "el => el.dataset.kept !== undefined", arg=page.locator(panel).element_handle(), timeout=5_000
+    )
+    assert not in_viewport(page, f"{panel} .tsne-kept"), "the scenario: the panel's summary is below the fold"
+    # The tooltip repeats the panel's count, on screen, for the same point.
+    kept = page.get_attribute(panel, "data-kept")
+    assert note.get_attribute("data-kept") == kept
+    count = f"{ROOT} .scatter-tooltip .tsne-tip-count"
+    assert in_viewport(page, count)
+    assert page.inner_text(count) == f"{kept} of its 5 nearest in 64-D are also nearest in the plot."
+    assert f": {kept} of its 5 nearest neighbours in 64-D" in page.inner_text(f"{panel} .tsne-kept")
+    # The pinned tooltip's button brings the panel (and its count) on screen, without unpinning.
+    page.get_by_role("button", name="Show both neighbour lists").tap()
+    page.wait_for_function(
+        """sel => { const r = document.querySelector(sel).getBoundingClientRect();
+            return r.top >= 0 && r.bottom <= window.innerHeight; }""",
+        arg=f"{panel} .tsne-kept",
+        timeout=5_000,
+    )
+    assert page.get_attribute(panel, "data-kept") == kept
+    assert page.errors == []
+    context.close()
+
+
 def test_scrolling_over_the_plot_scrolls_the_page(site_server, phone_page):
     page = phone_page
     open_demo(page, site_server, STANDALONE, scroll=False)
@@ -620,6 +676,7 @@ def test_opened_extras_pass_axe(site_server, browser, scheme):
         x, y = first_point(page)
         page.mouse.click(x, y + 1)  # pinned: the tooltip and both lists stay
         page.wait_for_selector(f"{ROOT} .tsne-nlist-low li")
+        page.wait_for_selector(f"{ROOT} .scatter-tooltip .tsne-tip-more")  # its button is checked too
         problems = violations(page, AXE.read_text("utf-8"))
         page.select_option(f"{ROOT} select[name=dataset]", "distances")
         page.wait_for_selector(f"{ROOT} textarea[name=distances]")
