@@ -130,6 +130,26 @@ def test_list_form_default_permalink_and_collections_dir(make_site):
     assert "<p>/notes/First%20Note/ First note;</p>" in (site / "_site/index.html").read_text()
 
 
+def test_collections_dir_reads_posts_and_drafts_only_from_inside_it(make_site):
+    # Expected paths as Jekyll 4.3.1 writes them for this tree (`jekyll build --drafts`): the root
+    # `_posts/` and `_drafts/` are plain underscore folders once `collections_dir:` is set.
+    site = make_site(
+        {
+            **LIQUID,
+            "_config.yml": "collections_dir: coll\n",
+            "_posts/2020-01-01-root.md": "---\nlayout: default\n---\nRoot",
+            "_drafts/rootdraft.md": "---\nlayout: default\n---\nRoot draft",
+            "coll/_posts/2020-01-02-inner.md": "---\nlayout: default\n---\nInner",
+            "coll/_drafts/innerdraft.md": "---\nlayout: default\n---\nInner draft",
+            "index.md": "---\n---\n{% for p in site.posts %}{{ p.title }};{% endfor %}",
+        }
+    )
+    result = build(BuildOptions(source=site, drafts=True))
+    posts = {o.output_path for o in result.outputs if o.output_path.endswith((".html",)) and o.output_path[0].isdigit()}
+    assert {p.rsplit("/", 1)[-1] for p in posts} == {"inner.html", "innerdraft.html"}
+    assert "Root" not in (site / "_site/index.html").read_text()
+
+
 def test_permalink_placeholders_and_date_sorting(make_site):
     site = make_site(
         {
