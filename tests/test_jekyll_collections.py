@@ -235,6 +235,31 @@ def test_redirects_json_can_be_turned_off_and_redirects_skip_sitemap(make_site):
     assert "b.html" not in sitemap and "old" not in sitemap
 
 
+def test_redirect_pages_are_in_site_pages_as_in_jekyll(make_site):
+    # Exactly what Jekyll 4.3.1 writes for this tree: the site's pages, then one `redirect.html`
+    # per `redirect_from:` entry, then redirects.json; each redirect with `sitemap: false` (the
+    # sitemap skipping them: test_redirects_json_can_be_turned_off_and_redirects_skip_sitemap).
+    site = make_site(
+        {
+            **LIQUID,
+            "_config.yml": "url: https://x.org\nplugins: [jekyll-redirect-from]\n",
+            "index.html": "---\nredirect_from: [/old/, /older.html]\n---\n"
+            "{% for p in site.pages %}[{{ p.url }}|{{ p.sitemap }}|{{ p.redirect.to }}]{% endfor %}\n"
+            '{% assign r = site.pages | where: "name", "redirect.html" %}'
+            "{% for p in r %}[{{ p.dir }}|{{ p.layout }}|{{ p.redirect.from }}]{% endfor %}"
+            '{% assign j = site.pages | where: "name", "redirects.json" %}{{ j[0].dir }} {{ j[0].content }}',
+            "away.md": "---\nredirect_to: https://example.com/\n---\nx",
+        }
+    )
+    build(BuildOptions(source=site))
+    assert (site / "_site/index.html").read_text() == (
+        "[/away.html|false|https://example.com/][/||][/old/|false|https://x.org/]"
+        "[/older.html|false|https://x.org/][/redirects.json||]\n"
+        "[/old/|redirect|/old/][/|redirect|/older.html]"
+        '/ {"/away.html":"https://example.com/","/old/":"https://x.org/","/older.html":"https://x.org/"}'
+    )
+
+
 def test_a_site_redirect_layout_is_used(make_site):
     site = make_site(
         {
