@@ -217,6 +217,31 @@ def test_gem_theme_includes_stay_confined(make_site, tmp_path, monkeypatch):
     assert not any("SECRET" in line for line in lines)
 
 
+def test_gem_theme_data_is_merged_under_the_site_data(make_site, tmp_path, monkeypatch):
+    # The `site.data` Jekyll 4.3.1 writes for this theme and site (checked with a gemspec'd copy
+    # of the theme on GEM_PATH): the site's mappings deep-merged over the theme's, lists replaced.
+    gems = tmp_path / "gemhome3"
+    gem = fake_theme(gems, "1.0.0", "x", "data-theme")
+    for relative, text in {
+        "_data/nav.yml": "a:\n  x: 1\n  y: 2\nt: theme\nl: [1, 2]\n",
+        "_data/only.yml": "v: theme-only\n",
+        "_data/sub/inner.yml": "v: deep\n",
+    }.items():
+        (gem / relative).parent.mkdir(parents=True, exist_ok=True)
+        (gem / relative).write_text(text)
+    monkeypatch.setenv("GEM_HOME", str(gems))
+    site = make_site(
+        {
+            "_config.yml": "theme: data-theme\n",
+            "_data/nav.yml": "a:\n  y: 3\nl: [9]\n",
+            "index.html": "---\n---\n{{ site.data | jsonify }}",
+        }
+    )
+    assert outputs(site)["index.html"] == (
+        b'{"nav":{"a":{"x":1,"y":3},"t":"theme","l":[9]},"only":{"v":"theme-only"},"sub":{"inner":{"v":"deep"}}}'
+    )
+
+
 @pytest.mark.skipif(gem_dir("minima") is None, reason="Debian's jekyll-theme-minima is not installed")
 def test_minima_from_the_machine(make_site):
     site = make_site(
