@@ -123,11 +123,35 @@ def test_sass_dir_setting(make_site):
     assert outputs(site)["css/style.css"] == b"body{margin:0}\n"
 
 
+def test_sass_load_paths_come_first_and_stay_in_the_site(make_site, tmp_path):
+    # The CSS Jekyll 4.3.1 (jekyll-sass-converter 2.2) writes for this site: a `load_paths:` glob
+    # is searched before `_sass`, so its `_x` wins; `_y` still comes from `_sass`.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "_z.scss").write_text(".z { color: black; }\n")
+    site = make_site(
+        {
+            "_config.yml": LIQUID
+            + 'sass:\n  style: compressed\n  load_paths: ["lib/*/scss", "link"]\nexclude: [lib]\n',
+            "lib/a/scss/_x.scss": ".x { color: blue; }\n",
+            "_sass/_x.scss": ".x { color: red; }\n",
+            "_sass/_y.scss": ".y { color: green; }\n",
+            "assets/main.scss": '---\n---\n@import "x";\n@import "y";\n',
+        }
+    )
+    assert outputs(site)["assets/main.css"] == b".x{color:blue}.y{color:green}\n"
+    (site / "link").symlink_to(outside)  # a load path that is a link out of the site: not searched
+    (site / "assets/main.scss").write_text('---\n---\n@import "z";\n')
+    lines = failure(site)
+    assert any('assets/main.scss:3: @import "z" is not a partial in lib/a/scss/ or _sass/' in line for line in lines)
+
+
 @pytest.mark.parametrize(
     "config, wanted",
     [
         ("sass:\n  sass_dir: ../elsewhere\n", "sass.sass_dir: must be a folder inside the site"),
         ("sass:\n  style: fancy\n", "sass.style: must be one of compact, expanded, compressed, nested"),
+        ("sass:\n  load_paths: [lib, ../up]\n", "sass.load_paths: must be a folder inside the site, got '../up'"),
         ("theme: ../../etc\n", "theme: must be the name of an installed gem theme"),
     ],
 )
