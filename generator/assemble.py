@@ -156,7 +156,8 @@ def load_site(
         layouts = load_layouts(sources.get("layout", []))
     except GeneratorError as e:
         errors.append(e)
-    data, data_errors = load_data(sources.get("data", []))
+    theme_root = gem_theme_root(config.get("theme")) if config.get("template_engine") == "liquid" else None
+    data, data_errors = load_data(sources.get("data", []), theme_root)  # a gem theme's _data under the site's
     errors.extend(data_errors)
     now = dt.datetime.now(config.timezone)
     posts: list[Post] = []

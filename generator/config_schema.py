@@ -209,11 +209,23 @@ IMAGES: dict[str, Option] = {
     ),
 }
 
+
+def _folders_inside_site(value: list) -> str | None:
+    return next((m for entry in value if isinstance(entry, str) and (m := _inside_site(entry))), None)
+
+
 # Jekyll's `sass:` (jekyll-sass-converter with sassc, which is libsass as here). Its other keys
-# (`sourcemap`, `load_paths`, `implementation`, …) are accepted and have no effect.
+# (`sourcemap`, `implementation`, …) are accepted and have no effect.
 SASS: dict[str, Option] = {
     "style": Option("compact", (str,), "CSS output style (Jekyll's default with sassc: compact)", _sass_style),
     "sass_dir": Option("_sass", (str,), "the folder of Sass partials `@import` reads", _inside_site),
+    "load_paths": Option(
+        [],
+        (list,),
+        "partial folders (globs) in the site, searched first",
+        _folders_inside_site,
+        items=(str,),
+    ),
 }
 
 SCHEMA: dict[str, Option] = {

@@ -130,6 +130,26 @@ def test_list_form_default_permalink_and_collections_dir(make_site):
     assert "<p>/notes/First%20Note/ First note;</p>" in (site / "_site/index.html").read_text()
 
 
+def test_collections_dir_reads_posts_and_drafts_only_from_inside_it(make_site):
+    # Expected paths as Jekyll 4.3.1 writes them for this tree (`jekyll build --drafts`): the root
+    # `_posts/` and `_drafts/` are plain underscore folders once `collections_dir:` is set.
+    site = make_site(
+        {
+            **LIQUID,
+            "_config.yml": "collections_dir: coll\n",
+            "_posts/2020-01-01-root.md": "---\nlayout: default\n---\nRoot",
+            "_drafts/rootdraft.md": "---\nlayout: default\n---\nRoot draft",
+            "coll/_posts/2020-01-02-inner.md": "---\nlayout: default\n---\nInner",
+            "coll/_drafts/innerdraft.md": "---\nlayout: default\n---\nInner draft",
+            "index.md": "---\n---\n{% for p in site.posts %}{{ p.title }};{% endfor %}",
+        }
+    )
+    result = build(BuildOptions(source=site, drafts=True))
+    posts = {o.output_path for o in result.outputs if o.output_path.endswith((".html",)) and o.output_path[0].isdigit()}
+    assert {p.rsplit("/", 1)[-1] for p in posts} == {"inner.html", "innerdraft.html"}
+    assert "Root" not in (site / "_site/index.html").read_text()
+
+
 def test_permalink_placeholders_and_date_sorting(make_site):
     site = make_site(
         {
@@ -213,6 +233,31 @@ def test_redirects_json_can_be_turned_off_and_redirects_skip_sitemap(make_site):
     sitemap = (site / "_site/sitemap.xml").read_text()
     assert "https://x.org/a.html" in sitemap
     assert "b.html" not in sitemap and "old" not in sitemap
+
+
+def test_redirect_pages_are_in_site_pages_as_in_jekyll(make_site):
+    # Exactly what Jekyll 4.3.1 writes for this tree: the site's pages, then one `redirect.html`
+    # per `redirect_from:` entry, then redirects.json; each redirect with `sitemap: false` (the
+    # sitemap skipping them: test_redirects_json_can_be_turned_off_and_redirects_skip_sitemap).
+    site = make_site(
+        {
+            **LIQUID,
+            "_config.yml": "url: https://x.org\nplugins: [jekyll-redirect-from]\n",
+            "index.html": "---\nredirect_from: [/old/, /older.html]\n---\n"
+            "{% for p in site.pages %}[{{ p.url }}|{{ p.sitemap }}|{{ p.redirect.to }}]{% endfor %}\n"
+            '{% assign r = site.pages | where: "name", "redirect.html" %}'
+            "{% for p in r %}[{{ p.dir }}|{{ p.layout }}|{{ p.redirect.from }}]{% endfor %}"
+            '{% assign j = site.pages | where: "name", "redirects.json" %}{{ j[0].dir }} {{ j[0].content }}',
+            "away.md": "---\nredirect_to: https://example.com/\n---\nx",
+        }
+    )
+    build(BuildOptions(source=site))
+    assert (site / "_site/index.html").read_text() == (
+        "[/away.html|false|https://example.com/][/||][/old/|false|https://x.org/]"
+        "[/older.html|false|https://x.org/][/redirects.json||]\n"
+        "[/old/|redirect|/old/][/|redirect|/older.html]"
+        '/ {"/away.html":"https://example.com/","/old/":"https://x.org/","/older.html":"https://x.org/"}'
+    )
 
 
 def test_a_site_redirect_layout_is_used(make_site):

@@ -123,11 +123,35 @@ def test_sass_dir_setting(make_site):
     assert outputs(site)["css/style.css"] == b"body{margin:0}\n"
 
 
+def test_sass_load_paths_come_first_and_stay_in_the_site(make_site, tmp_path):
+    # The CSS Jekyll 4.3.1 (jekyll-sass-converter 2.2) writes for this site: a `load_paths:` glob
+    # is searched before `_sass`, so its `_x` wins; `_y` still comes from `_sass`.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "_z.scss").write_text(".z { color: black; }\n")
+    site = make_site(
+        {
+            "_config.yml": LIQUID
+            + 'sass:\n  style: compressed\n  load_paths: ["lib/*/scss", "link"]\nexclude: [lib]\n',
+            "lib/a/scss/_x.scss": ".x { color: blue; }\n",
+            "_sass/_x.scss": ".x { color: red; }\n",
+            "_sass/_y.scss": ".y { color: green; }\n",
+            "assets/main.scss": '---\n---\n@import "x";\n@import "y";\n',
+        }
+    )
+    assert outputs(site)["assets/main.css"] == b".x{color:blue}.y{color:green}\n"
+    (site / "link").symlink_to(outside)  # a load path that is a link out of the site: not searched
+    (site / "assets/main.scss").write_text('---\n---\n@import "z";\n')
+    lines = failure(site)
+    assert any('assets/main.scss:3: @import "z" is not a partial in lib/a/scss/ or _sass/' in line for line in lines)
+
+
 @pytest.mark.parametrize(
     "config, wanted",
     [
         ("sass:\n  sass_dir: ../elsewhere\n", "sass.sass_dir: must be a folder inside the site"),
         ("sass:\n  style: fancy\n", "sass.style: must be one of compact, expanded, compressed, nested"),
+        ("sass:\n  load_paths: [lib, ../up]\n", "sass.load_paths: must be a folder inside the site, got '../up'"),
         ("theme: ../../etc\n", "theme: must be the name of an installed gem theme"),
     ],
 )
@@ -215,6 +239,31 @@ def test_gem_theme_includes_stay_confined(make_site, tmp_path, monkeypatch):
     lines = failure(site)
     assert any("'../../secret.html' is not a file of _includes/" in line for line in lines), lines
     assert not any("SECRET" in line for line in lines)
+
+
+def test_gem_theme_data_is_merged_under_the_site_data(make_site, tmp_path, monkeypatch):
+    # The `site.data` Jekyll 4.3.1 writes for this theme and site (checked with a gemspec'd copy
+    # of the theme on GEM_PATH): the site's mappings deep-merged over the theme's, lists replaced.
+    gems = tmp_path / "gemhome3"
+    gem = fake_theme(gems, "1.0.0", "x", "data-theme")
+    for relative, text in {
+        "_data/nav.yml": "a:\n  x: 1\n  y: 2\nt: theme\nl: [1, 2]\n",
+        "_data/only.yml": "v: theme-only\n",
+        "_data/sub/inner.yml": "v: deep\n",
+    }.items():
+        (gem / relative).parent.mkdir(parents=True, exist_ok=True)
+        (gem / relative).write_text(text)
+    monkeypatch.setenv("GEM_HOME", str(gems))
+    site = make_site(
+        {
+            "_config.yml": "theme: data-theme\n",
+            "_data/nav.yml": "a:\n  y: 3\nl: [9]\n",
+            "index.html": "---\n---\n{{ site.data | jsonify }}",
+        }
+    )
+    assert outputs(site)["index.html"] == (
+        b'{"nav":{"a":{"x":1,"y":3},"t":"theme","l":[9]},"only":{"v":"theme-only"},"sub":{"inner":{"v":"deep"}}}'
+    )
 
 
 @pytest.mark.skipif(gem_dir("minima") is None, reason="Debian's jekyll-theme-minima is not installed")

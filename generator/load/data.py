@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.errors import ContentError, GeneratorError
@@ -15,7 +15,15 @@ from generator.model import Source
 DATA_EXTENSIONS = {".yml", ".yaml", ".json", ".csv", ".tsv"}
 
 
-def load_data(sources: list[Source]) -> tuple[dict[str, Any], list[GeneratorError]]:
+def load_data(sources: list[Source], theme_root: Path | None = None) -> tuple[dict[str, Any], list[GeneratorError]]:
+    """`site.data`. Files under `theme_root` are a gem theme's `_data`: as Jekyll 4.3's
+    Reader#read_data, the site's data is deep-merged over the theme's (mappings merged key by key,
+    anything else, lists too, replaced by the site's value)."""
+    if theme_root is not None:
+        theme = [s for s in sources if s.path.is_relative_to(theme_root)]
+        theme_data, theme_errors = load_data(theme)
+        site_data, site_errors = load_data([s for s in sources if not s.path.is_relative_to(theme_root)])
+        return deep_merge(theme_data, site_data), [*theme_errors, *site_errors]
     data: dict[str, Any] = {}
     errors: list[GeneratorError] = []
     for source in sources:
@@ -36,6 +44,15 @@ def load_data(sources: list[Source]) -> tuple[dict[str, Any], list[GeneratorErro
         else:
             node[path.stem] = value
     return data, errors
+
+
+def deep_merge(under: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Jekyll's Utils.deep_merge_hashes: `under`'s keys in their order, `over`'s values winning."""
+    merged = dict(under)
+    for key, value in over.items():
+        old = merged.get(key)
+        merged[key] = deep_merge(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+    return merged
 
 
 def _parse(source: Source, suffix: str) -> Any:

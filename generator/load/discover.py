@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.config import Config
 from generator.errors import ContentError
 from generator.frontmatter import has_front_matter
-from generator.load.collections import special_folders
+from generator.load.collections import container, special_folders
 from generator.model import Source, SourceKind
 
 SPECIAL_FOLDERS: dict[str, SourceKind] = {
@@ -68,6 +68,15 @@ def is_included(relative: str, config: Config) -> bool:
     )
 
 
+def root_folders(config: Config) -> dict[str, SourceKind]:
+    """The special folders at the site root. With `collections_dir:` set, Jekyll reads posts and
+    drafts only from `<collections_dir>/_posts` and `_drafts`: a root `_posts/` is then just an
+    underscore folder, left out (checked against Jekyll 4.3.1)."""
+    if not container(config):
+        return SPECIAL_FOLDERS
+    return {name: kind for name, kind in SPECIAL_FOLDERS.items() if kind not in ("post", "draft")}
+
+
 def _in_folder(relative: str, config: Config) -> SourceKind | None:
     """The kind of the configured folder (`_posts`, a collection's `_<label>` …) holding `relative`."""
     for folder, kind in special_folders(config).items():
@@ -79,7 +88,7 @@ def _in_folder(relative: str, config: Config) -> SourceKind | None:
 def left_out(relative: str, config: Config) -> bool:
     """Hidden or excluded, outside the special folders: never read, so never checked either."""
     parts = relative.split("/")
-    if parts[0] in SPECIAL_FOLDERS or (parts[0] == DEMOS_FOLDER and len(parts) > 1):
+    if parts[0] in root_folders(config) or (parts[0] == DEMOS_FOLDER and len(parts) > 1):
         return False
     if _in_folder(relative, config) is not None:
         return False
@@ -92,7 +101,7 @@ def left_out(relative: str, config: Config) -> bool:
 def classify(relative: str, path: Path, config: Config) -> SourceKind | None:
     parts = relative.split("/")
     in_folder = _in_folder(relative, config)
-    special = in_folder or SPECIAL_FOLDERS.get(parts[0])
+    special = in_folder or root_folders(config).get(parts[0])
     if special:
         return special
     if parts[0] == DEMOS_FOLDER and len(parts) > 1:
@@ -203,7 +212,7 @@ def _pruned(path: Path, root: Path, config: Config) -> bool:
     name = path.name
     if name in (".git", ".hg", ".svn", ".blog-cache", "__pycache__", "node_modules"):
         return True
-    if name in SPECIAL_FOLDERS and path.parent == root:
+    if name in root_folders(config) and path.parent == root:
         return False
     if any(folder == relative or folder.startswith(relative + "/") for folder in special_folders(config)):
         return False  # a collection's folder, or `collections_dir` on the way to one

@@ -78,7 +78,12 @@ GEM_FOLDERS = (
     "/usr/share/rubygems-integration/*/gems",
     "/usr/lib/*/rubygems-integration/*/gems",
 )
-GEM_THEME_FOLDERS: dict[str, SourceKind] = {"_layouts": "layout", "_includes": "include", "assets": "static"}
+GEM_THEME_FOLDERS: dict[str, SourceKind] = {
+    "_layouts": "layout",
+    "_includes": "include",
+    "assets": "static",
+    "_data": "data",  # Jekyll 4.3 reads a theme's data and deep-merges the site's over it (load/data.py)
+}
 _found_gems: dict[str, Path] = {}
 
 
@@ -130,8 +135,9 @@ def gem_theme_root(name: object) -> Path | None:
 
 def with_gem_theme(found: dict[SourceKind, list[Source]], root: Path) -> dict[SourceKind, list[Source]]:
     """Jekyll's rules for a theme gem: its layouts where the site has none of that name, its
-    includes where the site has none at that path, and its `assets/` files the site lacks — a page
-    when it starts with front matter (`assets/main.scss`), else a static file."""
+    includes where the site has none at that path, its `assets/` files the site lacks — a page
+    when it starts with front matter (`assets/main.scss`), else a static file — and all its `_data`
+    files (merged under the site's by load_data)."""
     merged = {kind: list(sources) for kind, sources in found.items()}
     taken = {source.relative for sources in found.values() for source in sources}
     layout_names = {_stem(s.relative) for s in found.get("layout", [])}
@@ -144,7 +150,7 @@ def with_gem_theme(found: dict[SourceKind, list[Source]], root: Path) -> dict[So
             if not path.is_file() or not resolved.is_relative_to(root):  # a link out of the gem: not theme data
                 continue
             relative = path.relative_to(root).as_posix()
-            if relative in taken or (kind == "layout" and _stem(relative) in layout_names):
+            if (relative in taken and kind != "data") or (kind == "layout" and _stem(relative) in layout_names):
                 continue
             if kind == "static":
                 with path.open("rb") as handle:

@@ -72,6 +72,11 @@ def redirect_output_path(url: str) -> str:
     return path if PurePosixPath(path).suffix else path + ".html"
 
 
+def plugin_page(name: str, url: str, folder: str) -> dict[str, Any]:
+    """A generated page's Liquid fields as Jekyll shows them in `site.pages` (no file, no title)."""
+    return {"name": name, "path": name, "dir": folder, "url": url, "content": "", "title": None, "layout": None}
+
+
 def redirects_json(redirects: Iterable[tuple[str, str]]) -> bytes:
     """`redirects.json` as the plugin writes it (Ruby's to_json: compact, UTF-8, `/` unescaped)."""
     return json.dumps(dict(redirects), separators=(",", ":"), ensure_ascii=False).encode()

@@ -64,12 +64,10 @@ class LiquidRenderer:
                     ordered.setdefault(name, data[key][name])
             data[key] = freeze(ordered)
         jekyll_nils(data, self.site, self.views)  # nil, not "", where Jekyll has no value (views.py)
-        self.site_view = SiteView(data)
         self.plugins = jekyll_plugins.named(config.values)
-        if "jekyll-redirect-from" in self.plugins:  # a redirect is no page of the sitemap
-            for doc in self._documents():
-                if jekyll_plugins.redirect_to(doc.meta):
-                    self.views[doc.source.relative]["sitemap"] = False
+        if "jekyll-redirect-from" in self.plugins:
+            data["pages"] = (*data["pages"], *self._redirect_views())
+        self.site_view = SiteView(data)
 
     def _documents(self) -> list[Document]:
         """Jekyll's order: posts (oldest first), the other collections, then pages."""
@@ -122,13 +120,11 @@ class LiquidRenderer:
         return content
 
     # -- jekyll-redirect-from ---------------------------------------------------------------------
-    def redirect_pages(self, taken: set[str]) -> list[Output]:
-        """A small redirect page for every `redirect_from:` entry, and `redirects.json` (unless
-        `redirect_from: {json: false}` or the site has its own), as jekyll-redirect-from writes."""
-        if "jekyll-redirect-from" not in self.plugins:
-            return []
+    def _redirects(self) -> tuple[list[tuple[str, str, Document]], list[tuple[str, str]]]:
+        """(`redirect_from:` source, target, its document) per redirect page, and every redirect
+        (those and `redirect_to:`) in the plugin's order, for `redirects.json`."""
         config = self.site.config
-        outputs: list[Output] = []
+        pages: list[tuple[str, str, Document]] = []
         redirects: list[tuple[str, str]] = []
         for doc in self._documents():
             if not doc.output:
@@ -136,13 +132,58 @@ class LiquidRenderer:
             for source in jekyll_plugins.redirect_from(doc.meta):
                 target = jekyll_plugins.redirect_target(doc.url, config.url, config.baseurl)
                 redirects.append((source, target))
-                html = self._redirect_html(source, target).encode()
-                outputs.append(Output(source, jekyll_plugins.redirect_output_path(source), html, doc.source.relative))
+                pages.append((source, target, doc))
             to = jekyll_plugins.redirect_to(doc.meta)
             if to is not None:
                 redirects.append((doc.url, jekyll_plugins.redirect_target(to, config.url, config.baseurl)))
-        settings = config.get("redirect_from")
-        if "redirects.json" not in taken and not (isinstance(settings, Mapping) and settings.get("json") is False):
+        return pages, redirects
+
+    def _writes_json(self, taken: set[str]) -> bool:
+        settings = self.site.config.get("redirect_from")
+        return "redirects.json" not in taken and not (isinstance(settings, Mapping) and settings.get("json") is False)
+
+    def _redirect_views(self) -> list[Mapping[str, Any]]:
+        """The plugin's pages as `site.pages` lists them in Jekyll 4.3.1 (after the site's pages):
+        one `redirect.html` per `redirect_from:` entry, then `redirects.json`. Each has
+        `sitemap: false`, as has a `redirect_to:` page, so a Liquid sitemap skips them."""
+        pages, redirects = self._redirects()
+        for doc in self._documents():
+            to = jekyll_plugins.redirect_to(doc.meta)
+            if to is not None:
+                config = self.site.config
+                target = jekyll_plugins.redirect_target(to, config.url, config.baseurl)
+                self.views[doc.source.relative].update(sitemap=False, redirect=freeze({"from": doc.url, "to": target}))
+        found: list[Mapping[str, Any]] = []
+        for source, target, _doc in pages:
+            folder = source if source.endswith("/") else source.rsplit("/", 1)[0] + "/"
+            found.append(
+                freeze(
+                    {
+                        **jekyll_plugins.plugin_page("redirect.html", source, folder),
+                        "layout": "redirect",
+                        "sitemap": False,
+                        "redirect": {"from": source, "to": target},
+                    }
+                )
+            )
+        taken = {doc.output_path for doc in self.site.pages} | {s.url.lstrip("/") for s in self.site.static_files}
+        if self._writes_json(taken):
+            content = jekyll_plugins.redirects_json(redirects).decode()
+            json_page = jekyll_plugins.plugin_page("redirects.json", "/redirects.json", "/")
+            found.append(freeze({**json_page, "content": content}))
+        return found
+
+    def redirect_pages(self, taken: set[str]) -> list[Output]:
+        """A small redirect page for every `redirect_from:` entry, and `redirects.json` (unless
+        `redirect_from: {json: false}` or the site has its own), as jekyll-redirect-from writes."""
+        if "jekyll-redirect-from" not in self.plugins:
+            return []
+        pages, redirects = self._redirects()
+        outputs: list[Output] = []
+        for source, target, doc in pages:
+            html = self._redirect_html(source, target).encode()
+            outputs.append(Output(source, jekyll_plugins.redirect_output_path(source), html, doc.source.relative))
+        if self._writes_json(taken):
             data = jekyll_plugins.redirects_json(redirects)
             outputs.append(Output("/redirects.json", "redirects.json", data, "jekyll-redirect-from"))
         return outputs

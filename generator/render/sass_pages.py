@@ -4,12 +4,14 @@ in the sass folder (`sass: sass_dir:`, default `_sass`) and the gem theme's `_sa
 published. libsass compiles, the same C library Jekyll's sassc wraps, so the CSS is the same.
 
 Confinement: libsass never opens a file itself. Every `@import` goes through `_Importer`, which
-resolves it inside those two folders only (a partial beside the importing partial first, as Sass
-does) and refuses anything that would leave them (`../../x`, an absolute path, a link out), with
-the importing file's line. Any Sass error is one `path:line: message` line."""
+resolves it inside those folders and the `sass: load_paths:` folders of the site only (a partial
+beside the importing partial first, as Sass does) and refuses anything that would leave them
+(`../../x`, an absolute path, a link out), with the importing file's line. Any Sass error is one
+`path:line: message` line."""
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from dataclasses import dataclass, field
@@ -38,10 +40,21 @@ class SassSettings:
 
 
 def settings_for(site: Path, values: dict, theme: Path | None) -> SassSettings:
+    """The partial folders in jekyll-sass-converter's order: `sass: load_paths:` (globs from the
+    site root), the sass folder, the theme's `_sass`. A load path that resolves outside the site
+    (a link out) is dropped, as Jekyll's safe mode sanitises it: imports stay inside the site."""
     options = values.get("sass") or {}
+    inside = site.resolve()
+    roots: list[Path] = []
+    for pattern in options.get("load_paths") or []:
+        for match in sorted(glob.glob(str(pattern), root_dir=inside)):
+            folder = (inside / match).resolve()
+            if folder.is_relative_to(inside) and folder.is_dir() and folder not in roots:
+                roots.append(folder)
     folder = (site / str(options.get("sass_dir") or "_sass")).resolve()
-    roots = [folder] + ([(theme / "_sass").resolve()] if theme is not None else [])
-    return SassSettings(site.resolve(), tuple(roots), str(options.get("style") or "compact"))
+    roots += [folder] if folder not in roots else []
+    roots += [(theme / "_sass").resolve()] if theme is not None else []
+    return SassSettings(inside, tuple(roots), str(options.get("style") or "compact"))
 
 
 @dataclass
