@@ -96,6 +96,19 @@ def test_sass_refuses_absolute_imports_and_links_out_of_the_folder(make_site, tm
     assert not any("leak" in line for line in lines)
 
 
+def test_a_sass_folder_linked_out_of_the_site_is_not_read(make_site, tmp_path):
+    """`_sass` itself a link to a folder outside the site: its partials are not importable (the
+    config check sees only the name `_sass`, so the resolved folder is checked here)."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "_secret.scss").write_text(".leak { x: y; }\n")
+    site = make_site({"_config.yml": LIQUID, **LAYOUT, "assets/a.scss": '---\n---\n@import "secret";\n'})
+    (site / "_sass").symlink_to(outside, target_is_directory=True)
+    lines = failure(site)
+    assert any(line.startswith('assets/a.scss:3: @import "secret" is not a partial') for line in lines), lines
+    assert not any("leak" in line for line in lines)
+
+
 def test_sass_errors_are_one_located_line(make_site):
     site = make_site(
         {

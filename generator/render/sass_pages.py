@@ -41,8 +41,9 @@ class SassSettings:
 
 def settings_for(site: Path, values: dict, theme: Path | None) -> SassSettings:
     """The partial folders in jekyll-sass-converter's order: `sass: load_paths:` (globs from the
-    site root), the sass folder, the theme's `_sass`. A load path that resolves outside the site
-    (a link out) is dropped, as Jekyll's safe mode sanitises it: imports stay inside the site."""
+    site root), the sass folder, the theme's `_sass`. A load path or sass folder that resolves
+    outside the site (a link out) is dropped, as Jekyll's safe mode sanitises it: imports stay inside
+    the site (and the installed theme)."""
     options = values.get("sass") or {}
     inside = site.resolve()
     roots: list[Path] = []
@@ -52,7 +53,8 @@ def settings_for(site: Path, values: dict, theme: Path | None) -> SassSettings:
             if folder.is_relative_to(inside) and folder.is_dir() and folder not in roots:
                 roots.append(folder)
     folder = (site / str(options.get("sass_dir") or "_sass")).resolve()
-    roots += [folder] if folder not in roots else []
+    if folder.is_relative_to(inside) and folder not in roots:  # a sass folder linked out of the site: not read
+        roots.append(folder)
     roots += [(theme / "_sass").resolve()] if theme is not None else []
     return SassSettings(inside, tuple(roots), str(options.get("style") or "compact"))
 
