@@ -147,16 +147,17 @@ def load_site(
     sources = memo.listing(config) if memo is not None else discover(config)
     # The packaged (Jinja) theme fills in what the site lacks; a Jekyll (Liquid) site brings its own
     # layouts and gets exactly what Jekyll would publish, so no theme files are added to it.
+    # `theme: minima`: Jekyll's gem theme, looked up once per build (a missing gem may mean asking Ruby).
+    theme_root = gem_theme_root(config.get("theme")) if config.get("template_engine") == "liquid" else None
     if config.get("template_engine") != "liquid":
         sources = with_theme(sources)
-    elif (theme := gem_theme_root(config.get("theme"))) is not None:  # `theme: minima`: Jekyll's gem theme
-        sources = with_gem_theme(sources, theme)
+    elif theme_root is not None:
+        sources = with_gem_theme(sources, theme_root)
     layouts = {}
     try:
         layouts = load_layouts(sources.get("layout", []))
     except GeneratorError as e:
         errors.append(e)
-    theme_root = gem_theme_root(config.get("theme")) if config.get("template_engine") == "liquid" else None
     data, data_errors = load_data(sources.get("data", []), theme_root)  # a gem theme's _data under the site's
     errors.extend(data_errors)
     now = dt.datetime.now(config.timezone)
