@@ -1,3 +1,4 @@
 from generator.commands.cli import main
+from generator.commands.leave import leave
 
-raise SystemExit(main())
+leave(main())
