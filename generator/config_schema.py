@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pygments.styles import get_all_styles
+from generator.styletable import is_style
 
-STYLE_NAMES = frozenset(get_all_styles())
 GENERATED_KINDS = ("home", "archive", "tags", "feed", "sitemap", "robots", "not_found", "demos", "highlight")
 TEMPLATE_ENGINES = ("jinja", "liquid")
 # Jekyll's own keys: accepted so an unmodified Jekyll `_config.yml` loads. Those with no effect here
@@ -91,7 +90,7 @@ def _toc_depth(value: Any) -> str | None:
 
 
 def _pygments_style(value: str) -> str | None:
-    return None if value in STYLE_NAMES else f"unknown Pygments style {value!r}; try default, friendly, monokai or nord"
+    return None if is_style(value) else f"unknown Pygments style {value!r}; try default, friendly, monokai or nord"
 
 
 def _has_num(value: str) -> str | None:

@@ -106,22 +106,27 @@ def test_a_rebuild_in_the_same_process_sees_edited_and_new_templates(tmp_path: P
 
 
 def test_a_noop_build_imports_no_converter(tmp_path: Path) -> None:
+    """Nor Pillow (no image is looked at) nor a thread pool; and importing the command line alone
+    does not import Pygments' style registry (its plugin lookup scans every installed package)."""
     site = make_site(tmp_path / "site")
     (site / "_posts/2020-01-01-p0.md").write_text("---\ntitle: P0\n---\nMath $x^2$ and\n\n```python\nx = 1\n```\n")
+    heavy = ("markdown", "latex2mathml", "cmarkgfm", "pygments.lexers", "multiprocessing", "PIL", "concurrent.futures")
     probe = (
-        "import runpy, sys\n"
+        "import atexit, runpy, sys\n"
+        "import generator.commands.cli\n"
+        "print(sorted(m for m in sys.modules if m in ('pygments', 'pygments.styles', 'PIL', 'concurrent.futures')))\n"
+        # What `python -m generator` runs; it leaves with os._exit, after the atexit callbacks.
+        f"atexit.register(lambda: print(sorted(m for m in sys.modules if m in {heavy!r})))\n"
         "sys.argv = ['blog', 'build', '--quiet']\n"
-        "try:\n    runpy.run_module('generator', run_name='__main__')\n"
-        "except SystemExit as e:\n    assert not e.code, e.code\n"
-        "heavy = ('markdown', 'latex2mathml', 'cmarkgfm', 'pygments.lexers', 'multiprocessing')\n"
-        "print(sorted(m for m in sys.modules if m in heavy))\n"
+        "runpy.run_module('generator', run_name='__main__')\n"
     )
 
-    def loaded() -> str:
+    def loaded() -> list[str]:
         env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
         done = subprocess.run([sys.executable, "-c", probe], cwd=site, capture_output=True, text=True, env=env)
         assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
+        return done.stdout.splitlines()
 
-    assert loaded() == "['latex2mathml', 'markdown', 'pygments.lexers']"  # cold: serial, in process
-    assert loaded() == "[]"  # no-op: every text comes from the cache
+    cold = loaded()
+    assert cold == ["[]", "['latex2mathml', 'markdown', 'pygments.lexers']"]  # cold: serial, in process
+    assert loaded() == ["[]", "[]"]  # no-op: every text comes from the cache

@@ -15,19 +15,29 @@ import re
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError, features
+if TYPE_CHECKING:
+    from PIL.Image import Image as PillowImage
 
 # A 40-megapixel RGBA image is 160 MB once decoded: beyond that a blog image is a mistake (a camera
 # original or a decompression bomb). Pillow warns above this and refuses above twice this; the
 # pipeline refuses above it outright, before decoding (see probe()).
 DEFAULT_MAX_PIXELS = 40_000_000
-Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
 INDEX_NAME = "index.json"
 # Part of every variant's key: bump when the encoding code changes its output.
 ENCODER_VERSION = "1"
 VARIANT_FORMATS = ("avif", "webp")  # preference order inside <picture>: the first a browser takes wins
+
+
+def pillow(max_pixels: int) -> ModuleType:
+    """PIL.Image, imported on first use rather than with this module: ~15 ms that a rebuild whose
+    pages are all reused never needs (issue #19). Sets Pillow's own limit to the pipeline's."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    return Image
 
 
 class ImageProblem(Exception):
@@ -42,12 +52,16 @@ class ImageSettings:
     max_pixels: int = DEFAULT_MAX_PIXELS
 
     def fingerprint(self) -> str:
+        from PIL import features
+
         usable = [f for f in self.formats if f in VARIANT_FORMATS and features.check(f)]
         text = json.dumps([sorted(self.widths), self.quality, usable, ENCODER_VERSION])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def usable_formats(self) -> list[str]:
         """The configured formats this Pillow can write, in the order browsers should try them."""
+        from PIL import features
+
         return [f for f in VARIANT_FORMATS if f in self.formats and features.check(f)]
 
 
@@ -71,6 +85,9 @@ class Variant:
 
 def probe(path: Path, data: bytes, max_pixels: int) -> ImageInfo:
     """The image's displayed size from its header; refuses unreadable and huge images."""
+    from PIL import UnidentifiedImageError
+
+    Image = pillow(max_pixels)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -114,6 +131,9 @@ def make_variants(data: bytes, info: ImageInfo, settings: ImageSettings, folder:
     """Decode once, resize to every width, encode every format; keep a format only if it pays
     (its largest variant is smaller than the original file). Runs in worker threads: Pillow
     releases the GIL while it decodes, resizes and encodes."""
+    from PIL import ImageOps
+
+    Image = pillow(settings.max_pixels)
     try:
         with Image.open(io.BytesIO(data)) as opened:
             image = ImageOps.exif_transpose(opened)
@@ -141,7 +161,7 @@ def make_variants(data: bytes, info: ImageInfo, settings: ImageSettings, folder:
     return kept
 
 
-def encode(image: Image.Image, fmt: str, quality: int) -> bytes:
+def encode(image: PillowImage, fmt: str, quality: int) -> bytes:
     buffer = io.BytesIO()
     if fmt == "webp":
         image.save(buffer, "WEBP", quality=quality, method=4)

@@ -15,12 +15,9 @@ import html as htmllib
 import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlparse
-
-from PIL import Image
 
 from generator.config_schema import SCHEMA, nested_defaults
 from generator.errors import ContentError
@@ -62,7 +59,8 @@ class ImagePipeline:
             tuple(values["formats"]),
             int(values["max_megapixels"] * 1e6),
         )
-        Image.MAX_IMAGE_PIXELS = self.settings.max_pixels
+        # Pillow's own pixel limit is set from settings.max_pixels wherever an image is opened
+        # (imagefiles.pillow): Pillow is imported only when an image is looked at.
         self.baseurl = config.baseurl
         self.store = ImageStore(config.source / ".blog-cache" / CACHE_SUBFOLDER)
         self.files = {s.output_path: s for s in site.static_files}
@@ -80,6 +78,8 @@ class ImagePipeline:
         wanted = {p for text in texts for m in SOURCE_REFERENCE.finditer(text) if (p := self._output_path(m[1]))}
         jobs = [job for path in sorted(wanted) if path in self.files and (job := self._start(path))]
         if jobs:
+            from concurrent.futures import ThreadPoolExecutor  # here: a rebuild seldom makes variants
+
             self.store.folder.mkdir(parents=True, exist_ok=True)
             with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool:
                 for path, outcome in zip(jobs, pool.map(self._variants, jobs), strict=True):
