@@ -19,6 +19,12 @@ from pygments.formatter import Formatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 
+from generator.incremental import fragments
+
+# Part of every code block's key in the fragment memo (incremental/fragments.py): bump it when
+# hilite() or the formatter class changes what a block becomes.
+CODE_RULES = "code-1"
+
 
 class PygmentsObjects:
     """The lexers and formatters of one engine, keyed by everything that configures them."""
@@ -56,10 +62,27 @@ class PygmentsObjects:
         if not block.use_pygments or block.guess_lang or isinstance(block.pygments_formatter, str):
             return block.hilite(shebang=False)
         source = block.src.strip("\n")
+        # A block seen before (in an earlier build: the post's prose was edited) is not
+        # highlighted again: building its lexer is most of a one-post rebuild's conversion.
+        key = fragments.key(
+            "code",
+            source,
+            block.lang,
+            sorted(block.options.items()),
+            block.lang_prefix,
+            f"{self.formatter_class.__module__}.{getattr(self.formatter_class, '__qualname__', '')}",
+            fragments.version("pygments"),
+            CODE_RULES,
+        )
+        stored = fragments.lookup(key)
+        if stored is not None:
+            return stored
         lexer = self.lexer(block.lang or "text", block.options)
         lang = block.lang or lexer.aliases[0]
         formatter = self.formatter(lang_str=f"{block.lang_prefix}{lang}", **block.options)
-        return highlight(source, lexer, formatter)
+        highlighted = highlight(source, lexer, formatter)
+        fragments.remember(key, highlighted)
+        return highlighted
 
 
 class FencesExtension(FencedCodeExtension):

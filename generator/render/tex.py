@@ -8,14 +8,14 @@ preceded by a space nor followed by a digit."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from latex2mathml.converter import convert
-
-from generator.render.mathml import typeset
+from generator.incremental import fragments
+from generator.render.mathml import TYPESET_RULES, typeset
 from generator.load.scanning import STEPS, CodeSpans, Cursor, occurrences, segments
 
 OPENER = re.compile(r"`|\\[$\[(]|\$|\\begin\{(?P<env>(?:align|equation|gather)\*?)\}")
@@ -29,6 +29,19 @@ NEWLINE = re.compile(r"\n")
 MAX_FORMULA_CHARS = 20_000
 # latex2mathml passes unknown commands through as identifiers; that is a failed conversion to us.
 UNKNOWN_COMMAND = re.compile(r"<m[io]>\\[A-Za-z]+</m[io]>")
+
+
+# Part of every formula's key in the fragment memo (incremental/fragments.py): bump it when this
+# module changes what a formula becomes.
+TEX_RULES = "tex-1"
+
+
+def convert(latex: str, **options: str) -> str:
+    """latex2mathml's convert, imported on the first formula converted: a rebuild whose formulas
+    all come from a cache never pays the ~25 ms of importing it."""
+    from latex2mathml.converter import convert as latex2mathml
+
+    return latex2mathml(latex, **options)
 
 
 class MathConversionError(ValueError):
@@ -75,11 +88,19 @@ def _render_formula(tex: str, display: bool) -> tuple[str, str | None]:
         return _as_code(tex, display), (
             f"formula of {len(tex)} characters, over the limit of {MAX_FORMULA_CHARS}; split it"
         )
+    key = fragments.key("formula", tex, display, fragments.version("latex2mathml"), TYPESET_RULES, TEX_RULES)
+    stored = fragments.lookup(key)
+    if stored is not None:
+        rendered, error = json.loads(stored)
+        return rendered, error
     try:
         mathml = tex_to_mathml(tex, display)
     except MathConversionError as e:
-        return _as_code(tex, display), str(e)
-    return (f'<div class="math-display">{mathml}</div>' if display else mathml), None
+        rendered, error = _as_code(tex, display), str(e)
+    else:
+        rendered, error = (f'<div class="math-display">{mathml}</div>' if display else mathml), None
+    fragments.remember(key, json.dumps([rendered, error]))
+    return rendered, error
 
 
 # `memoised_formula.cache_info().misses` counts the conversions of short formulas.
