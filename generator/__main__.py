@@ -1,4 +1,3 @@
-from generator.commands.cli import main
-from generator.commands.leave import leave
+from generator.commands.process import run
 
-leave(main())
+run()

@@ -1,4 +1,4 @@
-"""The quick exit of `blog` / `python -m generator` (commands/leave.py, issue #19): the process skips
+"""The quick exit of `blog` / `python -m generator` (commands/process.py, issue #19): the process skips
 the interpreter's teardown, and loses nothing by it — buffered output, the exit status, atexit
 callbacks, the build cache, a thread still working."""
 
@@ -50,7 +50,7 @@ def test_an_error_keeps_its_exit_status_and_message(tmp_path: Path) -> None:
 def test_atexit_callbacks_run_and_a_working_thread_is_waited_for(tmp_path: Path) -> None:
     probe = (
         "import atexit, sys, threading, time\n"
-        "from generator.commands.leave import leave\n"
+        "from generator.commands.process import leave\n"
         "atexit.register(lambda: print('atexit ran'))\n"
         "def late():\n    time.sleep(0.2); print('thread finished')\n"
         "if sys.argv[1] == 'thread':\n    threading.Thread(target=late).start()\n"
@@ -78,3 +78,18 @@ def test_a_build_leaves_no_file_for_the_teardown_to_close(tmp_path: Path) -> Non
             post.write("\nMore prose.\n")
     leaky = python("-X", "dev", "-c", "open('x', 'w').write('y')", cwd=tmp_path)  # the probe sees a leak
     assert "ResourceWarning" in leaky.stderr
+
+
+def test_the_process_collects_garbage_less_often_and_not_in_imported_modules(tmp_path: Path) -> None:
+    """What `python -m generator` sets up before its imports (commands/process.py): a gen-0
+    threshold well above CPython's 700, and the modules' objects frozen out of the collector's scans."""
+    site = make_site(tmp_path / "site", 2)
+    probe = (
+        "import atexit, gc, runpy, sys\n"
+        "atexit.register(lambda: print(gc.get_threshold(), gc.get_freeze_count() > 10_000, gc.isenabled()))\n"
+        "sys.argv = ['blog', 'build', '--quiet']\n"
+        "runpy.run_module('generator', run_name='__main__')\n"
+    )
+    done = python("-c", probe, cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(20000, 20, 20) True True"

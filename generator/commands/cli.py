@@ -206,13 +206,6 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     return args
 
 
-def run() -> None:
-    """The `blog` console script: main(), then the quick exit of commands/leave.py."""
-    from generator.commands.leave import leave
-
-    leave(main())
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser(named_command(argv) or "")
     args = parse(parser, argv)
