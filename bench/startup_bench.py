@@ -67,7 +67,7 @@ def main() -> int:
             if not any(marker in p.read_text("utf-8") for p in (site / "_site").rglob("index.html")):
                 raise SystemExit("EDIT NOT IN OUTPUT")
     print(f"load {os.getloadavg()[0]:.1f}, {args.runs} runs: median wall s (min-max), median CPU s")
-    for i, (repo, site) in enumerate(pairs):
+    for i, (repo, _site) in enumerate(pairs):
         for name, times in (("no-op", noop[i]), ("edit", edits[i])):
             cpu = statistics.median(CPU[(repo, name)])
             spread = f"({min(times):.3f}-{max(times):.3f})"
