@@ -112,3 +112,36 @@ def test_html_rewritten_after_conversion_has_its_facts_found_again(tmp_path: Pat
     serial = build(BuildOptions(source=site, destination=tmp_path / "serial"))
     assert reading.STRIPPED[0] > before
     assert {o.output_path: o.read() for o in result.outputs} == {o.output_path: o.read() for o in serial.outputs}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the conversion workers need two cores")
+def test_the_parent_scans_no_nesting_on_a_cold_build_when_workers_ran(tmp_path: Path, monkeypatch) -> None:
+    """The nesting pre-scan runs where the conversion runs (render_markdown), not also at load."""
+    from generator.load import content, nesting
+    from generator.render import markup
+
+    scanned: list[int] = []
+    real = nesting.too_deep_line
+
+    def counting(text: str) -> int | None:
+        scanned.append(os.getpid())  # (a forked worker counts into its own copy of this list)
+        return real(text)
+
+    for module in (nesting, markup, content):  # wherever a loader or converter may call it from
+        monkeypatch.setattr(module, "too_deep_line", counting, raising=False)
+    build(BuildOptions(source=make_site(tmp_path / "site"), destination=tmp_path / "out"))
+    assert scanned == []
+
+
+def test_a_post_nested_too_deep_among_many_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Refused by a worker, converted again in the parent, which names the file and line."""
+    from generator.errors import BuildFailed
+
+    site = make_site(tmp_path / "site")
+    (site / "_posts/2020-02-02-deep.md").write_text("---\ntitle: Deep\n---\nIntro.\n\n" + "> " * 200 + "deep\n")
+    with pytest.raises(BuildFailed) as failure:
+        build(BuildOptions(source=site, destination=tmp_path / "out"))
+    assert [str(e) for e in failure.value.errors] == [
+        "_posts/2020-02-02-deep.md:6: nesting deeper than 100 levels (lists, quotes or markdown divs); flatten it"
+    ]
+    assert not (tmp_path / "out").exists()
