@@ -145,3 +145,26 @@ def test_a_post_nested_too_deep_among_many_is_refused_at_its_line(tmp_path: Path
         "_posts/2020-02-02-deep.md:6: nesting deeper than 100 levels (lists, quotes or markdown divs); flatten it"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_discovery_looks_at_each_plain_source_file_once(tmp_path: Path, monkeypatch) -> None:
+    """One lstat for a regular file; links get the full checks (test_hostile_paths.py)."""
+    from generator.config import load_config
+    from generator.load.discover import discover
+
+    site = make_site(tmp_path / "site", posts=5)
+    config = load_config(site)
+    looks: Counter[str] = Counter()
+    for name in ("stat", "lstat"):
+        real = getattr(os, name)
+
+        def counting(path, *args, _real=real, **kwargs):
+            if "/_posts/" in os.fspath(path) if not isinstance(path, int) else False:
+                looks[os.path.basename(path)] += 1
+            return _real(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, name, counting)
+    found = discover(config)
+    monkeypatch.undo()
+    assert len(found["post"]) == 5
+    assert sorted(looks.values()) == [1] * 5
