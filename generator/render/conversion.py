@@ -40,6 +40,7 @@ def protect_code(text: str) -> str:
 
 
 PARALLEL_MINIMUM = 64  # below this, starting worker processes costs more than it saves
+CHUNKS_PER_WORKER = 16  # texts are sent in chunks: fewer cost less to send, more even out the end
 
 
 Converted = tuple[MarkdownResult, TextFacts] | None
@@ -78,20 +79,21 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[M
 
     workers = min(os.cpu_count() or 1, 8)
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = -(-len(texts) // (workers * 4))  # a few chunks per worker evens out long and short posts
-    chunks = [(texts[i : i + size], dict(settings)) for i in range(0, len(texts), size)]
-    converted: list[MarkdownResult | None] = []
+    # Longest texts first, in many small chunks: the workers then end on short ones, together,
+    # instead of one idling while the other finishes a chunk of long posts.
+    order = sorted(range(len(texts)), key=lambda index: -len(texts[index]))
+    size = -(-len(texts) // (workers * CHUNKS_PER_WORKER))
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    jobs = [([texts[index] for index in chunk], dict(settings)) for chunk in chunks]
+    converted: list[MarkdownResult | None] = [None] * len(texts)
     forget_facts()  # (a memo of the last batch's HTML would only keep it alive)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        for chunk in pool.map(_convert_chunk, chunks):  # (in order, each chunk as soon as it is done)
-            for item in chunk:
-                if item is None:
-                    converted.append(None)
-                    continue
-                result, facts = item
-                result = dataclasses.replace(result, html=html(result.html))
-                remember_facts(result.html, facts)
-                converted.append(result)
+        for chunk, results in zip(chunks, pool.map(_convert_chunk, jobs), strict=True):  # (each as soon as done)
+            for index, item in zip(chunk, results, strict=True):
+                if item is not None:
+                    result, facts = item
+                    converted[index] = result = dataclasses.replace(result, html=html(result.html))
+                    remember_facts(result.html, facts)
     return converted
 
 
