@@ -168,3 +168,25 @@ def test_discovery_looks_at_each_plain_source_file_once(tmp_path: Path, monkeypa
     monkeypatch.undo()
     assert len(found["post"]) == 5
     assert sorted(looks.values()) == [1] * 5
+
+
+def test_a_cold_build_looks_for_links_only_in_folders_that_exist(tmp_path: Path, monkeypatch) -> None:
+    """Proving output folders inside the destination: below a folder found missing nothing is
+    looked at (one lstat per top-level folder on a cold build, not one per folder)."""
+    site = make_site(tmp_path / "site", posts=12)
+    destination = tmp_path / "out"
+    looks: Counter[str] = Counter()
+    real = os.lstat
+
+    def counting(path, *args, **kwargs):
+        name = os.fspath(path) if not isinstance(path, int) else ""
+        if name.startswith(str(destination) + os.sep):
+            looks[os.path.relpath(name, destination)] += 1
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", counting)
+    build(BuildOptions(source=site, destination=destination))
+    monkeypatch.undo()
+    top = {name for name in folders_under(destination) if "/" not in name}
+    assert {"2020", "archive", "tags"} <= top
+    assert set(looks) <= top | {".blog-staging"} and max(looks.values()) == 1
