@@ -190,3 +190,20 @@ def test_a_cold_build_looks_for_links_only_in_folders_that_exist(tmp_path: Path,
     top = {name for name in folders_under(destination) if "/" not in name}
     assert {"2020", "archive", "tags"} <= top
     assert set(looks) <= top | {".blog-staging"} and max(looks.values()) == 1
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "<p>One&nbsp;two\u2003three\x1cfour</p>\n<script>var x = 1;</script><!-- a\nb --><style>p{}</style>",
+        "<p>" + " ".join(f"w{i}" for i in range(40)) + "</p>",
+        "<p>" + " ".join(f"w{i}" for i in range(41)) + "&amp;</p><pre>x\ty</pre>",
+        "a<br>b &lt;tag&gt; &#8203;c\u00a0 \u2028d",
+    ],
+)
+def test_text_facts_are_strip_html_counted_and_cut(html: str) -> None:
+    """The workers' shortcut (no whitespace pass) finds the very words strip_html gives."""
+    from generator.render.filters import strip_html, truncatewords
+
+    assert reading.text_facts(html) == (len(strip_html(html).split()), truncatewords(strip_html(html), 40))

@@ -8,7 +8,9 @@ from __future__ import annotations
 import math
 
 from generator.incremental.state import BuildState, fingerprint
-from generator.render.filters import strip_html, truncatewords
+from html import unescape
+
+from generator.render.filters import TAG, truncatewords
 
 WORDS_PER_MINUTE = 200
 # Part of the key of a remembered reading time and description: bump when either is derived differently.
@@ -39,8 +41,10 @@ STRIPPED = [0]  # tag strippings in this process: what tests count
 
 
 def text_facts(html: str) -> TextFacts:
+    r"""`strip_html(html).split()`, counted and cut, without strip_html's whitespace pass: split()
+    collapses the same runs (`\s` in a str pattern is exactly str.isspace), at half the cost."""
     STRIPPED[0] += 1
-    words = strip_html(html).split()
+    words = unescape(TAG.sub(" ", str(html or ""))).split()
     return len(words), truncatewords(" ".join(words[:41]), 40)  # (41: cut, with its "…", if longer)
 
 
