@@ -101,7 +101,9 @@ class RenderStore(MutableMapping[str, RenderRecord]):
             self._changed[path] = record
             return
         if self._spill is None:
-            self._spill = _create(sqlite3.connect(""))
+            spill = sqlite3.connect("")
+            spill.execute("PRAGMA page_size = 65536")  # a render is ~20 KB: 4 KB pages cost 16x the writes
+            self._spill = _create(spill)
         self._spill.execute("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", _row(path, record))
         self._changed[path] = None
         if self._rows is not None:  # the fetched row is stale now; read back from the table when asked

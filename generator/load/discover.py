@@ -138,9 +138,10 @@ def discover(config: Config) -> dict[SourceKind, list[Source]]:
             if left_out(relative, config):
                 continue
             _check_name(path, root)
-            if not _is_regular_file(path, root):
+            link = _is_link_or_odd(path)  # (one lstat for a plain file, the common case)
+            if link and not _is_regular_file(path, root):
                 continue
-            if path.is_symlink() and not _safe_resolve(path, root).is_relative_to(root):
+            if link and path.is_symlink() and not _safe_resolve(path, root).is_relative_to(root):
                 continue  # a link out of the source tree is never published
             kind = classify(relative, path, config)
             if kind is not None and not (kind != "static" and is_editor_temp_file(name)):
@@ -169,6 +170,14 @@ def _safe_resolve(path: Path, root: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError) as e:  # RuntimeError: Python 3.11's "Symlink loop"
         raise ContentError("symbolic link loop; remove the link or point it at a real file", _shown(path, root)) from e
+
+
+def _is_link_or_odd(path: Path) -> bool:
+    """False for a plain regular file (no link): nothing more to check about it."""
+    try:
+        return not stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return True  # gone or unreadable: the full checks say what to do
 
 
 def _is_regular_file(path: Path, root: Path) -> bool:

@@ -3,6 +3,7 @@ links the baseurl, and converting many texts on all cores (the one place with pa
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import threading
@@ -10,6 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.render.markup import MarkdownResult, NestingTooDeep, render_markdown
+from generator.render.reading import TextFacts, forget_facts, remember_facts, text_facts
+from generator.render.template_data import html
 from generator.load.scanning import CodeSpans, segments
 
 ROOT_LINK = re.compile(r"""(\s(?:href|src|poster)=["'])(/(?!/)[^"']*)""")
@@ -37,11 +40,21 @@ def protect_code(text: str) -> str:
 
 
 PARALLEL_MINIMUM = 64  # below this, starting worker processes costs more than it saves
+CHUNKS_PER_WORKER = 16  # texts are sent in chunks: fewer cost less to send, more even out the end
 
 
-def _convert_chunk(job: tuple[list[str], dict[str, Any]]) -> list[MarkdownResult | None]:
+Converted = tuple[MarkdownResult, TextFacts] | None
+
+
+def _convert_chunk(job: tuple[list[str], dict[str, Any]]) -> list[Converted]:
+    """In a worker: each text's conversion, and what the reading time and description need of its
+    HTML (the tag stripping is pure and costly: done here, where the cores are, not in the parent)."""
     texts, settings = job
-    return [_convert_or_none(text, settings) for text in texts]
+    results: list[Converted] = []
+    for text in texts:
+        result = _convert_or_none(text, settings)
+        results.append(None if result is None else (result, text_facts(result.html)))
+    return results
 
 
 def _convert_or_none(text: str, settings: Mapping[str, Any]) -> MarkdownResult | None:
@@ -54,7 +67,9 @@ def _convert_or_none(text: str, settings: Mapping[str, Any]) -> MarkdownResult |
 
 def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[MarkdownResult | None]:
     """Markdown conversion is pure and CPU-bound: split it over processes. Fork is cheapest, but
-    forking a process that runs threads (blog serve's watcher) can deadlock the child, so then spawn."""
+    forking a process that runs threads (blog serve's watcher) can deadlock the child, so then spawn.
+    The HTML comes back as Markup (what the renderer keeps), and its facts for reading.py are
+    remembered for that very object, so the parent strips no tags when the HTML is used as it is."""
     # Imported here, not at the top: a build that converts little (a no-op) never needs them. The
     # converters are imported before forking, so the workers do not each import them again.
     import multiprocessing
@@ -64,10 +79,22 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[M
 
     workers = min(os.cpu_count() or 1, 8)
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = -(-len(texts) // (workers * 4))  # a few chunks per worker evens out long and short posts
-    chunks = [(texts[i : i + size], dict(settings)) for i in range(0, len(texts), size)]
+    # Longest texts first, in many small chunks: the workers then end on short ones, together,
+    # instead of one idling while the other finishes a chunk of long posts.
+    order = sorted(range(len(texts)), key=lambda index: -len(texts[index]))
+    size = -(-len(texts) // (workers * CHUNKS_PER_WORKER))
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    jobs = [([texts[index] for index in chunk], dict(settings)) for chunk in chunks]
+    converted: list[MarkdownResult | None] = [None] * len(texts)
+    forget_facts()  # (a memo of the last batch's HTML would only keep it alive)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        return [result for chunk in pool.map(_convert_chunk, chunks) for result in chunk]
+        for chunk, results in zip(chunks, pool.map(_convert_chunk, jobs), strict=True):  # (each as soon as done)
+            for index, item in zip(chunk, results, strict=True):
+                if item is not None:
+                    result, facts = item
+                    converted[index] = result = dataclasses.replace(result, html=html(result.html))
+                    remember_facts(result.html, facts)
+    return converted
 
 
 def prefix_baseurl(html: str, baseurl: str) -> str:

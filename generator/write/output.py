@@ -152,7 +152,7 @@ def write_site(
         "files": {path: list(entry) for path, entry in sorted(new_manifest.items())},
     }
     if staged or stale:
-        journal.commit(destination, staged, stale, marker)
+        journal.commit(destination, staged, stale, marker, guard)
     else:
         journal.write_json(destination, MARKER, marker)
         shutil.rmtree(destination / STAGING, ignore_errors=True)
