@@ -36,6 +36,10 @@ class RenderReuse:
         self._template_prints: dict[str, str] = {}
         self._unchanged_documents: set[str] = set()
         self._changed_documents: set[str] = set()  # since the last successful build, and the ones gone
+        self._changed_names: tuple[str, ...] = ()  # the same, as RenderRecord.may_read looks for them
+        # Site keys and templates whose print differs from the last successful build's (see _reusable).
+        self._changed_dependencies: set[tuple[str, str]] = set()
+        self._checked: set[str] = set()  # outputs whose record this build reused or made
         self.reused = 0
 
     def seal(self, documents: list[Document], converted_by_document: Mapping[str, Any]) -> None:
@@ -74,6 +78,12 @@ class RenderReuse:
         self._changed_documents = (set(self.document_prints) - self._unchanged_documents) | (
             set(previous) - set(self.document_prints)
         )
+        self._changed_names = tuple(json.dumps(name) for name in sorted(self._changed_documents))
+        self._changed_dependencies = {
+            (kind, name)
+            for (kind, name), print_ in self.state.dependency_prints.items()
+            if self._print_of(kind, name) != print_
+        }
 
     def finish(self, produced: set[str]) -> None:
         """After a successful build: remember fingerprints, forget renders of outputs that are gone
@@ -82,6 +92,13 @@ class RenderReuse:
         for path in set(self.state.renders) - produced:
             del self.state.renders[path]
             self.state.renders_changed = True
+        # Every print a kept record names was computed in this build: the old ones in seal() (a
+        # record checked the short way reads only those), the others when a record was checked or made.
+        self.state.validated = self._checked & set(self.state.renders)
+        self.state.dependency_prints = {
+            **{("site", name): print_ for name, print_ in self._site_prints.items()},
+            **{("template", name): print_ for name, print_ in self._template_prints.items()},
+        }
 
     def _print_of(self, kind: str, name: str) -> str:
         if kind == "document":  # name = (document, key): a page that shows titles does not depend on bodies
@@ -110,11 +127,22 @@ class RenderReuse:
         unchanged = self._unchanged_documents
         # Only a document that changed (or is gone) since then can: when the record names none of
         # them (a no-op: there are none), its thousands of (document, key) pairs are not even decoded.
-        if record.may_read(self._changed_documents) and any(
+        if record.may_read(self._changed_documents, self._changed_names) and any(
             name[0] not in unchanged and self._print_of("document", tuple(name)) != print_  # type: ignore[arg-type]
             for name, print_ in record.documents
         ):
             return None
+        if output_path in self.state.validated:
+            # Checked or made by the last successful build and not made again since: its prints are
+            # that build's, so it holds unless one of its site keys or templates changed since.
+            changed = self._changed_dependencies
+            if changed and any(
+                (kind, name) in changed
+                for kind, items in (("site", record.site_keys), ("template", record.templates))
+                for name, _ in items
+            ):
+                return None
+            return record.data
         for kind, items in (("site", record.site_keys), ("template", record.templates)):
             if any(self._print_of(kind, name) != print_ for name, print_ in items):
                 return None
@@ -123,9 +151,11 @@ class RenderReuse:
     def cached_render(self, output_path: str, own: str, render: Callable[[], str]) -> bytes:
         own = fingerprint(own, self.global_print)
         data = self._reusable(output_path, own)
+        self._checked.add(output_path)
         if data is not None:
             self.reused += 1
             return data
+        self.state.validated.discard(output_path)  # (until a successful build keeps what is made now)
         with recording() as deps:
             data = render().encode("utf-8")
         self.state.renders_changed = True

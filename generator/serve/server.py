@@ -56,7 +56,7 @@ class SiteRebuilder:
         self.setup_error: GeneratorError | None = None  # a failure before any content was read
         # What makes rebuilds incremental: parsed sources, renders and their dependencies, the
         # on-disk manifest (see incremental.py). Dropped on config changes, kept otherwise.
-        self.state = BuildState()
+        self.state = BuildState(remember=True)
         self.memory = RebuildMemory()  # what the change set lets a rebuild skip (build.py)
         self._lock = threading.Lock()
 
@@ -69,7 +69,7 @@ class SiteRebuilder:
             started = time.perf_counter()
             try:
                 if changes is not None and changes.needs_full_rebuild:
-                    self.state, self.memory = BuildState(), RebuildMemory()
+                    self.state, self.memory = BuildState(remember=True), RebuildMemory()
                 # Only the watcher's change sets say what changed; any other rebuild looks at everything.
                 self.memory.load.changed = (
                     frozenset(relative for relative, _ in changes.kinds) if changes is not None else None
