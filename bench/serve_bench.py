@@ -195,7 +195,7 @@ def incremental_vs_cold(posts: int, edits: int = 5) -> dict[str, float]:
     return {"cold_s": cold, "serve_first_s": first.seconds, "incremental_s": statistics.median(times), "noop_s": noop}
 
 
-def corpus_edits(posts: int, edits: int) -> dict[str, float]:
+def corpus_edits(posts: int, edits: int, verbose: bool = False) -> dict[str, float]:
     """Serve's in-process rebuild after editing one post of the build benchmark's corpus."""
     import corpus
 
@@ -219,6 +219,8 @@ def corpus_edits(posts: int, edits: int) -> dict[str, float]:
             walls.append(time.perf_counter() - began)
             cpus.append(time.process_time() - cpu)
             assert outcome.ok, outcome.error_lines
+            if verbose:
+                print(f"edit {index}: {1000 * walls[-1]:.1f} ms wall, {1000 * cpus[-1]:.1f} ms CPU", flush=True)
             shown = [o for o in rebuilder.result.outputs if o.origin == post.relative_to(source).as_posix()]
             assert shown and marker in (source / "_site" / shown[0].output_path).read_text("utf-8"), marker
     return {
@@ -236,9 +238,10 @@ def main() -> int:
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--corpus", action="store_true", help="only: one-post edits of the build benchmark's corpus")
+    parser.add_argument("--verbose", action="store_true", help="--corpus: print each edit's time")
     args = parser.parse_args()
     if args.corpus:
-        numbers = corpus_edits(args.posts, args.edits)
+        numbers = corpus_edits(args.posts, args.edits, args.verbose)
         print(f"\nBuild benchmark corpus, {args.posts} posts: one post edited -> rebuilt output (serve, in process)")
         print(f"{'median':>10} {'min':>10} {'max':>10} {'cpu median':>11} {'first build':>12}")
         print(

@@ -264,10 +264,12 @@ class BuildState:
     # build checked or made, and the prints of the site keys and templates those records read then.
     validated: set[str] = field(default_factory=set)
     dependency_prints: dict[tuple[str, str], str] = field(default_factory=dict)
+    own_prints: dict[str, tuple[tuple[Any, ...], str]] = field(default_factory=dict)  # see RenderReuse.own_print
     # What a rebuild in the same process (`blog serve`) takes from the last one instead of making it
     # again, each entry kept only with the very inputs it was made from (render/known.py): views
     # before filling, conversions, and generated outputs (the feed) by what they show.
     remember: bool = False  # set by `blog serve`: keep the known_* entries
+    present_documents: frozenset[str] = frozenset()  # as of the last forget_gone (render/known.py)
     known_views: dict[str, tuple[Any, dict[str, Any]]] = field(default_factory=dict)
     known_conversions: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     known_outputs: dict[str, tuple[Any, Any]] = field(default_factory=dict)

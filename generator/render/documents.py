@@ -35,7 +35,7 @@ from generator.render.views import site_values
 from generator.render.sass_pages import SassSettings, compile_page, is_sass, settings_for
 from generator.load.theme import gem_theme_root
 from generator.render.templates import make_environments, render_layout_chain, render_string
-from generator.render.known import Converted, forget_known, known_conversion, remember_conversion
+from generator.render.known import Converted, forget_gone, known_conversion, remember_conversion
 
 # Part of every render's fingerprint: renders saved under other template rules (before layouts
 # autoescaped) must not be reused.
@@ -224,14 +224,7 @@ class DocumentRenderer:
 
     def seal(self, documents: list[Document]) -> None:
         """All views are complete: fingerprint them for render reuse."""
-        present = {doc.source.relative for doc in documents}
-        for gone in set(self.state.reading) - present:
-            del self.state.reading[gone]
-        for gone in set(self.state.reading_texts) - present:
-            del self.state.reading_texts[gone]
-        for gone in [key for key in self.state.finished if key.partition("\0")[0] not in present]:
-            del self.state.finished[gone]
-        forget_known(self.state, present)
+        forget_gone(self.state, {doc.source.relative for doc in documents})
         self.reuse.seal(documents, self._converted)
 
     def finish(self, produced: set[str]) -> None:
@@ -271,7 +264,7 @@ class DocumentRenderer:
             page = DocumentView(view, relative)
             html_text = self.liquid.layout_chain(doc, str(view["content"]), page)
             return Output(doc.url, doc.output_path, html_text.encode(), relative)
-        own = fingerprint(self.reuse.document_prints[relative], doc.layout, doc.output_path)
+        own = self.reuse.own_print(doc.output_path, self.reuse.document_prints[relative], doc.layout, doc.output_path)
 
         def render() -> str:  # only when last build's bytes cannot be reused
             context = {"site": self.site_view, "page": DocumentView(view, relative), "paginator": None}

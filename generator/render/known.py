@@ -98,8 +98,14 @@ def known_output(state: BuildState, kind: str, inputs: Hashable, make: Callable[
     return made
 
 
-def forget_known(state: BuildState, present: set[str]) -> None:
-    """Documents that are gone: their entries go too (a long session stays as big as the site)."""
-    for memo in (state.known_views, state.known_conversions):
+def forget_gone(state: BuildState, present: set[str]) -> None:
+    """What is kept per document, for documents that are gone (a long session stays as big as the
+    site). Nothing to do when the documents are the ones of the last call (an edit in place)."""
+    if present == state.present_documents:
+        return
+    for memo in (state.reading, state.reading_texts, state.known_views, state.known_conversions):
         for gone in [relative for relative in memo if relative not in present]:
             del memo[gone]
+    for gone in [key for key in state.finished if key.partition("\0")[0] not in present]:
+        del state.finished[gone]
+    state.present_documents = frozenset(present)

@@ -9,6 +9,7 @@ is serve_http.py's job."""
 from __future__ import annotations
 
 import errno
+import gc
 import secrets
 import sys
 import threading
@@ -87,6 +88,8 @@ class SiteRebuilder:
                     [f"internal error: {type(e).__name__}: {e} (rerun with --trace for details)"], started
                 )
             self.result, self.error_lines, self.setup_error = result, None, None
+            if changes is None or changes.needs_full_rebuild:
+                settle_heap()
             report = result.report
             changed = sorted([*(report.written if report else []), *(report.removed if report else [])])
             css_only = (
@@ -100,6 +103,17 @@ class SiteRebuilder:
     def _failed(self, lines: list[str], started: float) -> Rebuild:
         self.error_lines = lines
         return Rebuild("error", time.perf_counter() - started, [], lines, None)
+
+
+def settle_heap() -> None:
+    """After a full build: what is alive now (the caches, the state, the site model) is what the
+    dev server keeps for its whole session, so it is moved out of the cyclic garbage collector's
+    sight (`gc.freeze`). Otherwise every few edit-rebuilds a full collection walks all of it
+    (30-50 ms at 1,000 posts, as long as the rebuild itself). Objects still freed by reference
+    counting are freed as before; the next full build unfreezes, collects and freezes again."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def initial_state(options: BuildOptions) -> SiteState:
