@@ -4,6 +4,8 @@ in incremental.py; this is the checking half, owned by one build's DocumentRende
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -12,6 +14,10 @@ from typing import Any
 from generator.incremental.state import BuildState, RenderRecord, fingerprint, fingerprint_mapping, recording, view_key
 from generator.load.theme import theme_file
 from generator.model import Document
+
+
+def _document_of(pair: Any) -> str:
+    return pair[0][0]  # ((document, key), print)
 
 
 class RenderReuse:
@@ -127,13 +133,9 @@ class RenderReuse:
             return None
         # Every kept record was validated by the last successful build, so a document whose whole
         # fingerprint is unchanged since then cannot invalidate it: skip its per-key checks.
-        unchanged = self._unchanged_documents
         # Only a document that changed (or is gone) since then can: when the record names none of
         # them (a no-op: there are none), its thousands of (document, key) pairs are not even decoded.
-        if record.may_read(self._changed_documents, self._changed_names) and any(
-            name[0] not in unchanged and self._print_of("document", tuple(name)) != print_  # type: ignore[arg-type]
-            for name, print_ in record.documents
-        ):
+        if record.may_read(self._changed_documents, self._changed_names) and self._changed_read(record):
             return None
         if output_path in self.state.validated:
             # Checked or made by the last successful build and not made again since: its prints are
@@ -161,6 +163,22 @@ class RenderReuse:
         own = fingerprint(*parts)
         self.state.own_prints[output_path] = (parts, own)
         return own
+
+    def _changed_read(self, record: RenderRecord) -> bool:
+        """Whether a key the record read of a changed (or gone) document has another print now.
+        Its pairs are sorted by document (cached_render sorts them; the store keeps that order),
+        so each changed document's keys are found by bisection, not by a walk of all of them
+        (an archive page reads three keys of every post). Names that are no document at all
+        (`generated:/tags/`) have no view, so their print ("missing") never changes."""
+        pairs = record.documents
+        for document in self._changed_documents:
+            start = bisect.bisect_left(pairs, document, key=_document_of)
+            for name, print_ in itertools.islice(pairs, start, None):
+                if name[0] != document:
+                    break
+                if self._print_of("document", tuple(name)) != print_:  # type: ignore[arg-type]
+                    return True
+        return False
 
     def cached_render(self, output_path: str, own: str, render: Callable[[], str]) -> bytes:
         """Last build's bytes for `output_path` when its record still holds, else render() (recorded).
