@@ -57,9 +57,10 @@ class RenderReuse:
         for doc in documents:
             relative = doc.source.relative
             view = self.views[relative]
+            previous, next_ = view["previous"], view["next"]
             neighbours = (
-                view_key(view["previous"]) if view["previous"] else None,
-                view_key(view["next"]) if view["next"] else None,
+                view_key(previous) if previous else None,
+                view_key(next_) if next_ else None,
             )
             converted = converted_by_document.get(relative)
             # A view is made only from its Document, its conversion and its neighbours: when all are
@@ -69,7 +70,7 @@ class RenderReuse:
                 known is not None
                 and known[0] is doc
                 and converted is not None
-                and known[1] == converted
+                and (known[1] is converted or known[1] == converted)
                 and known[2] == neighbours
             ):
                 self.document_prints[relative] = known[3]

@@ -272,6 +272,7 @@ class BuildState:
     present_documents: frozenset[str] = frozenset()  # as of the last forget_gone (render/known.py)
     known_views: dict[str, tuple[Any, dict[str, Any]]] = field(default_factory=dict)
     known_conversions: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    known_fills: dict[str, tuple[Any, dict[str, Any], str]] = field(default_factory=dict)  # conversion -> view values
     known_outputs: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     plugin_memo: dict[str, dict[str, Any]] = field(default_factory=dict)  # per plugin: its own memory
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)

@@ -238,16 +238,22 @@ class DocumentRenderer:
         relative = doc.source.relative
         view = self.views[relative]
         self._converted[relative] = converted
-        derived = reading_of(self.state, relative, converted.content, converted.excerpt)
-        view.update(
-            content=html(converted.content),
-            excerpt=html(converted.excerpt),
-            toc=html(converted.toc),
-            toc_count=converted.toc_count,
-            reading_time=derived[0],
-        )
+        known = self.state.known_fills.get(relative)  # (`blog serve`: the same conversion, the same values)
+        if known is None or known[0] is not converted:
+            derived = reading_of(self.state, relative, converted.content, converted.excerpt)
+            values = dict(
+                content=html(converted.content),
+                excerpt=html(converted.excerpt),
+                toc=html(converted.toc),
+                toc_count=converted.toc_count,
+                reading_time=derived[0],
+            )
+            known = (converted, values, derived[1])
+            if self.state.remember:
+                self.state.known_fills[relative] = known
+        view.update(known[1])
         if not view["description"]:
-            view["description"] = derived[1]
+            view["description"] = known[2]
 
     def _sass(self) -> SassSettings:
         if not hasattr(self, "_sass_settings"):  # looked up once per build, and only for a Sass page

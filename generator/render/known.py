@@ -6,7 +6,8 @@ are the same objects or equal values, so output stays exactly what a cold build 
 - a document's view values before filling (render/views.py, `known_views`);
 - a markdown document's conversion (content, excerpt, table of contents) and the warnings it gave,
   when neither Jinja nor Liquid made its text (those read the site) and it names no image (image
-  files may change under it): `known_conversions`;
+  files may change under it): `known_conversions`; and the view values made from a conversion
+  (reading time, description): `known_fills` (documents.py);
 - generated outputs whose inputs are compared directly (the feed): `known_outputs`.
 
 Only when `BuildState.remember` is set (`blog serve`'s SiteRebuilder); a `blog build` keeps none."""
@@ -103,7 +104,7 @@ def forget_gone(state: BuildState, present: set[str]) -> None:
     site). Nothing to do when the documents are the ones of the last call (an edit in place)."""
     if present == state.present_documents:
         return
-    for memo in (state.reading, state.reading_texts, state.known_views, state.known_conversions):
+    for memo in (state.reading, state.reading_texts, state.known_views, state.known_conversions, state.known_fills):
         for gone in [relative for relative in memo if relative not in present]:
             del memo[gone]
     for gone in [key for key in state.finished if key.partition("\0")[0] not in present]:
