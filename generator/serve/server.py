@@ -15,7 +15,8 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +76,8 @@ class SiteRebuilder:
                 self.memory.load.changed = (
                     frozenset(relative for relative, _ in changes.kinds) if changes is not None else None
                 )
-                result = build(self.options, cache=self.cache, state=self.state, memory=self.memory)
+                with paused_collector(changes is not None and not changes.needs_full_rebuild):
+                    result = build(self.options, cache=self.cache, state=self.state, memory=self.memory)
             except BuildFailed as e:
                 return self._failed(e.lines(), started)
             except GeneratorError as e:  # config or destination trouble: nothing was built
@@ -103,6 +105,21 @@ class SiteRebuilder:
     def _failed(self, lines: list[str], started: float) -> Rebuild:
         self.error_lines = lines
         return Rebuild("error", time.perf_counter() - started, [], lines, None)
+
+
+@contextmanager
+def paused_collector(pause: bool) -> Iterator[None]:
+    """An edit-rebuild runs without the cyclic garbage collector (1-10 ms of collections at 1,000
+    posts); what it leaves is collected as usual afterwards. Full builds, which allocate far more,
+    keep it running."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def settle_heap() -> None:
