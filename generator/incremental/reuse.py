@@ -155,8 +155,7 @@ class RenderReuse:
         return record.data
 
     def own_print(self, output_path: str, *parts: Any) -> str:
-        """fingerprint(fingerprint(*parts)) for cached_render, remembered per output while its parts
-        are equal (a rebuild's 1,000 unchanged posts: two hashes each saved)."""
+        """fingerprint(*parts), remembered under `output_path` while the parts are equal."""
         self._own_used.add(output_path)
         known = self.state.own_prints.get(output_path)
         if known is not None and known[0] == parts:
@@ -181,10 +180,24 @@ class RenderReuse:
                     return True
         return False
 
-    def cached_render(self, output_path: str, own: str, render: Callable[[], str]) -> bytes:
+    def page_print(self, output_path: str, *parts: Any) -> str:
+        """cached_render's `own` of a document page (its print, layout, path) with `final`: both
+        hashes remembered in one entry while the parts are the same."""
+        self._own_used.add(output_path)
+        key = (*parts, self.global_print)
+        known = self.state.own_prints.get(output_path)
+        if known is not None and known[0] == key:
+            return known[1]
+        own = fingerprint(fingerprint(*parts), self.global_print)
+        self.state.own_prints[output_path] = (key, own)
+        return own
+
+    def cached_render(self, output_path: str, own: str, render: Callable[[], str], final: bool = False) -> bytes:
         """Last build's bytes for `output_path` when its record still holds, else render() (recorded).
-        `own`: what the output depends on besides what it reads (its document's print, layout…)."""
-        own = self.own_print(f"{output_path}\0own", own, self.global_print)
+        `own`: what the output depends on besides what it reads (its document's print, layout…);
+        `final`: made by page_print, which adds what every render depends on."""
+        if not final:
+            own = self.own_print(f"{output_path}\0own", own, self.global_print)
         data = self._reusable(output_path, own)
         self._checked.add(output_path)
         if data is not None:

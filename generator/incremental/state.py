@@ -264,7 +264,7 @@ class BuildState:
     # build checked or made, and the prints of the site keys and templates those records read then.
     validated: set[str] = field(default_factory=set)
     dependency_prints: dict[tuple[str, str], str] = field(default_factory=dict)
-    own_prints: dict[str, tuple[tuple[Any, ...], str]] = field(default_factory=dict)  # see RenderReuse.own_print
+    own_prints: dict[str, tuple[tuple[Any, ...], str]] = field(default_factory=dict)  # see RenderReuse.page_print
     # What a rebuild in the same process (`blog serve`) takes from the last one instead of making it
     # again, each entry kept only with the very inputs it was made from (render/known.py): views
     # before filling, conversions, and generated outputs (the feed) by what they show.

@@ -270,7 +270,7 @@ class DocumentRenderer:
             page = DocumentView(view, relative)
             html_text = self.liquid.layout_chain(doc, str(view["content"]), page)
             return Output(doc.url, doc.output_path, html_text.encode(), relative)
-        own = self.reuse.own_print(doc.output_path, self.reuse.document_prints[relative], doc.layout, doc.output_path)
+        own = self.reuse.page_print(doc.output_path, self.reuse.document_prints[relative], doc.layout, doc.output_path)
 
         def render() -> str:  # only when last build's bytes cannot be reused
             context = {"site": self.site_view, "page": DocumentView(view, relative), "paginator": None}
@@ -278,4 +278,6 @@ class DocumentRenderer:
                 self.layout_env, self.site.layouts, doc.layout, view["content"], context, relative
             )
 
-        return Output(doc.url, doc.output_path, self.reuse.cached_render(doc.output_path, own, render), relative)
+        return Output(
+            doc.url, doc.output_path, self.reuse.cached_render(doc.output_path, own, render, final=True), relative
+        )

@@ -21,6 +21,7 @@ from generator.render.documents import DocumentRenderer
 from generator.render.generated_layout import render_generated
 from generator.render.known import known_output
 from generator.incremental.state import view_key
+from generator.render.template_data import freeze
 from generator.render.views import blank_view
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -84,9 +85,11 @@ def archive(renderer: DocumentRenderer) -> Output:
     view = blank_view(
         "Archive",
         "/archive/",
-        posts_by_year=list(by_year.items()),
+        posts_by_year=(),
         description=f"All {len(renderer.site_view['posts'])} posts by year",
     )
+    # Made frozen here (years, tuples of views) rather than by blank_view, item by item: the same value.
+    view["posts_by_year"] = tuple((year, tuple(posts)) for year, posts in by_year.items())
     return Output(
         "/archive/",
         "archive/index.html",
@@ -112,9 +115,10 @@ def tags(renderer: DocumentRenderer) -> list[Output]:
             f"Posts tagged “{tag}”",
             url,
             tag=tag,
-            posts=posts,
+            posts=(),
             description=f"{len(posts)} post{'s' if len(posts) != 1 else ''} tagged {tag}",
         )
+        view["posts"] = posts if type(posts) is tuple else freeze(posts)  # site.tags holds frozen tuples
         outputs.append(
             Output(
                 url,
