@@ -32,6 +32,7 @@ class DocumentRenderer(Protocol):
     warnings: list[GeneratorError]
     fingerprint: str
     liquid: Any
+    site: Any
 
 
 @dataclass
@@ -42,9 +43,10 @@ class Converted:
     toc_count: int
 
 
-def _settings(renderer: DocumentRenderer) -> str:
-    # Every config value and the markdown settings (the renderer's template salt covers both).
-    return renderer.state.bytecode.salt
+def _settings(renderer: DocumentRenderer) -> tuple[str, str]:
+    # Every config value and the markdown settings (the renderer's template salt covers both), and
+    # the baseurl the HTML was finished with.
+    return renderer.state.bytecode.salt, renderer.site.config.baseurl
 
 
 def known_conversion(renderer: DocumentRenderer, doc: Document, count: bool = True) -> Converted | None:
