@@ -249,3 +249,35 @@ def test_building_into_the_watched_tree_triggers_nothing(watched: tuple[Path, Re
     assert done.wait(30)
     assert (root / "_site" / "index.html").exists()
     recorder.assert_silent()
+
+
+def test_a_finished_save_ends_the_wait_early() -> None:
+    """A file closed after writing (or renamed into place) finishes a save: the batch goes without
+    waiting out the quiet period, here a minute; a plain event after it brings the period back."""
+    batches: queue.Queue[set[Path]] = queue.Queue()
+    debouncer = Debouncer(batches.put, quiet=60)
+    try:
+        debouncer.add([Path("/s/_posts/a.md")])
+        debouncer.add([Path("/s/_posts/a.md")], settled=True)
+        assert batches.get(timeout=10) == {Path("/s/_posts/a.md")}
+        debouncer.add([Path("/s/_posts/b.md")], settled=True)
+        debouncer.add([Path("/s/_posts/c.md")])  # still being written: the quiet period again
+        with pytest.raises(queue.Empty):
+            batches.get(timeout=0.5)
+    finally:
+        debouncer.stop()
+
+
+def test_a_write_in_place_is_delivered_without_the_quiet_period(tmp_path: Path) -> None:
+    tree = tmp_path / "site"
+    (tree / "_posts").mkdir(parents=True)
+    (tree / "_config.yml").write_text("title: T\n")
+    batches: queue.Queue[ChangeSet] = queue.Queue()
+    watcher = SourceWatcher(WatchFilter(tree, tree / "_site", load_config(tree)), batches.put, quiet=60)
+    watcher.start()
+    try:
+        time.sleep(0.1)  # let inotify settle before the first write
+        (tree / "_posts" / "2020-01-01-a.md").write_text("---\ntitle: A\n---\nA\n")  # closed after writing
+        assert relative_paths(batches.get(timeout=10), tree) == {"_posts/2020-01-01-a.md"}
+    finally:
+        watcher.stop()

@@ -4,6 +4,8 @@ in incremental.py; this is the checking half, owned by one build's DocumentRende
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -12,6 +14,10 @@ from typing import Any
 from generator.incremental.state import BuildState, RenderRecord, fingerprint, fingerprint_mapping, recording, view_key
 from generator.load.theme import theme_file
 from generator.model import Document
+
+
+def _document_of(pair: Any) -> str:
+    return pair[0][0]  # ((document, key), print)
 
 
 class RenderReuse:
@@ -36,6 +42,11 @@ class RenderReuse:
         self._template_prints: dict[str, str] = {}
         self._unchanged_documents: set[str] = set()
         self._changed_documents: set[str] = set()  # since the last successful build, and the ones gone
+        self._changed_names: tuple[str, ...] = ()  # the same, as RenderRecord.may_read looks for them
+        # Site keys and templates whose print differs from the last successful build's (see _reusable).
+        self._changed_dependencies: set[tuple[str, str]] = set()
+        self._checked: set[str] = set()  # outputs whose record this build reused or made
+        self._own_used: set[str] = set()  # keys of state.own_prints asked for in this build
         self.reused = 0
 
     def seal(self, documents: list[Document], converted_by_document: Mapping[str, Any]) -> None:
@@ -46,9 +57,10 @@ class RenderReuse:
         for doc in documents:
             relative = doc.source.relative
             view = self.views[relative]
+            previous, next_ = view["previous"], view["next"]
             neighbours = (
-                view_key(view["previous"]) if view["previous"] else None,
-                view_key(view["next"]) if view["next"] else None,
+                view_key(previous) if previous else None,
+                view_key(next_) if next_ else None,
             )
             converted = converted_by_document.get(relative)
             # A view is made only from its Document, its conversion and its neighbours: when all are
@@ -58,7 +70,7 @@ class RenderReuse:
                 known is not None
                 and known[0] is doc
                 and converted is not None
-                and known[1] == converted
+                and (known[1] is converted or known[1] == converted)
                 and known[2] == neighbours
             ):
                 self.document_prints[relative] = known[3]
@@ -74,6 +86,12 @@ class RenderReuse:
         self._changed_documents = (set(self.document_prints) - self._unchanged_documents) | (
             set(previous) - set(self.document_prints)
         )
+        self._changed_names = tuple(json.dumps(name) for name in sorted(self._changed_documents))
+        self._changed_dependencies = {
+            (kind, name)
+            for (kind, name), print_ in self.state.dependency_prints.items()
+            if self._print_of(kind, name) != print_
+        }
 
     def finish(self, produced: set[str]) -> None:
         """After a successful build: remember fingerprints, forget renders of outputs that are gone
@@ -82,6 +100,15 @@ class RenderReuse:
         for path in set(self.state.renders) - produced:
             del self.state.renders[path]
             self.state.renders_changed = True
+        for key in set(self.state.own_prints) - self._own_used:
+            del self.state.own_prints[key]
+        # Every print a kept record names was computed in this build: the old ones in seal() (a
+        # record checked the short way reads only those), the others when a record was checked or made.
+        self.state.validated = self._checked & set(self.state.renders)
+        self.state.dependency_prints = {
+            **{("site", name): print_ for name, print_ in self._site_prints.items()},
+            **{("template", name): print_ for name, print_ in self._template_prints.items()},
+        }
 
     def _print_of(self, kind: str, name: str) -> str:
         if kind == "document":  # name = (document, key): a page that shows titles does not depend on bodies
@@ -107,25 +134,76 @@ class RenderReuse:
             return None
         # Every kept record was validated by the last successful build, so a document whose whole
         # fingerprint is unchanged since then cannot invalidate it: skip its per-key checks.
-        unchanged = self._unchanged_documents
         # Only a document that changed (or is gone) since then can: when the record names none of
         # them (a no-op: there are none), its thousands of (document, key) pairs are not even decoded.
-        if record.may_read(self._changed_documents) and any(
-            name[0] not in unchanged and self._print_of("document", tuple(name)) != print_  # type: ignore[arg-type]
-            for name, print_ in record.documents
-        ):
+        if record.may_read(self._changed_documents, self._changed_names) and self._changed_read(record):
             return None
+        if output_path in self.state.validated:
+            # Checked or made by the last successful build and not made again since: its prints are
+            # that build's, so it holds unless one of its site keys or templates changed since.
+            changed = self._changed_dependencies
+            if changed and any(
+                (kind, name) in changed
+                for kind, items in (("site", record.site_keys), ("template", record.templates))
+                for name, _ in items
+            ):
+                return None
+            return record.data
         for kind, items in (("site", record.site_keys), ("template", record.templates)):
             if any(self._print_of(kind, name) != print_ for name, print_ in items):
                 return None
         return record.data
 
-    def cached_render(self, output_path: str, own: str, render: Callable[[], str]) -> bytes:
-        own = fingerprint(own, self.global_print)
+    def own_print(self, output_path: str, *parts: Any) -> str:
+        """fingerprint(*parts), remembered under `output_path` while the parts are equal."""
+        self._own_used.add(output_path)
+        known = self.state.own_prints.get(output_path)
+        if known is not None and known[0] == parts:
+            return known[1]
+        own = fingerprint(*parts)
+        self.state.own_prints[output_path] = (parts, own)
+        return own
+
+    def _changed_read(self, record: RenderRecord) -> bool:
+        """Whether a key the record read of a changed (or gone) document has another print now.
+        Its pairs are sorted by document (cached_render sorts them; the store keeps that order),
+        so each changed document's keys are found by bisection, not by a walk of all of them
+        (an archive page reads three keys of every post). Names that are no document at all
+        (`generated:/tags/`) have no view, so their print ("missing") never changes."""
+        pairs = record.documents
+        for document in self._changed_documents:
+            start = bisect.bisect_left(pairs, document, key=_document_of)
+            for name, print_ in itertools.islice(pairs, start, None):
+                if name[0] != document:
+                    break
+                if self._print_of("document", tuple(name)) != print_:  # type: ignore[arg-type]
+                    return True
+        return False
+
+    def page_print(self, output_path: str, *parts: Any) -> str:
+        """cached_render's `own` of a document page (its print, layout, path) with `final`: both
+        hashes remembered in one entry while the parts are the same."""
+        self._own_used.add(output_path)
+        key = (*parts, self.global_print)
+        known = self.state.own_prints.get(output_path)
+        if known is not None and known[0] == key:
+            return known[1]
+        own = fingerprint(fingerprint(*parts), self.global_print)
+        self.state.own_prints[output_path] = (key, own)
+        return own
+
+    def cached_render(self, output_path: str, own: str, render: Callable[[], str], final: bool = False) -> bytes:
+        """Last build's bytes for `output_path` when its record still holds, else render() (recorded).
+        `own`: what the output depends on besides what it reads (its document's print, layout…);
+        `final`: made by page_print, which adds what every render depends on."""
+        if not final:
+            own = self.own_print(f"{output_path}\0own", own, self.global_print)
         data = self._reusable(output_path, own)
+        self._checked.add(output_path)
         if data is not None:
             self.reused += 1
             return data
+        self.state.validated.discard(output_path)  # (until a successful build keeps what is made now)
         with recording() as deps:
             data = render().encode("utf-8")
         self.state.renders_changed = True

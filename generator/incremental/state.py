@@ -227,12 +227,14 @@ class RenderRecord:
             self._documents_json = json.dumps(self.documents)
         return self._documents_json
 
-    def may_read(self, documents: set[str]) -> bool:
+    def may_read(self, documents: set[str], dumped: Sequence[str] | None = None) -> bool:
         """False only when none of `documents` is among the ones this render read. Exact on the
-        JSON text: a name is written there as json.dumps(name), quotes included."""
+        JSON text: a name is written there as json.dumps(name), quotes included (`dumped`: those
+        texts, made once per build by the caller)."""
         if self._documents_json is None:
             return bool(documents)
-        return any(json.dumps(name) in self._documents_json for name in documents)
+        text = self._documents_json
+        return any(name in text for name in (dumped if dumped is not None else map(json.dumps, documents)))
 
 
 @dataclass
@@ -258,5 +260,19 @@ class BuildState:
     view_prints: dict[str, tuple[Any, Any, Any, str]] = field(default_factory=dict)
     saved_prints: dict[str, str] = field(default_factory=dict)  # document prints as last saved (store.py)
     written_to: Any = None  # the destination `written` describes
+    # Render reuse driven by what changed (reuse.py): the outputs whose records the last successful
+    # build checked or made, and the prints of the site keys and templates those records read then.
+    validated: set[str] = field(default_factory=set)
+    dependency_prints: dict[tuple[str, str], str] = field(default_factory=dict)
+    own_prints: dict[str, tuple[tuple[Any, ...], str]] = field(default_factory=dict)  # see RenderReuse.page_print
+    # What a rebuild in the same process (`blog serve`) takes from the last one instead of making it
+    # again, each entry kept only with the very inputs it was made from (render/known.py): views
+    # before filling, conversions, and generated outputs (the feed) by what they show.
+    remember: bool = False  # set by `blog serve`: keep the known_* entries
+    present_documents: frozenset[str] = frozenset()  # as of the last forget_gone (render/known.py)
+    known_views: dict[str, tuple[Any, dict[str, Any]]] = field(default_factory=dict)
+    known_conversions: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    known_fills: dict[str, tuple[Any, dict[str, Any], str]] = field(default_factory=dict)  # conversion -> view values
+    known_outputs: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     plugin_memo: dict[str, dict[str, Any]] = field(default_factory=dict)  # per plugin: its own memory
     bytecode: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)

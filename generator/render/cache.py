@@ -132,6 +132,14 @@ class ConversionCache:
             self._prefetched.add(key)  # its first lookup is not a cache hit: it was converted now
             self.misses += 1
 
+    def keep(self, keys: Iterable[str]) -> None:
+        """Entries a caller still holds from an earlier lookup (`blog serve` keeps an unchanged
+        document's conversion): used by this build as if looked up again (hits; not pruned)."""
+        with self._lock:
+            for key in keys:
+                self._used.add(key)
+                self.hits += 1
+
     def reset_stats(self) -> None:
         self.hits = self.misses = self.rows_read = 0
         self._used.clear()

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Mapping
 
-import markupsafe
-
 from generator.render.cache import ConversionCache
 from generator.render.conversion import PARALLEL_MINIMUM, convert_in_parallel, prefix_baseurl, protect_code
 from generator.incremental.state import (
@@ -37,20 +35,13 @@ from generator.render.views import site_values
 from generator.render.sass_pages import SassSettings, compile_page, is_sass, settings_for
 from generator.load.theme import gem_theme_root
 from generator.render.templates import make_environments, render_layout_chain, render_string
+from generator.render.known import Converted, forget_gone, known_conversion, remember_conversion
 
 # Part of every render's fingerprint: renders saved under other template rules (before layouts
 # autoescaped) must not be reused.
 TEMPLATE_RULES = "autoescaped-layouts-1"
 # What ImagePipeline.prepare could probe (raster and vector images).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".svg", ".avif", ".ico")
-
-
-@dataclass
-class Converted:
-    content: str
-    excerpt: str
-    toc: str
-    toc_count: int
 
 
 @dataclass
@@ -102,9 +93,9 @@ class DocumentRenderer:
 
     # -- conversion ---------------------------------------------------------------------------
     def markdownify(self, text: str) -> str:
-        return self._convert(text).html
+        return self._converted_text(text).html
 
-    def _convert(self, text: str):
+    def _converted_text(self, text: str):
         return self.cache.get_or_convert(text, self.fingerprint, lambda: render_markdown(text, self.settings))
 
     def source_of(self, doc: Document) -> str:
@@ -143,7 +134,7 @@ class DocumentRenderer:
         build of a big site); the normal path then finds them all in the cache."""
         texts: list[str] = []
         for doc in documents:
-            if not doc.is_markdown:
+            if not doc.is_markdown or known_conversion(self, doc, count=False) is not None:
                 continue
             try:
                 body = self.source_of(doc)
@@ -165,13 +156,24 @@ class DocumentRenderer:
                 self.cache.put(text, self.fingerprint, dataclasses.replace(result, html=html(result.html)))
 
     def convert(self, doc: Document) -> Converted:
+        """The document converted (content, excerpt, table of contents). `blog serve` takes an
+        unchanged document's result from the last rebuild (render/known.py)."""
+        converted = known_conversion(self, doc)
+        if converted is not None:
+            return converted
+        warned = len(self.warnings)
+        converted = self._convert(doc)
+        remember_conversion(self, doc, converted, self.warnings[warned:])
+        return converted
+
+    def _convert(self, doc: Document) -> Converted:
         body = self.source_of(doc)
         if is_sass(doc.source.relative):  # a Sass page: CSS, no layout (render/sass_pages.py)
             return Converted(compile_page(body, doc.source.relative, doc.body_line, self._sass()), "", "", 0)
         if not doc.is_markdown:
             return Converted(self.images.rewrite(body, doc), self._excerpt(doc, body), "", 0)
         try:
-            result = self._convert(body)
+            result = self._converted_text(body)
         except NestingTooDeep as e:  # seen in text made by Jinja (content.py checks the file itself)
             raise NestingTooDeep(e.message, doc.source.relative, doc.body_line + (e.line or 1) - 1) from e
         for line, message in result.warnings:
@@ -212,22 +214,17 @@ class DocumentRenderer:
         text = self._excerpt_text(doc, body)
         if not doc.is_markdown:
             return text
-        return self._finished(doc, "excerpt", self._convert(text).html)
+        return self._finished(doc, "excerpt", self._converted_text(text).html)
 
     # -- views --------------------------------------------------------------------------------
     def _site_view(self) -> Mapping[str, Any]:
-        values, self._site_lists = site_values(self.site, self.views)
+        known = self.state.known_views if self.state.remember else None
+        values, self._site_lists = site_values(self.site, self.views, known)
         return SiteView(values)
 
     def seal(self, documents: list[Document]) -> None:
         """All views are complete: fingerprint them for render reuse."""
-        present = {doc.source.relative for doc in documents}
-        for gone in set(self.state.reading) - present:
-            del self.state.reading[gone]
-        for gone in set(self.state.reading_texts) - present:
-            del self.state.reading_texts[gone]
-        for gone in [key for key in self.state.finished if key.partition("\0")[0] not in present]:
-            del self.state.finished[gone]
+        forget_gone(self.state, {doc.source.relative for doc in documents})
         self.reuse.seal(documents, self._converted)
 
     def finish(self, produced: set[str]) -> None:
@@ -241,16 +238,22 @@ class DocumentRenderer:
         relative = doc.source.relative
         view = self.views[relative]
         self._converted[relative] = converted
-        derived = reading_of(self.state, relative, converted.content, converted.excerpt)
-        view.update(
-            content=html(converted.content),
-            excerpt=html(converted.excerpt),
-            toc=html(converted.toc),
-            toc_count=converted.toc_count,
-            reading_time=derived[0],
-        )
+        known = self.state.known_fills.get(relative)  # (`blog serve`: the same conversion, the same values)
+        if known is None or known[0] is not converted:
+            derived = reading_of(self.state, relative, converted.content, converted.excerpt)
+            values = dict(
+                content=html(converted.content),
+                excerpt=html(converted.excerpt),
+                toc=html(converted.toc),
+                toc_count=converted.toc_count,
+                reading_time=derived[0],
+            )
+            known = (converted, values, derived[1])
+            if self.state.remember:
+                self.state.known_fills[relative] = known
+        view.update(known[1])
         if not view["description"]:
-            view["description"] = derived[1]
+            view["description"] = known[2]
 
     def _sass(self) -> SassSettings:
         if not hasattr(self, "_sass_settings"):  # looked up once per build, and only for a Sass page
@@ -267,54 +270,14 @@ class DocumentRenderer:
             page = DocumentView(view, relative)
             html_text = self.liquid.layout_chain(doc, str(view["content"]), page)
             return Output(doc.url, doc.output_path, html_text.encode(), relative)
-        context = {"site": self.site_view, "page": DocumentView(view, relative), "paginator": None}
-        own = fingerprint(self.reuse.document_prints[relative], doc.layout, doc.output_path)
-        data = self.reuse.cached_render(
-            doc.output_path,
-            own,
-            lambda: render_layout_chain(
+        own = self.reuse.page_print(doc.output_path, self.reuse.document_prints[relative], doc.layout, doc.output_path)
+
+        def render() -> str:  # only when last build's bytes cannot be reused
+            context = {"site": self.site_view, "page": DocumentView(view, relative), "paginator": None}
+            return render_layout_chain(
                 self.layout_env, self.site.layouts, doc.layout, view["content"], context, relative
-            ),
-        )
-        return Output(doc.url, doc.output_path, data, relative)
-
-    def render_generated(self, layout: str, fallback: str, page: dict[str, Any], extra: Mapping[str, Any]) -> str:
-        """Generated pages (home, archive, tags, demos) use the site's layout of that name when
-        there is one, otherwise a small built-in template wrapped in `default`."""
-        from generator.load.permalinks import output_path_for
-
-        own = fingerprint(
-            layout,
-            fallback,
-            sorted((k, repr(v)) for k, v in page.items()),
-            sorted((k, repr(v)) for k, v in extra.items()),
-        )
-        data = self.reuse.cached_render(
-            output_path_for(page["url"]), own, lambda: self._render_generated(layout, fallback, page, extra)
-        )
-        return data.decode("utf-8")
-
-    def _render_generated(self, layout: str, fallback: str, page: dict[str, Any], extra: Mapping[str, Any]) -> str:
-        context = {
-            "site": self.site_view,
-            "page": DocumentView(page, f"generated:{page['url']}"),
-            "paginator": None,
-            **extra,
-        }
-        if layout in self.site.layouts:
-            return render_layout_chain(
-                self.layout_env, self.site.layouts, layout, page.get("content", ""), context, f"generated:{layout}"
             )
-        inner = html(self.layout_env.from_string(fallback).render(context))
-        page["content"] = inner
-        if "default" in self.site.layouts:
-            return render_layout_chain(
-                self.layout_env, self.site.layouts, "default", inner, context, f"generated:{layout}"
-            )
-        title = markupsafe.escape(page.get("title", ""))
-        lang = markupsafe.escape(self.site.config.get("lang"))
-        return (
-            f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>'
-            f"<body>{inner}</body></html>\n"
+
+        return Output(
+            doc.url, doc.output_path, self.reuse.cached_render(doc.output_path, own, render, final=True), relative
         )

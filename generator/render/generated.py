@@ -18,6 +18,10 @@ from generator import __version__
 from generator.write.output import Output
 from generator.load.permalinks import output_path_for
 from generator.render.documents import DocumentRenderer
+from generator.render.generated_layout import render_generated
+from generator.render.known import known_output
+from generator.incremental.state import view_key
+from generator.render.template_data import freeze
 from generator.render.views import blank_view
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -69,8 +73,8 @@ def paginate(renderer: DocumentRenderer, taken: set[str]) -> list[Output]:
             url,
             description=config.get("description"),
         )
-        html = renderer.render_generated("home", builtin("home"), view, {"paginator": paginator})
-        outputs.append(Output(url, path, html.encode(), "generated:home"))
+        data = render_generated(renderer, "home", builtin("home"), view, {"paginator": paginator})
+        outputs.append(Output(url, path, data, "generated:home"))
     return outputs
 
 
@@ -81,13 +85,15 @@ def archive(renderer: DocumentRenderer) -> Output:
     view = blank_view(
         "Archive",
         "/archive/",
-        posts_by_year=list(by_year.items()),
+        posts_by_year=(),
         description=f"All {len(renderer.site_view['posts'])} posts by year",
     )
+    # Made frozen here (years, tuples of views) rather than by blank_view, item by item: the same value.
+    view["posts_by_year"] = tuple((year, tuple(posts)) for year, posts in by_year.items())
     return Output(
         "/archive/",
         "archive/index.html",
-        renderer.render_generated("archive", builtin("archive"), view, {}).encode(),
+        render_generated(renderer, "archive", builtin("archive"), view, {}),
         "generated:archive",
     )
 
@@ -99,7 +105,7 @@ def tags(renderer: DocumentRenderer) -> list[Output]:
         Output(
             "/tags/",
             "tags/index.html",
-            renderer.render_generated("tags", builtin("tags"), index, {}).encode(),
+            render_generated(renderer, "tags", builtin("tags"), index, {}),
             "generated:tags",
         )
     )
@@ -109,14 +115,15 @@ def tags(renderer: DocumentRenderer) -> list[Output]:
             f"Posts tagged “{tag}”",
             url,
             tag=tag,
-            posts=posts,
+            posts=(),
             description=f"{len(posts)} post{'s' if len(posts) != 1 else ''} tagged {tag}",
         )
+        view["posts"] = posts if type(posts) is tuple else freeze(posts)  # site.tags holds frozen tuples
         outputs.append(
             Output(
                 url,
                 output_path_for(url),
-                renderer.render_generated("tag", builtin("tag"), view, {}).encode(),
+                render_generated(renderer, "tag", builtin("tag"), view, {}),
                 "generated:tags",
             )
         )
@@ -130,7 +137,7 @@ def demo_pages(renderer: DocumentRenderer, embed: Any) -> list[Output]:
         Output(
             "/demos/",
             "demos/index.html",
-            renderer.render_generated("demos", builtin("demos"), index, {}).encode(),
+            render_generated(renderer, "demos", builtin("demos"), index, {}),
             "generated:demos",
         )
     )
@@ -138,8 +145,8 @@ def demo_pages(renderer: DocumentRenderer, embed: Any) -> list[Output]:
         url = f"/demos/{demo.name}/"
         content = embed(demo.name, _page_url=url, _standalone=True)
         view = blank_view(demo.title, url, description=demo.description, content=content, demo=demo.name)
-        html = renderer.render_generated("demo", builtin("demo"), view, {"content": content})
-        outputs.append(Output(url, output_path_for(url), html.encode(), demo.manifest.relative))
+        data = render_generated(renderer, "demo", builtin("demo"), view, {"content": content})
+        outputs.append(Output(url, output_path_for(url), data, demo.manifest.relative))
     return outputs
 
 
@@ -148,7 +155,7 @@ def not_found(renderer: DocumentRenderer) -> Output:
     return Output(
         "/404.html",
         "404.html",
-        renderer.render_generated("not_found", builtin("not_found"), view, {}).encode(),
+        render_generated(renderer, "not_found", builtin("not_found"), view, {}),
         "generated:not_found",
     )
 
@@ -164,9 +171,27 @@ def _absolutize(html: str, origin: str) -> str:
 
 
 def feed(renderer: DocumentRenderer) -> Output:
-    """Atom 1.0 with full content and absolute URLs (RFC 4287), built with the stdlib's ElementTree."""
+    """Atom 1.0 with full content and absolute URLs (RFC 4287), built with the stdlib's ElementTree.
+    `blog serve` keeps it while what it shows is the same: the settings below and the listed posts,
+    each by its view's fingerprint (every key the feed reads; previous/next it does not)."""
     config = renderer.site.config
     posts = renderer.site_view["posts"][: config.get("feed_limit")]
+    prints = renderer.reuse.document_prints
+    inputs = (
+        config.url,
+        config.baseurl,
+        config.title,
+        repr(config.get("description")),
+        repr(config.get("author")),
+        tuple((view_key(post), prints.get(view_key(post))) for post in posts),
+        None if posts else renderer.site.time,
+    )
+    data = known_output(renderer.state, "feed", inputs, lambda: _feed(renderer, posts))
+    return Output("/feed.xml", "feed.xml", data, "generated:feed")
+
+
+def _feed(renderer: DocumentRenderer, posts: Any) -> bytes:
+    config = renderer.site.config
     home = _absolute(renderer, "/")
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
@@ -202,8 +227,7 @@ def feed(renderer: DocumentRenderer) -> Output:
             sub(entry, "category", term=tag)
         sub(entry, "summary", _absolutize(post["excerpt"], base), type="html")
         sub(entry, "content", _absolutize(post["content"], base), type="html")
-    data = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
-    return Output("/feed.xml", "feed.xml", data, "generated:feed")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
 def _feed_id(renderer: DocumentRenderer, url: str) -> str:
@@ -239,8 +263,9 @@ def robots(renderer: DocumentRenderer) -> Output:
 
 def highlight_stylesheet(renderer: DocumentRenderer) -> Output:
     settings = renderer.site.config.markdown
-    css = scheme_highlight_css(settings["highlight_style_light"], settings["highlight_style_dark"])
-    return Output("/assets/css/highlight.css", "assets/css/highlight.css", css.encode(), "generated:highlight")
+    styles = (settings["highlight_style_light"], settings["highlight_style_dark"])
+    css = known_output(renderer.state, "highlight", styles, lambda: scheme_highlight_css(*styles).encode())
+    return Output("/assets/css/highlight.css", "assets/css/highlight.css", css, "generated:highlight")
 
 
 def scheme_highlight_css(light_style: str, dark_style: str) -> str:

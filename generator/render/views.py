@@ -11,16 +11,22 @@ from generator.incremental.state import DocumentView, view_key
 from generator.model import Document, Post, Site
 from generator.render.template_data import freeze, html
 
+# `blog serve`: per document, the Document a view was made from and its values before filling.
+KnownViews = dict[str, tuple[Document, dict[str, Any]]]
 
-def site_values(site: Site, views: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """`site.*` for templates, and the plain lists render reuse fingerprints (which posts, tags…)."""
-    posts = tuple(document_view(views, post) for post in site.posts)
+
+def site_values(
+    site: Site, views: dict[str, dict[str, Any]], known: KnownViews | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`site.*` for templates, and the plain lists render reuse fingerprints (which posts, tags…).
+    `known`: `blog serve`'s views of the last rebuild (see document_view)."""
+    posts = tuple(document_view(views, post, known) for post in site.posts)
     for index, post in enumerate(site.posts):
         view = views[post.source.relative]
         view["previous"] = posts[index + 1] if index + 1 < len(posts) else None
         view["next"] = posts[index - 1] if index > 0 else None
-    pages = tuple(document_view(views, page) for page in site.pages)
-    collections = collection_views(site, views, posts)
+    pages = tuple(document_view(views, page, known) for page in site.pages)
+    collections = collection_views(site, views, posts, known)
     tags: dict[str, list[Any]] = {}
     categories: dict[str, list[Any]] = {}
     for post, view in zip(site.posts, posts, strict=True):
@@ -68,13 +74,13 @@ def site_values(site: Site, views: dict[str, dict[str, Any]]) -> tuple[dict[str,
 
 
 def collection_views(
-    site: Site, views: dict[str, dict[str, Any]], posts: tuple[Any, ...]
+    site: Site, views: dict[str, dict[str, Any]], posts: tuple[Any, ...], known: KnownViews | None = None
 ) -> dict[str, Mapping[str, Any]]:
     """Jekyll's collection drops (label, docs, output, relative_directory, the user's own keys),
     `posts` first with its documents oldest first, as Jekyll lists them."""
     found = {"posts": freeze(dict(label="posts", docs=posts[::-1], output=True, relative_directory="_posts"))}
     for label, collection in site.collections.items():
-        docs = tuple(document_view(views, doc) for doc in collection.docs)
+        docs = tuple(document_view(views, doc, known) for doc in collection.docs)
         for index, doc in enumerate(collection.docs):  # next/previous within the collection
             views[doc.source.relative].update(
                 previous=docs[index - 1] if index > 0 else None, next=docs[index + 1] if index + 1 < len(docs) else None
@@ -85,8 +91,17 @@ def collection_views(
     return found
 
 
-def document_view(views: dict[str, dict[str, Any]], doc: Document) -> Mapping[str, Any]:
-    """A document's template view, registered in `views` (filled in later: content, toc…)."""
+def document_view(
+    views: dict[str, dict[str, Any]], doc: Document, known: KnownViews | None = None
+) -> Mapping[str, Any]:
+    """A document's template view, registered in `views` (filled in later: content, toc…).
+    With `known` (kept by `blog serve`): a Document that is the very object of the last rebuild
+    (unchanged file) gets a copy of the values made then instead of freezing its front matter again."""
+    entry = known.get(doc.source.relative) if known is not None else None
+    if entry is not None and entry[0] is doc:
+        view = dict(entry[1])  # a copy: the view is filled in (content, neighbours) per build
+        views[doc.source.relative] = view
+        return DocumentView(view, doc.source.relative)
     view: dict[str, Any] = {key: freeze(value) for key, value in doc.meta.items()}
     view.update(
         title=freeze(doc.title),
@@ -109,6 +124,8 @@ def document_view(views: dict[str, dict[str, Any]], doc: Document) -> Mapping[st
         math=bool(doc.meta.get("math", False)),
         description=freeze(doc.meta.get("description")) or "",
     )
+    if known is not None:
+        known[doc.source.relative] = (doc, dict(view))
     views[doc.source.relative] = view
     return DocumentView(view, doc.source.relative)
 

@@ -9,12 +9,14 @@ is serve_http.py's job."""
 from __future__ import annotations
 
 import errno
+import gc
 import secrets
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +58,7 @@ class SiteRebuilder:
         self.setup_error: GeneratorError | None = None  # a failure before any content was read
         # What makes rebuilds incremental: parsed sources, renders and their dependencies, the
         # on-disk manifest (see incremental.py). Dropped on config changes, kept otherwise.
-        self.state = BuildState()
+        self.state = BuildState(remember=True)
         self.memory = RebuildMemory()  # what the change set lets a rebuild skip (build.py)
         self._lock = threading.Lock()
 
@@ -69,12 +71,13 @@ class SiteRebuilder:
             started = time.perf_counter()
             try:
                 if changes is not None and changes.needs_full_rebuild:
-                    self.state, self.memory = BuildState(), RebuildMemory()
+                    self.state, self.memory = BuildState(remember=True), RebuildMemory()
                 # Only the watcher's change sets say what changed; any other rebuild looks at everything.
                 self.memory.load.changed = (
                     frozenset(relative for relative, _ in changes.kinds) if changes is not None else None
                 )
-                result = build(self.options, cache=self.cache, state=self.state, memory=self.memory)
+                with paused_collector(changes is not None and not changes.needs_full_rebuild):
+                    result = build(self.options, cache=self.cache, state=self.state, memory=self.memory)
             except BuildFailed as e:
                 return self._failed(e.lines(), started)
             except GeneratorError as e:  # config or destination trouble: nothing was built
@@ -87,6 +90,8 @@ class SiteRebuilder:
                     [f"internal error: {type(e).__name__}: {e} (rerun with --trace for details)"], started
                 )
             self.result, self.error_lines, self.setup_error = result, None, None
+            if changes is None or changes.needs_full_rebuild:
+                settle_heap()
             report = result.report
             changed = sorted([*(report.written if report else []), *(report.removed if report else [])])
             css_only = (
@@ -100,6 +105,32 @@ class SiteRebuilder:
     def _failed(self, lines: list[str], started: float) -> Rebuild:
         self.error_lines = lines
         return Rebuild("error", time.perf_counter() - started, [], lines, None)
+
+
+@contextmanager
+def paused_collector(pause: bool) -> Iterator[None]:
+    """An edit-rebuild runs without the cyclic garbage collector (1-10 ms of collections at 1,000
+    posts); what it leaves is collected as usual afterwards. Full builds, which allocate far more,
+    keep it running."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def settle_heap() -> None:
+    """After a full build: what is alive now (the caches, the state, the site model) is what the
+    dev server keeps for its whole session, so it is moved out of the cyclic garbage collector's
+    sight (`gc.freeze`). Otherwise every few edit-rebuilds a full collection walks all of it
+    (30-50 ms at 1,000 posts, as long as the rebuild itself). Objects still freed by reference
+    counting are freed as before; the next full build unfreezes, collects and freezes again."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def initial_state(options: BuildOptions) -> SiteState:

@@ -137,12 +137,25 @@ class WatchFilter:
 class Debouncer:
     """Collects paths and calls `on_changes(paths)` once nothing has arrived for `quiet` seconds (or
     `max_wait` after the first event, so a never-ending stream still rebuilds). Calls happen on one
-    background thread, one at a time: events during a rebuild form the next batch."""
+    background thread, one at a time: events during a rebuild form the next batch.
 
-    def __init__(self, on_changes: Callable[[set[Path]], None], quiet: float = 0.03, max_wait: float = 1.0) -> None:
+    An event that finishes the change of the batch's only file (closed after writing, or renamed
+    into place: `settled`) shortens the wait to `settle` seconds: an editor's save ends with one of
+    them, and waiting the whole quiet period after it was half of an edit-to-screen budget of
+    100 ms. Any later event in the batch brings the quiet period back."""
+
+    def __init__(
+        self,
+        on_changes: Callable[[set[Path]], None],
+        quiet: float = 0.03,
+        max_wait: float = 1.0,
+        settle: float = 0.01,
+    ) -> None:
         self.on_changes = on_changes
         self.quiet = quiet
         self.max_wait = max_wait
+        self.settle = min(settle, quiet)
+        self._gap = quiet  # the wait after the latest event
         self._pending: set[Path] = set()
         self._first = self._last = 0.0
         self._stopped = False
@@ -150,13 +163,15 @@ class Debouncer:
         self._thread = threading.Thread(target=self._run, name="blog-debounce", daemon=True)
         self._thread.start()
 
-    def add(self, paths: Iterable[Path]) -> None:
+    def add(self, paths: Iterable[Path], settled: bool = False) -> None:
         with self._condition:
             now = time.monotonic()
             if not self._pending:
                 self._first = now
             self._pending.update(paths)
             self._last = now
+            # (one file only: a checkout writing many files in a row stays one batch)
+            self._gap = self.settle if settled and len(self._pending) == 1 else self.quiet
             self._condition.notify()
 
     def stop(self) -> None:
@@ -173,7 +188,7 @@ class Debouncer:
                 if self._stopped:
                     return
                 while True:
-                    due = min(self._last + self.quiet, self._first + self.max_wait)
+                    due = min(self._last + self._gap, self._first + self.max_wait)
                     remaining = due - time.monotonic()
                     if remaining <= 0 or self._stopped:
                         break
@@ -232,13 +247,16 @@ class SourceWatcher:
         self.debouncer.stop()
         self.observer.join(timeout=5)
 
-    def _event(self, paths: list[str], is_directory: bool, created: bool) -> None:
+    def _event(self, paths: list[str], is_directory: bool, created: bool, kind: str = "") -> None:
         relevant = [Path(p) for p in paths if p and not self.filter.ignored(Path(p))]
         if is_directory and created:
             for path in relevant:
                 self.watch_folder(path)
         if relevant:
-            self.debouncer.add(relevant)
+            # A save is complete when the file is closed after writing, or when a temporary file is
+            # renamed into place (not when the real file is renamed away: vim's backup step).
+            renamed_in = kind == "moved" and len(paths) == 2 and relevant == [Path(paths[1])]
+            self.debouncer.add(relevant, not is_directory and (kind == "closed" or renamed_in))
 
     def _deliver(self, paths: set[Path]) -> None:
         self.on_changes(ChangeSet.of(paths, self.filter.source, self.filter.config_file))
@@ -255,4 +273,6 @@ class _Handler:
         if kind in ("opened", "closed_no_write") or (event.is_directory and kind == "modified"):
             return  # reads, and folder mtime bumps that their children's own events already cover
         paths = [event.src_path, getattr(event, "dest_path", "")]
-        self.watcher._event([os.fsdecode(p) for p in paths if p], event.is_directory, kind in ("created", "moved"))
+        self.watcher._event(
+            [os.fsdecode(p) for p in paths if p], event.is_directory, kind in ("created", "moved"), kind
+        )
