@@ -6,6 +6,7 @@ of a build are collected and raised together as BuildFailed; nothing is written 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 import time
@@ -22,7 +23,7 @@ from generator.config import Config, load_config
 from generator.load.demos import DemoEmbedder
 from generator.errors import BuildFailed, GeneratorError
 from generator.incremental.state import BuildState
-from generator.incremental.store import load_renders, save_renders
+from generator.incremental.store import Unkept, load_renders, save_renders, state_for_one_build
 from generator.model import Document, Site
 from generator.write.journal import recover
 from generator.write.output import Output, WriteReport, check_destination, find_collisions, read_manifest, write_site
@@ -30,6 +31,7 @@ from generator.write.spool import Spool, spool_all
 from generator.plugins import PluginSet, discover_plugins, merge_config_values
 from generator.write.outputcheck import unsafe_output_errors
 from generator.render.documents import DocumentRenderer
+from generator.render.views import TextFile, long_texts_in
 from generator.assemble import RebuildMemory, load_site, run_build_plugins, run_page_plugins
 
 CACHE_FOLDER = ".blog-cache"
@@ -141,17 +143,23 @@ def _build(
 ) -> BuildResult:
     """Everything after the destination is known: render (spooling bytes), check, write."""
     owns_cache = cache is None
-    if cache is None:
-        cache = ConversionCache.load(config.source / CACHE_FOLDER)
+    if cache is None:  # (a build that owns its cache is the only one to use it: results spill to disk)
+        cache = ConversionCache.load(config.source / CACHE_FOLDER, spill=True)
     cache.reset_stats()
+    # A state made here is seen by no later build: nothing is remembered for one, and the views'
+    # long texts (every page's HTML) wait in a file until read (render/views.py).
+    once = state is None
     if state is None:
-        state = BuildState()
+        state = state_for_one_build()
         if owns_cache:
             load_renders(state, config.source / CACHE_FOLDER)
     plugins.memo = state.plugin_memo
     site, bundle_files, errors, plugin_files = load_site(config, state, plugins, memory.load if memory else None)
     embed = DemoEmbedder(site.demos)
-    renderer = DocumentRenderer(site, cache, {"demo": embed}, state)
+    with long_texts_in(TextFile()) if once else contextlib.nullcontext():
+        renderer = DocumentRenderer(site, cache, {"demo": embed}, state)
+    if once:
+        renderer._converted = Unkept()  # (what view fingerprints were made from: a memo for the next build)
     renderer.warnings.extend(
         GeneratorError("plugin not run: --safe (or `safe: true`) builds without plugins", name, None)
         for name in plugins.skipped

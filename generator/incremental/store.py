@@ -14,6 +14,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
+from typing import Any
 
 from generator.incremental.sources import IndexEntry, SourceIndex
 from generator.incremental.state import BuildState, RenderRecord
@@ -37,6 +38,21 @@ _CHECKS = (
     "SELECT document, key, minutes, description FROM reading LIMIT 0",
     "SELECT key, code FROM bytecode LIMIT 0",
 )
+
+
+class Unkept(dict):  # type: ignore[type-arg]
+    """A memo that keeps nothing, for a BuildState no later build will see (`blog build`): the
+    memos `blog serve` keeps between rebuilds (finished HTML, reading texts, view fingerprints by
+    their inputs) hold every page's converted HTML, which a single build never asks for again."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+def state_for_one_build() -> BuildState:
+    return BuildState(finished=Unkept(), reading_texts=Unkept(), view_prints=Unkept())
 
 
 class RenderStore(MutableMapping[str, RenderRecord]):
