@@ -195,7 +195,7 @@ class ConversionCache:
                 self._db.executemany("DELETE FROM markdown WHERE key = ?", [(k,) for k in sorted(self._stale)])
                 self._db.executemany(insert, rows)
                 if self._spill is not None:  # streamed row by row from the cursor
-                    spilled = self._spill.execute("SELECT key, html, toc, toc_count, warnings FROM markdown ORDER BY key")
+                    spilled = self._spill.execute(f"SELECT {_COLUMNS} FROM markdown ORDER BY key")
                     self._db.executemany(insert, (row for row in spilled if row[0] in self._new))
             self._new.clear()
             self._stale.clear()
@@ -205,6 +205,7 @@ class ConversionCache:
                 self._spilled.clear()
 
 
+_COLUMNS = "key, html, toc, toc_count, warnings"
 _ROW = "SELECT html, toc, toc_count, warnings FROM markdown WHERE key = ?"
 
 

@@ -95,7 +95,7 @@ class TextFile:
     """Long texts of views in a temporary file (deleted when closed), read back when asked for."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the views)
         self._end = 0
         self.reads = 0  # what tests count
 
@@ -149,7 +149,7 @@ class PageValues(dict):  # type: ignore[type-arg]
         return self._texts.read(value) if type(value) is Kept else value
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        return self[key] if key in self else default
+        return self[key] if key in self else default  # noqa: SIM401 (dict.get would skip __getitem__)
 
     def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
         value = self[key] if key in self or not default else default[0]
