@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import json
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -137,8 +138,9 @@ class IndexEntry:
     stat: StatKey
     sha: str  # of the file's bytes
     context: str  # fingerprint of what else the Document depends on
-    encoded: str | None  # tagged JSON (None: not storable; kept in memory only)
+    encoded: str | None  # tagged JSON (None: not storable, or in the spill file)
     doc: Document | None = None  # decoded when first used
+    spilled: bool = False  # its tagged JSON is in the index's spill file
 
 
 @dataclass
@@ -148,6 +150,26 @@ class SourceIndex:
     entries: dict[str, IndexEntry] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
     removed: set[str] = field(default_factory=set)
+    # True for an index saved by `blog build` (store.py): new entries' JSON (a copy of every body)
+    # goes to a private temporary SQLite file until saved, not into memory.
+    spilling: bool = False
+    _spill: sqlite3.Connection | None = None
+
+    def encoded(self, path: str) -> str | None:
+        """The tagged JSON of an entry (None: not storable)."""
+        entry = self.entries[path]
+        if not entry.spilled:
+            return entry.encoded
+        assert self._spill is not None
+        return self._spill.execute("SELECT doc FROM spilled WHERE path = ?", (path,)).fetchone()[0]
+
+    def saved(self) -> None:
+        """Every changed entry is in the store now: the spill file is let go."""
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        for entry in self.entries.values():
+            entry.spilled, entry.encoded = False, None if entry.spilled else entry.encoded
 
     def lookup(self, source: Source, stat: StatKey, context: str, tz: dt.tzinfo) -> Document | None:
         """The Document of an unchanged file (same stat, same context), without opening it."""
@@ -169,10 +191,11 @@ class SourceIndex:
 
     def _document(self, entry: IndexEntry, source: Source, tz: dt.tzinfo) -> Document | None:
         if entry.doc is None or entry.doc.source != source:
-            if entry.encoded is None:
+            encoded = self.encoded(source.relative)
+            if encoded is None:
                 return None
             try:
-                entry.doc = decode_document(entry.encoded, source, tz)
+                entry.doc = decode_document(encoded, source, tz)
             except (ValueError, TypeError, KeyError, IndexError):  # a damaged row: read the file
                 return None
         return entry.doc
@@ -182,7 +205,13 @@ class SourceIndex:
             encoded: str | None = encode_document(doc, tz)
         except Unencodable:
             encoded = None
-        self.entries[source.relative] = IndexEntry(stat, sha, context, encoded, doc)
+        entry = self.entries[source.relative] = IndexEntry(stat, sha, context, encoded, doc)
+        if self.spilling and encoded is not None:
+            if self._spill is None:
+                self._spill = sqlite3.connect("")
+                self._spill.execute("CREATE TABLE spilled (path TEXT PRIMARY KEY, doc TEXT)")
+            self._spill.execute("INSERT OR REPLACE INTO spilled VALUES (?, ?)", (source.relative, encoded))
+            entry.encoded, entry.spilled = None, True
         self.changed.add(source.relative)
         self.removed.discard(source.relative)
 

@@ -215,7 +215,7 @@ def load_renders(state: BuildState, folder: Path) -> None:
     """Give a fresh state the renders of the last `blog build` (opened here, read row by row)."""
     db = _open(folder / STATE_FILE, create=False)
     prints: dict[str, str] = {}
-    index = SourceIndex()
+    index = SourceIndex(spilling=True)
     reading: dict[str, tuple[str, tuple[int, str]]] = {}
     if db is not None:
         try:
@@ -228,7 +228,7 @@ def load_renders(state: BuildState, folder: Path) -> None:
             state.bytecode.store.update(db.execute("SELECT key, code FROM bytecode"))
         except (sqlite3.Error, ValueError, TypeError):
             db.close()
-            db, prints, index, reading = None, {}, SourceIndex(), {}
+            db, prints, index, reading = None, {}, SourceIndex(spilling=True), {}
     state.renders = RenderStore(db, folder / STATE_FILE)
     state.document_prints = prints
     state.saved_prints = dict(prints)
@@ -274,17 +274,20 @@ def save_renders(state: BuildState, folder: Path) -> None:
 
 
 def _save_index(db: sqlite3.Connection, index: SourceIndex) -> None:
-    rows = []
-    for path in sorted(index.changed):
-        entry = index.entries[path]
-        if entry.encoded is not None:
-            rows.append((path, json.dumps(entry.stat), entry.sha, entry.context, entry.encoded))
-    gone = sorted(index.removed | {p for p in index.changed if index.entries[p].encoded is None})
+    changed = sorted(index.changed)
+    texts = {path: index.entries[path].spilled or index.entries[path].encoded is not None for path in changed}
+    rows = (  # a generator: spilled JSON is read row by row, never all in one list
+        (path, json.dumps(index.entries[path].stat), index.entries[path].sha, index.entries[path].context, text)
+        for path in changed
+        if texts[path] and (text := index.encoded(path)) is not None
+    )
+    gone = sorted(index.removed | {p for p in changed if not texts[p]})
     with db:
         db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
         db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", rows)
     index.changed.clear()
     index.removed.clear()
+    index.saved()
 
 
 Reading = dict[str, tuple[str, tuple[int, str]]]  # document -> (content key, (minutes, description))
