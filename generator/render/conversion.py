@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from generator.render.markup import MarkdownResult, NestingTooDeep, render_markdown
@@ -52,9 +52,11 @@ def _convert_or_none(text: str, settings: Mapping[str, Any]) -> MarkdownResult |
         return None
 
 
-def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[MarkdownResult | None]:
+def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> Iterator[MarkdownResult | None]:
     """Markdown conversion is pure and CPU-bound: split it over processes. Fork is cheapest, but
-    forking a process that runs threads (blog serve's watcher) can deadlock the child, so then spawn."""
+    forking a process that runs threads (blog serve's watcher) can deadlock the child, so then spawn.
+    Results are yielded chunk by chunk as they arrive (in order), so the caller can store each and
+    let it go: a list of all of them would hold every post's HTML at once (4,000 posts: ~30 MB)."""
     # Imported here, not at the top: a build that converts little (a no-op) never needs them. The
     # converters are imported before forking, so the workers do not each import them again.
     import multiprocessing
@@ -67,7 +69,8 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[M
     size = -(-len(texts) // (workers * 4))  # a few chunks per worker evens out long and short posts
     chunks = [(texts[i : i + size], dict(settings)) for i in range(0, len(texts), size)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        return [result for chunk in pool.map(_convert_chunk, chunks) for result in chunk]
+        for chunk in pool.map(_convert_chunk, chunks):  # (map lets go of each chunk it yields)
+            yield from chunk
 
 
 def prefix_baseurl(html: str, baseurl: str) -> str:
