@@ -182,6 +182,7 @@ def _build(
                 errors.append(e)
     if plugins.handling("page_rendering"):
         errors.extend(run_page_plugins(plugins, renderer, documents, {e.path for e in errors}))
+    released = _let_go_of_bodies(renderer, documents) if once and renderer.liquid is None else []
     renderer.seal(documents)
     failed = {e.path for e in errors}
     for doc in documents:
@@ -236,6 +237,8 @@ def _build(
             dataclasses.replace(o, staged=where / o.output_path) if o.staged and o.output_path in moved else o
             for o in outputs
         ]
+    for doc in released:  # the returned site is whole again (read back from the source index)
+        object.__setattr__(doc, "body", state.sources.body_of(doc))
     if owns_cache:
         cache.prune_unused()
         cache.save()
@@ -307,6 +310,32 @@ def _memory_release(documents: int) -> Callable[[], object]:
     except (OSError, AttributeError):
         return lambda: None
     return lambda: trim(0)
+
+
+class _Released:
+    """What a document's body is once converted, in a build nobody reuses: any use fails loudly."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("the document's body was released after conversion (build.py)")
+
+    def __repr__(self) -> str:
+        return "<body released after conversion>"
+
+
+def _let_go_of_bodies(renderer: DocumentRenderer, documents: list[Document]) -> list[Document]:
+    """Every body is converted (its HTML is in the views) and the render phase never reads one
+    again: let go of them (Liquid sites excepted: pagination renders index.html's body again), ~4 KB
+    per post that would otherwise be held until the last generated page, and give them back from
+    the source index (whose JSON of each is on disk) before returning the site. The one exception
+    to frozen documents, in a state no later build sees: the site, the source index and the
+    renderer hold the same Document objects, so replacing them would free nothing. (Bodies after
+    Jinja too: the renderer's memo of them for this build.) Returns the documents let go of."""
+    renderer._sources.clear()
+    released, index = _Released(), renderer.state.sources
+    kept = [doc for doc in documents if index.holds(doc)]  # (one it cannot give back is kept)
+    for doc in kept:
+        object.__setattr__(doc, "body", released)
+    return kept
 
 
 def _unique(errors: list[GeneratorError]) -> list[GeneratorError]:

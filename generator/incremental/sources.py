@@ -163,6 +163,18 @@ class SourceIndex:
         assert self._spill is not None
         return self._spill.execute("SELECT doc FROM spilled WHERE path = ?", (path,)).fetchone()[0]
 
+    def holds(self, doc: Document) -> bool:
+        """Whether `body_of` can give `doc`'s body back (it is this entry's Document, storable)."""
+        entry = self.entries.get(doc.source.relative)
+        return entry is not None and entry.doc is doc and (entry.spilled or entry.encoded is not None)
+
+    def body_of(self, doc: Document) -> str:
+        """The body of a Document the index `holds`, from its JSON: a build lets go of bodies once
+        converted and gives them back to the site it returns."""
+        encoded = self.encoded(doc.source.relative)
+        assert encoded is not None
+        return json.loads(encoded)[2]
+
     def saved(self) -> None:
         """Every changed entry is in the store now: the spill file is let go."""
         if self._spill is not None:
