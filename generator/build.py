@@ -237,12 +237,14 @@ def _build(
             dataclasses.replace(o, staged=where / o.output_path) if o.staged and o.output_path in moved else o
             for o in outputs
         ]
-    for doc in released:  # the returned site is whole again (read back from the source index)
-        object.__setattr__(doc, "body", state.sources.body_of(doc))
     if owns_cache:
         cache.prune_unused()
         cache.save()
         save_renders(state, config.source / CACHE_FOLDER)  # writes only what changed, if anything
+    if released:  # the returned site is whole again (read back from the source index), last
+        release()
+        for doc in released:
+            object.__setattr__(doc, "body", state.sources.body_of(doc))
     return BuildResult(
         config,
         site,

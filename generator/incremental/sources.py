@@ -175,14 +175,6 @@ class SourceIndex:
         assert encoded is not None
         return json.loads(encoded)[2]
 
-    def saved(self) -> None:
-        """Every changed entry is in the store now: the spill file is let go."""
-        if self._spill is not None:
-            self._spill.close()
-            self._spill = None
-        for entry in self.entries.values():
-            entry.spilled, entry.encoded = False, None if entry.spilled else entry.encoded
-
     def lookup(self, source: Source, stat: StatKey, context: str, tz: dt.tzinfo) -> Document | None:
         """The Document of an unchanged file (same stat, same context), without opening it."""
         entry = self.entries.get(source.relative)

@@ -286,8 +286,7 @@ def _save_index(db: sqlite3.Connection, index: SourceIndex) -> None:
         db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
         db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", rows)
     index.changed.clear()
-    index.removed.clear()
-    index.saved()
+    index.removed.clear()  # (spilled entries stay readable from the spill file while the index lives)
 
 
 Reading = dict[str, tuple[str, tuple[int, str]]]  # document -> (content key, (minutes, description))
