@@ -32,6 +32,7 @@ from generator.plugins import PluginSet, discover_plugins, merge_config_values
 from generator.write.outputcheck import unsafe_output_errors
 from generator.render.documents import DocumentRenderer
 from generator.render.views import TextFile, long_texts_in
+from generator.render.letgo import RELEASE_EVERY, give_back_bodies, let_go_of_bodies, memory_release
 from generator.assemble import RebuildMemory, load_site, run_build_plugins, run_page_plugins
 
 CACHE_FOLDER = ".blog-cache"
@@ -166,7 +167,7 @@ def _build(
     )
     documents: list[Document] = [*site.posts, *site.collection_documents(), *site.pages]
     outputs: list[Output] = []
-    release = _memory_release(len(documents))
+    release = memory_release(len(documents))
     release()
     # Posts and collections first, then pages (Jekyll's order): a page's Liquid or Jinja body that
     # lists `post.content` or `site.<collection>` documents' content sees them converted.
@@ -182,7 +183,8 @@ def _build(
                 errors.append(e)
     if plugins.handling("page_rendering"):
         errors.extend(run_page_plugins(plugins, renderer, documents, {e.path for e in errors}))
-    released = _let_go_of_bodies(renderer, documents) if once and renderer.liquid is None else []
+    released = let_go_of_bodies(renderer, documents) if once and renderer.liquid is None else []
+    release()  # (what conversion freed: its workers' results, and the bodies let go of)
     renderer.seal(documents)
     failed = {e.path for e in errors}
     for doc in documents:
@@ -199,7 +201,13 @@ def _build(
     if not errors:
         try:
             sitemap = memory.sitemap if memory is not None else gen.sitemap  # (the same bytes while unchanged)
-            outputs.extend(generated_outputs(renderer, embed, outputs, lambda made: spool_all(spool, made), sitemap))
+
+            def spooled(made: list[Output]) -> list[Output]:
+                kept = spool_all(spool, made)
+                release()  # (a home page listing every post is freed)
+                return kept
+
+            outputs.extend(generated_outputs(renderer, embed, outputs, spooled, sitemap))
             if renderer.liquid is not None:  # jekyll-redirect-from's pages (never in the sitemap)
                 outputs.extend(spool_all(spool, renderer.liquid.redirect_pages({o.output_path for o in outputs})))
         except GeneratorError as e:
@@ -241,10 +249,9 @@ def _build(
         cache.prune_unused()
         cache.save()
         save_renders(state, config.source / CACHE_FOLDER)  # writes only what changed, if anything
-    if released:  # the returned site is whole again (read back from the source index), last
+    if released:  # the returned site is whole again, last
         release()
-        for doc in released:
-            object.__setattr__(doc, "body", state.sources.body_of(doc))
+        give_back_bodies(released, state.sources)
     return BuildResult(
         config,
         site,
@@ -293,51 +300,6 @@ def generated_outputs(
     if config.generates("robots") and "robots.txt" not in taken:
         result.extend(keep([gen.robots(renderer)]))
     return result
-
-
-RELEASE_EVERY = 500  # rendered pages between two returns of freed heap memory to the system
-
-
-def _memory_release(documents: int) -> Callable[[], object]:
-    """For big sites on glibc: `malloc_trim(0)`, which hands freed heap pages back to the system.
-    Rendering frees a page's bytes as soon as they are spooled, but glibc keeps the holes those
-    (and the conversion's buffers) leave mapped, so a build's resident memory would still grow
-    with the site. Small builds, and other C libraries, skip it (a no-op)."""
-    if documents < RELEASE_EVERY or not sys.platform.startswith("linux"):
-        return lambda: None
-    import ctypes
-
-    try:
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return lambda: None
-    return lambda: trim(0)
-
-
-class _Released:
-    """What a document's body is once converted, in a build nobody reuses: any use fails loudly."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise RuntimeError("the document's body was released after conversion (build.py)")
-
-    def __repr__(self) -> str:
-        return "<body released after conversion>"
-
-
-def _let_go_of_bodies(renderer: DocumentRenderer, documents: list[Document]) -> list[Document]:
-    """Every body is converted (its HTML is in the views) and the render phase never reads one
-    again: let go of them (Liquid sites excepted: pagination renders index.html's body again), ~4 KB
-    per post that would otherwise be held until the last generated page, and give them back from
-    the source index (whose JSON of each is on disk) before returning the site. The one exception
-    to frozen documents, in a state no later build sees: the site, the source index and the
-    renderer hold the same Document objects, so replacing them would free nothing. (Bodies after
-    Jinja too: the renderer's memo of them for this build.) Returns the documents let go of."""
-    renderer._sources.clear()
-    released, index = _Released(), renderer.state.sources
-    kept = [doc for doc in documents if index.holds(doc)]  # (one it cannot give back is kept)
-    for doc in kept:
-        object.__setattr__(doc, "body", released)
-    return kept
 
 
 def _unique(errors: list[GeneratorError]) -> list[GeneratorError]:

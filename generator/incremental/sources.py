@@ -31,6 +31,15 @@ def stat_key(source: Source) -> StatKey:
     return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
 
 
+def spill_database() -> sqlite3.Connection:
+    """A private temporary SQLite database (a file SQLite deletes when closed) for rows a build
+    writes once and reads back rarely: with a small page cache, since its rows are what the build
+    keeps out of memory (SQLite's default cache holds up to 2 MB per connection)."""
+    db = sqlite3.connect("", check_same_thread=False)  # (the conversion cache uses it under its lock)
+    db.execute("PRAGMA cache_size = -256")
+    return db
+
+
 class Unencodable(Exception):
     """A value the index does not store (the document is then loaded from its file every build)."""
 
@@ -212,7 +221,7 @@ class SourceIndex:
         entry = self.entries[source.relative] = IndexEntry(stat, sha, context, encoded, doc)
         if self.spilling and encoded is not None:
             if self._spill is None:
-                self._spill = sqlite3.connect("")
+                self._spill = spill_database()
                 self._spill.execute("CREATE TABLE spilled (path TEXT PRIMARY KEY, doc TEXT)")
             self._spill.execute("INSERT OR REPLACE INTO spilled VALUES (?, ?)", (source.relative, encoded))
             entry.encoded, entry.spilled = None, True

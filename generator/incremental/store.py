@@ -16,7 +16,7 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from generator.incremental.sources import IndexEntry, SourceIndex
+from generator.incremental.sources import IndexEntry, SourceIndex, spill_database
 from generator.incremental.state import BuildState, RenderRecord
 
 # 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
@@ -117,7 +117,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
             self._changed[path] = record
             return
         if self._spill is None:
-            self._spill = _create(sqlite3.connect(""))
+            self._spill = _create(spill_database())
         self._spill.execute("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", _row(path, record))
         self._changed[path] = None
         if self._rows is not None:  # the fetched row is stale now; read back from the table when asked

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from generator.incremental.sources import spill_database
 from generator.incremental.store import RETIRED_STATE_FILES
 from generator.render.markup import MarkdownResult
 
@@ -108,7 +109,7 @@ class ConversionCache:
     def _store(self, key: str, result: MarkdownResult) -> None:
         if self._spilling:
             if self._spill is None:
-                self._spill = sqlite3.connect("", check_same_thread=False)  # used under the lock
+                self._spill = spill_database()  # used under the lock
                 self._spill.execute(_SCHEMA)
             self._spill.execute("INSERT OR REPLACE INTO markdown VALUES (?, ?, ?, ?, ?)", _row(key, result))
             self._spilled.add(key)
