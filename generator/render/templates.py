@@ -4,7 +4,6 @@ written inside posts, plus the Jekyll-style `layout:` chain and error mapping to
 from __future__ import annotations
 
 import traceback
-from itertools import islice
 from pathlib import Path
 from typing import Any
 from collections.abc import Callable, Mapping
@@ -200,7 +199,7 @@ def render_layout_chain(
             if isinstance(env, PostSandbox):  # safe mode: a stranger's layout, limited like post Jinja
                 content = render_limited(env, template, {key: freeze(value) for key, value in values.items()})
             else:
-                content = render_joined(template, values)
+                content = template.render(values)
         except GeneratorError as e:
             if e.path:
                 raise
@@ -209,20 +208,6 @@ def render_layout_chain(
             raise template_error(e, layout.source.relative) from e
         name = layout.parent
     return content
-
-
-PIECES = 2048  # template output pieces joined at a time
-
-
-def render_joined(template: jinja2.Template, values: dict[str, Any]) -> str:
-    """`template.render(values)`, the same text, joined a batch of pieces at a time: a page that
-    lists every post (the home page of 4,000 posts: ~100,000 pieces) never holds all its small
-    pieces at once, only their joined batches (memory, issue #19)."""
-    pieces = template.generate(values)
-    batches = []
-    while batch := list(islice(pieces, PIECES)):
-        batches.append("".join(batch))
-    return batches[0] if len(batches) == 1 else "".join(batches)
 
 
 def load_layouts(sources: list[Source]) -> dict[str, Layout]:
