@@ -37,6 +37,7 @@ def protect_code(text: str) -> str:
 
 
 PARALLEL_MINIMUM = 64  # below this, starting worker processes costs more than it saves
+CHUNK_MOST = 16  # texts per chunk sent to a worker
 
 
 def _convert_chunk(job: tuple[list[str], dict[str, Any]]) -> list[MarkdownResult | None]:
@@ -66,7 +67,9 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> Iterat
 
     workers = min(os.cpu_count() or 1, 8)
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = -(-len(texts) // (workers * 4))  # a few chunks per worker evens out long and short posts
+    # A few chunks per worker evens out long and short posts; at most CHUNK_MOST texts each, so the
+    # results in flight (pickled and unpickled) stay a few chunks' worth however big the site.
+    size = min(-(-len(texts) // (workers * 4)), CHUNK_MOST)
     chunks = [(texts[i : i + size], dict(settings)) for i in range(0, len(texts), size)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         for chunk in pool.map(_convert_chunk, chunks):  # (map lets go of each chunk it yields)

@@ -5,7 +5,6 @@ what each render reads (incremental/state.py), which is what makes render reuse 
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -95,19 +94,21 @@ class TextFile:
     """Long texts of views in a temporary file (deleted when closed), read back when asked for."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the views)
+        self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 (closed with the views)
         self._end = 0
         self.reads = 0  # what tests count
 
     def keep(self, text: str) -> tuple[int, int, bool]:
         data = text.encode("utf-8", "surrogatepass")
-        os.pwrite(self._file.fileno(), data, self._end)
+        self._file.seek(self._end)
+        self._file.write(data)
         self._end += len(data)
         return (self._end - len(data), len(data), type(text) is markupsafe.Markup)
 
     def read(self, where: tuple[int, int, bool]) -> str:
         self.reads += 1
-        text = os.pread(self._file.fileno(), where[1], where[0]).decode("utf-8", "surrogatepass")
+        self._file.seek(where[0])
+        text = self._file.read(where[1]).decode("utf-8", "surrogatepass")
         return markupsafe.Markup(text) if where[2] else text
 
 
