@@ -6,6 +6,7 @@ of a build are collected and raised together as BuildFailed; nothing is written 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 import time
@@ -22,7 +23,7 @@ from generator.config import Config, load_config
 from generator.load.demos import DemoEmbedder
 from generator.errors import BuildFailed, GeneratorError
 from generator.incremental.state import BuildState
-from generator.incremental.store import load_renders, save_renders
+from generator.incremental.store import Unkept, load_renders, save_renders, state_for_one_build
 from generator.model import Document, Site
 from generator.write.journal import recover
 from generator.write.output import Output, WriteReport, check_destination, find_collisions, read_manifest, write_site
@@ -30,6 +31,8 @@ from generator.write.spool import Spool, spool_all
 from generator.plugins import PluginSet, discover_plugins, merge_config_values
 from generator.write.outputcheck import unsafe_output_errors
 from generator.render.documents import DocumentRenderer
+from generator.render.views import TextFile, long_texts_in
+from generator.render.letgo import RELEASE_EVERY, give_back_bodies, let_go_of_bodies, memory_release
 from generator.assemble import RebuildMemory, load_site, run_build_plugins, run_page_plugins
 
 CACHE_FOLDER = ".blog-cache"
@@ -141,24 +144,30 @@ def _build(
 ) -> BuildResult:
     """Everything after the destination is known: render (spooling bytes), check, write."""
     owns_cache = cache is None
-    if cache is None:
-        cache = ConversionCache.load(config.source / CACHE_FOLDER)
+    if cache is None:  # (a build that owns its cache is the only one to use it: results spill to disk)
+        cache = ConversionCache.load(config.source / CACHE_FOLDER, spill=True)
     cache.reset_stats()
+    # A state made here is seen by no later build: nothing is remembered for one, and the views'
+    # long texts (every page's HTML) wait in a file until read (render/views.py).
+    once = state is None
     if state is None:
-        state = BuildState()
+        state = state_for_one_build()
         if owns_cache:
             load_renders(state, config.source / CACHE_FOLDER)
     plugins.memo = state.plugin_memo
     site, bundle_files, errors, plugin_files = load_site(config, state, plugins, memory.load if memory else None)
     embed = DemoEmbedder(site.demos)
-    renderer = DocumentRenderer(site, cache, {"demo": embed}, state)
+    with long_texts_in(TextFile()) if once else contextlib.nullcontext():
+        renderer = DocumentRenderer(site, cache, {"demo": embed}, state)
+    if once:
+        renderer._converted = Unkept()  # (what view fingerprints were made from: a memo for the next build)
     renderer.warnings.extend(
         GeneratorError("plugin not run: --safe (or `safe: true`) builds without plugins", name, None)
         for name in plugins.skipped
     )
     documents: list[Document] = [*site.posts, *site.collection_documents(), *site.pages]
     outputs: list[Output] = []
-    release = _memory_release(len(documents))
+    release = memory_release(len(documents))
     release()
     # Posts and collections first, then pages (Jekyll's order): a page's Liquid or Jinja body that
     # lists `post.content` or `site.<collection>` documents' content sees them converted.
@@ -174,6 +183,8 @@ def _build(
                 errors.append(e)
     if plugins.handling("page_rendering"):
         errors.extend(run_page_plugins(plugins, renderer, documents, {e.path for e in errors}))
+    released = let_go_of_bodies(renderer, documents) if once and renderer.liquid is None else []
+    release()  # (what conversion freed: its workers' results, and the bodies let go of)
     renderer.seal(documents)
     failed = {e.path for e in errors}
     for doc in documents:
@@ -190,7 +201,13 @@ def _build(
     if not errors:
         try:
             sitemap = memory.sitemap if memory is not None else gen.sitemap  # (the same bytes while unchanged)
-            outputs.extend(generated_outputs(renderer, embed, outputs, lambda made: spool_all(spool, made), sitemap))
+
+            def spooled(made: list[Output]) -> list[Output]:
+                kept = spool_all(spool, made)
+                release()  # (a home page listing every post is freed)
+                return kept
+
+            outputs.extend(generated_outputs(renderer, embed, outputs, spooled, sitemap))
             if renderer.liquid is not None:  # jekyll-redirect-from's pages (never in the sitemap)
                 outputs.extend(spool_all(spool, renderer.liquid.redirect_pages({o.output_path for o in outputs})))
         except GeneratorError as e:
@@ -232,6 +249,9 @@ def _build(
         cache.prune_unused()
         cache.save()
         save_renders(state, config.source / CACHE_FOLDER)  # writes only what changed, if anything
+    if released:  # the returned site is whole again, last
+        release()
+        give_back_bodies(released, state.sources)
     return BuildResult(
         config,
         site,
@@ -280,25 +300,6 @@ def generated_outputs(
     if config.generates("robots") and "robots.txt" not in taken:
         result.extend(keep([gen.robots(renderer)]))
     return result
-
-
-RELEASE_EVERY = 500  # rendered pages between two returns of freed heap memory to the system
-
-
-def _memory_release(documents: int) -> Callable[[], object]:
-    """For big sites on glibc: `malloc_trim(0)`, which hands freed heap pages back to the system.
-    Rendering frees a page's bytes as soon as they are spooled, but glibc keeps the holes those
-    (and the conversion's buffers) leave mapped, so a build's resident memory would still grow
-    with the site. Small builds, and other C libraries, skip it (a no-op)."""
-    if documents < RELEASE_EVERY or not sys.platform.startswith("linux"):
-        return lambda: None
-    import ctypes
-
-    try:
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return lambda: None
-    return lambda: trim(0)
 
 
 def _unique(errors: list[GeneratorError]) -> list[GeneratorError]:

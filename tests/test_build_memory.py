@@ -99,3 +99,87 @@ def test_peak_memory_grows_by_less_than_the_rendered_bytes(tmp_path: Path) -> No
     per_post = grow / 160
     # Holding every page costs more than a page per post (20 KB here before spooling); now ~8 KB.
     assert per_post < page, f"{per_post:.0f} bytes of peak memory per post; a page is {page}"
+
+
+# A post whose HTML is ~10 times its markdown: highlighted code. Holding every post's converted
+# HTML (and the body it came from) until the build ends shows as a steep slope of peak memory.
+CODE = (
+    "```python\n"
+    + "".join(f"value_{n} = compute(value_{n - 1}, {n}) + offset  # step {n}\n" for n in range(60))
+    + "```\n"
+)
+
+
+def code_corpus(root: Path, posts: int) -> Path:
+    (root / "_posts").mkdir(parents=True)
+    (root / "_layouts").mkdir()
+    (root / "_config.yml").write_text("title: t\ngenerate: {home: false, archive: false, tags: false, feed: false}\n")
+    (root / "_layouts" / "default.html").write_text("<html><body>{{ content }}</body></html>\n")
+    for n in range(posts):
+        day = f"2020-01-{n % 28 + 1:02d}"
+        text = f"---\ntitle: Post {n}\nlayout: default\n---\nIntro {n}.\n\n{CODE}\nThe end of {n}.\n"
+        (root / "_posts" / f"{day}-post-{n}.md").write_text(text)
+    return root
+
+
+def test_converted_html_is_not_held_in_memory_per_post(tmp_path: Path) -> None:
+    """A cold `blog build` keeps each post's converted HTML in temporary files (the conversion
+    cache's rows and the views' long texts, read back when a template asks), and lets go of the
+    bodies once converted: its peak memory grows by far less per post than one post's HTML.
+    (Before: ~3 copies' worth per post, the cache's, the view's and the memos'.)"""
+    # Both convert in parallel in chunks of the largest size (conversion.CHUNK_MOST), and the
+    # warm-up imports that machinery too: what grows is only what each post costs.
+    small, big = code_corpus(tmp_path / "small", 80), code_corpus(tmp_path / "big", 200)
+    build(BuildOptions(source=code_corpus(tmp_path / "warm", 80)))  # imports and caches outside the count
+    tracemalloc.start()
+    try:
+        grow = traced_peak(big) - traced_peak(small)
+    finally:
+        tracemalloc.stop()
+    page = len((big / "_site" / "2020" / "01" / "01" / "post-0.html").read_bytes())
+    assert page > 8 * len(CODE) // 2, "the corpus no longer expands: the bound below means nothing"
+    per_post = grow / 120
+    # (Before: 49 KB per post here, every post's HTML held two or three times over.)
+    assert per_post < page / 2, f"{per_post:.0f} bytes of peak memory per post; one post's page is {page}"
+
+
+def test_views_keep_long_texts_in_a_file_and_read_them_back_the_same() -> None:
+    """What templates, fingerprints and plugins see of a view is the same whether its long texts
+    are held or kept in the file: item reads, get, items, values, copies and `{**view}`."""
+    from markupsafe import Markup
+
+    from generator.render.views import LONG, PageValues, TextFile
+
+    texts = TextFile()
+    view = PageValues(texts)
+    content, short = Markup("<p>" + "é—x" * LONG + "</p>"), Markup("<p>short</p>")
+    view.update(title="T", content=content, excerpt=short)
+    view["toc"] = "plain " * LONG
+    assert dict.__getitem__(view, "content") != content  # kept in the file, not in memory
+    assert dict.__getitem__(view, "excerpt") is short  # short texts stay
+    assert view["content"] == content and type(view["content"]) is Markup
+    assert type(view["toc"]) is str and view["toc"] == "plain " * LONG
+    assert view.get("content") == content and view.get("missing", 1) == 1
+    plain = {"title": "T", "content": content, "excerpt": short, "toc": "plain " * LONG}
+    assert dict(view) == {**view} == dict(view.items()) == view.copy() == plain
+    assert list(view.values()) == list(plain.values())
+    assert texts.reads == 15  # every read of a kept text goes to the file (2 kept texts, read 15 times above)
+
+
+def test_spilled_conversion_cache_reads_back_and_saves_what_it_converted(tmp_path: Path) -> None:
+    from generator.render.markup import MarkdownResult
+
+    folder = tmp_path / "cache"
+    cache = ConversionCache.load(folder, spill=True)
+    result = MarkdownResult("<p>" + "x" * 5000 + "</p>", "", 0, (("w", 1),))
+    cache.put("text", "fp", result)
+    assert cache._entries == {}  # in the spill file, not in memory
+    assert cache.missing(["text", "other"], "fp") == ["other"]
+    assert cache.get_or_convert("text", "fp", lambda: pytest.fail("converted again")) == result
+    converted = cache.get_or_convert("other", "fp", lambda: MarkdownResult("<p>o</p>", "", 0, ()))
+    cache.prune_unused()
+    cache.save()
+    again = ConversionCache.load(folder)
+    assert again.get_or_convert("text", "fp", lambda: pytest.fail("not saved")) == result
+    assert again.get_or_convert("other", "fp", lambda: pytest.fail("not saved")) == converted
+    assert again.rows_read == 2

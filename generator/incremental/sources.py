@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import json
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -28,6 +29,16 @@ StatKey = tuple[int, int, int, int]
 def stat_key(source: Source) -> StatKey:
     stat = os.stat(source.path)
     return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+
+
+def spill_database() -> sqlite3.Connection:
+    """A private temporary SQLite database (a file SQLite deletes when closed) for rows a build
+    writes once and reads back rarely: with a small page cache, since its rows are what the build
+    keeps out of memory (SQLite's default cache holds up to 2 MB per connection)."""
+    db = sqlite3.connect("", check_same_thread=False)  # (the conversion cache uses it under its lock)
+    db.execute("PRAGMA page_size = 65536")  # rows of 5–20 KB: 4 KB pages cost many times the writes
+    db.execute("PRAGMA cache_size = -256")
+    return db
 
 
 class Unencodable(Exception):
@@ -137,8 +148,9 @@ class IndexEntry:
     stat: StatKey
     sha: str  # of the file's bytes
     context: str  # fingerprint of what else the Document depends on
-    encoded: str | None  # tagged JSON (None: not storable; kept in memory only)
+    encoded: str | None  # tagged JSON (None: not storable, or in the spill file)
     doc: Document | None = None  # decoded when first used
+    spilled: bool = False  # its tagged JSON is in the index's spill file
 
 
 @dataclass
@@ -148,6 +160,30 @@ class SourceIndex:
     entries: dict[str, IndexEntry] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
     removed: set[str] = field(default_factory=set)
+    # True for an index saved by `blog build` (store.py): new entries' JSON (a copy of every body)
+    # goes to a private temporary SQLite file until saved, not into memory.
+    spilling: bool = False
+    _spill: sqlite3.Connection | None = None
+
+    def encoded(self, path: str) -> str | None:
+        """The tagged JSON of an entry (None: not storable)."""
+        entry = self.entries[path]
+        if not entry.spilled:
+            return entry.encoded
+        assert self._spill is not None
+        return self._spill.execute("SELECT doc FROM spilled WHERE path = ?", (path,)).fetchone()[0]
+
+    def holds(self, doc: Document) -> bool:
+        """Whether `body_of` can give `doc`'s body back (it is this entry's Document, storable)."""
+        entry = self.entries.get(doc.source.relative)
+        return entry is not None and entry.doc is doc and (entry.spilled or entry.encoded is not None)
+
+    def body_of(self, doc: Document) -> str:
+        """The body of a Document the index `holds`, from its JSON: a build lets go of bodies once
+        converted and gives them back to the site it returns."""
+        encoded = self.encoded(doc.source.relative)
+        assert encoded is not None
+        return json.loads(encoded)[2]
 
     def lookup(self, source: Source, stat: StatKey, context: str, tz: dt.tzinfo) -> Document | None:
         """The Document of an unchanged file (same stat, same context), without opening it."""
@@ -169,10 +205,11 @@ class SourceIndex:
 
     def _document(self, entry: IndexEntry, source: Source, tz: dt.tzinfo) -> Document | None:
         if entry.doc is None or entry.doc.source != source:
-            if entry.encoded is None:
+            encoded = self.encoded(source.relative)
+            if encoded is None:
                 return None
             try:
-                entry.doc = decode_document(entry.encoded, source, tz)
+                entry.doc = decode_document(encoded, source, tz)
             except (ValueError, TypeError, KeyError, IndexError):  # a damaged row: read the file
                 return None
         return entry.doc
@@ -182,7 +219,13 @@ class SourceIndex:
             encoded: str | None = encode_document(doc, tz)
         except Unencodable:
             encoded = None
-        self.entries[source.relative] = IndexEntry(stat, sha, context, encoded, doc)
+        entry = self.entries[source.relative] = IndexEntry(stat, sha, context, encoded, doc)
+        if self.spilling and encoded is not None:
+            if self._spill is None:
+                self._spill = spill_database()
+                self._spill.execute("CREATE TABLE spilled (path TEXT PRIMARY KEY, doc TEXT)")
+            self._spill.execute("INSERT OR REPLACE INTO spilled VALUES (?, ?)", (source.relative, encoded))
+            entry.encoded, entry.spilled = None, True
         self.changed.add(source.relative)
         self.removed.discard(source.relative)
 

@@ -14,8 +14,9 @@ import json
 import sqlite3
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
+from typing import Any
 
-from generator.incremental.sources import IndexEntry, SourceIndex
+from generator.incremental.sources import IndexEntry, SourceIndex, spill_database
 from generator.incremental.state import BuildState, RenderRecord
 
 # 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
@@ -37,6 +38,21 @@ _CHECKS = (
     "SELECT document, key, minutes, description FROM reading LIMIT 0",
     "SELECT key, code FROM bytecode LIMIT 0",
 )
+
+
+class Unkept(dict):  # type: ignore[type-arg]
+    """A memo that keeps nothing, for a BuildState no later build will see (`blog build`): the
+    memos `blog serve` keeps between rebuilds (finished HTML, reading texts, view fingerprints by
+    their inputs) hold every page's converted HTML, which a single build never asks for again."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+def state_for_one_build() -> BuildState:
+    return BuildState(finished=Unkept(), reading_texts=Unkept(), view_prints=Unkept())
 
 
 class RenderStore(MutableMapping[str, RenderRecord]):
@@ -101,9 +117,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
             self._changed[path] = record
             return
         if self._spill is None:
-            spill = sqlite3.connect("")
-            spill.execute("PRAGMA page_size = 65536")  # a render is ~20 KB: 4 KB pages cost 16x the writes
-            self._spill = _create(spill)
+            self._spill = _create(spill_database())
         self._spill.execute("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", _row(path, record))
         self._changed[path] = None
         if self._rows is not None:  # the fetched row is stale now; read back from the table when asked
@@ -201,7 +215,7 @@ def load_renders(state: BuildState, folder: Path) -> None:
     """Give a fresh state the renders of the last `blog build` (opened here, read row by row)."""
     db = _open(folder / STATE_FILE, create=False)
     prints: dict[str, str] = {}
-    index = SourceIndex()
+    index = SourceIndex(spilling=True)
     reading: dict[str, tuple[str, tuple[int, str]]] = {}
     if db is not None:
         try:
@@ -214,7 +228,7 @@ def load_renders(state: BuildState, folder: Path) -> None:
             state.bytecode.store.update(db.execute("SELECT key, code FROM bytecode"))
         except (sqlite3.Error, ValueError, TypeError):
             db.close()
-            db, prints, index, reading = None, {}, SourceIndex(), {}
+            db, prints, index, reading = None, {}, SourceIndex(spilling=True), {}
     state.renders = RenderStore(db, folder / STATE_FILE)
     state.document_prints = prints
     state.saved_prints = dict(prints)
@@ -260,17 +274,19 @@ def save_renders(state: BuildState, folder: Path) -> None:
 
 
 def _save_index(db: sqlite3.Connection, index: SourceIndex) -> None:
-    rows = []
-    for path in sorted(index.changed):
-        entry = index.entries[path]
-        if entry.encoded is not None:
-            rows.append((path, json.dumps(entry.stat), entry.sha, entry.context, entry.encoded))
-    gone = sorted(index.removed | {p for p in index.changed if index.entries[p].encoded is None})
+    changed = sorted(index.changed)
+    texts = {path: index.entries[path].spilled or index.entries[path].encoded is not None for path in changed}
+    rows = (  # a generator: spilled JSON is read row by row, never all in one list
+        (path, json.dumps(index.entries[path].stat), index.entries[path].sha, index.entries[path].context, text)
+        for path in changed
+        if texts[path] and (text := index.encoded(path)) is not None
+    )
+    gone = sorted(index.removed | {p for p in changed if not texts[p]})
     with db:
         db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
         db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", rows)
     index.changed.clear()
-    index.removed.clear()
+    index.removed.clear()  # (spilled entries stay readable from the spill file while the index lives)
 
 
 Reading = dict[str, tuple[str, tuple[int, str]]]  # document -> (content key, (minutes, description))

@@ -87,9 +87,7 @@ def as_list(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
-def merged_meta(
-    source: Source, front_matter: dict[str, Any], config: Config, collection: str = ""
-) -> dict[str, Any]:
+def merged_meta(source: Source, front_matter: dict[str, Any], config: Config, collection: str = "") -> dict[str, Any]:
     doc_type = collection or DEFAULTS_TYPE.get(source.kind, "pages")
     meta: dict[str, Any] = {}
     for default in config.defaults:

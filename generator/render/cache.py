@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from generator.incremental.sources import spill_database
 from generator.incremental.store import RETIRED_STATE_FILES
 from generator.render.markup import MarkdownResult
 
@@ -34,9 +35,16 @@ _BATCH = 500  # keys per `IN (...)` query: under SQLite's variable limit
 
 
 class ConversionCache:
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, spill: bool = False) -> None:
         self.folder = folder
         self._entries: dict[str, MarkdownResult] = {}  # converted or looked up by this process
+        # `spill`: for a process that builds once (`blog build`), results go to a private temporary
+        # SQLite file (deleted when closed) instead of memory, read back when looked up and copied
+        # into the store by `save`: a cold build of 4,000 posts does not hold ~30 MB of HTML.
+        # (`blog serve` keeps them in memory: it hands the same objects to the next rebuild.)
+        self._spilling = spill
+        self._spill: sqlite3.Connection | None = None
+        self._spilled: set[str] = set()  # keys of this process's results held in the spill file
         self._db: sqlite3.Connection | None = None  # the store on disk (None: memory only)
         self._new: set[str] = set()  # converted since the last save
         self._stale: set[str] = set()  # on disk, dropped by prune_unused
@@ -57,6 +65,8 @@ class ConversionCache:
         """`key`, remembered for the text objects of this build and the last: a build asks for the
         key of each text twice (prefetch, then convert), and `blog serve` holds the same objects
         across rebuilds while a text is unchanged (identity is checked: the memo keeps them alive)."""
+        if self._spilling:  # holding every text for the memo would hold what spilling lets go
+            return self.key(text, fingerprint)
         known = self._keys_now.get(id(text)) or self._keys_before.get(id(text))
         if known is not None and known[0] is text and known[1] == fingerprint:
             self._keys_now[id(text)] = known
@@ -68,14 +78,16 @@ class ConversionCache:
     def _lookup(self, key: str) -> MarkdownResult | None:
         """Called with the lock held."""
         found = self._entries.get(key)
+        if found is None and key in self._spilled:
+            assert self._spill is not None
+            return _result(self._spill.execute(_ROW, (key,)).fetchone())
         if found is None and self._db is not None and key not in self._stale:
-            query = "SELECT html, toc, toc_count, warnings FROM markdown WHERE key = ?"
-            row = self._db.execute(query, (key,)).fetchone()
+            row = self._db.execute(_ROW, (key,)).fetchone()
             if row is not None:
                 self.rows_read += 1
-                html, toc, toc_count, warnings = row
-                found = MarkdownResult(html, toc, toc_count, tuple(tuple(w) for w in json.loads(warnings)))
-                self._entries[key] = found
+                found = _result(row)
+                if not self._spilling:
+                    self._entries[key] = found
         return found
 
     def get_or_convert(self, text: str, fingerprint: str, convert: Callable[[], MarkdownResult]) -> MarkdownResult:
@@ -95,7 +107,15 @@ class ConversionCache:
         return result
 
     def _store(self, key: str, result: MarkdownResult) -> None:
-        self._entries[key] = result
+        if self._spilling:
+            if self._spill is None:
+                self._spill = spill_database()  # used under the lock
+                self._spill.execute(_SCHEMA)
+            self._spill.execute("INSERT OR REPLACE INTO markdown VALUES (?, ?, ?, ?, ?)", _row(key, result))
+            self._spilled.add(key)
+            self._entries.pop(key, None)
+        else:
+            self._entries[key] = result
         self._new.add(key)
         self._stale.discard(key)
 
@@ -103,9 +123,10 @@ class ConversionCache:
         """The distinct texts not yet converted with these settings, in order."""
         keyed = {self._key_of(t, fingerprint): t for t in dict.fromkeys(texts)}
         with self._lock:
-            absent = [k for k in keyed if k not in self._entries]
+            absent = [k for k in keyed if k not in self._entries and k not in self._spilled]
             on_disk = self._keys_on_disk(absent)
-            return [t for k, t in keyed.items() if k not in self._entries and k not in on_disk]
+            known = self._entries.keys() | self._spilled | on_disk
+            return [t for k, t in keyed.items() if k not in known]
 
     def _keys_on_disk(self, keys: Iterable[str]) -> set[str]:
         """The keys stored on disk; their rows are read now, in batches (the build looks every one
@@ -120,7 +141,7 @@ class ConversionCache:
             query = f"SELECT key, html, toc, toc_count, warnings FROM markdown WHERE key IN ({marks})"
             for key, html, toc, toc_count, warnings in self._db.execute(query, batch):
                 self.rows_read += 1
-                self._entries[key] = MarkdownResult(html, toc, toc_count, tuple(tuple(w) for w in json.loads(warnings)))
+                self._entries[key] = _result((html, toc, toc_count, warnings))
                 found.add(key)
         return found
 
@@ -152,14 +173,17 @@ class ConversionCache:
             for key in set(self._entries) - self._used:
                 del self._entries[key]
                 self._new.discard(key)
+            for key in self._spilled - self._used:  # its row is left in the spill file, never copied
+                self._spilled.discard(key)
+                self._new.discard(key)
             if self._db is not None:
                 on_disk = {k for (k,) in self._db.execute("SELECT key FROM markdown")}
                 self._stale |= on_disk - self._used
 
     @classmethod
-    def load(cls, folder: Path) -> ConversionCache:
+    def load(cls, folder: Path, spill: bool = False) -> ConversionCache:
         """The cache in `folder`, opened (nothing is read until looked up)."""
-        cache = cls(folder)
+        cache = cls(folder, spill)
         _remove_other_formats(folder)
         path = folder / CACHE_FILE
         if path.is_file():
@@ -174,15 +198,33 @@ class ConversionCache:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 self._db = _open(self.folder / CACHE_FILE, create=True)
             assert self._db is not None
-            rows = []
-            for key in sorted(self._new):
-                r = self._entries[key]
-                rows.append((key, r.html, r.toc, r.toc_count, json.dumps([list(w) for w in r.warnings])))
+            rows = [_row(key, self._entries[key]) for key in sorted(self._new - self._spilled)]
+            insert = "INSERT OR REPLACE INTO markdown VALUES (?, ?, ?, ?, ?)"
             with self._db:  # one transaction: all of this build's changes or none
                 self._db.executemany("DELETE FROM markdown WHERE key = ?", [(k,) for k in sorted(self._stale)])
-                self._db.executemany("INSERT OR REPLACE INTO markdown VALUES (?, ?, ?, ?, ?)", rows)
+                self._db.executemany(insert, rows)
+                if self._spill is not None:  # streamed row by row from the cursor
+                    spilled = self._spill.execute(f"SELECT {_COLUMNS} FROM markdown ORDER BY key")
+                    self._db.executemany(insert, (row for row in spilled if row[0] in self._new))
             self._new.clear()
             self._stale.clear()
+            if self._spill is not None:  # now in the store: looked up there from here on
+                self._spill.close()
+                self._spill = None
+                self._spilled.clear()
+
+
+_COLUMNS = "key, html, toc, toc_count, warnings"
+_ROW = "SELECT html, toc, toc_count, warnings FROM markdown WHERE key = ?"
+
+
+def _result(row: tuple[str, str, int, str]) -> MarkdownResult:
+    html, toc, toc_count, warnings = row
+    return MarkdownResult(html, toc, toc_count, tuple(tuple(w) for w in json.loads(warnings)))
+
+
+def _row(key: str, r: MarkdownResult) -> tuple[str, str, str, int, str]:
+    return (key, r.html, r.toc, r.toc_count, json.dumps([list(w) for w in r.warnings]))
 
 
 def _open(path: Path, create: bool = False) -> sqlite3.Connection | None:

@@ -7,7 +7,7 @@ import dataclasses
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from generator.render.markup import MarkdownResult, NestingTooDeep, render_markdown
@@ -41,6 +41,7 @@ def protect_code(text: str) -> str:
 
 PARALLEL_MINIMUM = 64  # below this, starting worker processes costs more than it saves
 CHUNKS_PER_WORKER = 16  # texts are sent in chunks: fewer cost less to send, more even out the end
+CHUNK_MOST = 16  # texts per chunk at most: results in flight stay a few chunks' worth however big the site
 
 
 Converted = tuple[MarkdownResult, TextFacts] | None
@@ -65,11 +66,13 @@ def _convert_or_none(text: str, settings: Mapping[str, Any]) -> MarkdownResult |
         return None
 
 
-def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[MarkdownResult | None]:
+def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> Iterator[tuple[int, MarkdownResult | None]]:
     """Markdown conversion is pure and CPU-bound: split it over processes. Fork is cheapest, but
     forking a process that runs threads (blog serve's watcher) can deadlock the child, so then spawn.
-    The HTML comes back as Markup (what the renderer keeps), and its facts for reading.py are
-    remembered for that very object, so the parent strips no tags when the HTML is used as it is."""
+    Yields (index in `texts`, result) chunk by chunk as they arrive, longest texts first, so the
+    caller can store each and let it go: a list of all of them would hold every post's HTML at once
+    (4,000 posts: ~30 MB). The HTML comes back as Markup (what the renderer keeps), and its facts for
+    reading.py are remembered by its digest, so the parent strips no tags when the HTML is used as it is."""
     # Imported here, not at the top: a build that converts little (a no-op) never needs them. The
     # converters are imported before forking, so the workers do not each import them again.
     import multiprocessing
@@ -82,19 +85,20 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> list[M
     # Longest texts first, in many small chunks: the workers then end on short ones, together,
     # instead of one idling while the other finishes a chunk of long posts.
     order = sorted(range(len(texts)), key=lambda index: -len(texts[index]))
-    size = -(-len(texts) // (workers * CHUNKS_PER_WORKER))
+    size = min(-(-len(texts) // (workers * CHUNKS_PER_WORKER)), CHUNK_MOST)
     chunks = [order[i : i + size] for i in range(0, len(order), size)]
     jobs = [([texts[index] for index in chunk], dict(settings)) for chunk in chunks]
-    converted: list[MarkdownResult | None] = [None] * len(texts)
-    forget_facts()  # (a memo of the last batch's HTML would only keep it alive)
+    forget_facts()  # (facts of the last batch are of no use now)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         for chunk, results in zip(chunks, pool.map(_convert_chunk, jobs), strict=True):  # (each as soon as done)
             for index, item in zip(chunk, results, strict=True):
-                if item is not None:
-                    result, facts = item
-                    converted[index] = result = dataclasses.replace(result, html=html(result.html))
-                    remember_facts(result.html, facts)
-    return converted
+                if item is None:
+                    yield index, None
+                    continue
+                result, facts = item
+                result = dataclasses.replace(result, html=html(result.html))
+                remember_facts(result.html, facts)
+                yield index, result
 
 
 def prefix_baseurl(html: str, baseurl: str) -> str:

@@ -3,7 +3,6 @@ through the cache, excerpts, read-only views for templates and the layout chain.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 from dataclasses import dataclass, field
@@ -149,11 +148,10 @@ class DocumentRenderer:
         missing = self.cache.missing(texts, self.fingerprint)
         if len(missing) < PARALLEL_MINIMUM or (os.cpu_count() or 1) < 2:
             return
-        for text, result in zip(missing, convert_in_parallel(missing, self.settings), strict=True):
+        for index, result in convert_in_parallel(missing, self.settings):
             if result is not None:  # None: refused (too deep); convert() reports it with its path
-                # Kept as Markup from here on, so the page's view shares this string instead of
-                # copying it (html() wraps only plain str): one copy of every post's HTML, not two.
-                self.cache.put(text, self.fingerprint, dataclasses.replace(result, html=html(result.html)))
+                # (Markup already, so the page's view shares this string: one copy of its HTML, not two.)
+                self.cache.put(missing[index], self.fingerprint, result)
 
     def convert(self, doc: Document) -> Converted:
         """The document converted (content, excerpt, table of contents). `blog serve` takes an

@@ -5,6 +5,7 @@ recomputed only when its content changes. On a cold build the conversion workers
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 from generator.incremental.state import BuildState, fingerprint
@@ -34,9 +35,10 @@ def reading_of(state: BuildState, relative: str, content: str, excerpt: str) -> 
 
 # (word count, description) of a piece of HTML: the text without tags, counted and cut.
 TextFacts = tuple[int, str]
-# Facts the conversion workers found (conversion.py), by the HTML object they were found for.
+# Facts the conversion workers found (conversion.py), by the digest of the HTML they were found for
+# (not the HTML itself: holding every post's HTML here would undo the build's spilling of it).
 # Taken out when used: a cold build's parent then strips no tags at all.
-_PREPARED: dict[str, TextFacts] = {}
+_PREPARED: dict[bytes, TextFacts] = {}
 STRIPPED = [0]  # tag strippings in this process: what tests count
 
 
@@ -48,8 +50,12 @@ def text_facts(html: str) -> TextFacts:
     return len(words), truncatewords(" ".join(words[:41]), 40)  # (41: cut, with its "…", if longer)
 
 
+def _digest(html: str) -> bytes:
+    return hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def remember_facts(html: str, facts: TextFacts) -> None:
-    _PREPARED[html] = facts
+    _PREPARED[_digest(html)] = facts
 
 
 def forget_facts() -> None:
@@ -59,5 +65,5 @@ def forget_facts() -> None:
 def _facts_of(html: str) -> TextFacts:
     """Looked up by value (the HTML after images and the baseurl were applied): a rewritten HTML
     is a different text and has its facts computed here."""
-    facts = _PREPARED.pop(html, None)
+    facts = _PREPARED.pop(_digest(html), None) if _PREPARED else None
     return facts if facts is not None else text_facts(html)

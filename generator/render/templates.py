@@ -195,6 +195,7 @@ def render_layout_chain(
         try:
             template = env.get_template(layout.source.relative)
             values = {**context, "content": html(content), "layout": freeze(layout.meta)}
+            content = ""  # (its Markup copy is in values: a long page is not held twice)
             if isinstance(env, PostSandbox):  # safe mode: a stranger's layout, limited like post Jinja
                 content = render_limited(env, template, {key: freeze(value) for key, value in values.items()})
             else:

@@ -4,8 +4,13 @@ what each render reads (incremental/state.py), which is what makes render reuse 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any
+
+import markupsafe
 
 from generator.incremental.state import DocumentView, view_key
 from generator.model import Document, Post, Site
@@ -91,6 +96,99 @@ def collection_views(
     return found
 
 
+class TextFile:
+    """Long texts of views in a temporary file (deleted when closed), read back when asked for."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 (closed with the views)
+        self._end = 0
+        self.reads = 0  # what tests count
+
+    def keep(self, text: str) -> tuple[int, int, bool]:
+        data = text.encode("utf-8", "surrogatepass")
+        self._file.seek(self._end)
+        self._file.write(data)
+        self._end += len(data)
+        return (self._end - len(data), len(data), type(text) is markupsafe.Markup)
+
+    def read(self, where: tuple[int, int, bool]) -> str:
+        self.reads += 1
+        self._file.seek(where[0])
+        text = self._file.read(where[1]).decode("utf-8", "surrogatepass")
+        return markupsafe.Markup(text) if where[2] else text
+
+
+class Kept(tuple):  # type: ignore[type-arg]
+    """Where a view's long text sits in its TextFile: (offset, length, is Markup)."""
+
+    __slots__ = ()
+
+
+LONG_KEYS = frozenset(("content", "excerpt", "toc"))
+LONG = 512  # characters: shorter texts stay in memory (a file read costs more than they weigh)
+
+
+class PageValues(dict):  # type: ignore[type-arg]
+    """A document's view values whose long texts (converted content, excerpt, table of contents)
+    live in a TextFile, not in memory: a build holds every view until its last generated page, and
+    their HTML is most of a big site's memory (4,000 posts: ~30 MB). Every read goes through
+    `__getitem__` (and `get`, `items`, `values`; `__iter__` is overridden so that `dict(view)` and
+    `{**view}` take the path that reads items one by one), so templates, fingerprints and plugins
+    see the very same text as when it is held."""
+
+    __slots__ = ("_texts",)
+
+    def __init__(self, texts: TextFile) -> None:
+        super().__init__()
+        self._texts = texts
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key in LONG_KEYS and type(value) in (str, markupsafe.Markup) and len(value) >= LONG:
+            value = Kept(self._texts.keep(value))
+        super().__setitem__(key, value)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        return self._texts.read(value) if type(value) is Kept else value
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[key] if key in self else default  # noqa: SIM401 (dict.get would skip __getitem__)
+
+    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
+        value = self[key] if key in self or not default else default[0]
+        super().pop(key, None)
+        return value
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        return [(key, self[key]) for key in self]
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [self[key] for key in self]
+
+    def copy(self) -> dict[str, Any]:  # type: ignore[override]
+        return dict(self.items())
+
+    def __iter__(self) -> Iterator[str]:
+        return super().__iter__()
+
+
+_TEXTS: ContextVar[TextFile | None] = ContextVar("view_texts", default=None)
+
+
+@contextlib.contextmanager
+def long_texts_in(texts: TextFile) -> Iterator[TextFile]:
+    """Views made inside keep their long texts in `texts` (build.py: a build nobody reuses)."""
+    token = _TEXTS.set(texts)
+    try:
+        yield texts
+    finally:
+        _TEXTS.reset(token)
+
+
 def document_view(
     views: dict[str, dict[str, Any]], doc: Document, known: KnownViews | None = None
 ) -> Mapping[str, Any]:
@@ -99,10 +197,12 @@ def document_view(
     (unchanged file) gets a copy of the values made then instead of freezing its front matter again."""
     entry = known.get(doc.source.relative) if known is not None else None
     if entry is not None and entry[0] is doc:
-        view = dict(entry[1])  # a copy: the view is filled in (content, neighbours) per build
-        views[doc.source.relative] = view
-        return DocumentView(view, doc.source.relative)
-    view: dict[str, Any] = {key: freeze(value) for key, value in doc.meta.items()}
+        copied = dict(entry[1])  # a copy: the view is filled in (content, neighbours) per build
+        views[doc.source.relative] = copied
+        return DocumentView(copied, doc.source.relative)
+    texts = _TEXTS.get()
+    view: dict[str, Any] = {} if texts is None else PageValues(texts)
+    view.update((key, freeze(value)) for key, value in doc.meta.items())
     view.update(
         title=freeze(doc.title),
         url=doc.url,
