@@ -3,7 +3,9 @@ links the baseurl, and converting many texts on all cores (the one place with pa
 
 from __future__ import annotations
 
+import collections
 import dataclasses
+import itertools
 import os
 import re
 import threading
@@ -40,8 +42,12 @@ def protect_code(text: str) -> str:
 
 
 PARALLEL_MINIMUM = 64  # below this, starting worker processes costs more than it saves
-CHUNKS_PER_WORKER = 16  # texts are sent in chunks: fewer cost less to send, more even out the end
-CHUNK_MOST = 16  # texts per chunk at most: results in flight stay a few chunks' worth however big the site
+# Texts go in chunks: a few per worker at least, to even out the end; at most CHUNK_MOST texts each, so
+# the results in flight (pickled and unpickled) stay a few chunks' worth however big the site (with
+# 2 workers, from 128 texts on every chunk has CHUNK_MOST: tests/test_build_memory.py compares two such builds).
+CHUNKS_PER_WORKER = 4
+CHUNK_MOST = 16
+IN_FLIGHT_PER_WORKER = 2  # chunks sent ahead per worker
 
 
 Converted = tuple[MarkdownResult, TextFacts] | None
@@ -76,7 +82,7 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> Iterat
     # Imported here, not at the top: a build that converts little (a no-op) never needs them. The
     # converters are imported before forking, so the workers do not each import them again.
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from generator.render import markdown_engine  # noqa: F401
 
@@ -87,10 +93,23 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> Iterat
     order = sorted(range(len(texts)), key=lambda index: -len(texts[index]))
     size = min(-(-len(texts) // (workers * CHUNKS_PER_WORKER)), CHUNK_MOST)
     chunks = [order[i : i + size] for i in range(0, len(order), size)]
-    jobs = [([texts[index] for index in chunk], dict(settings)) for chunk in chunks]
+    plain_settings = dict(settings)
     forget_facts()  # (facts of the last batch are of no use now)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        for chunk, results in zip(chunks, pool.map(_convert_chunk, jobs), strict=True):  # (each as soon as done)
+        # A window of chunks in flight, not all of them: `pool.map` would queue every text and keep
+        # every finished result until the parent reaches it, so a parent slowed down (by other load)
+        # would hold more of the site's HTML the bigger the site. Two per worker keep them busy.
+        waiting: collections.deque[tuple[list[int], Future[list[Converted]]]] = collections.deque()
+        upcoming = iter(chunks)
+        for chunk in itertools.islice(upcoming, IN_FLIGHT_PER_WORKER * workers):
+            waiting.append((chunk, pool.submit(_convert_chunk, ([texts[i] for i in chunk], plain_settings))))
+        while waiting:
+            chunk, future = waiting.popleft()
+            results = future.result()
+            following = next(upcoming, None)
+            if following is not None:
+                job = ([texts[i] for i in following], plain_settings)
+                waiting.append((following, pool.submit(_convert_chunk, job)))
             for index, item in zip(chunk, results, strict=True):
                 if item is None:
                     yield index, None
@@ -99,6 +118,7 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> Iterat
                 result = dataclasses.replace(result, html=html(result.html))
                 remember_facts(result.html, facts)
                 yield index, result
+            del results
 
 
 def prefix_baseurl(html: str, baseurl: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import weakref
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
@@ -101,6 +102,9 @@ class TextFile:
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 (closed with the views)
+        # Closed (and so deleted) as soon as the build's views let go of it, or at exit: never left
+        # for the garbage collector to find open.
+        weakref.finalize(self, self._file.close)
         self._end = 0
         self.reads = 0  # what tests count
 
