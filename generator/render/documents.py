@@ -172,7 +172,7 @@ class DocumentRenderer:
             return Converted(self.images.rewrite(body, doc), self._excerpt(doc, body), "", 0)
         try:
             result = self._converted_text(body)
-        except NestingTooDeep as e:  # seen in text made by Jinja (content.py checks the file itself)
+        except NestingTooDeep as e:  # too deep: found by the converting worker or here
             raise NestingTooDeep(e.message, doc.source.relative, doc.body_line + (e.line or 1) - 1) from e
         for line, message in result.warnings:
             self.warnings.append(GeneratorError(message, doc.source.relative, doc.body_line + line - 1))
