@@ -31,13 +31,21 @@ def stat_key(source: Source) -> StatKey:
     return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
 
 
+# Pages of every SQLite file in .blog-cache/ and of the temporary ones: rows are 5–20 KB (renders,
+# conversions), and with SQLite's default 4 KB pages writing them cost 3–4 times the system calls
+# (each one ~10–20 µs on the 2-core VM these figures come from: bench/README.md, session 4).
+PAGE_SIZE = 65536
+
+
 def spill_database() -> sqlite3.Connection:
     """A private temporary SQLite database (a file SQLite deletes when closed) for rows a build
     writes once and reads back rarely: with a small page cache, since its rows are what the build
     keeps out of memory (SQLite's default cache holds up to 2 MB per connection)."""
     db = sqlite3.connect("", check_same_thread=False)  # (the conversion cache uses it under its lock)
-    db.execute("PRAGMA page_size = 65536")  # rows of 5–20 KB: 4 KB pages cost many times the writes
-    db.execute("PRAGMA cache_size = -256")
+    db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+    # 2 MB: rows read back soon after they were written (a build's conversions) are mostly still
+    # here; with 256 KB a cold build of 1,000 posts read 12,780 pages back, with 2 MB 3,259.
+    db.execute("PRAGMA cache_size = -2048")
     return db
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from generator.incremental.sources import IndexEntry, SourceIndex, spill_database
+from generator.incremental.sources import PAGE_SIZE, IndexEntry, SourceIndex, spill_database
 from generator.incremental.state import BuildState, RenderRecord
 
 # 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
@@ -186,6 +186,7 @@ def _row(path: str, r: RenderRecord) -> tuple[str, str, str, str, bytes]:
 
 
 def _create(db: sqlite3.Connection) -> sqlite3.Connection:
+    db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # (only before the first table: fixed from then on)
     db.execute(f"PRAGMA user_version = {STATE_FORMAT}")
     for statement in _SCHEMA:
         db.execute(statement)

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from generator.incremental.sources import spill_database
+from generator.incremental.sources import PAGE_SIZE, spill_database
 from generator.incremental.store import RETIRED_STATE_FILES
 from generator.render.markup import MarkdownResult
 
@@ -233,6 +233,7 @@ def _open(path: Path, create: bool = False) -> sqlite3.Connection | None:
     db = sqlite3.connect(path, check_same_thread=False)  # used under the cache's lock
     try:
         if create:
+            db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # (before the first table)
             db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
             db.execute(_SCHEMA)
             db.commit()
@@ -246,6 +247,7 @@ def _open(path: Path, create: bool = False) -> sqlite3.Connection | None:
         if not create:
             return None
         db = sqlite3.connect(path, check_same_thread=False)
+        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
         db.execute(_SCHEMA)
         db.commit()
