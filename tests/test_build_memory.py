@@ -157,8 +157,10 @@ print(traced_peak(Path({str(big)!r})) - traced_peak(Path({str(small)!r})))
     page = len((big / "_site" / "2020" / "01" / "01" / "post-0.html").read_bytes())
     assert page > 8 * len(CODE) // 2, "the corpus no longer expands: the bound below means nothing"
     per_post = grow / 120
-    # (Before: 49 KB per post here, every post's HTML held two or three times over.)
-    assert per_post < page / 2, f"{per_post:.0f} bytes of peak memory per post; one post's page is {page}"
+    # Before: 49 KB per post here, every post's HTML held two or three times over. Now 4–7 KB on an
+    # idle machine and 11–13 KB with the 2 cores busy (what the parent holds while conversions
+    # arrive depends on timing): the bound is one page per post, which the old behaviour fails.
+    assert per_post < page, f"{per_post:.0f} bytes of peak memory per post; one post's page is {page}"
 
 
 def test_views_keep_long_texts_in_a_file_and_read_them_back_the_same() -> None:
