@@ -44,6 +44,16 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def output_tree(root: Path) -> dict[str, bytes]:
+    """Every file of a built site and its bytes, the build marker aside (it holds times): what two
+    builds that must agree are compared by."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and p.name != ".blog-build.json"
+    }
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
     """make_site({"_posts/2020-01-01-a.md": "---\\ntitle: A\\n---\\nText"}) -> the source folder."""

@@ -17,6 +17,7 @@ from generator.render import documents, generated_layout, views
 from generator.render.cache import ConversionCache
 from generator.serve.server import SiteRebuilder
 from generator.serve.watch import ChangeSet
+from tests.conftest import output_tree
 
 
 def make_site(root: Path, posts: int) -> Path:
@@ -35,14 +36,6 @@ def post_name(n: int) -> str:
 def post_text(n: int, title: str, tags: list[str], extra: str = "") -> str:
     body = f"Post {n} opens.\n\nMore *text* {n}, with `code` and $x^{n % 3}$.\n{extra}"
     return f"---\ntitle: {title}\ntags: [{', '.join(tags)}]\n---\n{body}"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in root.rglob("*")
-        if p.is_file() and p.name != ".blog-build.json"
-    }
 
 
 class Counts:
@@ -115,7 +108,7 @@ def test_one_edit_costs_the_same_at_24_and_96_posts(
         assert outcome.ok, outcome.error_lines
         counts[posts] = dict(spy.calls)
         clean = build(BuildOptions(source=source, destination=tmp_path / f"clean{posts}"))
-        assert tree(source / "_site") == tree(clean.destination)
+        assert output_tree(source / "_site") == output_tree(clean.destination)
     if edit is not edit_body:
         # A listing page rendered again records a print of each post it shows: that part grows
         # with the posts, as the page itself does. A body edit renders no listing page.
@@ -174,7 +167,7 @@ def test_edit_sequence_equals_a_clean_build_after_every_step(tmp_path: Path) -> 
         outcome = rebuilder.rebuild(ChangeSet.of([changed], source))
         assert outcome.ok, (step, outcome.error_lines)
         clean = build(BuildOptions(source=source, destination=tmp_path / f"clean{step}"))
-        assert tree(source / "_site") == tree(clean.destination), (step, change.__name__)
+        assert output_tree(source / "_site") == output_tree(clean.destination), (step, change.__name__)
 
 
 def test_renders_made_by_a_failed_build_are_checked_in_full_afterwards(tmp_path: Path) -> None:
@@ -198,4 +191,4 @@ def test_renders_made_by_a_failed_build_are_checked_in_full_afterwards(tmp_path:
     assert rebuilder.rebuild(ChangeSet.of([layout, broken], source)).ok
     assert "LAYOUT-V0" in (source / "_site/about.html").read_text()
     clean = build(BuildOptions(source=source, destination=tmp_path / "clean"))
-    assert tree(source / "_site") == tree(clean.destination)
+    assert output_tree(source / "_site") == output_tree(clean.destination)

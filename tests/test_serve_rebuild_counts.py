@@ -18,6 +18,7 @@ from generator.serve.server import SiteRebuilder
 from generator.serve.watch import ChangeSet
 from generator.write import output as output_module
 from generator.write import spool as spool_module
+from tests.conftest import output_tree
 
 
 def make_site(root: Path, posts: int) -> Path:
@@ -29,14 +30,6 @@ def make_site(root: Path, posts: int) -> Path:
         day = f"2020-{n // 28 + 1:02d}-{n % 28 + 1:02d}"
         (root / f"_posts/{day}-p{n}.md").write_text(f"---\ntitle: P{n}\ntags: [t{n % 4}]\n---\n{body}")
     return root
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in root.rglob("*")
-        if p.is_file() and p.name != ".blog-build.json"
-    }
 
 
 class Spy:
@@ -78,17 +71,17 @@ def edit_one_post(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, posts: int) -
     assert rebuilder.rebuild().ok
     spy = Spy(monkeypatch)
     post = sorted((source / "_posts").iterdir())[posts - 3]  # among the feed's newest 20 at both sizes
-    before = tree(source / "_site")
+    before = output_tree(source / "_site")
     post.write_text(post.read_text() + "\nA paragraph added.\n")
     outcome = rebuilder.rebuild(ChangeSet.of([post], source))
     assert outcome.ok, outcome.error_lines
-    after = tree(source / "_site")
+    after = output_tree(source / "_site")
     changed = {path for path in after if before.get(path) != after[path]} | (set(before) - set(after))
     # Exactly the outputs whose bytes changed were written: the post's page and what shows its body.
     assert set(outcome.changed_outputs) == changed
     counts = {**spy.calls, "hashed": len(spy.hashed)}
     monkeypatch.undo()
-    assert after == tree(build(BuildOptions(source=source, destination=tmp_path / f"clean{posts}")).destination)
+    assert after == output_tree(build(BuildOptions(source=source, destination=tmp_path / f"clean{posts}")).destination)
     return counts, changed
 
 
@@ -133,4 +126,4 @@ def test_added_and_removed_posts_walk_the_tree_again(tmp_path: Path) -> None:
     assert rebuilder.memory.load.discovered == walks + 2
     assert not (source / "_site" / "2021/01/01/new.html").exists()
     clean = build(BuildOptions(source=source, destination=tmp_path / "clean")).destination
-    assert tree(source / "_site") == tree(clean)
+    assert output_tree(source / "_site") == output_tree(clean)
