@@ -25,14 +25,15 @@ REPO = Path(__file__).resolve().parent.parent
 LAYOUT = "<html><body>{{ content }}<footer>" + "<p>boilerplate footer text</p>" * 400 + "</footer></body></html>\n"
 
 
-def corpus(root: Path, posts: int) -> Path:
+def corpus(root: Path, posts: int, layout: str = LAYOUT, body: str = "Paragraph {n} with *some* text.\n") -> Path:
+    """`posts` posts with `body` ({n}: the post's number), each in `layout`; no generated pages."""
     (root / "_posts").mkdir(parents=True)
     (root / "_layouts").mkdir()
     (root / "_config.yml").write_text("title: t\ngenerate: {home: false, archive: false, tags: false, feed: false}\n")
-    (root / "_layouts" / "default.html").write_text(LAYOUT)
+    (root / "_layouts" / "default.html").write_text(layout)
     for n in range(posts):
         day = f"2020-01-{n % 28 + 1:02d}"
-        text = f"---\ntitle: Post {n}\nlayout: default\n---\nParagraph {n} with *some* text.\n"
+        text = f"---\ntitle: Post {n}\nlayout: default\n---\n" + body.replace("{n}", str(n))
         (root / "_posts" / f"{day}-post-{n}.md").write_text(text)
     return root
 
@@ -116,15 +117,9 @@ CODE = (
 
 
 def code_corpus(root: Path, posts: int) -> Path:
-    (root / "_posts").mkdir(parents=True)
-    (root / "_layouts").mkdir()
-    (root / "_config.yml").write_text("title: t\ngenerate: {home: false, archive: false, tags: false, feed: false}\n")
-    (root / "_layouts" / "default.html").write_text("<html><body>{{ content }}</body></html>\n")
-    for n in range(posts):
-        day = f"2020-01-{n % 28 + 1:02d}"
-        text = f"---\ntitle: Post {n}\nlayout: default\n---\nIntro {n}.\n\n{CODE}\nThe end of {n}.\n"
-        (root / "_posts" / f"{day}-post-{n}.md").write_text(text)
-    return root
+    return corpus(
+        root, posts, "<html><body>{{ content }}</body></html>\n", "Intro {n}.\n\n" + CODE + "\nThe end of {n}.\n"
+    )
 
 
 def test_converted_html_is_not_held_in_memory_per_post(tmp_path: Path) -> None:
