@@ -135,6 +135,15 @@ def kept_in(folder: Path) -> Iterator[None]:
         store.close()
 
 
+def open_before_forking() -> None:
+    """Make the memo's file, its WAL mode and its table now, in the parent: two forked workers
+    doing it at the same moment could each find the other's lock (switching to WAL needs the file
+    to itself), and the loser would keep nothing for the whole build."""
+    if _store is not None:
+        _store._here()
+        _store._connection()
+
+
 def lookup(fragment_key: str) -> str | None:
     return None if _store is None else _store.get(fragment_key)
 

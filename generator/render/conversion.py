@@ -84,7 +84,10 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> Iterat
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from generator.incremental import fragments
     from generator.render import markdown_engine  # noqa: F401
+
+    fragments.open_before_forking()
 
     workers = min(os.cpu_count() or 1, 8)
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
