@@ -9,7 +9,9 @@ Each entry is keyed by sha256 of everything its output depends on: the fragment'
 converters' installed versions and the rules version the caller passes (bump it when the code that
 makes the fragment changes). A hit returns the same text a conversion would.
 
-Only `blog build` keeps the memo (commands/cli.py `kept_in`); otherwise lookups miss at no cost.
+`blog build` keeps the memo (commands/cli.py `kept_in`); `blog serve` too, with an in-memory layer
+kept across its rebuilds (serve/server.py), so an edit re-highlights only the code blocks it
+changed; otherwise lookups miss at no cost.
 The build's worker processes (forked) use it too: each opens its own connection and writes what it
 converted when it exits (multiprocessing's finalizers), so a cold build fills it."""
 
@@ -46,12 +48,14 @@ def key(kind: str, *parts: object) -> str:
 
 
 class FragmentStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None, memory: dict[str, str] | None = None) -> None:
         self.path = path
         self.pid = os.getpid()
         self.db: sqlite3.Connection | None = None
         self.pending: dict[str, str] = {}  # added in this process, not yet written
-        self.unusable = False
+        self.unusable = path is None  # (memory only)
+        # The caller's entries, looked at before the file (`blog serve` keeps them between rebuilds).
+        self.memory = memory
         self.inherited: list[sqlite3.Connection] = []
 
     def _here(self) -> None:
@@ -67,7 +71,7 @@ class FragmentStore:
         util.Finalize(self, self.close, exitpriority=10)  # run as the worker exits
 
     def _connection(self) -> sqlite3.Connection | None:
-        if self.db is None and not self.unusable:
+        if self.db is None and not self.unusable and self.path is not None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(self.path, timeout=10)
@@ -82,6 +86,8 @@ class FragmentStore:
     def get(self, fragment_key: str) -> str | None:
         self._here()
         found = self.pending.get(fragment_key)
+        if found is None and self.memory is not None:
+            found = self.memory.get(fragment_key)
         if found is not None:
             return found
         db = self._connection()
@@ -91,12 +97,16 @@ class FragmentStore:
             row = db.execute("SELECT value FROM fragments WHERE key = ?", (fragment_key,)).fetchone()
         except sqlite3.Error:
             return None
+        if row is not None and self.memory is not None:
+            self.memory[fragment_key] = row[0]
         return None if row is None else row[0]
 
     def put(self, fragment_key: str, value: str) -> None:
         self._here()
         if len(value) > MAX_CHARS:
             return
+        if self.memory is not None:
+            self.memory[fragment_key] = value
         self.pending[fragment_key] = value
         if len(self.pending) >= PENDING_LIMIT:
             self.save()
@@ -124,10 +134,11 @@ _store: FragmentStore | None = None
 
 
 @contextmanager
-def kept_in(folder: Path) -> Iterator[None]:
-    """Look fragments up in, and add new ones to, `folder/FILE_NAME` for the duration."""
+def kept_in(folder: Path | None, memory: dict[str, str] | None = None) -> Iterator[None]:
+    """Look fragments up in, and add new ones to, `folder/FILE_NAME` (None: no file) and `memory`
+    (the caller's dict, which outlives this) for the duration."""
     global _store
-    _store = FragmentStore(folder / FILE_NAME)
+    _store = FragmentStore(None if folder is None else folder / FILE_NAME, memory)
     try:
         yield
     finally:

@@ -23,12 +23,16 @@ from pathlib import Path
 from generator.assemble import RebuildMemory
 from generator.build import BuildOptions, BuildResult, build
 from generator.render.cache import ConversionCache
+from generator.incremental import fragments
 from generator.incremental.state import BuildState
 from generator.config import load_config, normalise_baseurl
 from generator.errors import BuildFailed, GeneratorError
 from generator.serve.guard import DevHTTPServer, DevHTTPServer6, HostCheck, host_check
 from generator.serve.http_handler import EventHub, SiteState, make_handler
 from generator.serve.watch import ChangeSet, SourceWatcher, WatchFilter
+
+
+FRAGMENTS_HELD = 50_000  # code blocks and formulas kept in memory (a few KB each at most)
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,12 @@ class SiteRebuilder:
         # on-disk manifest (see incremental.py). Dropped on config changes, kept otherwise.
         self.state = BuildState(remember=True)
         self.memory = RebuildMemory()  # what the change set lets a rebuild skip (build.py)
+        # Highlighted code blocks and converted formulas by content (incremental/fragments.py), kept
+        # across rebuilds and never dropped (the keys hold every input): editing a long post's prose
+        # converts its markdown again but highlights none of its code blocks again. Backed by
+        # .blog-cache's file when the cache has a folder (the CLI's), so the first edit of a session
+        # finds what the first build's worker processes highlighted.
+        self.fragments: dict[str, str] = {}
         self._lock = threading.Lock()
 
     @property
@@ -76,7 +86,12 @@ class SiteRebuilder:
                 self.memory.load.changed = (
                     frozenset(relative for relative, _ in changes.kinds) if changes is not None else None
                 )
-                with paused_collector(changes is not None and not changes.needs_full_rebuild):
+                if len(self.fragments) > FRAGMENTS_HELD:
+                    self.fragments.clear()  # (a long session of edited code blocks: start afresh)
+                with (
+                    paused_collector(changes is not None and not changes.needs_full_rebuild),
+                    fragments.kept_in(self.cache.folder, self.fragments),
+                ):
                     result = build(self.options, cache=self.cache, state=self.state, memory=self.memory)
             except BuildFailed as e:
                 return self._failed(e.lines(), started)
