@@ -1,6 +1,7 @@
 // The live-reload client `blog serve` injects into every HTML response (never into files on disk).
 // It listens to the server's Server-Sent Events: "reload" refreshes the page (when its own HTML or
-// an asset changed: in place when only its HTML changed and it has no scripts, else a real reload)
+// an asset changed: in place when only its HTML changed, it has no scripts and its <head> names
+// the same styles, else a real reload)
 // keeping the scroll position, "css" swaps stylesheets in place, "error" shows
 // the failed build's messages in an overlay, "ok" clears it. EventSource reconnects by itself after the server restarts, and the
 // server answers every (re)connection with "hello", the current state.
@@ -27,18 +28,67 @@
   }
 
   // Pages without scripts of their own (most posts) are refreshed in place: fetch the new HTML and
-  // swap the body. That skips re-loading styles and re-laying-out from scratch, so an edit shows up
-  // sooner and the scroll position simply stays. Pages with scripts (demos) need a real load.
-  const ownScripts = (doc) => [...doc.querySelectorAll("body script")].filter((s) => !s.dataset.events);
+  // patch the body. That skips re-loading styles and re-laying-out from scratch, so an edit shows up
+  // sooner and the scroll position simply stays. Pages with scripts (demos) need a real load, and
+  // so does a page whose <head> now names other styles or scripts (a layout change).
+  const isClient = (node) => node.nodeType === 1 && node.matches("script[data-events]");
+  const ownScripts = (doc) => [...doc.querySelectorAll("body script")].filter((s) => !isClient(s));
+  const withoutReload = (href) => {
+    const url = new URL(href, location.href);
+    url.searchParams.delete("blog-reload"); // (added by swapStylesheets below)
+    return url.href;
+  };
+  const headAssets = (doc) => [...doc.head.querySelectorAll("link, style, script, base")]
+    .filter((node) => !isClient(node) && !(node.matches("link") && !/stylesheet|modulepreload/i.test(node.rel)))
+    .map((node) => (node.matches("link") ? `${node.rel} ${withoutReload(node.href)}` : node.outerHTML))
+    .join("\n");
+  // Attributes the server sent on <html>: a script may add its own (the theme's data-theme), never
+  // remove or change these.
+  const rootMatches = (fresh) => [...fresh.documentElement.attributes]
+    .every((a) => document.documentElement.getAttribute(a.name) === a.value);
 
   async function refreshInPlace(change) {
+    performance.mark("blog-livereload:event");
     const response = await fetch(location.href, { cache: "no-store" });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    performance.mark("blog-livereload:fetched");
     if (ownScripts(document).length || ownScripts(fresh).length) throw new Error("page has scripts");
+    if (headAssets(document) !== headAssets(fresh) || !rootMatches(fresh)) throw new Error("styles changed");
     document.title = fresh.title;
-    document.body.replaceWith(document.adoptNode(fresh.body));
+    syncAttributes(document.body, fresh.body);
+    patchChildren(document.body, fresh.body, 0);
     build = change.build;
+    performance.mark("blog-livereload:patched");
+  }
+
+  function syncAttributes(old, fresh) {
+    for (const { name } of [...old.attributes]) if (!fresh.hasAttribute(name)) old.removeAttribute(name);
+    for (const { name, value } of [...fresh.attributes]) if (old.getAttribute(name) !== value) old.setAttribute(name, value);
+  }
+
+  // Make `old`'s children those of `fresh`: the equal runs at both ends stay as they are (their
+  // images, formulas and layout are not made again), the differing middle is replaced; a middle
+  // of one element on each side with the same tag is patched the same way one level down. The
+  // client's own <script> is left where it is. The result is `fresh`'s tree either way.
+  function patchChildren(old, fresh, depth) {
+    const a = [...old.childNodes].filter((n) => !isClient(n));
+    const b = [...fresh.childNodes].filter((n) => !isClient(n));
+    let start = 0;
+    while (start < a.length && start < b.length && a[start].isEqualNode(b[start])) start++;
+    let endA = a.length, endB = b.length;
+    while (endA > start && endB > start && a[endA - 1].isEqualNode(b[endB - 1])) { endA--; endB--; }
+    const one = endA - start === 1 && endB - start === 1 ? [a[start], b[start]] : null;
+    if (one && depth < 12 && one[0].nodeType === 1 && one[0].nodeName === one[1].nodeName
+        && !/^(SCRIPT|STYLE|TEMPLATE|IFRAME|OBJECT|EMBED|VIDEO|AUDIO|PICTURE|math)$/i.test(one[0].nodeName)) {
+      syncAttributes(one[0], one[1]);
+      patchChildren(one[0], one[1], depth + 1);
+      return;
+    }
+    const anchor = endA < a.length ? a[endA] : null;
+    for (let i = start; i < endA; i++) a[i].remove();
+    const adopted = b.slice(start, endB).map((node) => document.adoptNode(node));
+    for (const node of adopted) old.insertBefore(node, anchor);
   }
 
   function onlyThisPage(paths) {

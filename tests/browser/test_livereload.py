@@ -165,3 +165,57 @@ def test_a_page_with_its_own_scripts_is_reloaded_so_they_run_again(browser_page,
     page.wait_for_function("() => document.body.dataset.ran === 'yes'", timeout=WAIT)
     assert page.evaluate("() => window.__liveMarker") is None  # a real reload: the script ran again
     assert page_errors(page) == []
+
+
+def test_an_edit_patches_only_what_changed_and_a_new_stylesheet_reloads(browser_page, live_site) -> None:
+    """In place: the nodes the edit did not touch are the very same nodes (their images and
+    formulas are not made again), the page equals the served HTML, the scroll position stays. A
+    layout that now names another stylesheet in <head> is a real reload, which applies it."""
+    source, server = live_site
+    page = browser_page
+    page.goto(server.url + "2021/03/04/live/")
+    page.wait_for_function("() => document.body.textContent.includes('FIRST-VERSION')")
+    page.wait_for_function("() => window.scrollTo(0, 900) || window.scrollY === 900")
+    page.evaluate(
+        """() => {
+        window.__liveMarker = 'kept';
+        document.querySelector('main p:last-of-type').__untouched = true;
+        window.__added = [];
+        new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(
+            (n) => window.__added.push(n.nodeName)))).observe(document.body, { childList: true, subtree: true });
+    }"""
+    )
+    write(source, POST, FILES[POST].replace("FIRST-VERSION", "SIXTH-VERSION"))
+    page.wait_for_function("() => document.body.textContent.includes('SIXTH-VERSION')", timeout=WAIT)
+    assert page.evaluate("() => window.__liveMarker") == "kept"
+    assert page.evaluate("() => document.querySelector('main p:last-of-type').__untouched") is True
+    assert page.evaluate("() => window.__added") == ["#text"]  # the edited paragraph's text, nothing else
+    assert abs(page.evaluate("() => window.scrollY") - 900) < 5
+    served = page.evaluate(
+        """async () => new DOMParser().parseFromString(await (await fetch(location.href)).text(), 'text/html')
+            .querySelector('main').outerHTML"""
+    )
+    assert page.evaluate("() => document.querySelector('main').outerHTML") == served
+
+    # A paragraph added in the middle and one removed: still in place, still the served tree.
+    text = FILES[POST].replace("SECOND", "X").replace("Filler paragraph 3 ", "A new paragraph.\n\nFiller 3 ")
+    write(source, POST, text.replace("Filler paragraph 7 to make the page tall enough to scroll.\n\n", ""))
+    page.wait_for_function("() => document.body.textContent.includes('A new paragraph.')", timeout=WAIT)
+    assert page.evaluate("() => window.__liveMarker") == "kept"
+    assert "Filler paragraph 7 " not in page.evaluate("() => document.body.textContent")
+    served = page.evaluate(
+        """async () => new DOMParser().parseFromString(await (await fetch(location.href)).text(), 'text/html')
+            .querySelector('main').outerHTML"""
+    )
+    assert page.evaluate("() => document.querySelector('main').outerHTML") == served
+
+    # The layout names a second stylesheet: a real reload (the marker goes), and the style applies.
+    write(source, "assets/extra.css", "main { color: rgb(7, 8, 9); }\n")
+    layout = FILES["_layouts/default.html"].replace(
+        "</head>", "<link rel=stylesheet href=\"{{ '/assets/extra.css' | relative_url }}\"></head>"
+    )
+    write(source, "_layouts/default.html", layout)
+    page.wait_for_function("() => getComputedStyle(document.querySelector('main')).color === 'rgb(7, 8, 9)'", timeout=WAIT)
+    assert page.evaluate("() => window.__liveMarker") is None
+    page.wait_for_function("() => Math.abs(window.scrollY - 900) < 5", timeout=WAIT)
+    assert page_errors(page) == []
