@@ -87,6 +87,14 @@ def reload_latency(edits: int, corpus_posts: int = 0) -> dict[str, float]:
             return outcome
 
         server.rebuilder.rebuild = timed_rebuild  # type: ignore[method-assign]
+        published: list[float] = []
+        publish = server.hub.publish
+
+        def timed_publish(*args, **kwargs):  # type: ignore[no-untyped-def]
+            published.append(time.time())
+            return publish(*args, **kwargs)
+
+        server.hub.publish = timed_publish  # type: ignore[method-assign]
         server.start()
         post = source / post_file
         if post_url is None:  # the corpus post's page, as the first build made it
@@ -95,6 +103,7 @@ def reload_latency(edits: int, corpus_posts: int = 0) -> dict[str, float]:
             post_url = made[0].url.lstrip("/")
         original = post.read_text("utf-8")
         latencies, waits = [], []
+        parts: dict[str, list[float]] = {"notify": [], "fetch": [], "parse": [], "patch": [], "paint": []}
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -115,9 +124,23 @@ def reload_latency(edits: int, corpus_posts: int = 0) -> dict[str, float]:
                         timeout=30_000,
                     )
                     loaded = seen.json_value()
+                    # The client's own marks (an in-place refresh; a real reload has none).
+                    marks = page.evaluate(
+                        "() => ['event', 'received', 'fetched', 'patched'].map((name) => {"
+                        " const m = performance.getEntriesByName('blog-livereload:' + name).at(-1);"
+                        " return m ? performance.timeOrigin + m.startTime : null; })"
+                    )
+                    page.evaluate("() => performance.clearMarks()")
                     if index:
                         latencies.append(loaded - started * 1000)
                         waits.append(1000 * (build_started[-1] - started))
+                        if None not in marks:
+                            event, received, fetched, patched = marks
+                            parts["notify"].append(event - 1000 * published[-1])
+                            parts["fetch"].append(received - event)
+                            parts["parse"].append(fetched - received)
+                            parts["patch"].append(patched - fetched)
+                            parts["paint"].append(loaded - patched)
                     time.sleep(0.3)  # let the page settle (scroll restore, event stream reconnect)
                 browser.close()
         finally:
@@ -131,6 +154,9 @@ def reload_latency(edits: int, corpus_posts: int = 0) -> dict[str, float]:
         "wait_median_ms": statistics.median(waits),
         "build_median_ms": 1000 * statistics.median(edit_builds) if edit_builds else float("nan"),
         "build_cpu_median_ms": 1000 * statistics.median(edit_cpu) if edit_cpu else float("nan"),
+        **{
+            f"{name}_median_ms": statistics.median(values) if values else float("nan") for name, values in parts.items()
+        },
     }
 
 
@@ -281,15 +307,18 @@ def main() -> int:
         latency = reload_latency(args.edits)
         print(f"\nEdit -> reloaded page (this blog, {POST}, {args.edits} edits, headless Chromium)")
     if args.browser_corpus or not args.skip_browser:
-        print(
-            f"{'median':>10} {'min':>10} {'max':>10} {'write->build':>14} {'build':>8} {'(cpu)':>8} {'->shown':>8}"
-        )
+        print(f"{'median':>10} {'min':>10} {'max':>10} {'write->build':>14} {'build':>8} {'(cpu)':>8} {'->shown':>8}")
         rest = latency["median_ms"] - latency["wait_median_ms"] - latency["build_median_ms"]
         print(
             f"{latency['median_ms']:>8.0f}ms {latency['min_ms']:>8.0f}ms {latency['max_ms']:>8.0f}ms "
             f"{latency['wait_median_ms']:>12.0f}ms {latency['build_median_ms']:>6.0f}ms "
             f"{latency['build_cpu_median_ms']:>6.0f}ms {rest:>6.0f}ms"
             "   (target: median < 100 ms; the last three are medians of the parts)"
+        )
+        print(
+            "  ->shown, in-place refreshes: server event -> page {notify_median_ms:.1f} ms, fetch "
+            "{fetch_median_ms:.1f} ms, parse {parse_median_ms:.1f} ms, patch {patch_median_ms:.1f} ms, -> first frame showing it "
+            "{paint_median_ms:.1f} ms (medians)".format(**latency)
         )
     if args.browser_corpus:
         return 0

@@ -51,6 +51,11 @@ EVENTS_PATH = "/__blog/events"
 CLIENT_SCRIPT = (Path(__file__).with_name("livereload.js")).read_text("utf-8")
 
 
+def client_tag(build: str) -> bytes:
+    """The live-reload client as a page gets it: its build id and where to listen."""
+    return f'<script data-build="{build}" data-events="{EVENTS_PATH}">\n{CLIENT_SCRIPT}</script>\n'.encode()
+
+
 def inject_client(html: bytes, tag: bytes) -> bytes:
     """Insert the live-reload script before the last </body> (or at the end when there is none)."""
     at = html.lower().rfind(b"</body")
@@ -235,8 +240,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
     def _with_client(self, html: bytes, state: SiteState) -> bytes:
         if not self.dev.livereload:
             return html
-        tag = (f'<script data-build="{state.build}" data-events="{EVENTS_PATH}">\n{CLIENT_SCRIPT}</script>\n').encode()
-        return inject_client(html, tag)
+        return inject_client(html, client_tag(state.build))
 
     def _send_bytes(
         self, status: int, kind: str, body: bytes, head: bool, headers: dict[str, str] | None = None

@@ -47,11 +47,25 @@
   const rootMatches = (fresh) => [...fresh.documentElement.attributes]
     .every((a) => document.documentElement.getAttribute(a.name) === a.value);
 
+  // This page's output path, as events name outputs (not URL-encoded).
+  function herePath() {
+    const path = decodeURI(location.pathname);
+    return path.endsWith("/") ? path + "index.html" : path;
+  }
+
   async function refreshInPlace(change) {
     performance.mark("blog-livereload:event");
-    const response = await fetch(location.href, { cache: "no-store" });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    // The event carries the page's new HTML when few pages changed (one post edited); else fetch.
+    const pages = change.pages || {};
+    const here = herePath();
+    let text = Object.hasOwn(pages, here) ? pages[here] : pages[here + ".html"];
+    if (typeof text !== "string") {
+      const response = await fetch(location.href, { cache: "no-store" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      text = await response.text();
+    }
+    performance.mark("blog-livereload:received");
+    const fresh = new DOMParser().parseFromString(text, "text/html");
     performance.mark("blog-livereload:fetched");
     if (ownScripts(document).length || ownScripts(fresh).length) throw new Error("page has scripts");
     if (headAssets(document) !== headAssets(fresh) || !rootMatches(fresh)) throw new Error("styles changed");
@@ -92,8 +106,7 @@
   }
 
   function onlyThisPage(paths) {
-    const path = decodeURI(location.pathname);
-    const here = path.endsWith("/") ? path + "index.html" : path;
+    const here = herePath();
     return paths.every((p) => /\.(html?|xml|txt)$/i.test(p) && !p.endsWith("/404.html"))
       && paths.some((p) => p === here || p === here + ".html");
   }
@@ -118,8 +131,7 @@
   // load did (scripts, styles, data, images). Feeds, sitemaps and other pages' HTML do not count,
   // so editing one post does not reload every open tab.
   function affectsThisPage(paths) {
-    const path = decodeURI(location.pathname); // the server sends output paths, not URL-encoded
-    const here = path.endsWith("/") ? path + "index.html" : path;
+    const here = herePath(); // the server sends output paths, not URL-encoded
     return paths.some((path) => path === here || path === here + ".html" || path.endsWith("/404.html")
       || !/\.(html?|xml|txt)$/i.test(path));
   }

@@ -185,8 +185,11 @@ def test_an_edit_patches_only_what_changed_and_a_new_stylesheet_reloads(browser_
             (n) => window.__added.push(n.nodeName)))).observe(document.body, { childList: true, subtree: true });
     }"""
     )
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     write(source, POST, FILES[POST].replace("FIRST-VERSION", "SIXTH-VERSION"))
     page.wait_for_function("() => document.body.textContent.includes('SIXTH-VERSION')", timeout=WAIT)
+    assert requested == []  # the page's new HTML came with the reload event: nothing fetched
     assert page.evaluate("() => window.__liveMarker") == "kept"
     assert page.evaluate("() => document.querySelector('main p:last-of-type').__untouched") is True
     assert page.evaluate("() => window.__added") == ["#text"]  # the edited paragraph's text, nothing else
@@ -215,7 +218,9 @@ def test_an_edit_patches_only_what_changed_and_a_new_stylesheet_reloads(browser_
         "</head>", "<link rel=stylesheet href=\"{{ '/assets/extra.css' | relative_url }}\"></head>"
     )
     write(source, "_layouts/default.html", layout)
-    page.wait_for_function("() => getComputedStyle(document.querySelector('main')).color === 'rgb(7, 8, 9)'", timeout=WAIT)
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('main')).color === 'rgb(7, 8, 9)'", timeout=WAIT
+    )
     assert page.evaluate("() => window.__liveMarker") is None
     page.wait_for_function("() => Math.abs(window.scrollY - 900) < 5", timeout=WAIT)
     assert page_errors(page) == []
