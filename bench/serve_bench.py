@@ -15,7 +15,10 @@
 
 4. `--browser-corpus`: as 1., on that corpus (a post in the middle; issue #19: < 100 ms).
 
-Run: python bench/serve_bench.py [--edits 10] [--posts 1000] [--skip-browser] [--corpus] [--browser-corpus]"""
+5. `--browser-blog`: only 1.
+
+Run: python bench/serve_bench.py [--edits 10] [--posts 1000] [--skip-browser] [--corpus] [--browser-corpus]
+[--browser-blog]"""
 
 from __future__ import annotations
 
@@ -76,6 +79,7 @@ def reload_latency(edits: int, corpus_posts: int = 0) -> dict[str, float]:
         build_seconds: list[float] = []
         build_cpu: list[float] = []  # the rebuilding thread's own CPU time: wall minus it is waiting
         build_started: list[float] = []
+        build_ended: list[float] = []
         rebuild = server.rebuilder.rebuild
 
         def timed_rebuild(changes: ChangeSet | None = None):
@@ -84,6 +88,7 @@ def reload_latency(edits: int, corpus_posts: int = 0) -> dict[str, float]:
             outcome = rebuild(changes)
             build_cpu.append(time.thread_time() - cpu)
             build_seconds.append(outcome.seconds)
+            build_ended.append(time.time())
             return outcome
 
         server.rebuilder.rebuild = timed_rebuild  # type: ignore[method-assign]
@@ -103,7 +108,14 @@ def reload_latency(edits: int, corpus_posts: int = 0) -> dict[str, float]:
             post_url = made[0].url.lstrip("/")
         original = post.read_text("utf-8")
         latencies, waits = [], []
-        parts: dict[str, list[float]] = {"notify": [], "fetch": [], "parse": [], "patch": [], "paint": []}
+        parts: dict[str, list[float]] = {
+            "publish": [],
+            "notify": [],
+            "fetch": [],
+            "parse": [],
+            "patch": [],
+            "paint": [],
+        }
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -136,6 +148,7 @@ def reload_latency(edits: int, corpus_posts: int = 0) -> dict[str, float]:
                         waits.append(1000 * (build_started[-1] - started))
                         if None not in marks:
                             event, received, fetched, patched = marks
+                            parts["publish"].append(1000 * (published[-1] - build_ended[-1]))
                             parts["notify"].append(event - 1000 * published[-1])
                             parts["fetch"].append(received - event)
                             parts["parse"].append(fetched - received)
@@ -287,6 +300,7 @@ def main() -> int:
     parser.add_argument("--corpus", action="store_true", help="only: one-post edits of the build benchmark's corpus")
     parser.add_argument("--verbose", action="store_true", help="--corpus: print each edit's time")
     parser.add_argument("--browser-corpus", action="store_true", help="only: edit -> reloaded page on the corpus")
+    parser.add_argument("--browser-blog", action="store_true", help="only: edit -> reloaded page on this blog")
     args = parser.parse_args()
     if args.corpus:
         numbers = corpus_edits(args.posts, args.edits, args.verbose)
@@ -316,11 +330,13 @@ def main() -> int:
             "   (target: median < 100 ms; the last three are medians of the parts)"
         )
         print(
-            "  ->shown, in-place refreshes: server event -> page {notify_median_ms:.1f} ms, fetch "
-            "{fetch_median_ms:.1f} ms, parse {parse_median_ms:.1f} ms, patch {patch_median_ms:.1f} ms, -> first frame showing it "
-            "{paint_median_ms:.1f} ms (medians)".format(**latency)
+            "  ->shown, in-place refreshes: rebuilt -> event sent {publish_median_ms:.1f} ms, -> page "
+            "{notify_median_ms:.1f} ms, fetch {fetch_median_ms:.1f} ms, parse {parse_median_ms:.1f} ms, "
+            "patch {patch_median_ms:.1f} ms, -> first frame showing it {paint_median_ms:.1f} ms (medians)".format(
+                **latency
+            )
         )
-    if args.browser_corpus:
+    if args.browser_corpus or args.browser_blog:
         return 0
     numbers = incremental_vs_cold(args.posts)
     print(f"\nSynthetic site, {args.posts} posts (this repo's theme)")
