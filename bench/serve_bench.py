@@ -60,6 +60,12 @@ POST = "_posts/2015-05-21-rnn-effectiveness.md"
 POST_URL = "2015/05/21/rnn-effectiveness/"
 
 
+def cli_cache(source: Path) -> ConversionCache:
+    """The cache `blog serve` opens (commands/serve_command.py), in the site's .blog-cache: what
+    the first build's worker processes converted is found there by the edits."""
+    return ConversionCache.load(source / ".blog-cache")
+
+
 def reload_latency(edits: int, corpus_posts: int = 0) -> dict[str, float]:
     """`corpus_posts`: a build benchmark corpus of that many posts instead of this blog."""
     from playwright.sync_api import sync_playwright
@@ -75,7 +81,10 @@ def reload_latency(edits: int, corpus_posts: int = 0) -> dict[str, float]:
             post_file, post_url = sorted((source / "_posts").iterdir())[corpus_posts // 2].relative_to(source), None
         else:
             shutil.copytree(REPO, source, ignore=NOT_SITE)
-        server = DevServer(BuildOptions(source=source), port=0, watch=True, log=lambda message: None)
+        # The cache as `blog serve` opens it (serve_command.py): .blog-cache in the source folder.
+        server = DevServer(
+            BuildOptions(source=source), port=0, watch=True, log=lambda message: None, cache=cli_cache(source)
+        )
         build_seconds: list[float] = []
         build_cpu: list[float] = []  # the rebuilding thread's own CPU time: wall minus it is waiting
         build_started: list[float] = []
@@ -263,7 +272,7 @@ def corpus_edits(posts: int, edits: int, verbose: bool = False) -> dict[str, flo
         source = Path(folder) / "site"
         source.mkdir()
         corpus.write_ours(source, corpus.make_posts(posts))
-        rebuilder = SiteRebuilder(BuildOptions(source=source))
+        rebuilder = SiteRebuilder(BuildOptions(source=source), cli_cache(source))
         first = rebuilder.rebuild()
         assert first.ok, first.error_lines
         paths = sorted((source / "_posts").iterdir())
