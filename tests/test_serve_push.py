@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.request import urlopen
 
 from generator.build import BuildOptions
-from generator.serve.server import PUSHED_PAGES, DevServer, pushed_pages
+from generator.serve.pushed import PUSHED_PAGES, pushed_pages
+from generator.serve.server import DevServer
 from generator.serve.watch import ChangeSet
 
 

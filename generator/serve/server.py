@@ -9,14 +9,12 @@ is serve_http.py's job."""
 from __future__ import annotations
 
 import errno
-import gc
 import secrets
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,17 +25,14 @@ from generator.incremental import fragments
 from generator.incremental.state import BuildState
 from generator.config import load_config, normalise_baseurl
 from generator.errors import BuildFailed, GeneratorError
+from generator.serve.heap import paused_collector, settle_heap
 from generator.serve.guard import DevHTTPServer, DevHTTPServer6, HostCheck, host_check
-from generator.serve.http_handler import EventHub, SiteState, client_tag, inject_client, make_handler
+from generator.serve.http_handler import EventHub, SiteState, client_tag, make_handler
+from generator.serve.pushed import pushed_pages
 from generator.serve.watch import ChangeSet, SourceWatcher, WatchFilter
 
 
 FRAGMENTS_HELD = 50_000  # code blocks and formulas kept in memory (a few KB each at most)
-# A reload event carries the changed pages' HTML when they are this few and this small (one post
-# edited: its page), so an open page patches itself without fetching it (a browser's fetch of a
-# 100 KB page took 15 ms on this 2-core machine, the server's part 1 ms). More: pages fetch.
-PUSHED_PAGES = 4
-PUSHED_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -125,32 +120,6 @@ class SiteRebuilder:
     def _failed(self, lines: list[str], started: float) -> Rebuild:
         self.error_lines = lines
         return Rebuild("error", time.perf_counter() - started, [], lines, None)
-
-
-@contextmanager
-def paused_collector(pause: bool) -> Iterator[None]:
-    """An edit-rebuild runs without the cyclic garbage collector (1-10 ms of collections at 1,000
-    posts); what it leaves is collected as usual afterwards. Full builds, which allocate far more,
-    keep it running."""
-    if not pause or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-def settle_heap() -> None:
-    """After a full build: what is alive now (the caches, the state, the site model) is what the
-    dev server keeps for its whole session, so it is moved out of the cyclic garbage collector's
-    sight (`gc.freeze`). Otherwise every few edit-rebuilds a full collection walks all of it
-    (30-50 ms at 1,000 posts, as long as the rebuild itself). Objects still freed by reference
-    counting are freed as before; the next full build unfreezes, collects and freezes again."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def initial_state(options: BuildOptions) -> SiteState:
@@ -330,24 +299,3 @@ class DevServer:
                 result.destination, result.config.baseurl, outcome.changed_outputs, client_tag(build_id)
             )
         self.hub.publish(event, data, errors=None, build=build_id)
-
-
-def pushed_pages(destination: Path, baseurl: str, changed: list[str], tag: bytes = b"") -> dict[str, str]:
-    """The changed HTML pages' text as a request would get it (the client `tag` injected), by the
-    path the event names them by; none when there are more or bigger than a reload event should
-    carry (one gone, or not UTF-8, is left out: a page showing it fetches)."""
-    html = [p for p in changed if p.endswith((".html", ".htm"))]
-    if not html or len(html) > PUSHED_PAGES:
-        return {}
-    pages: dict[str, str] = {}
-    total = 0
-    for relative in html:
-        try:
-            data = (destination / relative).read_bytes()
-            total += len(data)
-            if total > PUSHED_BYTES:
-                return {}
-            pages[f"{baseurl}/{relative}"] = inject_client(data, tag).decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-    return pages
