@@ -1,0 +1,103 @@
+"""Where `blog serve`'s rebuild after an edit of one post goes, by phase (wall time, medians). Not a
+test: prints a table. Every phase function is wrapped with a perf_counter() counter (no profiler:
+on this busy 2-core machine cProfile distorts the figures several times over); nested phases are
+indented under the phase that calls them, so they are part of its time.
+
+The site is a temp copy of this blog (the RNN post, 56 KB of markdown with 19 code blocks and 85
+image references, by default) served the way `blog serve` does: SiteRebuilder with the cache in
+the copy's .blog-cache; each edit appends a paragraph; the first edit warms up and is not counted.
+
+Run: python bench/serve_phases.py [--edits 8] [--post _posts/2015-05-21-rnn-effectiveness.md]"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from generator import assemble, plugins  # noqa: E402 (after the path tweak)
+from generator import build as pipeline  # noqa: E402
+from generator.build import BuildOptions  # noqa: E402
+from generator.render import documents, fences, images  # noqa: E402
+from generator.serve.server import SiteRebuilder  # noqa: E402
+from generator.serve.watch import ChangeSet  # noqa: E402
+
+from serve_bench import NOT_SITE, POST, cli_cache  # noqa: E402
+
+# (owner, attribute, label): the label's indentation shows which phase calls it.
+PHASES: list[tuple[Any, str, str]] = [
+    (pipeline, "load_site", "load_site"),
+    (plugins.PluginSet, "call", "  plugins (the blog's _plugins)"),
+    (assemble, "load_demos", "  demos"),
+    (documents.DocumentRenderer, "prefetch", "prefetch"),
+    (images.ImagePipeline, "prepare", "  images: probe before converting"),
+    (documents.DocumentRenderer, "convert", "convert"),
+    (documents, "render_markdown", "  markdown"),
+    (fences.PygmentsObjects, "hilite", "    code blocks"),
+    (images.ImagePipeline, "rewrite", "  images: size in the HTML"),
+    (documents.DocumentRenderer, "render_page", "render pages"),
+    (pipeline, "generated_outputs", "generated pages (feed, home, tags)"),
+    (pipeline, "unsafe_output_errors", "output path checks"),
+    (pipeline, "write_site", "write"),
+]
+
+
+def wrap(spent: dict[str, float]) -> None:
+    for owner, name, label in PHASES:
+        real = getattr(owner, name)
+
+        def timed(*args: Any, _real: Any = real, _label: str = label, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                spent[_label] += time.perf_counter() - started
+
+        setattr(owner, name, functools.wraps(real)(timed))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edits", type=int, default=8)
+    parser.add_argument("--post", default=POST)
+    args = parser.parse_args()
+    spent: dict[str, float] = defaultdict(float)
+    wrap(spent)
+    table: dict[str, list[float]] = defaultdict(list)
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "site"
+        shutil.copytree(REPO, source, ignore=NOT_SITE)
+        rebuilder = SiteRebuilder(BuildOptions(source=source), cli_cache(source))
+        assert rebuilder.rebuild().ok
+        post = source / args.post
+        original = post.read_text("utf-8")
+        for index in range(args.edits + 1):
+            post.write_text(original + f"\n\nAn added paragraph {index}.\n", "utf-8")
+            spent.clear()
+            cpu = time.thread_time()
+            outcome = rebuilder.rebuild(ChangeSet.of([post], source))
+            assert outcome.ok, outcome.error_lines
+            if index:  # the first edit warms up
+                table["rebuild (wall)"].append(outcome.seconds)
+                table["rebuild (CPU)"].append(time.thread_time() - cpu)
+                for _, _, label in PHASES:
+                    table[label].append(spent[label])
+    print(f"\nserve: one edit of {args.post} -> rebuilt output, medians of {args.edits} edits")
+    for label, values in table.items():
+        print(f"{label:40s} {1000 * statistics.median(values):7.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
