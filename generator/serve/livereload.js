@@ -1,9 +1,9 @@
 // The live-reload client `blog serve` injects into every HTML response (never into files on disk).
-// It listens to the server's Server-Sent Events: "reload" refreshes the page (when its own HTML or
-// an asset changed: in place when only its HTML changed, it has no scripts and its <head> names
-// the same styles, else a real reload)
-// keeping the scroll position, "css" swaps stylesheets in place, "error" shows
-// the failed build's messages in an overlay, "ok" clears it. EventSource reconnects by itself after the server restarts, and the
+// It listens to the server's Server-Sent Events: "reload" refreshes the page when its own HTML or
+// an asset changed (in place, patching only the nodes that changed, when only its HTML changed, it
+// has no scripts of its own and its <head> names the same styles; else a real reload keeping the
+// scroll position), "css" swaps stylesheets in place, "error" shows the failed build's messages in
+// an overlay, "ok" clears it. EventSource reconnects by itself after the server restarts, and the
 // server answers every (re)connection with "hello", the current state.
 (() => {
   "use strict";
@@ -22,13 +22,25 @@
     window.addEventListener("load", restore, { once: true });
   }
 
+  // The body as served, before any script of the page changed it: taken when parsing ends
+  // (readyState "interactive"), before deferred scripts and DOMContentLoaded handlers run. In-place
+  // refreshes diff the served HTML, old against new, so what scripts did to the nodes an edit
+  // leaves alone (an opened table of contents, a pressed toggle) stays. It lives in an inert
+  // document: its images are never loaded.
+  const inert = document.implementation.createHTMLDocument("");
+  let served = null;
+  const keepServed = () => { served = inert.importNode(document.body, true); };
+  if (document.readyState === "loading") {
+    document.addEventListener("readystatechange", keepServed, { once: true });
+  }
+
   function reload() {
     sessionStorage.setItem(scrollKey, JSON.stringify([window.scrollX, window.scrollY]));
     location.reload();
   }
 
-  // Pages without scripts of their own (most posts) are refreshed in place: fetch the new HTML and
-  // patch the body. That skips re-loading styles and re-laying-out from scratch, so an edit shows up
+  // Pages without scripts of their own (most posts) are refreshed in place: take the new HTML (from
+  // the event, else fetch it) and patch the body. That skips re-loading styles and re-laying-out from scratch, so an edit shows up
   // sooner and the scroll position simply stays. Pages with scripts (demos) need a real load, and
   // so does a page whose <head> now names other styles or scripts (a layout change).
   const isClient = (node) => node.nodeType === 1 && node.matches("script[data-events]");
@@ -70,39 +82,51 @@
     if (ownScripts(document).length || ownScripts(fresh).length) throw new Error("page has scripts");
     if (headAssets(document) !== headAssets(fresh) || !rootMatches(fresh)) throw new Error("styles changed");
     document.title = fresh.title;
-    syncAttributes(document.body, fresh.body);
-    patchChildren(document.body, fresh.body, 0);
+    const next = inert.importNode(fresh.body, true); // (before its nodes move into this page)
+    syncAttributes(document.body, served, fresh.body);
+    patch(document.body, served, fresh.body, 0);
+    served = next;
     build = change.build;
     performance.mark("blog-livereload:patched");
   }
 
-  function syncAttributes(old, fresh) {
-    for (const { name } of [...old.attributes]) if (!fresh.hasAttribute(name)) old.removeAttribute(name);
-    for (const { name, value } of [...fresh.attributes]) if (old.getAttribute(name) !== value) old.setAttribute(name, value);
+  // Attributes that changed from `old` to `fresh` change on `live`; those a script set stay. With no
+  // `old` (the page's nodes no longer match what was served), `live` gets exactly `fresh`'s.
+  function syncAttributes(live, old, fresh) {
+    for (const { name } of [...(old || live).attributes]) if (!fresh.hasAttribute(name)) live.removeAttribute(name);
+    for (const { name, value } of [...fresh.attributes]) {
+      if (old ? old.getAttribute(name) !== value : live.getAttribute(name) !== value) live.setAttribute(name, value);
+    }
   }
 
-  // Make `old`'s children those of `fresh`: the equal runs at both ends stay as they are (their
-  // images, formulas and layout are not made again), the differing middle is replaced; a middle
-  // of one element on each side with the same tag is patched the same way one level down. The
-  // client's own <script> is left where it is. The result is `fresh`'s tree either way.
-  function patchChildren(old, fresh, depth) {
-    const a = [...old.childNodes].filter((n) => !isClient(n));
-    const b = [...fresh.childNodes].filter((n) => !isClient(n));
+  const children = (node) => [...node.childNodes].filter((n) => !isClient(n));
+  const sameKind = (x, y) => x.nodeType === y.nodeType && x.nodeName === y.nodeName;
+
+  // Make `live`'s children those of `fresh`. `old` is what was served for `live` (null when unknown):
+  // the runs at both ends where old and fresh are equal stay as they are (their images, formulas,
+  // layout and any state a script gave them), the differing middle is replaced; a middle of one
+  // element on each side with the same tag is patched the same way one level down. The client's
+  // own <script> stays where it is. Nodes the edit reaches are `fresh`'s, as a reload would make them.
+  function patch(live, old, fresh, depth) {
+    const l = children(live), b = children(fresh);
+    let a = old ? children(old) : l; // (no `old`: the page was not parsed from HTML we saw)
+    if (a.length !== l.length || a.some((node, i) => !sameKind(node, l[i]))) a = l; // a script moved nodes
+    const known = a !== l;
     let start = 0;
     while (start < a.length && start < b.length && a[start].isEqualNode(b[start])) start++;
     let endA = a.length, endB = b.length;
     while (endA > start && endB > start && a[endA - 1].isEqualNode(b[endB - 1])) { endA--; endB--; }
-    const one = endA - start === 1 && endB - start === 1 ? [a[start], b[start]] : null;
-    if (one && depth < 12 && one[0].nodeType === 1 && one[0].nodeName === one[1].nodeName
+    const one = endA - start === 1 && endB - start === 1 ? [l[start], b[start]] : null;
+    if (one && depth < 12 && one[0].nodeType === 1 && sameKind(one[0], one[1])
         && !/^(SCRIPT|STYLE|TEMPLATE|IFRAME|OBJECT|EMBED|VIDEO|AUDIO|PICTURE|math)$/i.test(one[0].nodeName)) {
-      syncAttributes(one[0], one[1]);
-      patchChildren(one[0], one[1], depth + 1);
+      syncAttributes(one[0], known ? a[start] : null, one[1]);
+      patch(one[0], known ? a[start] : null, one[1], depth + 1);
       return;
     }
-    const anchor = endA < a.length ? a[endA] : null;
-    for (let i = start; i < endA; i++) a[i].remove();
+    const anchor = endA < l.length ? l[endA] : null;
+    for (let i = start; i < endA; i++) l[i].remove();
     const adopted = b.slice(start, endB).map((node) => document.adoptNode(node));
-    for (const node of adopted) old.insertBefore(node, anchor);
+    for (const node of adopted) live.insertBefore(node, anchor);
   }
 
   function onlyThisPage(paths) {
@@ -169,6 +193,7 @@
     overlay = null;
   }
 
+  let refreshing = Promise.resolve(); // one refresh at a time, in the order of the events
   const source = new EventSource(events);
   const on = (name, handle) => source.addEventListener(name, (event) => handle(JSON.parse(event.data)));
   on("hello", (state) => {
@@ -184,7 +209,7 @@
   on("reload", (change) => {
     hideErrors();
     if (!affectsThisPage(change.paths)) build = change.build; // this page's HTML is already current
-    else if (onlyThisPage(change.paths)) refreshInPlace(change).catch(reload);
+    else if (onlyThisPage(change.paths)) refreshing = refreshing.then(() => refreshInPlace(change)).catch(reload);
     else reload();
   });
   on("css", (change) => {

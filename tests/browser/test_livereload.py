@@ -141,8 +141,9 @@ def test_only_pages_whose_html_changed_reload(browser, live_site: tuple[Path, De
             page.evaluate("() => { window.__liveMarker = 'kept'; document.body.dataset.liveMarker = 'kept'; }")
         write(source, POST, FILES[POST].replace("FIRST", "FIFTH"))
         edited.wait_for_function("() => document.body.textContent.includes('FIFTH-VERSION')", timeout=WAIT)
-        # A page without scripts of its own is refreshed in place: new body, same window.
-        assert edited.evaluate("() => document.body.dataset.liveMarker") is None
+        # A page without scripts of its own is refreshed in place: same window, and what a script
+        # did to the parts the edit did not touch (here an attribute of <body>) stays.
+        assert edited.evaluate("() => document.body.dataset.liveMarker") == "kept"
         assert edited.evaluate("() => window.__liveMarker") == "kept"
         other.wait_for_timeout(500)
         assert other.evaluate("() => window.__liveMarker") == "kept"  # its HTML did not change
@@ -180,6 +181,8 @@ def test_an_edit_patches_only_what_changed_and_a_new_stylesheet_reloads(browser_
         """() => {
         window.__liveMarker = 'kept';
         document.querySelector('main p:last-of-type').__untouched = true;
+        // What a script of the page may do to a node the edit leaves alone: kept.
+        document.querySelectorAll('main p')[1].setAttribute('data-opened', 'yes');
         window.__added = [];
         new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(
             (n) => window.__added.push(n.nodeName)))).observe(document.body, { childList: true, subtree: true });
@@ -193,6 +196,8 @@ def test_an_edit_patches_only_what_changed_and_a_new_stylesheet_reloads(browser_
     assert page.evaluate("() => window.__liveMarker") == "kept"
     assert page.evaluate("() => document.querySelector('main p:last-of-type').__untouched") is True
     assert page.evaluate("() => window.__added") == ["#text"]  # the edited paragraph's text, nothing else
+    assert page.evaluate("() => document.querySelectorAll('main p')[1].dataset.opened") == "yes"
+    page.evaluate("() => document.querySelectorAll('main p')[1].removeAttribute('data-opened')")
     assert abs(page.evaluate("() => window.scrollY") - 900) < 5
     served = page.evaluate(
         """async () => new DOMParser().parseFromString(await (await fetch(location.href)).text(), 'text/html')
