@@ -110,3 +110,43 @@ def test_with_a_cache_folder_a_new_session_finds_the_last_ones_fragments(
     assert highlighted == 1  # the changed block; the other five came from the file
     assert formulas == 0
     assert output_tree(source / "_site") == clean_build(source, tmp_path)
+
+
+def test_the_first_edit_of_a_session_makes_no_markdown_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The watcher's thread, which runs every edit-rebuild, makes its markdown engine (engines are
+    per thread) before the first edit arrives, not during it."""
+    import queue
+
+    import markdown
+
+    from generator.serve.server import DevServer
+
+    source = make_site(tmp_path / "site")
+    events: queue.Queue[str] = queue.Queue()
+    real_init, real_rebuild = markdown.Markdown.__init__, SiteRebuilder.rebuild
+
+    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        events.put("engine")
+        real_init(self, *args, **kwargs)
+
+    def rebuild(self, changes=None):  # type: ignore[no-untyped-def]
+        events.put("rebuild")
+        outcome = real_rebuild(self, changes)
+        events.put("rebuilt")
+        return outcome
+
+    monkeypatch.setattr(markdown.Markdown, "__init__", init)
+    monkeypatch.setattr(SiteRebuilder, "rebuild", rebuild)
+    server = DevServer(BuildOptions(source=source), port=0, watch=True, log=lambda message: None)
+    server.start()
+    try:
+        # The first build (on this thread, which may have an engine from an earlier test already)...
+        while events.get(timeout=10) != "rebuilt":
+            pass
+        assert events.get(timeout=10) == "engine"  # ...then the watcher's thread warms up
+        (source / LONG).write_text(long_post("Edited while serving."))
+        assert events.get(timeout=10) == "rebuild"
+        assert events.get(timeout=10) == "rebuilt"  # no engine made in between
+        assert events.empty()
+    finally:
+        server.stop()

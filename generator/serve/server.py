@@ -8,6 +8,7 @@ is serve_http.py's job."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import secrets
 import sys
@@ -32,6 +33,7 @@ from generator.serve.pushed import pushed_pages
 from generator.serve.watch import ChangeSet, SourceWatcher, WatchFilter
 
 
+WARM_UP_TEXT = "# Warm\n\nA *paragraph* with $x^2$ and [a link](/).\n\n```python\nx = 1\n```\n"
 FRAGMENTS_HELD = 50_000  # code blocks and formulas kept in memory (a few KB each at most)
 
 
@@ -116,6 +118,19 @@ class SiteRebuilder:
             )
             event = "none" if not changed else "css" if css_only else "reload"
             return Rebuild(event, time.perf_counter() - started, changed, [], result)
+
+    def warm_up(self) -> None:
+        """Make the markdown engine, a Python lexer and the math converter on the calling thread (the
+        watcher's, which runs every edit-rebuild; engines are per thread): the first build converted
+        in worker processes or on another thread, so the first edit of a session paid ≈ 40-50 ms of
+        CPU for them. Converts a sample text outside the caches; failing here costs only that time."""
+        if self.result is None:
+            return
+        from generator.render.markup import render_markdown
+
+        # (an optimisation: an edit meeting the same problem reports it)
+        with contextlib.suppress(Exception):
+            render_markdown(WARM_UP_TEXT, dict(self.result.config.markdown))
 
     def _failed(self, lines: list[str], started: float) -> Rebuild:
         self.error_lines = lines
@@ -252,7 +267,9 @@ class DevServer:
         result = self.rebuilder.result
         config = result.config if result else None
         watch_filter = WatchFilter(Path(self.options.source), self.state.destination, config, self.options.config_file)
-        self.watcher = SourceWatcher(watch_filter, self.on_changes, quiet=self.quiet_period)
+        self.watcher = SourceWatcher(
+            watch_filter, self.on_changes, quiet=self.quiet_period, first=self.rebuilder.warm_up
+        )
         self.watcher.start()
 
     def _after_build(self, outcome: Rebuild, changes: ChangeSet | None) -> None:

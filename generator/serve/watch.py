@@ -152,8 +152,10 @@ class Debouncer:
         quiet: float = 0.03,
         max_wait: float = 1.0,
         settle: float = 0.002,
+        first: Callable[[], None] | None = None,
     ) -> None:
         self.on_changes = on_changes
+        self.first = first  # run on the delivering thread before any batch (serve's warm-up)
         self.quiet = quiet
         self.max_wait = max_wait
         self.settle = min(settle, quiet)
@@ -183,6 +185,8 @@ class Debouncer:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
+        if self.first is not None:
+            self.first()
         while True:
             with self._condition:
                 while not self._pending and not self._stopped:
@@ -207,12 +211,18 @@ class SourceWatcher:
     destination and ignored folders entirely: inotify then never watches `_site/` or `.git/`, whose
     churn would otherwise cost a watch per folder and a flood of events on every build."""
 
-    def __init__(self, watch_filter: WatchFilter, on_changes: Callable[[ChangeSet], None], quiet: float = 0.03) -> None:
+    def __init__(
+        self,
+        watch_filter: WatchFilter,
+        on_changes: Callable[[ChangeSet], None],
+        quiet: float = 0.03,
+        first: Callable[[], None] | None = None,
+    ) -> None:
         from watchdog.observers import Observer
 
         self.filter = watch_filter
         self.on_changes = on_changes
-        self.debouncer = Debouncer(self._deliver, quiet=quiet)
+        self.debouncer = Debouncer(self._deliver, quiet=quiet, first=first)
         self.observer = Observer()
         self._watched: set[Path] = set()
         self._lock = threading.Lock()
