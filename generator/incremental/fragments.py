@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,6 +52,7 @@ class FragmentStore:
     def __init__(self, path: Path | None, memory: dict[str, str] | None = None) -> None:
         self.path = path
         self.pid = os.getpid()
+        self.thread = threading.get_ident()  # the build's; other threads of the process do not use it
         self.db: sqlite3.Connection | None = None
         self.pending: dict[str, str] = {}  # added in this process, not yet written
         self.unusable = path is None  # (memory only)
@@ -66,6 +68,7 @@ class FragmentStore:
         if self.db is not None:
             self.inherited.append(self.db)
         self.pid, self.db, self.pending = os.getpid(), None, {}
+        self.thread = threading.get_ident()
         from multiprocessing import util  # imported already: the parent made this worker with it
 
         util.Finalize(self, self.close, exitpriority=10)  # run as the worker exits
@@ -155,10 +158,16 @@ def open_before_forking() -> None:
         _store._connection()
 
 
+def _mine(store: FragmentStore | None) -> bool:
+    """The memo is the build's: another thread converting meanwhile (`blog serve`'s warm-up) must
+    not share its SQLite connection. A forked worker is another process, and gets its own."""
+    return store is not None and (store.pid != os.getpid() or store.thread == threading.get_ident())
+
+
 def lookup(fragment_key: str) -> str | None:
-    return None if _store is None else _store.get(fragment_key)
+    return _store.get(fragment_key) if _mine(_store) else None  # type: ignore[union-attr]
 
 
 def remember(fragment_key: str, value: str) -> None:
-    if _store is not None:
-        _store.put(fragment_key, value)
+    if _mine(_store):
+        _store.put(fragment_key, value)  # type: ignore[union-attr]
