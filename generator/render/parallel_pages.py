@@ -194,6 +194,7 @@ def _merge(
                 rendered.record.data = output.staged.read_bytes()
             if rendered.record is not None or rendered.reused:
                 renderer.reuse.adopt(doc.output_path, rendered.record)
+            rendered.record = None  # (its bytes are in the store's spill now: not held for the whole slice)
             count += 1
             yield output
         if count % RELEASE_EVERY == 0:
