@@ -23,7 +23,7 @@ from generator.config import Config, load_config
 from generator.load.demos import DemoEmbedder
 from generator.errors import BuildFailed, GeneratorError
 from generator.incremental.state import BuildState
-from generator.incremental.store import Unkept, load_renders, save_renders, state_for_one_build
+from generator.incremental.store import load_renders, save_renders, state_for_one_build
 from generator.model import Document, Site
 from generator.write.journal import recover
 from generator.write.output import Output, WriteReport, check_destination, find_collisions, read_manifest, write_site
@@ -32,7 +32,8 @@ from generator.plugins import PluginSet, discover_plugins, merge_config_values
 from generator.write.outputcheck import unsafe_output_errors
 from generator.render.documents import DocumentRenderer
 from generator.render.views import TextFile, long_texts_in
-from generator.render.letgo import RELEASE_EVERY, give_back_bodies, let_go_of_bodies, memory_release
+from generator.render.parallel_pages import render_documents
+from generator.render.letgo import give_back_bodies, let_go_of_bodies, memory_release
 from generator.assemble import RebuildMemory, load_site, run_build_plugins, run_page_plugins
 
 CACHE_FOLDER = ".blog-cache"
@@ -160,13 +161,12 @@ def _build(
     with long_texts_in(TextFile()) if once else contextlib.nullcontext():
         renderer = DocumentRenderer(site, cache, {"demo": embed}, state)
     if once:
-        renderer._converted = Unkept()  # (what view fingerprints were made from: a memo for the next build)
+        renderer.keep_no_conversions()
     renderer.warnings.extend(
         GeneratorError("plugin not run: --safe (or `safe: true`) builds without plugins", name, None)
         for name in plugins.skipped
     )
     documents: list[Document] = [*site.posts, *site.collection_documents(), *site.pages]
-    outputs: list[Output] = []
     release = memory_release(len(documents))
     release()
     # Posts and collections first, then pages (Jekyll's order): a page's Liquid or Jinja body that
@@ -186,18 +186,8 @@ def _build(
     released = let_go_of_bodies(renderer, documents) if once and renderer.liquid is None else []
     release()  # (what conversion freed: its workers' results, and the bodies let go of)
     renderer.seal(documents)
-    failed = {e.path for e in errors}
-    for doc in documents:
-        if doc.source.relative in failed or not doc.output:  # `output: false` collections are not written
-            continue
-        try:
-            output = renderer.render_page(doc)
-            outputs.append(spool.add(output) if spool is not None else output)
-        except GeneratorError as e:
-            errors.append(e)
-        if len(outputs) % RELEASE_EVERY == 0:
-            release()
-    release()
+    # Every document without an error and not `output: false`, on every core in a cold `blog build`.
+    outputs = render_documents(renderer, documents, errors, spool, release, alone=once)
     if not errors:
         try:
             sitemap = memory.sitemap if memory is not None else gen.sitemap  # (the same bytes while unchanged)

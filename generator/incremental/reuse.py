@@ -192,6 +192,18 @@ class RenderReuse:
         self.state.own_prints[output_path] = (key, own)
         return own
 
+    def adopt(self, output_path: str, record: RenderRecord | None) -> None:
+        """What cached_render did for `output_path` in a forked renderer (render/parallel_pages.py):
+        `record` is the one it made, None when it reused last build's bytes."""
+        self._checked.add(output_path)
+        self._own_used.add(output_path)
+        if record is None:
+            self.reused += 1
+            return
+        self.state.validated.discard(output_path)
+        self.state.renders_changed = True
+        self.state.renders[output_path] = record
+
     def cached_render(self, output_path: str, own: str, render: Callable[[], str], final: bool = False) -> bytes:
         """Last build's bytes for `output_path` when its record still holds, else render() (recorded).
         `own`: what the output depends on besides what it reads (its document's print, layout…);

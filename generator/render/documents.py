@@ -20,6 +20,7 @@ from generator.incremental.state import (
     unrecorded_values,
 )
 from generator.incremental.reuse import RenderReuse
+from generator.incremental.store import Unkept
 from generator.errors import GeneratorError
 from generator.render.filters import make_filters
 from generator.render.reading import reading_of
@@ -127,6 +128,14 @@ class DocumentRenderer:
         if isinstance(body, GeneratorError):
             raise body
         return body
+
+    def forget_sources(self) -> None:
+        """The bodies after Jinja are converted and never read again (render/letgo.py)."""
+        self._sources.clear()
+
+    def keep_no_conversions(self) -> None:
+        """For a build no later one sees: what view fingerprints were made from is a memo for the next."""
+        self._converted = Unkept()
 
     def prefetch(self, documents: list[Document]) -> None:
         """Convert every markdown text the cache lacks, on all cores when there are many (a cold

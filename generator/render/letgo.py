@@ -48,7 +48,7 @@ def let_go_of_bodies(renderer: DocumentRenderer, documents: list[Document]) -> l
     to frozen documents, in a state no later build sees: the site, the source index and the
     renderer hold the same Document objects, so replacing them would free nothing. (Bodies after
     Jinja too: the renderer's memo of them for this build.) Returns the documents let go of."""
-    renderer._sources.clear()
+    renderer.forget_sources()
     released, index = Released(), renderer.state.sources
     kept = [doc for doc in documents if index.holds(doc)]  # (one it cannot give back is kept)
     for doc in kept:

@@ -5,6 +5,7 @@ what each render reads (incremental/state.py), which is what makes render reuse 
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 import weakref
 from collections.abc import Iterator, Mapping
@@ -110,15 +111,16 @@ class TextFile:
 
     def keep(self, text: str) -> tuple[int, int, bool]:
         data = text.encode("utf-8", "surrogatepass")
-        self._file.seek(self._end)
-        self._file.write(data)
+        # pwrite/pread, not seek: a forked renderer (render/parallel_pages.py) shares the file offset.
+        written = 0
+        while written < len(data):
+            written += os.pwrite(self._file.fileno(), data[written:], self._end + written)
         self._end += len(data)
         return (self._end - len(data), len(data), type(text) is markupsafe.Markup)
 
     def read(self, where: tuple[int, int, bool]) -> str:
         self.reads += 1
-        self._file.seek(where[0])
-        text = self._file.read(where[1]).decode("utf-8", "surrogatepass")
+        text = os.pread(self._file.fileno(), where[1], where[0]).decode("utf-8", "surrogatepass")
         return markupsafe.Markup(text) if where[2] else text
 
 

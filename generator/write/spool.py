@@ -45,6 +45,7 @@ class Spool:
         self.spooled = 0  # files written to the staging folder: what tests count
         self.hashed = 0  # outputs whose bytes were hashed: what tests count
         self._made = False
+        self._name = 0  # the next staging name (`reserve` keeps some for forked renderers)
         self._new_destination = not destination.exists()
 
     def add(self, output: Output) -> Output:
@@ -81,14 +82,30 @@ class Spool:
         ):
             # Unchanged on disk: the destination file already holds exactly these bytes.
             return dataclasses.replace(output, data=None, digest=digest, staged=self.destination / output.output_path)
-        if not self._made:
-            self.staging.mkdir(parents=True, exist_ok=True)
-            self._made = True
-        path = self.staging / str(self.spooled)
+        self._make()
+        path = self.staging / str(self._name)
+        self._name += 1
         self.spooled += 1
         with open(path, "wb") as f:  # no fsync: the journal protects against kills, not power loss
             f.write(output.data)
         return dataclasses.replace(output, data=None, digest=digest, staged=path)
+
+    def _make(self) -> None:
+        if not self._made:
+            self.staging.mkdir(parents=True, exist_ok=True)
+            self._made = True
+
+    def reserve(self, count: int) -> int:
+        """Keep the next `count` staging names for a forked renderer spooling into the same folder
+        (render/parallel_pages.py): returns the first. The folder is made now, so that `discard`
+        removes what the child spooled if the build fails."""
+        self._make()
+        first, self._name = self._name, self._name + count
+        return first
+
+    def names_from(self, first: int) -> None:
+        """In a forked renderer: name staged files from `first` on (names its parent reserved)."""
+        self._name = first
 
     def discard(self) -> None:
         """The build failed before its commit point: nothing it spooled will be committed. (Once

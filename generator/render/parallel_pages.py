@@ -1,0 +1,284 @@
+"""The documents' pages rendered on every core in a cold `blog build` (issue #19).
+
+After `DocumentRenderer.seal` every view is complete and read-only, so rendering one document's
+layout chain depends on nothing another render does: the parent forks one child per extra core,
+each renders a contiguous slice of the documents with the renderer it inherited and spools the
+bytes into the same staging folder under names the parent reserved for it (write/spool.py), while
+the parent renders the first slice. A child hands back, per document and in order, what the parent
+needs to go on as if it had rendered the page itself: the `Output` (staged, without bytes), the
+render record made for `.blog-cache` (its bytes are read back from the staged file, not sent),
+warnings, the error if any, the conversions a layout asked for (`markdownify`) and the templates it
+compiled. The parent merges them in document order, so the site, the messages and `.blog-cache`
+are the same as a serial build's.
+
+Only for a build whose state nobody keeps (`blog build`, not `blog serve`), with Jinja layouts (a
+Liquid site renders serially), when this process runs one thread (forking a threaded process can
+deadlock the child), and when no document has a stored render to reuse (a cold build: a forked
+child never reads the parent's SQLite files)."""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import tempfile
+import threading
+import traceback
+from collections.abc import Callable, Iterator, MutableMapping
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from generator.errors import GeneratorError
+from generator.incremental.state import RenderRecord
+from generator.model import Document
+from generator.render.conversion import PARALLEL_MINIMUM
+from generator.render.documents import DocumentRenderer
+from generator.render.letgo import RELEASE_EVERY
+from generator.write.output import Output
+from generator.write.spool import Spool
+
+# Tests and benchmarks only: "0" never forks; "N" forks N children whatever the number of documents.
+FORKS_KNOB = "BLOG_RENDER_FORKS"
+MOST_FORKS = 7
+forks_made = 0  # children forked by this module in this process: what tests count
+
+
+def render_documents(
+    renderer: DocumentRenderer,
+    documents: list[Document],
+    errors: list[GeneratorError],
+    spool: Spool | None,
+    release: Callable[[], object],
+    alone: bool,
+) -> list[Output]:
+    """Every document's page rendered (and spooled), in document order; errors appended to
+    `errors`. `alone`: no later build sees this build's state (only then may it fork)."""
+    failed = {e.path for e in errors}
+    todo = [doc for doc in documents if doc.source.relative not in failed and doc.output]
+    forks = _forks(renderer, todo, spool, alone)
+    if not forks or spool is None:
+        outputs = _render_here(renderer, todo, errors, spool, release)
+        release()
+        return outputs
+    return _render_forked(renderer, todo, errors, spool, release, forks)
+
+
+def _forks(renderer: DocumentRenderer, todo: list[Document], spool: Spool | None, alone: bool) -> int:
+    knob = os.environ.get(FORKS_KNOB, "")
+    if knob == "0" or not alone or spool is None or spool.remember or renderer.liquid is not None:
+        return 0
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return 0
+    wanted = int(knob) if knob else min(os.cpu_count() or 1, MOST_FORKS + 1) - 1
+    if not knob and len(todo) < PARALLEL_MINIMUM:
+        return 0
+    renders = renderer.state.renders
+    if any(doc.output_path in renders for doc in todo):  # (a RenderStore reads its paths in one query)
+        return 0
+    return max(0, min(wanted, len(todo) - 1))
+
+
+def _render_here(
+    renderer: DocumentRenderer,
+    todo: list[Document],
+    errors: list[GeneratorError],
+    spool: Spool | None,
+    release: Callable[[], object],
+) -> list[Output]:
+    outputs: list[Output] = []
+    for doc in todo:
+        try:
+            output = renderer.render_page(doc)
+            outputs.append(spool.add(output) if spool is not None else output)
+        except GeneratorError as e:
+            errors.append(e)
+        if len(outputs) % RELEASE_EVERY == 0:
+            release()
+    return outputs
+
+
+@dataclass
+class _Rendered:
+    """One document as a child rendered it."""
+
+    output: Output | None = None  # its bytes in `staged`
+    record: RenderRecord | None = None  # made by cached_render; `data` left empty (read from `staged`)
+    reused: bool = False  # cached_render returned last build's bytes
+    warnings: list[GeneratorError] = field(default_factory=list)
+    error: GeneratorError | None = None
+    conversions: list[tuple[str, str, Any]] = field(default_factory=list)  # (text, settings print, result)
+
+
+@dataclass
+class _Slice:
+    """What one child hands back: its documents in order, and what it did to shared state."""
+
+    rendered: list[_Rendered]
+    spooled: int
+    hashed: int
+    bytecode: dict[str, bytes]
+
+
+def _render_forked(
+    renderer: DocumentRenderer,
+    todo: list[Document],
+    errors: list[GeneratorError],
+    spool: Spool,
+    release: Callable[[], object],
+    forks: int,
+) -> list[Output]:
+    global forks_made
+    size = -(-len(todo) // (forks + 1))
+    parts = [todo[i : i + size] for i in range(0, len(todo), size)]
+    mine, theirs = parts[0], parts[1:]
+    # Staging names reserved per child (by its slice's size: at most one file per document), and
+    # the staging folder made here, so a failed build discards what the children spooled.
+    firsts = [spool.reserve(len(part)) for part in theirs]
+    files: list[IO[bytes]] = [tempfile.TemporaryFile() for _ in theirs]  # noqa: SIM115 (closed below)
+    children: list[int] = []
+    try:
+        for part, first, file in zip(theirs, firsts, files, strict=True):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover (the child's coverage is not collected)
+                _child(renderer, part, spool, first, file)
+            children.append(pid)
+            forks_made += 1
+        outputs = _render_here(renderer, mine, errors, spool, release)
+        for pid, file, part in zip(list(children), files, theirs, strict=True):
+            _, status = os.waitpid(pid, 0)
+            children.remove(pid)
+            file.seek(0)
+            try:
+                result = pickle.load(file)
+            except Exception:  # killed before it wrote anything
+                result = None
+            if status != 0 or not isinstance(result, _Slice):
+                raise RuntimeError(f"a forked renderer failed (status {status}):\n{result or ''}")
+            outputs.extend(_merge(renderer, spool, result, part, errors, release, len(outputs)))
+    finally:
+        for pid in children:  # interrupted: no child outlives the build (or writes after discard)
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        for file in files:
+            file.close()
+    release()
+    return outputs
+
+
+def _merge(
+    renderer: DocumentRenderer,
+    spool: Spool,
+    result: _Slice,
+    part: list[Document],
+    errors: list[GeneratorError],
+    release: Callable[[], object],
+    count: int,
+) -> Iterator[Output]:
+    """A child's results, as if the parent had rendered them in this order."""
+    spool.spooled += result.spooled
+    spool.hashed += result.hashed
+    bytecode = renderer.state.bytecode
+    for key, code in result.bytecode.items():
+        if key not in bytecode.changed:  # (the same template compiled here: the same code)
+            bytecode.store[key] = code
+            bytecode.changed.add(key)
+    for doc, rendered in zip(part, result.rendered, strict=True):
+        for text, settings_print, converted in rendered.conversions:  # the cache sees them, in order
+            renderer.cache.get_or_convert(text, settings_print, lambda converted=converted: converted)
+        renderer.warnings.extend(rendered.warnings)
+        output = rendered.output
+        if rendered.error is not None:
+            errors.append(rendered.error)
+        elif output is not None:
+            if rendered.record is not None and output.staged is not None:
+                rendered.record.data = output.staged.read_bytes()
+            if rendered.record is not None or rendered.reused:
+                renderer.reuse.adopt(doc.output_path, rendered.record)
+            rendered.record = None  # (its bytes are in the store's spill now: not held for the whole slice)
+            count += 1
+            yield output
+        if count % RELEASE_EVERY == 0:
+            release()
+
+
+class _Conversions:
+    """The conversion cache as a forked child sees it: a layout's `markdownify` converts here (the
+    parent's SQLite files are never touched from a child) and the parent replays it into its cache."""
+
+    def __init__(self) -> None:
+        self.made: list[tuple[str, str, Any]] = []
+
+    def get_or_convert(self, text: str, settings_print: str, convert: Callable[[], Any]) -> Any:
+        result = convert()
+        self.made.append((text, settings_print, result))
+        return result
+
+
+class _Renders(MutableMapping[str, RenderRecord]):
+    """`state.renders` in a child: the records it makes are kept here and handed back; nothing is
+    read from the parent's store (a child renders only documents without a stored record)."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, RenderRecord] = {}
+
+    def __getitem__(self, path: str) -> RenderRecord:
+        return self.made[path]
+
+    def __setitem__(self, path: str, record: RenderRecord) -> None:
+        self.made[path] = record
+
+    def __delitem__(self, path: str) -> None:
+        del self.made[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.made)
+
+    def __len__(self) -> int:
+        return len(self.made)
+
+
+def _child(renderer: DocumentRenderer, part: list[Document], spool: Spool, first: int, file: IO[bytes]) -> None:
+    """In the forked child: render `part`, write the results to `file`, exit (no cleanup: the
+    parent's atexit handlers, buffers and open databases are the parent's)."""
+    status = 1
+    try:
+        gc.freeze()  # (a collection would otherwise walk, and copy, every object inherited)
+        spool.names_from(first)
+        state, bytecode = renderer.state, renderer.state.bytecode
+        compiled_before = set(bytecode.changed)
+        renders, conversions = _Renders(), _Conversions()
+        state.renders, renderer.cache = renders, conversions  # type: ignore[assignment]
+        spooled, hashed = spool.spooled, spool.hashed
+        rendered: list[_Rendered] = []
+        for doc in part:
+            one, warned, reused = _Rendered(), len(renderer.warnings), renderer.reused
+            try:
+                one.output = spool.add(renderer.render_page(doc))
+            except GeneratorError as e:
+                one.error = _portable(e)
+            one.record = renders.made.pop(doc.output_path, None)
+            if one.record is not None:
+                one.record.data = b""
+            one.reused = renderer.reused > reused
+            one.warnings = [_portable(w) for w in renderer.warnings[warned:]]
+            one.conversions, conversions.made = conversions.made, []
+            rendered.append(one)
+        code = {key: bytecode.store[key] for key in bytecode.changed - compiled_before}
+        pickle.dump(_Slice(rendered, spool.spooled - spooled, spool.hashed - hashed, code), file, protocol=5)
+        status = 0
+    except BaseException:  # reported by the parent, which raises
+        file.seek(0)
+        file.truncate()
+        pickle.dump(traceback.format_exc(), file)
+    finally:
+        file.flush()
+        os._exit(status)
+
+
+def _portable(error: GeneratorError) -> GeneratorError:
+    """The error itself when it crosses a pickle intact, else a plain one with the same message."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:
+        return GeneratorError(error.message, error.path, error.line)
