@@ -11,29 +11,19 @@ from collections.abc import Mapping
 
 from generator.render.cache import ConversionCache
 from generator.render.conversion import PARALLEL_MINIMUM, convert_in_parallel, prefix_baseurl, protect_code
-from generator.incremental.state import (
-    BuildState,
-    DocumentView,
-    RecordingEnvironment,
-    SiteView,
-    fingerprint,
-    unrecorded_values,
-)
+from generator.incremental.state import BuildState, DocumentView, SiteView, fingerprint, unrecorded_values
 from generator.incremental.reuse import RenderReuse
 from generator.errors import GeneratorError
-from generator.render.filters import make_filters
 from generator.render.reading import reading_of
 from generator.render.images import ImagePipeline
 from generator.render.markup import NestingTooDeep, render_markdown, settings_fingerprint
 from generator.model import Document, Site
 from generator.write.output import Output
-from generator.render.sandbox import limits_from_config
 from generator.render.template_data import html
 from generator.render.jekyll_config import config_warnings as jekyll_config_warnings
 from generator.render.views import site_values
 from generator.render.sass_pages import SassSettings, compile_page, is_sass, settings_for
 from generator.load.theme import gem_theme_root
-from generator.render.templates import make_environments, render_layout_chain, render_string
 from generator.render.known import Converted, forget_gone, known_conversion, remember_conversion
 
 # Part of every render's fingerprint: renders saved under other template rules (before layouts
@@ -56,16 +46,7 @@ class DocumentRenderer:
         self.settings = dict(config.markdown)
         self.fingerprint = settings_fingerprint(self.settings)
         self.state.bytecode.salt = fingerprint(sorted((k, repr(v)) for k, v in config.values.items()), self.fingerprint)
-        filters = make_filters(config.baseurl, config.url, self.markdownify)
-        self.layout_env, self.content_env = make_environments(
-            config.source,
-            filters,
-            self.globals,
-            RecordingEnvironment,
-            None if config.get("safe") and self.state.bytecode.from_disk else self.state.bytecode,
-            limits_from_config(config.values),
-            safe=bool(config.get("safe")),
-        )
+        self._environments: tuple[Any, Any] | None = None  # made on first use: see environments()
         self.views: dict[str, dict[str, Any]] = {}
         self.images = ImagePipeline(self.site)  # sizes and variants of <img> in content (images.py)
         self._sources: dict[str, str] = {}
@@ -83,9 +64,41 @@ class DocumentRenderer:
         self.liquid = self._liquid() if config.get("template_engine") == "liquid" else None
         self.warnings.extend(jekyll_config_warnings(config))
 
+    # -- templates ----------------------------------------------------------------------------
+    def environments(self) -> tuple[Any, Any]:
+        """(layouts, content) Jinja environments, made the first time a template is rendered: a
+        rebuild that reuses every render never imports Jinja (issue #19; tests/test_noop_imports.py)."""
+        if self._environments is None:
+            from generator.incremental.jinja_hooks import RecordingEnvironment, StoredBytecode
+            from generator.render.filters import make_filters
+            from generator.render.sandbox import limits_from_config
+            from generator.render.templates import make_environments
+
+            config = self.site.config
+            bytecode = self.state.bytecode
+            self._environments = make_environments(
+                config.source,
+                make_filters(config.baseurl, config.url, self.markdownify),
+                self.globals,
+                RecordingEnvironment,
+                None if config.get("safe") and bytecode.from_disk else StoredBytecode(bytecode),
+                limits_from_config(config.values),
+                safe=bool(config.get("safe")),
+            )
+        return self._environments
+
+    @property
+    def layout_env(self) -> Any:
+        return self.environments()[0]
+
+    @property
+    def content_env(self) -> Any:
+        return self.environments()[1]
+
     def _liquid(self) -> Any:
         """The Liquid side of a Jekyll site (render/liquid_render.py), imported only when used."""
         from generator.render.liquid_render import LiquidRenderer
+        from generator.render.sandbox import limits_from_config
 
         limits = limits_from_config(self.site.config.values)
         return LiquidRenderer(self.site, self.site_view, self.views, self.markdownify, limits)
@@ -116,6 +129,8 @@ class DocumentRenderer:
                 # same when another page changes.
                 embed = self.globals.get("demo")
                 functions = {"demo": functools.partial(embed, _page_url=doc.url)} if embed else {}
+                from generator.render.templates import render_string
+
                 try:
                     body = render_string(
                         self.content_env, source, relative, doc.body_line, context, self.state.compiled, functions
@@ -271,6 +286,8 @@ class DocumentRenderer:
         own = self.reuse.page_print(doc.output_path, self.reuse.document_prints[relative], doc.layout, doc.output_path)
 
         def render() -> str:  # only when last build's bytes cannot be reused
+            from generator.render.templates import render_layout_chain
+
             context = {"site": self.site_view, "page": DocumentView(view, relative), "paginator": None}
             return render_layout_chain(
                 self.layout_env, self.site.layouts, doc.layout, view["content"], context, relative

@@ -11,8 +11,6 @@ import math
 from generator.incremental.state import BuildState, fingerprint
 from html import unescape
 
-from generator.render.filters import TAG, truncatewords
-
 WORDS_PER_MINUTE = 200
 # Part of the key of a remembered reading time and description: bump when either is derived differently.
 READING_RULES = f"reading-{WORDS_PER_MINUTE}-40-1"
@@ -45,6 +43,9 @@ STRIPPED = [0]  # tag strippings in this process: what tests count
 def text_facts(html: str) -> TextFacts:
     r"""`strip_html(html).split()`, counted and cut, without strip_html's whitespace pass: split()
     collapses the same runs (`\s` in a str pattern is exactly str.isspace), at half the cost."""
+    # filters.py imports Jinja, slugify and email: not for a rebuild that strips no tags (issue #19).
+    from generator.render.filters import TAG, truncatewords
+
     STRIPPED[0] += 1
     words = unescape(TAG.sub(" ", str(html or ""))).split()
     return len(words), truncatewords(" ".join(words[:41]), 40)  # (41: cut, with its "…", if longer)
