@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator import installed
+
 FILE_NAME = "fragments-v1.sqlite"
 PENDING_LIMIT = 2_000  # entries a process holds before writing them out (a cold build of a big site)
 MAX_CHARS = 200_000  # a fragment bigger than this is converted each time: the memo stays small
@@ -31,13 +33,11 @@ MAX_CHARS = 200_000  # a fragment bigger than this is converted each time: the m
 
 @functools.cache
 def version(distribution: str) -> str:
-    """An installed converter's version, without importing it (latex2mathml takes ~25 ms)."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
-
+    """An installed converter's version, without importing it (latex2mathml takes ~25 ms), nor
+    importlib.metadata when the dist-info folder's name tells (installed.py)."""
     try:
-        return installed(distribution)
-    except PackageNotFoundError:
+        return installed.version(distribution)
+    except ModuleNotFoundError:  # importlib.metadata's PackageNotFoundError
         return "unknown"
 
 
