@@ -1,0 +1,78 @@
+"""A no-op `blog build` in a new process (issue #19), counted rather than timed: which modules it
+imports and which of the site's files it opens. Nothing is rendered, so neither Jinja nor libsass
+is needed; no plugin is installed and the highlight stylesheet is known, so neither
+importlib.metadata (and `email`) nor Pygments is either; and no post is opened."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from test_build_work_counts import make_site
+
+REPO = Path(__file__).resolve().parents[1]
+# Not imported by a no-op build (each was, before: state.py imported Jinja; layouts were loaded by
+# the Jinja module; the plugin lookup and converter versions used importlib.metadata; the highlight
+# stylesheet was made with Pygments' formatter and style registry every build).
+NOT_FOR_A_NOOP = ("jinja2", "sass", "importlib.metadata", "email", "pygments", "markdown", "latex2mathml")
+
+PROBE = """
+import atexit, json, os, runpy, sys
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str):
+        opened.append(os.path.relpath(os.path.abspath(args[0]), os.getcwd()))
+sys.addaudithook(hook)
+# What `python -m generator` runs; it leaves with os._exit, after the atexit callbacks.
+atexit.register(lambda: print(json.dumps({"modules": sorted(sys.modules), "opened": opened})))
+sys.argv = ["blog", "build", "--quiet"]
+runpy.run_module("generator", run_name="__main__")
+"""
+
+
+def probed_build(site: Path) -> dict[str, list[str]]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=site, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def loaded(modules: list[str]) -> list[str]:
+    return sorted(name for name in NOT_FOR_A_NOOP if name in modules)
+
+
+def test_a_noop_build_imports_no_template_engine_metadata_or_highlighter(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    (site / "_posts/2020-01-01-p0.md").write_text("---\ntitle: P0\n---\nMath $x^2$ and\n\n```python\nx = 1\n```\n")
+    cold = probed_build(site)
+    assert {"jinja2", "pygments", "markdown"} <= set(cold["modules"])  # the probe sees what a build imports
+    noop = probed_build(site)
+    assert loaded(noop["modules"]) == []
+    assert [path for path in noop["opened"] if path.startswith("_posts/")] == []
+    # The stylesheet came from .blog-cache/, byte for byte what Pygments makes.
+    assert (site / "_site/assets/css/highlight.css").stat().st_mtime_ns < (
+        site / "_site/.blog-build.json"
+    ).stat().st_mtime_ns
+    from generator.render.generated import scheme_highlight_css
+
+    css = (site / "_site/assets/css/highlight.css").read_text()
+    assert css == scheme_highlight_css("default", "github-dark")
+
+
+def test_an_edit_renders_with_jinja_and_a_new_style_is_made_again(tmp_path: Path) -> None:
+    """The lazy paths still run when needed: an edited post is rendered (Jinja imported), and a
+    changed style name makes the stylesheet again rather than reusing the stored one."""
+    site = make_site(tmp_path / "site")
+    probed_build(site)
+    post = site / "_posts/2020-01-03-p2.md"
+    post.write_text(post.read_text() + "\nEdited.\n")
+    edit = probed_build(site)
+    assert "jinja2" in edit["modules"] and "sass" not in edit["modules"]
+    assert [path for path in edit["opened"] if path.startswith("_posts/")] == ["_posts/2020-01-03-p2.md"]
+    assert "Edited." in (site / "_site/2020/01/03/p2.html").read_text()
+    (site / "_config.yml").write_text("title: Counts\nmarkdown:\n  highlight_style_light: friendly\n")
+    probed_build(site)
+    assert (site / "_site/assets/css/highlight.css").read_text().startswith("/* Pygments friendly (light)")
