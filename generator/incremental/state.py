@@ -117,20 +117,18 @@ def fingerprint(*parts: Any) -> str:
 
 
 def fingerprint_mapping(values: Mapping[str, Any], skip: tuple[str, ...] = ()) -> str:
-    """Like fingerprint(sorted items) but hashes long strings (page content) without repr copies."""
-    hasher = hashlib.sha256()
+    """Like fingerprint(sorted items) but hashes long strings (page content) without repr copies.
+
+    The digest is that of `key \0 value \1` for each key in order; the parts are joined and
+    encoded once (one sha256 update per mapping instead of three per key: a no-op rebuild
+    fingerprints 1,000 views of ~25 keys each, issue #19)."""
+    parts: list[str] = []
     for key in sorted(values):
         if key in skip:
             continue
         value = values[key]
-        hasher.update(key.encode() + b"\0")
-        hasher.update(
-            value.encode("utf-8", "surrogatepass")
-            if isinstance(value, str)
-            else repr(value).encode("utf-8", "surrogatepass")
-        )
-        hasher.update(b"\1")
-    return hasher.hexdigest()[:24]
+        parts += (key, "\0", value if isinstance(value, str) else repr(value), "\1")
+    return hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 class MemoryBytecodeCache:
