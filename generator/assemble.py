@@ -280,7 +280,8 @@ def _load_indexed(
         sha = hashlib.sha256(raw).hexdigest()
         doc = index.same_bytes(source, stat, sha, context, tz)
         if doc is None:
-            doc = load_document(source, config, now, layouts, lambda s: parse_source(s, raw))
+            edited = source.relative in index.entries  # its front matter is likely as it was
+            doc = load_document(source, config, now, layouts, lambda s: parse_source(s, raw, edited))
             if doc is not None:  # left out (unpublished, future) is decided again next time
                 index.put(source, stat, sha, context, doc, tz)
             return doc

@@ -1,7 +1,8 @@
 """A no-op `blog build` in a new process (issue #19), counted rather than timed: which modules it
 imports and which of the site's files it opens. Nothing is rendered, so neither Jinja nor libsass
 is needed; no plugin is installed and the highlight stylesheet is known, so neither
-importlib.metadata (and `email`) nor Pygments is either; and no post is opened."""
+importlib.metadata (and `email`) nor Pygments is either; the config's and layouts' YAML comes
+parsed from .blog-cache/, so PyYAML is not imported; and no post is opened."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 # Not imported by a no-op build (each was, before: state.py imported Jinja; layouts were loaded by
 # the Jinja module; the plugin lookup and converter versions used importlib.metadata; the highlight
 # stylesheet was made with Pygments' formatter and style registry every build).
-NOT_FOR_A_NOOP = ("jinja2", "sass", "importlib.metadata", "email", "pygments", "markdown", "latex2mathml")
+NOT_FOR_A_NOOP = ("jinja2", "sass", "importlib.metadata", "email", "pygments", "markdown", "latex2mathml", "yaml")
 
 PROBE = """
 import atexit, json, os, runpy, sys
@@ -76,3 +77,47 @@ def test_an_edit_renders_with_jinja_and_a_new_style_is_made_again(tmp_path: Path
     (site / "_config.yml").write_text("title: Counts\nmarkdown:\n  highlight_style_light: friendly\n")
     probed_build(site)
     assert (site / "_site/assets/css/highlight.css").read_text().startswith("/* Pygments friendly (light)")
+
+
+def test_parsed_yaml_is_kept_for_the_config_layouts_and_an_edited_post(tmp_path: Path) -> None:
+    """The YAML memo gives what PyYAML gives: a changed config is parsed again; a post edited twice
+    with the same front matter is parsed once; a changed front matter is parsed again."""
+    site = make_site(tmp_path / "site")
+    (site / "_config.yml").write_text("title: Counts\nwhen: 2020-01-02 03:04:05+01:00\nlist: [1, 2.5, null, true]\n")
+    probed_build(site)
+    assert "yaml" not in probed_build(site)["modules"]
+    post = site / "_posts/2020-01-02-p1.md"
+    post.write_text(post.read_text() + "\nOnce.\n")
+    assert "yaml" in probed_build(site)["modules"]  # the cold build did not keep posts' front matter
+    post.write_text(post.read_text() + "\nTwice.\n")
+    assert "yaml" not in probed_build(site)["modules"]
+    post.write_text(post.read_text().replace("title: P1", "title: Renamed"))
+    assert "yaml" in probed_build(site)["modules"]
+    assert "<h1>Renamed</h1>" in (site / "_site/2020/01/02/p1.html").read_text()
+    (site / "_config.yml").write_text("title: Counted\n")
+    assert "yaml" in probed_build(site)["modules"]
+    assert "<nav>Counted</nav>" in (site / "_site/2020/01/01/p0.html").read_text()
+
+
+def test_the_yaml_memo_keeps_only_values_that_come_back_the_same(tmp_path: Path) -> None:
+    import yaml
+
+    from generator.frontmatter import yaml_loader
+    from generator.incremental import fragments
+    from generator.incremental.yamlmemo import YamlMemo
+
+    texts = [
+        "a: 1\nb: [x, {c: 2020-01-02}]\nd: 2020-01-02 03:04:05+01:00\ne: .inf\n3: three\n",
+        "s: !!set {a, b}\n",  # a set: not storable, parsed every time
+        "",
+    ]
+    with fragments.kept_in(tmp_path / "cache"):
+        memo = YamlMemo()
+        for text in texts:
+            memo.put(text, yaml.load(text, Loader=yaml_loader()))
+        first = memo.get(texts[0])
+        assert first == (True, yaml.load(texts[0], Loader=yaml_loader()))
+        assert repr(first[1]) == repr(yaml.load(texts[0], Loader=yaml_loader()))
+        assert memo.get(texts[0])[1] is not first[1]  # a fresh copy each time
+        assert memo.get(texts[1]) == (False, None)
+        assert memo.get(texts[2]) == (True, None)

@@ -282,7 +282,7 @@ def _stored_highlight_css(light_style: str, dark_style: str) -> str:
 
     if not {light_style, dark_style} <= builtin_style_names():
         return scheme_highlight_css(light_style, dark_style)
-    key = fragments.key(
+    key = "css:" + fragments.key(
         "highlight-css", HIGHLIGHT_CSS_RULES, __version__, fragments.version("pygments"), light_style, dark_style
     )
     css = fragments.lookup(key)
