@@ -121,3 +121,44 @@ def test_the_yaml_memo_keeps_only_values_that_come_back_the_same(tmp_path: Path)
         assert memo.get(texts[0])[1] is not first[1]  # a fresh copy each time
         assert memo.get(texts[1]) == (False, None)
         assert memo.get(texts[2]) == (True, None)
+
+
+def test_view_fingerprints_stand_on_content_tokens_unless_a_plugin_replaced_the_text(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A rebuild (fresh state, caches from disk, as a new process) fingerprints each post's view
+    by what its HTML was made from, not by hashing the HTML; a post whose content a
+    page_rendering plugin replaced, or whose HTML names an image, is hashed in full, and its
+    page follows its changes."""
+    from generator.build import BuildOptions, build
+    from generator.incremental import reuse
+
+    site = make_site(tmp_path / "site")
+    (site / "_plugins").mkdir()
+    (site / "_plugins/shout.py").write_text(
+        "def page_rendering(page, site):\n"
+        "    if page['title'] == 'P3':\n"
+        "        return {'content': page['content'].replace('Post 3', 'POST 3 SHOUTED')}\n"
+    )
+    from PIL import Image
+
+    Image.new("RGB", (4, 4)).save(site / "pic.png")
+    post = site / "_posts/2020-01-05-p4.md"
+    post.write_text("---\ntitle: P4\n---\n![a picture](/pic.png)\n")
+    build(BuildOptions(source=site))
+    hashed: list[str] = []
+    real = reuse.fingerprint_mapping
+
+    def counting(values, skip=()):  # type: ignore[no-untyped-def]
+        if "content" not in skip:
+            hashed.append(values["title"])
+        return real(values, skip)
+
+    monkeypatch.setattr(reuse, "fingerprint_mapping", counting)
+    result = build(BuildOptions(source=site))
+    assert sorted(hashed) == ["P3", "P4"]  # the replaced content and the image: all others by token
+    assert result.report is not None and result.report.written == []
+    assert "POST 3 SHOUTED" in (site / "_site/2020/01/04/p3.html").read_text()
+    (site / "_plugins/shout.py").write_text((site / "_plugins/shout.py").read_text().replace("SHOUTED", "LOUD"))
+    build(BuildOptions(source=site))
+    assert "POST 3 LOUD" in (site / "_site/2020/01/04/p3.html").read_text()

@@ -103,8 +103,14 @@ class ConversionCache:
                     self._entries[key] = found
         return found
 
-    def get_or_convert(self, text: str, fingerprint: str, convert: Callable[[], MarkdownResult]) -> MarkdownResult:
-        key = self._key_of(text, fingerprint)
+    def key_of(self, text: str, fingerprint: str) -> str:
+        """The key `text` is stored under (what a caller may pass to get_or_convert as `key`)."""
+        return self._key_of(text, fingerprint)
+
+    def get_or_convert(
+        self, text: str, fingerprint: str, convert: Callable[[], MarkdownResult], key: str | None = None
+    ) -> MarkdownResult:
+        key = key if key is not None else self._key_of(text, fingerprint)
         with self._lock:
             self._used.add(key)
             found = self._lookup(key)

@@ -12,6 +12,7 @@ import markupsafe
 from generator.incremental.state import DocumentView, fingerprint
 from generator.load.permalinks import output_path_for
 from generator.render.documents import DocumentRenderer
+from generator.render.lazy_parts import render_layout_chain  # (imports Jinja when called)
 from generator.render.template_data import html
 
 
@@ -34,8 +35,6 @@ def render_generated(
 def _render(
     renderer: DocumentRenderer, layout: str, fallback: str, page: dict[str, Any], extra: Mapping[str, Any]
 ) -> str:
-    from generator.render.templates import render_layout_chain  # Jinja: not for a no-op build (issue #19)
-
     site, env = renderer.site, renderer.layout_env
     context = {
         "site": renderer.site_view,

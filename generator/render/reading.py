@@ -16,14 +16,20 @@ WORDS_PER_MINUTE = 200
 READING_RULES = f"reading-{WORDS_PER_MINUTE}-40-1"
 
 
-def reading_of(state: BuildState, relative: str, content: str, excerpt: str) -> tuple[int, str]:
+def reading_of(
+    state: BuildState, relative: str, content: str, excerpt: str, token: str | None = None
+) -> tuple[int, str]:
     """(minutes, description) of one document. `blog serve` holds the very same strings while a
-    document is unchanged: then they are not even hashed."""
+    document is unchanged: then they are not even hashed; nor are they when the renderer knows
+    them by a content token (what they were made from: documents.py _convert)."""
     seen, known = state.reading_texts.get(relative), state.reading.get(relative)
     state.reading_texts[relative] = (content, excerpt)
     if known is not None and seen is not None and seen[0] is content and seen[1] is excerpt:
         return known[1]
-    key = fingerprint(READING_RULES, content, excerpt)
+    if token is not None:
+        key = fingerprint(READING_RULES, "token", token)
+    else:
+        key = fingerprint(READING_RULES, content, excerpt)
     if known is None or known[0] != key:
         words = _facts_of(content)
         description = words if excerpt == content else _facts_of(excerpt)
