@@ -66,7 +66,11 @@ class FragmentStore:
 
         util.Finalize(self, self.close, exitpriority=10)  # run as the worker exits
 
-    def _connection(self) -> sqlite3.Connection | None:
+    def _connection(self, create: bool = True) -> sqlite3.Connection | None:
+        """`create` False (a lookup): no file is made for it. A build that is refused, or that
+        finds nothing, leaves `.blog-cache/` as it was (the config's YAML is looked up first)."""
+        if self.db is None and not create and not self.path.exists():
+            return None
         if self.db is None and not self.unusable:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +88,7 @@ class FragmentStore:
         found = self.pending.get(fragment_key)
         if found is not None:
             return found
-        db = self._connection()
+        db = self._connection(create=False)
         if db is None:
             return None
         try:
@@ -130,6 +134,11 @@ def kept_in(folder: Path) -> Iterator[None]:
     _store = FragmentStore(folder / FILE_NAME)
     try:
         yield
+    except BaseException:
+        # A failed or refused build writes nothing into .blog-cache/ (tests/test_hostile_paths.py):
+        # what it added is made again next time.
+        _store.pending = {}
+        raise
     finally:
         store, _store = _store, None
         store.close()
