@@ -1,5 +1,6 @@
 """Two checkouts of this generator, interleaved on one corpus: cold, no-op and one-edit builds, each
-`python -m generator build -q` in a new process. Prints one line per build and the medians; asserts
+`python -m generator build -q` in a new process. Prints one line per build and the medians (wall
+time, and CPU time: user + system of the build's process tree, steadier on a loaded machine); asserts
 nothing. For before/after comparisons on a shared machine, where only interleaved runs compare.
 
     python bench/ab_builds.py --runs 5 /tmp/ab/old /tmp/ab/new --corpus /tmp/bench-build/1000/ours
@@ -11,6 +12,7 @@ again in every process, which is not what an installed `blog` does."""
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -19,15 +21,22 @@ import time
 from pathlib import Path
 
 
-def timed_build(checkout: Path, site: Path) -> float:
+KINDS = ("cold", "no-op", "edit")
+
+
+def timed_build(checkout: Path, site: Path) -> tuple[float, float]:
+    """(wall s, CPU s) of one build; CPU from os.wait4, so it covers that build's children only."""
     began = time.perf_counter()
-    subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-m", "generator", "build", "-q"],
         cwd=site,
         env={"PYTHONPATH": str(checkout), "PATH": "/usr/bin:/bin"},
-        check=True,
     )
-    return time.perf_counter() - began
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args)
+    return time.perf_counter() - began, usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -44,7 +53,7 @@ def main() -> int:
         shutil.rmtree(site, ignore_errors=True)
         shutil.copytree(args.corpus, site, ignore=shutil.ignore_patterns("_site", ".blog-cache", "_site_serve"))
         sites[checkout] = site
-    times: dict[tuple[Path, str], list[float]] = {}
+    times: dict[tuple[Path, str], list[tuple[float, float]]] = {}
     for run in range(args.runs):
         for checkout, site in sites.items():
             shutil.rmtree(site / "_site", ignore_errors=True)
@@ -55,13 +64,16 @@ def main() -> int:
             with post.open("a") as f:
                 f.write(f"\nAn edit, run {run}.\n")
             edit = timed_build(checkout, site)
-            for kind, seconds in (("cold", cold), ("no-op", noop), ("edit", edit)):
+            for kind, seconds in zip(KINDS, (cold, noop, edit), strict=True):
                 times.setdefault((checkout, kind), []).append(seconds)
-            print(f"{checkout}: cold {cold:.3f} s, no-op {noop:.3f} s, edit {edit:.3f} s", flush=True)
+            measured = zip(KINDS, (cold, noop, edit), strict=True)
+            shown = ", ".join(f"{kind} {t[0]:.3f} s ({t[1]:.3f} CPU)" for kind, t in measured)
+            print(f"{checkout}: {shown}", flush=True)
     print("medians:")
     for checkout in sites:
-        medians = {kind: statistics.median(times[(checkout, kind)]) for kind in ("cold", "no-op", "edit")}
-        print(f"  {checkout}: " + ", ".join(f"{kind} {seconds:.3f} s" for kind, seconds in medians.items()))
+        walls = {kind: statistics.median(t[0] for t in times[(checkout, kind)]) for kind in KINDS}
+        cpus = {kind: statistics.median(t[1] for t in times[(checkout, kind)]) for kind in KINDS}
+        print(f"  {checkout}: " + ", ".join(f"{kind} {walls[kind]:.3f} s ({cpus[kind]:.3f} CPU)" for kind in KINDS))
     return 0
 
 

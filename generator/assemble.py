@@ -20,6 +20,7 @@ from generator.load.content import load_document, parse_source, read_bytes, read
 from generator.load.data import load_data
 from generator.load.demos import BundleFile, load_demos
 from generator.load.discover import discover
+from generator.load.layouts import load_layouts
 from generator.load.theme import gem_theme_root, theme_problem, with_gem_theme, with_theme
 from generator.errors import BuildFailed, GeneratorError
 from generator.incremental.sources import StatKey, stat_key
@@ -37,7 +38,6 @@ from generator.plugins import (
 )
 from generator.render import generated
 from generator.render.documents import DocumentRenderer
-from generator.render.templates import load_layouts
 
 
 @dataclass
@@ -280,7 +280,8 @@ def _load_indexed(
         sha = hashlib.sha256(raw).hexdigest()
         doc = index.same_bytes(source, stat, sha, context, tz)
         if doc is None:
-            doc = load_document(source, config, now, layouts, lambda s: parse_source(s, raw))
+            edited = source.relative in index.entries  # its front matter is likely as it was
+            doc = load_document(source, config, now, layouts, lambda s: parse_source(s, raw, edited))
             if doc is not None:  # left out (unpublished, future) is decided again next time
                 index.put(source, stat, sha, context, doc, tz)
             return doc

@@ -12,11 +12,10 @@ from typing import Any
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
-import yaml
 
 from generator.config_schema import GENERATED_KINDS, SCHEMA, defaults, nested_defaults, problems
 from generator.errors import ConfigError, FrontMatterError
-from generator.frontmatter import YamlLoader, decode_text, key_line, load_yaml
+from generator.frontmatter import decode_text, key_line, load_yaml, yaml_loader
 
 CONFIG_NAME = "_config.yml"
 DEFAULTS: dict[str, Any] = defaults()
@@ -237,8 +236,10 @@ def key_path_line(text: str, dotted: str) -> int | None:
     line = key_line(text, names[0])
     if line is None or len(names) == 1:
         return line
+    import yaml  # only for a message about a key's value
+
     try:
-        node = yaml.compose(text, Loader=YamlLoader)
+        node = yaml.compose(text, Loader=yaml_loader())
         for name in names:
             key_node, node = next((k, v) for k, v in node.value if getattr(k, "value", None) == name)
             line = 1 + key_node.start_mark.line

@@ -6,15 +6,38 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import Any, Protocol
 
 from generator.errors import FrontMatterError
-from generator.yamlhints import explain
 
-# The C loader is several times faster on large sites; fall back silently when libyaml is absent.
-YamlLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# PyYAML is imported when a text is parsed, not with this module: with the memo below, a no-op
+# `blog build` parses no YAML at all and never imports it (~12 ms, issue #19).
+
+
+def __getattr__(name: str) -> Any:
+    """`YamlLoader`: the C loader is several times faster on large sites; fall back silently when
+    libyaml is absent. Made on first use (tests replace it with setattr)."""
+    if name != "YamlLoader":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import yaml
+
+    loader = globals()["YamlLoader"] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
+
+
+def yaml_loader() -> Any:
+    return globals()["YamlLoader"] if "YamlLoader" in globals() else __getattr__("YamlLoader")
+
+
+class ParsedYaml(Protocol):
+    """Parsed YAML kept across processes, by text (incremental/yamlmemo.py): set by `blog build`."""
+
+    def get(self, text: str) -> tuple[bool, Any]: ...  # (found, a fresh copy of the value)
+
+    def put(self, text: str, value: Any) -> None: ...
+
+
+memo: ParsedYaml | None = None
 
 FENCE = "---"
 
@@ -43,10 +66,19 @@ def decode_text(raw: bytes, path: Path | str) -> str:
         raise FrontMatterError(f"not valid UTF-8 (byte {e.start}); save the file as UTF-8", path, line) from e
 
 
-def load_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
-    """Parse YAML; a syntax error becomes a FrontMatterError at the real line of the file."""
+def load_yaml(text: str, path: Path | str, first_line: int = 1, remember: bool = True) -> Any:
+    """Parse YAML; a syntax error becomes a FrontMatterError at the real line of the file.
+    `remember`: look the text up in, and add it to, the memo (when `blog build` set one)."""
+    if memo is not None and remember:
+        found, value = memo.get(text)
+        if found:
+            return value
+    import yaml
+
+    from generator.yamlhints import explain
+
     try:
-        return yaml.load(text, Loader=YamlLoader)
+        value = yaml.load(text, Loader=yaml_loader())
     except yaml.MarkedYAMLError as e:
         line, message = explain(e, text)  # the usual cause and its fix, at the line to edit
         raise FrontMatterError(message, path, first_line + line) from e
@@ -54,11 +86,16 @@ def load_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
         raise FrontMatterError(f"invalid YAML: {e}", path, first_line) from e
     except ValueError as e:  # well-formed YAML whose value cannot exist, e.g. the date 2020-13-45
         raise FrontMatterError(f"invalid value: {e}; correct it", path, first_line + _bad_scalar_line(text)) from e
+    if memo is not None and remember:
+        memo.put(text, value)
+    return value
 
 
 def _bad_scalar_line(text: str) -> int:
     """The 0-based line of the first scalar PyYAML cannot construct (only dates can fail so)."""
-    loader = YamlLoader(text)
+    import yaml
+
+    loader = yaml_loader()(text)
     try:
         node = loader.get_single_node()
     finally:
@@ -68,7 +105,7 @@ def _bad_scalar_line(text: str) -> int:
         current = stack.pop(0)
         if isinstance(current, yaml.ScalarNode):
             try:
-                yaml.load(current.value, Loader=YamlLoader)
+                yaml.load(current.value, Loader=yaml_loader())
             except ValueError:
                 return current.start_mark.line
         elif isinstance(current, yaml.MappingNode):
@@ -78,15 +115,16 @@ def _bad_scalar_line(text: str) -> int:
     return 0
 
 
-def parse_document(text: str, path: Path | str) -> ParsedText:
-    """`text` is the decoded file. Front matter must open on line 1 and close with a `---` line."""
+def parse_document(text: str, path: Path | str, remember: bool = True) -> ParsedText:
+    """`text` is the decoded file. Front matter must open on line 1 and close with a `---` line.
+    `remember`: see load_yaml (off for posts a cold build parses by the thousand)."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
         return ParsedText({}, text, 1, False)
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (FENCE, "..."):
             yaml_text = "\n".join(lines[1:index])
-            meta = load_yaml(yaml_text, path, first_line=2) if yaml_text.strip() else {}
+            meta = load_yaml(yaml_text, path, first_line=2, remember=remember) if yaml_text.strip() else {}
             if meta is None:
                 meta = {}
             if not isinstance(meta, dict):
@@ -102,8 +140,10 @@ def _plain_keys(meta: dict[Any, Any]) -> dict[str, Any]:
 
 def key_line(yaml_text: str, key: str, first_line: int = 1) -> int | None:
     """The line of a top-level key in a YAML mapping, for messages about that key's value."""
+    import yaml
+
     try:
-        node = yaml.compose(yaml_text, Loader=YamlLoader)
+        node = yaml.compose(yaml_text, Loader=yaml_loader())
     except yaml.YAMLError:
         return None
     if not isinstance(node, yaml.MappingNode):

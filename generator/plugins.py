@@ -37,12 +37,12 @@ import sys
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any
 
 from generator.errors import GeneratorError
+from generator.installed import may_have_entry_points
 
 PLUGINS_FOLDER = "_plugins"
 ENTRY_POINT_GROUP = "blog.plugins"
@@ -98,7 +98,11 @@ def discover_plugins(source: Path, safe: bool) -> PluginSet:
     result = PluginSet()
     folder = source / PLUGINS_FOLDER
     files = sorted(folder.glob("*.py")) if folder.is_dir() else []
-    installed = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+    installed: list[Any] = []
+    if may_have_entry_points(ENTRY_POINT_GROUP):  # importlib.metadata only when one may be there (issue #19)
+        from importlib.metadata import entry_points
+
+        installed = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
     if safe:
         result.skipped = [f"{PLUGINS_FOLDER}/{path.name}" for path in files] + [ep.name for ep in installed]
         return result

@@ -21,13 +21,14 @@ from generator.load.sitecheck import require_site
 
 def command_build(args: argparse.Namespace) -> int:
     from generator.build import CACHE_FOLDER, build, print_progress
-    from generator.incremental import fragments
+    from generator.incremental import fragments, yamlmemo
 
     require_site(args.source, args.config)
     # Code blocks and formulas converted before come from .blog-cache: an edit of a post's prose
     # does not make this new process import latex2mathml or build Pygments lexers (issue #19).
     options = build_options(args)
-    with fragments.kept_in(options.source / CACHE_FOLDER):
+    # Parsed YAML (config, layouts, data, an edited post's front matter) comes from there too.
+    with fragments.kept_in(options.source / CACHE_FOLDER), yamlmemo.kept():
         result = build(options, progress=None if args.quiet else print_progress)
     for warning in unique_warnings(result.warnings):
         print(f"{shown(warning, args)} (warning)", file=sys.stderr)

@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator import installed
+
 FILE_NAME = "fragments-v1.sqlite"
 PENDING_LIMIT = 2_000  # entries a process holds before writing them out (a cold build of a big site)
 MAX_CHARS = 200_000  # a fragment bigger than this is converted each time: the memo stays small
@@ -34,13 +36,11 @@ MAX_CHARS = 200_000  # a fragment bigger than this is converted each time: the m
 
 @functools.cache
 def version(distribution: str) -> str:
-    """An installed converter's version, without importing it (latex2mathml takes ~25 ms)."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
-
+    """An installed converter's version, without importing it (latex2mathml takes ~25 ms), nor
+    importlib.metadata when the dist-info folder's name tells (installed.py)."""
     try:
-        return installed(distribution)
-    except PackageNotFoundError:
+        return installed.version(distribution)
+    except ModuleNotFoundError:  # importlib.metadata's PackageNotFoundError
         return "unknown"
 
 
@@ -73,8 +73,14 @@ class FragmentStore:
 
         util.Finalize(self, self.close, exitpriority=10)  # run as the worker exits
 
-    def _connection(self) -> sqlite3.Connection | None:
-        if self.db is None and not self.unusable and self.path is not None:
+    def _connection(self, create: bool = True) -> sqlite3.Connection | None:
+        """`create` False (a lookup): no file is made for it. A build that is refused, or that
+        finds nothing, leaves `.blog-cache/` as it was (the config's YAML is looked up first)."""
+        if self.path is None:
+            return None
+        if self.db is None and not create and not self.path.exists():
+            return None
+        if self.db is None and not self.unusable:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(self.path, timeout=10)
@@ -93,7 +99,7 @@ class FragmentStore:
             found = self.memory.get(fragment_key)
         if found is not None:
             return found
-        db = self._connection()
+        db = self._connection(create=False)
         if db is None:
             return None
         try:
@@ -144,6 +150,11 @@ def kept_in(folder: Path | None, memory: dict[str, str] | None = None) -> Iterat
     _store = FragmentStore(None if folder is None else folder / FILE_NAME, memory)
     try:
         yield
+    except BaseException:
+        # A failed or refused build writes nothing into .blog-cache/ (tests/test_hostile_paths.py):
+        # what it added is made again next time.
+        _store.pending = {}
+        raise
     finally:
         store, _store = _store, None
         store.close()

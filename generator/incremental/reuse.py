@@ -20,6 +20,10 @@ def _document_of(pair: Any) -> str:
     return pair[0][0]  # ((document, key), print)
 
 
+# The view values a content token stands for (and the neighbours, fingerprinted by name).
+TOKEN_SKIP = ("previous", "next", "content", "excerpt", "toc")
+
+
 class RenderReuse:
     def __init__(
         self,
@@ -49,8 +53,16 @@ class RenderReuse:
         self._own_used: set[str] = set()  # keys of state.own_prints asked for in this build
         self.reused = 0
 
-    def seal(self, documents: list[Document], converted_by_document: Mapping[str, Any]) -> None:
-        """All views are complete: fingerprint each document as templates will see it."""
+    def seal(
+        self,
+        documents: list[Document],
+        converted_by_document: Mapping[str, Any],
+        tokens: Mapping[str, str] | None = None,
+    ) -> None:
+        """All views are complete: fingerprint each document as templates will see it. `tokens`:
+        for a document whose content, excerpt and TOC are known by what they were made from
+        (render/documents.py), that token is hashed instead of those texts."""
+        tokens = tokens or {}
         memo = self.state.view_prints
         for gone in set(memo) - {doc.source.relative for doc in documents}:
             del memo[gone]
@@ -75,7 +87,11 @@ class RenderReuse:
             ):
                 self.document_prints[relative] = known[3]
                 continue
-            print_ = fingerprint(fingerprint_mapping(view, skip=("previous", "next")), *neighbours)
+            token = tokens.get(relative)
+            if token is not None:
+                print_ = fingerprint(fingerprint_mapping(view, skip=TOKEN_SKIP), "content-token", token, *neighbours)
+            else:
+                print_ = fingerprint(fingerprint_mapping(view, skip=("previous", "next")), *neighbours)
             self.document_prints[relative] = print_
             if converted is not None:
                 memo[relative] = (doc, converted, neighbours, print_)

@@ -53,6 +53,15 @@ class Unencodable(Exception):
     """A value the index does not store (the document is then loaded from its file every build)."""
 
 
+def encode_value(value: Any) -> Any:
+    """A value as tagged JSON data (see the module's docstring). Raises Unencodable."""
+    return _encode(value)
+
+
+def decode_value(data: Any) -> Any:
+    return _decode(data)
+
+
 def _encode(value: Any) -> Any:
     kind = type(value)
     if value is None or kind in (bool, int, str):

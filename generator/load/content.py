@@ -107,9 +107,11 @@ def read_bytes(source: Source) -> bytes:
     return source.path.read_bytes()
 
 
-def parse_source(source: Source, raw: bytes) -> tuple[str, ParsedText]:
+def parse_source(source: Source, raw: bytes, remember: bool = False) -> tuple[str, ParsedText]:
+    """`remember`: parse the front matter through the YAML memo (frontmatter.py): for an edited
+    file, whose front matter is most often unchanged; not for the thousand posts of a cold build."""
     text = decode_text(raw, source.relative)
-    parsed = parse_document(text, source.relative)
+    parsed = parse_document(text, source.relative, remember)
     # Later only the front matter's lines are read (meta_line, for error lines): keep those, so a
     # post's body is held once (in `parsed`), not twice, for the whole build.
     return text[: len(text) - len(parsed.body)], parsed

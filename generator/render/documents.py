@@ -11,30 +11,22 @@ from collections.abc import Mapping
 
 from generator.render.cache import ConversionCache
 from generator.render.conversion import PARALLEL_MINIMUM, convert_in_parallel, prefix_baseurl, protect_code
-from generator.incremental.state import (
-    BuildState,
-    DocumentView,
-    RecordingEnvironment,
-    SiteView,
-    fingerprint,
-    unrecorded_values,
-)
+from generator.incremental.state import BuildState, DocumentView, SiteView, fingerprint, unrecorded_values
 from generator.incremental.reuse import RenderReuse
 from generator.incremental.store import Unkept
 from generator.errors import GeneratorError
-from generator.render.filters import make_filters
 from generator.render.reading import reading_of
 from generator.render.images import ImagePipeline
 from generator.render.markup import NestingTooDeep, render_markdown, settings_fingerprint
 from generator.model import Document, Site
 from generator.write.output import Output
-from generator.render.sandbox import limits_from_config
 from generator.render.template_data import html
 from generator.render.jekyll_config import config_warnings as jekyll_config_warnings
 from generator.render.views import site_values
 from generator.render.sass_pages import SassSettings, compile_page, is_sass, settings_for
 from generator.load.theme import gem_theme_root
-from generator.render.templates import make_environments, render_layout_chain, render_string
+from generator.render.lazy_parts import content_token, intact_tokens, make_jinja_environments, stored_texts
+from generator.render.lazy_parts import render_layout_chain, render_string  # (Jinja imported when called)
 from generator.render.known import Converted, forget_gone, known_conversion, remember_conversion
 
 # Part of every render's fingerprint: renders saved under other template rules (before layouts
@@ -57,20 +49,16 @@ class DocumentRenderer:
         self.settings = dict(config.markdown)
         self.fingerprint = settings_fingerprint(self.settings)
         self.state.bytecode.salt = fingerprint(sorted((k, repr(v)) for k, v in config.values.items()), self.fingerprint)
-        filters = make_filters(config.baseurl, config.url, self.markdownify)
-        self.layout_env, self.content_env = make_environments(
-            config.source,
-            filters,
-            self.globals,
-            RecordingEnvironment,
-            None if config.get("safe") and self.state.bytecode.from_disk else self.state.bytecode,
-            limits_from_config(config.values),
-            safe=bool(config.get("safe")),
-        )
+        self._environments: tuple[Any, Any] | None = None  # made on first use: see environments()
         self.views: dict[str, dict[str, Any]] = {}
         self.images = ImagePipeline(self.site)  # sizes and variants of <img> in content (images.py)
         self._sources: dict[str, str] = {}
         self._converted: dict[str, Converted] = {}
+        # Documents whose content, excerpt and TOC are known by a short token (see _convert): their
+        # reading time and view fingerprint need not hash their HTML (issue #19).
+        self._tokens: dict[str, tuple[int, str]] = {}  # (id of the conversion, its token) until fill()
+        self._plain: set[str] = set()  # "document\0part" finished from the converted HTML alone
+        self._filled: dict[str, tuple[str, tuple[Any, ...]]] = {}  # token, the view's texts as fill() left them
         self.site_view = self._site_view()
         # What every render depends on without reading it through a view: URL settings used by
         # filters, markdown settings, and the generator itself.
@@ -84,9 +72,27 @@ class DocumentRenderer:
         self.liquid = self._liquid() if config.get("template_engine") == "liquid" else None
         self.warnings.extend(jekyll_config_warnings(config))
 
+    # -- templates ----------------------------------------------------------------------------
+    def environments(self) -> tuple[Any, Any]:
+        """(layouts, content) Jinja environments, made the first time a template is rendered: a
+        rebuild that reuses every render never imports Jinja (issue #19; tests/test_noop_imports.py)."""
+        if self._environments is None:
+            config, bytecode = self.site.config, self.state.bytecode
+            self._environments = make_jinja_environments(config, bytecode, self.globals, self.markdownify)
+        return self._environments
+
+    @property
+    def layout_env(self) -> Any:
+        return self.environments()[0]
+
+    @property
+    def content_env(self) -> Any:
+        return self.environments()[1]
+
     def _liquid(self) -> Any:
         """The Liquid side of a Jekyll site (render/liquid_render.py), imported only when used."""
         from generator.render.liquid_render import LiquidRenderer
+        from generator.render.sandbox import limits_from_config
 
         limits = limits_from_config(self.site.config.values)
         return LiquidRenderer(self.site, self.site_view, self.views, self.markdownify, limits)
@@ -95,8 +101,9 @@ class DocumentRenderer:
     def markdownify(self, text: str) -> str:
         return self._converted_text(text).html
 
-    def _converted_text(self, text: str):
-        return self.cache.get_or_convert(text, self.fingerprint, lambda: render_markdown(text, self.settings))
+    def _converted_text(self, text: str, key: str | None = None):
+        convert = lambda: render_markdown(text, self.settings)  # noqa: E731
+        return self.cache.get_or_convert(text, self.fingerprint, convert, key)
 
     def source_of(self, doc: Document) -> str:
         """The text to convert: the body after Jinja (when the page opts in). Computed once per
@@ -179,14 +186,24 @@ class DocumentRenderer:
             return Converted(compile_page(body, doc.source.relative, doc.body_line, self._sass()), "", "", 0)
         if not doc.is_markdown:
             return Converted(self.images.rewrite(body, doc), self._excerpt(doc, body), "", 0)
+        key = self.cache.key_of(body, self.fingerprint)
         try:
-            result = self._converted_text(body)
+            result = self._converted_text(body, key)
         except NestingTooDeep as e:  # too deep: found by the converting worker or here
             raise NestingTooDeep(e.message, doc.source.relative, doc.body_line + (e.line or 1) - 1) from e
         for line, message in result.warnings:
             self.warnings.append(GeneratorError(message, doc.source.relative, doc.body_line + line - 1))
         content = self._finished(doc, "content", result.html)
-        return Converted(content, self._excerpt(doc, body), result.toc, result.toc_count)
+        excerpt = self._excerpt(doc, body)
+        converted = Converted(content, excerpt, result.toc, result.toc_count)
+        relative = doc.source.relative
+        if self._plain >= {f"{relative}\0content", f"{relative}\0excerpt"}:
+            # What the content, excerpt and table of contents are made from, as a short text: the
+            # cached conversions (by key) with the baseurl added and no image named.
+            excerpt_key = self.cache.key_of(self._excerpt_text(doc, body), self.fingerprint)
+            # (By id: holding the conversion would hold its HTML, which a build lets go of.)
+            self._tokens[relative] = (id(converted), content_token(key, excerpt_key, self.site.config.baseurl))
+        return converted
 
     def _finished(self, doc: Document, part: str, html: str) -> str:
         """Converted HTML with images sized and the baseurl added. `blog serve` gets the very same
@@ -195,9 +212,14 @@ class DocumentRenderer:
         key, baseurl = f"{doc.source.relative}\0{part}", self.site.config.baseurl
         known = self.state.finished.get(key)
         if known is not None and known[0] is html and known[1] == baseurl:
+            self._plain.add(key)
             return known[2]
         rewritten = self.images.rewrite(html, doc)
         out = prefix_baseurl(rewritten, baseurl)
+        if rewritten is html:  # no image named: `out` is made from `html` and the baseurl alone
+            self._plain.add(key)
+        else:
+            self._plain.discard(key)
         if rewritten is html and self.images.enabled:  # it names no image (enabled: it was looked at)
             self.state.finished[key] = (html, baseurl, out)
         else:
@@ -232,7 +254,7 @@ class DocumentRenderer:
     def seal(self, documents: list[Document]) -> None:
         """All views are complete: fingerprint them for render reuse."""
         forget_gone(self.state, {doc.source.relative for doc in documents})
-        self.reuse.seal(documents, self._converted)
+        self.reuse.seal(documents, self._converted, intact_tokens(self._filled, self.views))
 
     def finish(self, produced: set[str]) -> None:
         self.reuse.finish(produced)
@@ -246,8 +268,10 @@ class DocumentRenderer:
         view = self.views[relative]
         self._converted[relative] = converted
         known = self.state.known_fills.get(relative)  # (`blog serve`: the same conversion, the same values)
+        made = self._tokens.pop(relative, None)  # (made by _convert for this very object, alive since)
+        token = made[1] if made is not None and made[0] == id(converted) else None
         if known is None or known[0] is not converted:
-            derived = reading_of(self.state, relative, converted.content, converted.excerpt)
+            derived = reading_of(self.state, relative, converted.content, converted.excerpt, token)
             values = dict(
                 content=html(converted.content),
                 excerpt=html(converted.excerpt),
@@ -261,6 +285,10 @@ class DocumentRenderer:
         view.update(known[1])
         if not view["description"]:
             view["description"] = known[2]
+        if token is not None:  # (lazy_parts.py)
+            self._filled[relative] = (token, stored_texts(view))
+        else:
+            self._filled.pop(relative, None)
 
     def _sass(self) -> SassSettings:
         if not hasattr(self, "_sass_settings"):  # looked up once per build, and only for a Sass page

@@ -12,8 +12,8 @@ import markupsafe
 from generator.incremental.state import DocumentView, fingerprint
 from generator.load.permalinks import output_path_for
 from generator.render.documents import DocumentRenderer
+from generator.render.lazy_parts import render_layout_chain  # (imports Jinja when called)
 from generator.render.template_data import html
-from generator.render.templates import render_layout_chain
 
 
 def render_generated(

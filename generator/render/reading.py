@@ -11,21 +11,25 @@ import math
 from generator.incremental.state import BuildState, fingerprint
 from html import unescape
 
-from generator.render.filters import TAG, truncatewords
-
 WORDS_PER_MINUTE = 200
 # Part of the key of a remembered reading time and description: bump when either is derived differently.
 READING_RULES = f"reading-{WORDS_PER_MINUTE}-40-1"
 
 
-def reading_of(state: BuildState, relative: str, content: str, excerpt: str) -> tuple[int, str]:
+def reading_of(
+    state: BuildState, relative: str, content: str, excerpt: str, token: str | None = None
+) -> tuple[int, str]:
     """(minutes, description) of one document. `blog serve` holds the very same strings while a
-    document is unchanged: then they are not even hashed."""
+    document is unchanged: then they are not even hashed; nor are they when the renderer knows
+    them by a content token (what they were made from: documents.py _convert)."""
     seen, known = state.reading_texts.get(relative), state.reading.get(relative)
     state.reading_texts[relative] = (content, excerpt)
     if known is not None and seen is not None and seen[0] is content and seen[1] is excerpt:
         return known[1]
-    key = fingerprint(READING_RULES, content, excerpt)
+    if token is not None:
+        key = fingerprint(READING_RULES, "token", token)
+    else:
+        key = fingerprint(READING_RULES, content, excerpt)
     if known is None or known[0] != key:
         words = _facts_of(content)
         description = words if excerpt == content else _facts_of(excerpt)
@@ -45,6 +49,9 @@ STRIPPED = [0]  # tag strippings in this process: what tests count
 def text_facts(html: str) -> TextFacts:
     r"""`strip_html(html).split()`, counted and cut, without strip_html's whitespace pass: split()
     collapses the same runs (`\s` in a str pattern is exactly str.isspace), at half the cost."""
+    # filters.py imports Jinja, slugify and email: not for a rebuild that strips no tags (issue #19).
+    from generator.render.filters import TAG, truncatewords
+
     STRIPPED[0] += 1
     words = unescape(TAG.sub(" ", str(html or ""))).split()
     return len(words), truncatewords(" ".join(words[:41]), 40)  # (41: cut, with its "…", if longer)

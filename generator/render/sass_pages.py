@@ -17,8 +17,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sass
-
 from generator.errors import ContentError
 
 SASS_EXTENSIONS = (".scss", ".sass")
@@ -127,6 +125,8 @@ def _import_line(text: str, path: str) -> int | None:
 
 def compile_page(text: str, relative: str, first_line: int, settings: SassSettings) -> str:
     """The CSS of a Sass page's body (after Liquid) that starts at `first_line` of `relative`."""
+    import sass  # libsass (~5 ms to load): only when a Sass page is compiled, not on every build
+
     importer = _Importer(settings, relative)
     importer.source = "\n" * (first_line - 1) + text  # lines as in the file, for messages
     try:

@@ -14,7 +14,7 @@ from jinja2.utils import missing
 from generator.errors import GeneratorError, TemplateError
 from generator.frontmatter import decode_text, parse_document
 from generator.load.theme import THEME_ROOT
-from generator.model import Layout, Source
+from generator.model import Layout
 from generator.render.sandbox import (
     IncludeNotFound,
     IncludesLoader,
@@ -208,20 +208,6 @@ def render_layout_chain(
             raise template_error(e, layout.source.relative) from e
         name = layout.parent
     return content
-
-
-def load_layouts(sources: list[Source]) -> dict[str, Layout]:
-    layouts: dict[str, Layout] = {}
-    for source in sources:
-        document = parse_document(decode_text(source.path.read_bytes(), source.relative), source.relative)
-        name = (
-            Path(source.relative).stem
-            if source.relative.count("/") == 1
-            else source.relative.split("/", 1)[1].rsplit(".", 1)[0]
-        )
-        parent = document.meta.get("layout")
-        layouts[name] = Layout(name, source, document.meta, str(parent) if parent else None)
-    return layouts
 
 
 def template_error(error: Exception, fallback_path: str) -> GeneratorError:
