@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import GeneratorError
+from generator.write.placement import Folders, make_staging
 from generator.write.safepath import JOURNAL, MARKER, STAGING, Containment
 
 MARKER_VERSION = 2
@@ -36,9 +37,7 @@ def note(message: str) -> None:
 
 def write_json(destination: Path, name: str, value: dict[str, Any]) -> None:
     """Write `destination/name` atomically: a reader (or a kill) sees the old or the new file."""
-    staging = destination / STAGING
-    staging.mkdir(exist_ok=True)
-    temporary = staging / f"{name}.partial"
+    temporary = make_staging(destination) / f"{name}.partial"
     # Compact: with `indent` json uses its pure-Python encoder, ~10 ms per `blog serve` rebuild at 1,000 posts.
     temporary.write_text(json.dumps(value, sort_keys=True, separators=(",", ":")), "utf-8")
     os.replace(temporary, destination / name)
@@ -68,7 +67,9 @@ def commit(
 def roll_forward(destination: Path, journal: dict[str, Any], guard: Containment | None = None) -> None:
     guard = guard or Containment(destination)
     root, staging = os.fspath(destination), os.fspath(destination / STAGING)
-    folders = Folders(root)
+    # New folders are made in the staging folder and renamed into place (placement.py); never in
+    # one that is a link (a tampered destination): it could lead outside.
+    folders = Folders(root, None if os.path.islink(staging) else staging)
     for relative in journal["deletions"]:
         if isinstance(relative, str) and guard.inside(relative.rstrip("/")):
             remove(destination, relative, guard)
@@ -86,30 +87,6 @@ def roll_forward(destination: Path, journal: dict[str, Any], guard: Containment 
     write_json(destination, MARKER, journal["marker"])
     (destination / JOURNAL).unlink()
     shutil.rmtree(staging, ignore_errors=True)
-
-
-class Folders:
-    """Makes the folders of the renamed files, each with exactly one mkdir call, parents first: a
-    cold build of 1,000 posts needs ~2,000 folders, and `Path.mkdir(parents=True, exist_ok=True)`
-    per file also tried each missing folder before its parent (ENOENT) and again after (3,100 calls)."""
-
-    def __init__(self, root: str) -> None:
-        self.root = root
-        self.made: set[str] = {""}  # destination-relative folders known to exist ("": the destination)
-
-    def make(self, folder: str) -> None:
-        missing: list[str] = []  # (a loop, not recursion: a path may have a thousand levels)
-        while folder not in self.made:
-            missing.append(folder)
-            folder = folder.rpartition("/")[0]
-        for folder in reversed(missing):
-            path = os.path.join(self.root, folder)
-            try:
-                os.mkdir(path)
-            except FileExistsError:
-                if not os.path.isdir(path):
-                    raise
-            self.made.add(folder)
 
 
 def remove(destination: Path, relative: str, guard: Containment) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.write import journal
+from generator.write.placement import make_staging
 from generator.errors import BuildFailed, ConfigError, GeneratorError, OutputCollisionError
 from generator.write.safepath import JOURNAL, MARKER, RESERVED, STAGING, Containment, is_safe, problem
 
@@ -29,6 +30,7 @@ class Output:
     copy_from: Path | None = None  # a static file, copied byte for byte
     digest: str | None = None  # of the bytes in `staged`, taken when they were spooled
     staged: Path | None = None  # a rendered output's bytes on disk, not held in memory (spool.py)
+    written: tuple[int, int] | None = None  # size and mtime_ns of `staged` when spooled: no stat again
 
     def read(self) -> bytes:
         if self.data is not None:
@@ -167,8 +169,7 @@ def _stage(
 ) -> list[tuple[str, str]]:
     """Write every changed file under a numbered name in the staging folder; nothing the site
     serves changes. A rename keeps size and mtime, so the manifest entry is known already."""
-    staging = destination / STAGING
-    staging.mkdir(exist_ok=True)  # it may hold spooled renders already (spool.py)
+    staging = make_staging(destination)  # it may hold spooled renders already (spool.py)
     staged: list[tuple[str, str]] = []
     taken = {o.staged.name for o, _ in changed if o.staged is not None and o.staged.parent == staging}
     number = 0
@@ -176,6 +177,10 @@ def _stage(
         for output, digest in changed:
             if output.staged is not None and output.staged.name in taken:
                 temporary = output.staged  # spooled while rendering: nothing to copy
+                if output.written is not None:  # (and its size and mtime are known: a rename keeps them)
+                    new_manifest[output.output_path] = (digest, *output.written)
+                    staged.append((temporary.name, output.output_path))
+                    continue
             else:
                 while str(number) in taken:
                     number += 1
