@@ -225,3 +225,101 @@ def test_text_facts_are_strip_html_counted_and_cut(html: str) -> None:
     from generator.render.filters import strip_html, truncatewords
 
     assert reading.text_facts(html) == (len(strip_html(html).split()), truncatewords(strip_html(html), 40))
+
+
+def test_spooled_files_are_written_with_one_open_and_never_stat_again(tmp_path: Path, monkeypatch) -> None:
+    """Each rendered output: one os.open in the staging folder (size and mtime from its fstat),
+    no open() with its fstat/ioctl/lseek, no stat of the staged file when the journal is written."""
+    site = make_site(tmp_path / "site", posts=12)
+    destination = tmp_path / "out"
+    staging = str(destination / ".blog-staging") + os.sep
+    opened: Counter[str] = Counter()
+    looked: Counter[str] = Counter()
+    real_open, real_stat = os.open, os.stat
+
+    def counting_open(path, *args, **kwargs):
+        if os.fspath(path).startswith(staging):
+            opened[os.path.basename(path)] += 1
+        return real_open(path, *args, **kwargs)
+
+    def counting_stat(path, *args, **kwargs):
+        if not isinstance(path, int) and os.fspath(path).startswith(staging):
+            looked[os.path.basename(path)] += 1
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting_open)
+    monkeypatch.setattr(os, "stat", counting_stat)
+    result = build(BuildOptions(source=site, destination=destination))
+    monkeypatch.undo()
+    spooled = {name for name in opened if name.isdigit()}
+    assert len(spooled) > 12 and all(opened[name] == 1 for name in spooled)  # every rendered page
+    # Only the files copied when the journal is written (static files, not spooled) are stat'ed.
+    copied = len(result.report.written) - len(spooled)
+    assert len(set(looked)) == copied and not set(looked) & spooled
+    # The manifest holds what is on disk (from the fstat of each file as it was written).
+    for path, (_, size, mtime) in result.report.manifest.items():
+        on_disk = os.stat(destination / path)
+        assert (on_disk.st_size, on_disk.st_mtime_ns) == (size, mtime), path
+
+
+def test_a_staging_folder_left_under_its_first_name_is_removed(tmp_path: Path) -> None:
+    """Killed between making the staging folder under a scratch name and renaming it: the empty
+    folder is the build's own (no --force needed) and the next build removes it."""
+    site = make_site(tmp_path / "site", posts=3)
+    destination = tmp_path / "out"
+    destination.mkdir()
+    (destination / ".blog-staging.0123456789abcdef").mkdir()
+    build(BuildOptions(source=site, destination=destination))
+    assert not [p for p in destination.iterdir() if p.name.startswith(".blog-staging")]
+    assert (destination / "2020/01/01/post-0/index.html").is_file()
+
+
+def test_folders_are_never_made_through_a_linked_staging_folder(tmp_path: Path) -> None:
+    """A journal replayed in a destination whose staging folder is a link: new folders are made
+    in place, nothing is made (even for a moment) where the link leads."""
+    from generator.write import journal
+
+    destination, outside = tmp_path / "out", tmp_path / "outside"
+    destination.mkdir()
+    outside.mkdir()
+    (outside / "0").write_text("page")
+    (destination / ".blog-staging").symlink_to(outside)
+    (destination / ".blog-journal.json").write_text("{}")  # (what roll_forward removes once done)
+    made: list[str] = []
+    real_mkdir = os.mkdir
+
+    def recording_mkdir(path, *args, **kwargs):
+        made.append(os.fspath(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    os.mkdir = recording_mkdir
+    try:
+        journal.roll_forward(destination, {"renames": [("0", "a/b/index.html")], "deletions": [], "marker": {}})
+    finally:
+        os.mkdir = real_mkdir
+    assert (destination / "a/b/index.html").read_text() == "page"
+    assert made and all(not path.startswith(str(outside)) and ".blog-staging" not in path for path in made)
+
+
+def test_the_destination_spreads_new_folders_where_the_file_system_can(tmp_path: Path) -> None:
+    """ext2/3/4: the destination carries the Orlov "top of hierarchy" flag once the staging folder
+    is made (elsewhere the flag is refused and nothing changes)."""
+    import array
+    import fcntl
+
+    from generator.write import placement
+
+    destination = tmp_path / "out"
+    destination.mkdir()
+    staging = placement.make_staging(destination)
+    assert staging == destination / ".blog-staging" and staging.is_dir() and not staging.is_symlink()
+    assert [p.name for p in destination.iterdir()] == [".blog-staging"]
+    if not placement.spread_below(destination):
+        pytest.skip("this file system has no FS_TOPDIR_FL")
+    fd = os.open(destination, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        flags = array.array("i", [0])
+        fcntl.ioctl(fd, placement.FS_IOC_GETFLAGS, flags, True)
+    finally:
+        os.close(fd)
+    assert flags[0] & placement.FS_TOPDIR_FL

@@ -16,6 +16,7 @@ process, not against power loss, which would cost a sync per file on every build
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import GeneratorError
-from generator.write.placement import Folders, make_staging
+from generator.write.placement import SCRATCH_PREFIX, Folders, make_staging
 from generator.write.safepath import JOURNAL, MARKER, STAGING, Containment
 
 MARKER_VERSION = 2
@@ -129,6 +130,7 @@ def recover(destination: Path) -> bool:
     """Complete an interrupted write phase, or clean the litter of one killed before its commit.
     Returns True when the destination was touched (an in-memory manifest is then out of date)."""
     journal_path, staging = destination / JOURNAL, destination / STAGING
+    remove_scratch_folders(destination)
     if journal_path.is_file() and not journal_path.is_symlink():
         try:
             journal = json.loads(journal_path.read_text("utf-8"))
@@ -160,6 +162,19 @@ def recover(destination: Path) -> bool:
             note(f"{destination}: removed {count} temporary files of an interrupted build")
         return True
     return False
+
+
+def remove_scratch_folders(destination: Path) -> None:
+    """The empty folder a build killed between making its staging folder under another name and
+    renaming it left behind (placement.py `make_staging`): one listing of the destination's top."""
+    try:
+        entries = list(os.scandir(destination))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(SCRATCH_PREFIX) and entry.is_dir(follow_symlinks=False):
+            with contextlib.suppress(OSError):  # (not empty: not ours, left alone)
+                os.rmdir(entry.path)
 
 
 def incomplete_reason(site: Path) -> str | None:

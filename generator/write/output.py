@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.write import journal
-from generator.write.placement import make_staging
+from generator.write.placement import SCRATCH_PREFIX, make_staging
 from generator.errors import BuildFailed, ConfigError, GeneratorError, OutputCollisionError
 from generator.write.safepath import JOURNAL, MARKER, RESERVED, STAGING, Containment, is_safe, problem
 
@@ -83,6 +83,8 @@ def check_destination(source: Path, destination: Path, force: bool) -> None:
         if not destination.is_dir():
             raise ConfigError(f"destination {destination} is a file; remove it or choose another --destination")
         ours = any((destination / name).exists() for name in (MARKER, JOURNAL, STAGING))
+        # (or only the empty staging folder of a first build killed before it was renamed: placement.py)
+        ours = ours or any(path.name.startswith(SCRATCH_PREFIX) for path in destination.iterdir())
         if any(destination.iterdir()) and not ours:
             raise ConfigError(
                 f"destination {destination} is not empty and was not made by `blog build`; "

@@ -31,6 +31,7 @@ from generator.write.safepath import STAGING
 FS_IOC_GETFLAGS = 0x80086601  # _IOR('f', 1, long): the kernel reads and writes an int
 FS_IOC_SETFLAGS = 0x40086602
 FS_TOPDIR_FL = 0x00020000
+SCRATCH_PREFIX = f"{STAGING}."  # the staging folder's name before its rename (journal.recover removes leftovers)
 
 
 def spread_below(folder: Path) -> bool:
@@ -64,7 +65,7 @@ def make_staging(destination: Path) -> Path:
     if os.path.isdir(staging):
         return staging
     if spread_below(destination):
-        scratch = destination / f"{STAGING}.{secrets.token_hex(8)}"
+        scratch = destination / f"{SCRATCH_PREFIX}{secrets.token_hex(8)}"
         try:
             os.mkdir(scratch)
         except OSError:
