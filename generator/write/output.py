@@ -30,7 +30,6 @@ class Output:
     copy_from: Path | None = None  # a static file, copied byte for byte
     digest: str | None = None  # of the bytes in `staged`, taken when they were spooled
     staged: Path | None = None  # a rendered output's bytes on disk, not held in memory (spool.py)
-    written: tuple[int, int] | None = None  # size and mtime_ns of `staged` when spooled: no stat again
 
     def read(self) -> bytes:
         if self.data is not None:
@@ -179,10 +178,6 @@ def _stage(
         for output, digest in changed:
             if output.staged is not None and output.staged.name in taken:
                 temporary = output.staged  # spooled while rendering: nothing to copy
-                if output.written is not None:  # (and its size and mtime are known: a rename keeps them)
-                    new_manifest[output.output_path] = (digest, *output.written)
-                    staged.append((temporary.name, output.output_path))
-                    continue
             else:
                 while str(number) in taken:
                     number += 1

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import array
 import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -65,7 +64,7 @@ def make_staging(destination: Path) -> Path:
     if os.path.isdir(staging):
         return staging
     if spread_below(destination):
-        scratch = destination / f"{SCRATCH_PREFIX}{secrets.token_hex(8)}"
+        scratch = destination / f"{SCRATCH_PREFIX}{os.urandom(8).hex()}"
         try:
             os.mkdir(scratch)
         except OSError:

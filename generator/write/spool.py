@@ -88,8 +88,8 @@ class Spool:
             self._made = True
         path = self.staging / str(self.spooled)
         self.spooled += 1
-        written = write_new(path, output.data)
-        return dataclasses.replace(output, data=None, digest=digest, staged=path, written=written)
+        write_new(path, output.data)
+        return dataclasses.replace(output, data=None, digest=digest, staged=path)
 
     def discard(self) -> None:
         """The build failed before its commit point: nothing it spooled will be committed. (Once
@@ -103,19 +103,18 @@ class Spool:
                     self.destination.rmdir()
 
 
-def write_new(path: Path, data: bytes) -> tuple[int, int]:
-    """Write `data` to `path` with plain system calls and return its size and mtime_ns: open() in
-    binary mode adds an fstat, an ioctl and an lseek per file, and a stat for the manifest after.
+def write_new(path: Path, data: bytes) -> None:
+    """Write `data` to `path` with plain system calls: open() in binary mode adds an fstat, an
+    ioctl and an lseek per file. (The size and mtime for the manifest are stat'ed when the journal
+    is written: kept here, in each Output, they would weigh on a big build's peak memory.)
     No fsync: the journal protects against kills, not against power loss."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | getattr(os, "O_BINARY", 0), 0o666)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        stat = os.fstat(fd)
     finally:
         os.close(fd)
-    return (stat.st_size, stat.st_mtime_ns)
 
 
 def spool_all(spool: Spool | None, outputs: list[Output]) -> list[Output]:
