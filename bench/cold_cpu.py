@@ -6,6 +6,7 @@ time and its children's (the conversion workers), from getrusage. Run it in a si
 
 from __future__ import annotations
 
+import os
 import resource
 import runpy
 import sys
@@ -14,6 +15,17 @@ import time
 
 def main() -> int:
     sys.argv = ["generator", "build", "--quiet"]
+    # The entry point leaves with os._exit (commands/process.py): turn that into SystemExit here,
+    # or this process ends before it prints. Only in this process: forked workers leave with
+    # os._exit too, and must not run the parent's clean-up (its temporary files) on their way out.
+    parent, real_exit = os.getpid(), os._exit
+
+    def leave(code: int) -> None:
+        if os.getpid() != parent:
+            real_exit(code)
+        raise SystemExit(code)
+
+    os._exit = leave  # type: ignore[assignment]
     started = time.perf_counter()
     try:
         runpy.run_module("generator", run_name="__main__", alter_sys=True)

@@ -207,3 +207,46 @@ def test_text_facts_are_strip_html_counted_and_cut(html: str) -> None:
     from generator.render.filters import strip_html, truncatewords
 
     assert reading.text_facts(html) == (len(strip_html(html).split()), truncatewords(strip_html(html), 40))
+
+
+def test_spooled_files_are_written_with_one_os_open_and_stat_once(tmp_path: Path, monkeypatch) -> None:
+    """Each rendered output: one os.open in the staging folder, not open() (which adds an fstat, an
+    ioctl and an lseek), and one stat for the manifest when the journal is written."""
+    import builtins
+
+    site = make_site(tmp_path / "site", posts=12)
+    destination = tmp_path / "out"
+    staging = str(destination / ".blog-staging") + os.sep
+    opened: Counter[str] = Counter()
+    looked: Counter[str] = Counter()
+    buffered: list[str] = []
+    real_open, real_stat, real_builtin_open = os.open, os.stat, builtins.open
+
+    def counting_open(path, *args, **kwargs):
+        if os.fspath(path).startswith(staging):
+            opened[os.path.basename(path)] += 1
+        return real_open(path, *args, **kwargs)
+
+    def counting_stat(path, *args, **kwargs):
+        if not isinstance(path, int) and os.fspath(path).startswith(staging):
+            looked[os.path.basename(path)] += 1
+        return real_stat(path, *args, **kwargs)
+
+    def counting_builtin_open(path, *args, **kwargs):
+        if not isinstance(path, int) and os.fspath(path).startswith(staging):
+            buffered.append(os.path.basename(path))
+        return real_builtin_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting_open)
+    monkeypatch.setattr(os, "stat", counting_stat)
+    monkeypatch.setattr(builtins, "open", counting_builtin_open)
+    result = build(BuildOptions(source=site, destination=destination))
+    monkeypatch.undo()
+    spooled = {name for name in opened if name.isdigit()}
+    assert len(spooled) > 12 and all(opened[name] == 1 for name in spooled)  # every rendered page
+    assert not set(buffered) & spooled
+    assert all(looked[name] == 1 for name in spooled)
+    # The manifest holds what is on disk.
+    for path, (_, size, mtime) in result.report.manifest.items():
+        on_disk = os.stat(destination / path)
+        assert (on_disk.st_size, on_disk.st_mtime_ns) == (size, mtime), path

@@ -109,18 +109,31 @@ class TextFile:
         self._end = 0
         self.reads = 0  # what tests count
 
+    # pwrite/pread at known offsets: one system call per text where seek + write (read) took two,
+    # and a forked renderer (render/parallel_pages.py) shares the file offset with its parent.
     def keep(self, text: str) -> tuple[int, int, bool]:
         data = text.encode("utf-8", "surrogatepass")
-        # pwrite/pread, not seek: a forked renderer (render/parallel_pages.py) shares the file offset.
-        written = 0
-        while written < len(data):
-            written += os.pwrite(self._file.fileno(), data[written:], self._end + written)
-        self._end += len(data)
-        return (self._end - len(data), len(data), type(text) is markupsafe.Markup)
+        if not hasattr(os, "pwrite"):  # (Windows)
+            self._file.seek(self._end)
+            self._file.write(data)
+            self._end += len(data)
+            return (self._end - len(data), len(data), type(text) is markupsafe.Markup)
+        start, view = self._end, memoryview(data)
+        while view:
+            view = view[os.pwrite(self._file.fileno(), view, self._end) :]
+            self._end = start + len(data) - len(view)
+        return (start, len(data), type(text) is markupsafe.Markup)
 
     def read(self, where: tuple[int, int, bool]) -> str:
         self.reads += 1
-        text = os.pread(self._file.fileno(), where[1], where[0]).decode("utf-8", "surrogatepass")
+        if hasattr(os, "pread"):
+            data = os.pread(self._file.fileno(), where[1], where[0])
+        else:  # (Windows)
+            self._file.seek(where[0])
+            data = self._file.read(where[1])
+        if len(data) < where[1]:  # (never for a regular file we wrote; a short read is not a text)
+            raise OSError(f"short read of a kept text: {len(data)} of {where[1]} bytes")
+        text = data.decode("utf-8", "surrogatepass")
         return markupsafe.Markup(text) if where[2] else text
 
 
