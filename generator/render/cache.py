@@ -31,7 +31,6 @@ CACHE_FILE = f"markdown-v{CACHE_FORMAT}.sqlite"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, html TEXT, toc TEXT, toc_count INTEGER, warnings TEXT)"
 )
-MEMO_MINIMUM = 1024  # characters: see _key_of
 _BATCH = 500  # keys per `IN (...)` query: under SQLite's variable limit
 
 
@@ -54,7 +53,6 @@ class ConversionCache:
         self._lock = threading.Lock()
         self._keys_now: dict[int, tuple[str, str, str]] = {}  # id(text) -> (text, fingerprint, key)
         self._keys_before: dict[int, tuple[str, str, str]] = {}
-        self._keys_once: dict[int, tuple[str, str, str]] = {}  # (spilling) asked once so far
         self.hits = 0
         self.misses = 0
         self.rows_read = 0  # rows fetched from disk: what tests count instead of timing
@@ -67,19 +65,8 @@ class ConversionCache:
         """`key`, remembered for the text objects of this build and the last: a build asks for the
         key of each text twice (prefetch, then convert), and `blog serve` holds the same objects
         across rebuilds while a text is unchanged (identity is checked: the memo keeps them alive)."""
-        if self._spilling:
-            # Holding every text for the memo would hold what spilling lets go: `blog build` keeps a
-            # body's key only from its first ask (prefetch) to its second (convert), then drops it
-            # (the renderer holds the body meanwhile). Short texts (excerpts: a new string at each
-            # ask) are hashed again, which costs less than holding them.
-            if len(text) < MEMO_MINIMUM:
-                return self.key(text, fingerprint)
-            once = self._keys_once.pop(id(text), None)
-            if once is not None and once[0] is text and once[1] == fingerprint:
-                return once[2]
-            key = self.key(text, fingerprint)
-            self._keys_once[id(text)] = (text, fingerprint, key)
-            return key
+        if self._spilling:  # holding every text for the memo would hold what spilling lets go
+            return self.key(text, fingerprint)
         known = self._keys_now.get(id(text)) or self._keys_before.get(id(text))
         if known is not None and known[0] is text and known[1] == fingerprint:
             self._keys_now[id(text)] = known
@@ -185,7 +172,6 @@ class ConversionCache:
         self._used.clear()
         self._prefetched.clear()
         self._keys_before, self._keys_now = self._keys_now, {}  # texts of older builds are let go
-        self._keys_once = {}
 
     def prune_unused(self) -> None:
         """Drop entries the last build did not use, so the cache does not grow forever."""
