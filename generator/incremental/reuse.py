@@ -105,6 +105,9 @@ class RenderReuse:
         # Every print a kept record names was computed in this build: the old ones in seal() (a
         # record checked the short way reads only those), the others when a record was checked or made.
         self.state.validated = self._checked & set(self.state.renders)
+        # A print per (document, key) any page read (an archive reads three keys of every post):
+        # nothing reads them once every page is made, and `.blog-cache/` is saved after this.
+        self._key_prints.clear()
         self.state.dependency_prints = {
             **{("site", name): print_ for name, print_ in self._site_prints.items()},
             **{("template", name): print_ for name, print_ in self._template_prints.items()},
