@@ -37,7 +37,7 @@ def copy_renders(source: sqlite3.Connection, db: sqlite3.Connection) -> None:
     small = "SELECT path, own, docs, deps, data FROM renders WHERE length(data) < ? OR data IS NULL"
     db.executemany(INSERT, source.execute(small, (BIG,)))  # streamed row by row from the cursor
     big = "SELECT rowid, path, own, docs, deps, length(data) FROM renders WHERE length(data) >= ?"
-    for rowid, path, own, docs, deps, size in source.execute(big, (BIG,)).fetchall():
+    for rowid, path, own, docs, deps, size in source.execute(big, (BIG,)):  # (one row's texts at a time)
         new = db.execute(_INSERT_EMPTY, (path, own, docs, deps, size)).lastrowid
         assert new is not None
         src, dst = source.blobopen("renders", "data", rowid, readonly=True), db.blobopen("renders", "data", new)
