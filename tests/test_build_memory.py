@@ -15,6 +15,7 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
+from generator.render import generated as gen
 from generator.render.cache import ConversionCache
 from generator.write.safepath import STAGING
 
@@ -198,3 +199,47 @@ def test_spilled_conversion_cache_reads_back_and_saves_what_it_converted(tmp_pat
     assert again.get_or_convert("text", "fp", lambda: pytest.fail("not saved")) == result
     assert again.get_or_convert("other", "fp", lambda: pytest.fail("not saved")) == converted
     assert again.rows_read == 2
+
+
+def test_the_home_page_is_not_held_as_one_string(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A home page listing every post (the packaged theme's `home` in `default`) is streamed from
+    Jinja's generate() into its UTF-8 bytes (render/layout_stream.py): while it is rendered,
+    recorded and stored, traced memory grows by about its bytes once per byte of page. Before,
+    it was one string (two bytes a character once one `—` is in it), the chunk list it was joined
+    from, its Markup copy inside `default`, that layout's output and the encoding."""
+    excerpt = "An excerpt — long enough to make a big home page. " * 60  # ~3 KB a post
+
+    def site(root: Path, posts: int) -> Path:
+        (root / "_posts").mkdir(parents=True)
+        kinds = "{archive: false, tags: false, feed: false, sitemap: false}"
+        (root / "_config.yml").write_text(f"title: t\ngenerate: {kinds}\n")
+        for n in range(posts):
+            text = f"---\ntitle: Post {n}\n---\n{excerpt}{n}\n\nThe rest of post {n}.\n"
+            (root / "_posts" / f"2020-01-{n % 28 + 1:02d}-post-{n}.md").write_text(text)
+        return root
+
+    measured: list[int] = []
+    paginate = gen.paginate
+
+    def traced(*args: object) -> object:
+        gc.collect()
+        tracemalloc.start()
+        try:
+            made = paginate(*args)  # type: ignore[arg-type]
+            measured.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        return made
+
+    monkeypatch.setattr(gen, "paginate", traced)
+    pages = []
+    for posts in (50, 150):  # the difference: what 100 more posts on the home page cost
+        root = site(tmp_path / str(posts), posts)
+        build(BuildOptions(source=root))
+        pages.append(len((root / "_site" / "index.html").read_bytes()))
+    assert pages[1] - pages[0] > 100 * len(excerpt), "the home page lists no excerpts: the bound means nothing"
+    assert len(measured) == 2
+    slope = (measured[1] - measured[0]) / (pages[1] - pages[0])
+    # Now 1.3 bytes traced per byte of page (its bytes, and what render reuse records: a print per
+    # post and key read); the old way 6.0.
+    assert slope < 2, f"{slope:.1f} bytes traced per byte of home page"

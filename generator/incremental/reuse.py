@@ -121,6 +121,9 @@ class RenderReuse:
         # Every print a kept record names was computed in this build: the old ones in seal() (a
         # record checked the short way reads only those), the others when a record was checked or made.
         self.state.validated = self._checked & set(self.state.renders)
+        # A print per (document, key) any page read (an archive reads three keys of every post):
+        # nothing reads them once every page is made, and `.blog-cache/` is saved after this.
+        self._key_prints.clear()
         self.state.dependency_prints = {
             **{("site", name): print_ for name, print_ in self._site_prints.items()},
             **{("template", name): print_ for name, print_ in self._template_prints.items()},
@@ -220,8 +223,11 @@ class RenderReuse:
         self.state.renders_changed = True
         self.state.renders[output_path] = record
 
-    def cached_render(self, output_path: str, own: str, render: Callable[[], str], final: bool = False) -> bytes:
-        """Last build's bytes for `output_path` when its record still holds, else render() (recorded).
+    def cached_render(
+        self, output_path: str, own: str, render: Callable[[], str | bytes], final: bool = False
+    ) -> bytes:
+        """Last build's bytes for `output_path` when its record still holds, else render() (recorded;
+        a render that streamed its output gives the UTF-8 bytes themselves, see layout_stream.py).
         `own`: what the output depends on besides what it reads (its document's print, layout…);
         `final`: made by page_print, which adds what every render depends on."""
         if not final:
@@ -233,7 +239,9 @@ class RenderReuse:
             return data
         self.state.validated.discard(output_path)  # (until a successful build keeps what is made now)
         with recording() as deps:
-            data = render().encode("utf-8")
+            made = render()
+            data = made if isinstance(made, bytes) else made.encode("utf-8")
+            del made  # (a page's text is not kept beside its bytes)
         self.state.renders_changed = True
         documents = tuple((name, self._print_of("document", name)) for name in sorted(deps.documents))
         self.state.renders[output_path] = RenderRecord(

@@ -16,6 +16,7 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from generator.incremental.bigrows import copy_renders, insert_render
 from generator.incremental.sources import PAGE_SIZE, IndexEntry, SourceIndex, spill_database
 from generator.incremental.state import BuildState, RenderRecord
 
@@ -118,7 +119,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
             return
         if self._spill is None:
             self._spill = _create(spill_database())
-        self._spill.execute("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", _row(path, record))
+        insert_render(self._spill, _row(path, record))  # (large bytes a slice at a time)
         self._changed[path] = None
         if self._rows is not None:  # the fetched row is stale now; read back from the table when asked
             self._rows.pop(path, None)
@@ -147,11 +148,8 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         with db:  # one transaction
             db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
             db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", rows)
-            if self._spill is not None:  # streamed row by row from the cursor
-                db.executemany(
-                    "INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)",
-                    self._spill.execute("SELECT path, own, docs, deps, data FROM renders"),
-                )
+            if self._spill is not None:
+                copy_renders(self._spill, db)
             db.execute("DELETE FROM prints")
             db.executemany("INSERT INTO prints VALUES (?, ?)", sorted(prints.items()))
         if self._paths is not None:

@@ -12,7 +12,7 @@ import markupsafe
 from generator.incremental.state import DocumentView, fingerprint
 from generator.load.permalinks import output_path_for
 from generator.render.documents import DocumentRenderer
-from generator.render.lazy_parts import render_layout_chain  # (imports Jinja when called)
+from generator.render.lazy_parts import layout_chain_bytes, render_layout_chain  # (import Jinja when called)
 from generator.render.template_data import html
 
 
@@ -34,7 +34,7 @@ def render_generated(
 
 def _render(
     renderer: DocumentRenderer, layout: str, fallback: str, page: dict[str, Any], extra: Mapping[str, Any]
-) -> str:
+) -> str | bytes:
     site, env = renderer.site, renderer.layout_env
     context = {
         "site": renderer.site_view,
@@ -43,6 +43,11 @@ def _render(
         **extra,
     }
     if layout in site.layouts:
+        # Streamed into bytes (a home page listing every post is never one string); the old
+        # way when the chain does more with `content` than print it.
+        streamed = layout_chain_bytes(env, site.layouts, layout, page.get("content", ""), context)
+        if streamed is not None:
+            return streamed
         return render_layout_chain(env, site.layouts, layout, page.get("content", ""), context, f"generated:{layout}")
     inner = html(env.from_string(fallback).render(context))
     page["content"] = inner

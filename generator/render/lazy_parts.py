@@ -43,6 +43,13 @@ def render_layout_chain(*args: Any, **kwargs: Any) -> str:
     return render(*args, **kwargs)
 
 
+def layout_chain_bytes(*args: Any, **kwargs: Any) -> bytes | None:
+    """layout_stream.layout_chain_bytes, imported (with Jinja) on the first generated page."""
+    from generator.render.layout_stream import layout_chain_bytes as stream
+
+    return stream(*args, **kwargs)
+
+
 def render_string(*args: Any, **kwargs: Any) -> str:
     """templates.render_string, imported (with Jinja) on first use."""
     from generator.render.templates import render_string as render
