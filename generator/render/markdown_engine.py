@@ -119,4 +119,3 @@ def convert(text: str, settings: Mapping[str, Any], cmark: bool) -> tuple[str, s
 
 def _count_tokens(tokens: list[dict[str, Any]]) -> int:
     return sum(1 + _count_tokens(token.get("children", [])) for token in tokens)
-

@@ -208,9 +208,7 @@ class _Conversions:
     def __init__(self) -> None:
         self.made: list[tuple[str, str, Any]] = []
 
-    def get_or_convert(
-        self, text: str, settings_print: str, convert: Callable[[], Any], key: str | None = None
-    ) -> Any:
+    def get_or_convert(self, text: str, settings_print: str, convert: Callable[[], Any], key: str | None = None) -> Any:
         result = convert()  # (`key`, the parent's precomputed cache key, is made again when replayed)
         self.made.append((text, settings_print, result))
         return result
