@@ -15,7 +15,8 @@ from generator.incremental.bigrows import BIG, copy_renders, insert_render
 from generator.incremental.store import _SCHEMA
 from generator.model import Source
 from generator.render.layout_stream import layout_chain_bytes, prints_content_plainly
-from generator.render.templates import load_layouts, make_environments, render_layout_chain
+from generator.load.layouts import load_layouts
+from generator.render.templates import make_environments, render_layout_chain
 
 HOME = "---\nlayout: default\n---\n<ul>{% for p in posts %}<li>{{ p }} — é</li>{% endfor %}</ul>\n"
 HEAD = "<title>{{ page.title }}</title>"
