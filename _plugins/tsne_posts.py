@@ -171,24 +171,26 @@ def prose_paragraphs(body: str) -> list[str]:
     return paragraphs
 
 
-def _post_paragraphs(post: Any, memo: dict[str, Any] | None) -> list[tuple[str, list[str]]]:
-    """A post's prose paragraphs with their tokens; remembered per post (one entry each, replaced
-    when its body changes, so a long `serve` session never grows) and redone only for an edit."""
+def _post_paragraphs(post: Any, memo: dict[str, Any] | None) -> tuple[list[tuple[str, list[str]]], str]:
+    """A post's prose paragraphs with their tokens, and a digest of the paragraphs' text; remembered
+    per post (one entry each, replaced when its body changes, so a long `serve` session never grows)
+    and redone only for an edit."""
     known = memo.get(post.source.relative) if memo is not None else None
     if known is not None and known[0] == post.body:
-        return known[1]
+        return known[1], known[2]
     result = [
         (text, [w for w in WORD.findall(text.lower()) if w not in STOPWORDS]) for text in prose_paragraphs(post.body)
     ]
+    digest = hashlib.sha256("\0".join(text for text, _ in result).encode("utf-8")).hexdigest()
     if memo is not None:
-        memo[post.source.relative] = (post.body, result)
-    return result
+        memo[post.source.relative] = (post.body, result, digest)
+    return result, digest
 
 
 def posts_dataset(posts: Sequence[Any], baseurl: str = "", memo: dict[str, Any] | None = None) -> dict[str, Any]:
     entries: list[tuple[int, str, list[str]]] = []
     for index, post in enumerate(posts):
-        entries.extend((index, text, words) for text, words in _post_paragraphs(post, memo))
+        entries.extend((index, text, words) for text, words in _post_paragraphs(post, memo)[0])
     if len(entries) > MAX_PARAGRAPHS:  # keep every post represented: take an even stride through all
         stride = len(entries) / MAX_PARAGRAPHS
         entries = [entries[int(i * stride)] for i in range(MAX_PARAGRAPHS)]
@@ -226,14 +228,18 @@ def site_loaded(site: Any) -> None:
     if not (site.source / "demos" / "tsne" / "demo.yml").exists():
         return
     baseurl = site.config.get("baseurl", "")
-    key = hashlib.sha256(
-        json.dumps([baseurl, [(p.url, p.title, p.body) for p in site.posts]]).encode("utf-8")
-    ).hexdigest()
+    paragraphs = site.memo.setdefault("paragraphs", {})
+    for gone in set(paragraphs) - {p.source.relative for p in site.posts}:
+        del paragraphs[gone]
+    before = dict(paragraphs)
+    # The dataset depends on each post's URL, title and prose paragraphs only: an edit of a post's
+    # code, math, headings or a short line leaves the same bytes (and the demo's bundle its name).
+    key = (baseurl, [(p.url, p.title, _post_paragraphs(p, paragraphs)[1]) for p in site.posts])
+    site.memo["terms_computed"] = sum(entry is not before.get(k) for k, entry in paragraphs.items())  # (tests)
     known = site.memo.get("dataset")
     if known is None or known[0] != key:
-        paragraphs = site.memo.setdefault("paragraphs", {})
-        for gone in set(paragraphs) - {p.source.relative for p in site.posts}:
-            del paragraphs[gone]
         dataset = json.dumps(posts_dataset(site.posts, baseurl, paragraphs), separators=(",", ":")).encode()
+        if known is not None and known[1] == dataset:
+            dataset = known[1]  # the same bytes object: the build's writer knows it is on disk
         site.memo["dataset"] = known = (key, dataset)  # only the latest: a long serve session stays small
     site.add_file("demos/tsne/posts.json", known[1])
