@@ -11,6 +11,7 @@ takes the WebP source, so they would be bytes nobody downloads."""
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import os
 import re
@@ -38,7 +39,12 @@ TAG = re.compile(
 ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
 PERCENT_WIDTH = re.compile(r"(?:^|;)\s*(?:max-)?width\s*:\s*([\d.]+)%", re.I)
 # In the markdown source: what a later conversion will turn into an <img> (for prepare()).
-SOURCE_REFERENCE = re.compile(r"""(?:\bsrc\s*=\s*["']|\]\(\s*<?)([^"'()<>\s]+)""", re.I)
+# (The lookahead lets the regex engine skip to the next s, S or ] instead of trying both branches
+# at every character: 3.5x faster on a 56 KB post.)
+SOURCE_REFERENCE = re.compile(r"""(?=[sS\]])(?:\b(?i:src)\s*=\s*["']|\]\(\s*<?)([^"'()<>\s]+)""")
+# The srcs each text of the last prepare() named: a `serve` rebuild passes the same unchanged texts
+# again (a pure function of the text; only the last call's texts are kept).
+_SCANNED: dict[str, list[str]] = {}
 
 
 @dataclass
@@ -75,7 +81,10 @@ class ImagePipeline:
         An optimisation only: rewrite() prepares what this missed, one at a time."""
         if not self.enabled:
             return
-        wanted = {p for text in texts for m in SOURCE_REFERENCE.finditer(text) if (p := self._output_path(m[1]))}
+        global _SCANNED
+        scanned = {text: _SCANNED.get(text) or [m[1] for m in SOURCE_REFERENCE.finditer(text)] for text in texts}
+        _SCANNED = scanned
+        wanted = {p for srcs in scanned.values() for src in srcs if (p := self._output_path(src))}
         jobs = [job for path in sorted(wanted) if path in self.files and (job := self._start(path))]
         if jobs:
             from concurrent.futures import ThreadPoolExecutor  # here: a rebuild seldom makes variants
@@ -144,14 +153,7 @@ class ImagePipeline:
         return self.prepared[path]
 
     def _output_path(self, src: str) -> str | None:
-        """The output path a site-local src names (root-relative, with or without the baseurl)."""
-        parsed = urlparse(htmllib.unescape(src))
-        if parsed.scheme or parsed.netloc or not parsed.path.startswith("/"):
-            return None
-        path = unquote(parsed.path)
-        if self.baseurl and (path == self.baseurl or path.startswith(self.baseurl + "/")):
-            path = path[len(self.baseurl) :]
-        return str(PurePosixPath(path.lstrip("/")))
+        return _output_path(self.baseurl, src)
 
     # -- rewriting ------------------------------------------------------------------------------
     def rewrite(self, html: str, doc: Document) -> str:
@@ -230,8 +232,7 @@ class ImagePipeline:
         return f"<picture>{''.join(sources)}{img}</picture>"
 
     def _variant_url(self, path: str, variant: Variant) -> str:
-        source = PurePosixPath(path)
-        output = str(source.with_name(f"{source.stem}-{variant.width}w-{variant.key[:10]}.{variant.format}"))
+        output = _variant_output(path, variant)
         self.used[output] = variant
         self.origins[output] = str(self.files[path].source.relative)
         return f"{self.baseurl}/{output}"
@@ -243,6 +244,25 @@ class ImagePipeline:
             Output("/" + path, path, None, self.origins[path], self.store.file_of(variant))
             for path, variant in sorted(self.used.items())
         ]
+
+
+# Pure functions asked once per image reference of every build (a long post has ~100): cached.
+@functools.lru_cache(maxsize=4096)
+def _output_path(baseurl: str, src: str) -> str | None:
+    """The output path a site-local src names (root-relative, with or without the baseurl)."""
+    parsed = urlparse(htmllib.unescape(src))
+    if parsed.scheme or parsed.netloc or not parsed.path.startswith("/"):
+        return None
+    path = unquote(parsed.path)
+    if baseurl and (path == baseurl or path.startswith(baseurl + "/")):
+        path = path[len(baseurl) :]
+    return str(PurePosixPath(path.lstrip("/")))
+
+
+@functools.lru_cache(maxsize=4096)
+def _variant_output(path: str, variant: Variant) -> str:
+    source = PurePosixPath(path)
+    return str(source.with_name(f"{source.stem}-{variant.width}w-{variant.key[:10]}.{variant.format}"))
 
 
 def _unquote(value: str) -> str:
