@@ -15,6 +15,7 @@ import functools
 import html as htmllib
 import os
 import re
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -42,9 +43,9 @@ PERCENT_WIDTH = re.compile(r"(?:^|;)\s*(?:max-)?width\s*:\s*([\d.]+)%", re.I)
 # (The lookahead lets the regex engine skip to the next s, S or ] instead of trying both branches
 # at every character: 3.5x faster on a 56 KB post.)
 SOURCE_REFERENCE = re.compile(r"""(?=[sS\]])(?:\b(?i:src)\s*=\s*["']|\]\(\s*<?)([^"'()<>\s]+)""")
-# The srcs each text of the last prepare() named: a `serve` rebuild passes the same unchanged texts
-# again (a pure function of the text; only the last call's texts are kept).
-_SCANNED: dict[str, list[str]] = {}
+# The srcs each text named, for the last few prepare() calls (a build makes one per kind of page): a
+# `serve` rebuild passes the same unchanged texts again. A pure function of the text.
+_SCANNED: deque[dict[str, list[str]]] = deque(maxlen=4)
 
 
 @dataclass
@@ -81,11 +82,15 @@ class ImagePipeline:
         An optimisation only: rewrite() prepares what this missed, one at a time."""
         if not self.enabled:
             return
-        global _SCANNED
-        scanned = {text: _SCANNED.get(text) or [m[1] for m in SOURCE_REFERENCE.finditer(text)] for text in texts}
-        _SCANNED = scanned
+        scanned = {text: _scanned(text) for text in texts}
+        _SCANNED.append(scanned)
         wanted = {p for srcs in scanned.values() for src in srcs if (p := self._output_path(src))}
-        jobs = [job for path in sorted(wanted) if path in self.files and (job := self._start(path))]
+        # (Vector images are not probed: rewrite() leaves them as they are.)
+        jobs = [
+            job
+            for path in sorted(wanted)
+            if path in self.files and not path.lower().endswith(".svg") and (job := self._start(path))
+        ]
         if jobs:
             from concurrent.futures import ThreadPoolExecutor  # here: a rebuild seldom makes variants
 
@@ -244,6 +249,13 @@ class ImagePipeline:
             Output("/" + path, path, None, self.origins[path], self.store.file_of(variant))
             for path, variant in sorted(self.used.items())
         ]
+
+
+def _scanned(text: str) -> list[str]:
+    for known in _SCANNED:
+        if text in known:
+            return known[text]
+    return [m[1] for m in SOURCE_REFERENCE.finditer(text)]
 
 
 # Pure functions asked once per image reference of every build (a long post has ~100): cached.
