@@ -121,3 +121,36 @@ def test_changed_demo_and_image_files_are_seen(tmp_path: Path, probes: list[Path
     assert [p.name for p in probes] == ["i1.png"]
     assert 'width="90" height="70"' in (source / "_site/2020/01/01/p0.html").read_text()
     same_as_clean_build(source, tmp_path, "clean3")
+
+
+def test_the_incremental_dataset_gives_posts_datasets_bytes_through_edits() -> None:
+    """dataset_json (parts kept per paragraph, frequencies corrected per edit) against the plain
+    json.dumps(posts_dataset(...)) over this blog's posts, through random word edits, added
+    paragraphs (the stride through all paragraphs moves) and a removed post."""
+    import importlib.util
+    import json
+    import random
+    from types import SimpleNamespace
+
+    spec = importlib.util.spec_from_file_location("tsne_posts", REPO / "_plugins" / "tsne_posts.py")
+    assert spec is not None and spec.loader is not None
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    posts = [
+        SimpleNamespace(body=path.read_text("utf-8").split("---", 2)[2], title=path.stem, url=f"/{path.stem}/",
+                        source=SimpleNamespace(relative=path.name))
+        for path in sorted((REPO / "_posts").glob("*.md"))
+    ]  # fmt: skip
+    memo: dict[str, object] = {}
+    rows: dict[str, object] = {}
+    rng = random.Random(7)
+    extra = "data\n\nAn inserted paragraph, with enough words in it to count as running prose for the dataset."
+    for step in range(14):
+        made = plugin.dataset_json(posts, "/base", memo, rows)
+        assert made == json.dumps(plugin.posts_dataset(posts, "/base"), separators=(",", ":")).encode(), step
+        post = rng.choice(posts)
+        words = post.body.split(" ")
+        words[rng.randrange(len(words))] = rng.choice(["network", "zebra", "the", "model", "training", extra])
+        post.body = " ".join(words)
+        if step == 9:
+            posts.pop(3)
