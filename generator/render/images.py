@@ -11,20 +11,17 @@ takes the WebP source, so they would be bytes nobody downloads."""
 
 from __future__ import annotations
 
-import functools
 import html as htmllib
 import os
 import re
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
-from urllib.parse import unquote, urlparse
 
 from generator.config_schema import SCHEMA, nested_defaults
 from generator.errors import ContentError
 from generator.model import Document, Site
 from generator.render.imagefiles import ImageInfo, ImageProblem, ImageSettings, ImageStore, Variant, make_variants
+from generator.render.imagerefs import SCANNED, output_path, scanned_srcs, variant_output
 from generator.write.output import Output
 
 CACHE_SUBFOLDER = "images"
@@ -39,13 +36,6 @@ TAG = re.compile(
 )
 ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
 PERCENT_WIDTH = re.compile(r"(?:^|;)\s*(?:max-)?width\s*:\s*([\d.]+)%", re.I)
-# In the markdown source: what a later conversion will turn into an <img> (for prepare()).
-# (The lookahead lets the regex engine skip to the next s, S or ] instead of trying both branches
-# at every character: 3.5x faster on a 56 KB post.)
-SOURCE_REFERENCE = re.compile(r"""(?=[sS\]])(?:\b(?i:src)\s*=\s*["']|\]\(\s*<?)([^"'()<>\s]+)""")
-# The srcs each text named, for the last few prepare() calls (a build makes one per kind of page): a
-# `serve` rebuild passes the same unchanged texts again. A pure function of the text.
-_SCANNED: deque[dict[str, list[str]]] = deque(maxlen=4)
 
 
 @dataclass
@@ -82,8 +72,8 @@ class ImagePipeline:
         An optimisation only: rewrite() prepares what this missed, one at a time."""
         if not self.enabled:
             return
-        scanned = {text: _scanned(text) for text in texts}
-        _SCANNED.append(scanned)
+        scanned = {text: scanned_srcs(text) for text in texts}
+        SCANNED.append(scanned)
         wanted = {p for srcs in scanned.values() for src in srcs if (p := self._output_path(src))}
         # (Vector images are not probed: rewrite() leaves them as they are.)
         jobs = [
@@ -158,7 +148,7 @@ class ImagePipeline:
         return self.prepared[path]
 
     def _output_path(self, src: str) -> str | None:
-        return _output_path(self.baseurl, src)
+        return output_path(self.baseurl, src)
 
     # -- rewriting ------------------------------------------------------------------------------
     def rewrite(self, html: str, doc: Document) -> str:
@@ -237,7 +227,7 @@ class ImagePipeline:
         return f"<picture>{''.join(sources)}{img}</picture>"
 
     def _variant_url(self, path: str, variant: Variant) -> str:
-        output = _variant_output(path, variant)
+        output = variant_output(path, variant)
         self.used[output] = variant
         self.origins[output] = str(self.files[path].source.relative)
         return f"{self.baseurl}/{output}"
@@ -249,32 +239,6 @@ class ImagePipeline:
             Output("/" + path, path, None, self.origins[path], self.store.file_of(variant))
             for path, variant in sorted(self.used.items())
         ]
-
-
-def _scanned(text: str) -> list[str]:
-    for known in _SCANNED:
-        if text in known:
-            return known[text]
-    return [m[1] for m in SOURCE_REFERENCE.finditer(text)]
-
-
-# Pure functions asked once per image reference of every build (a long post has ~100): cached.
-@functools.lru_cache(maxsize=4096)
-def _output_path(baseurl: str, src: str) -> str | None:
-    """The output path a site-local src names (root-relative, with or without the baseurl)."""
-    parsed = urlparse(htmllib.unescape(src))
-    if parsed.scheme or parsed.netloc or not parsed.path.startswith("/"):
-        return None
-    path = unquote(parsed.path)
-    if baseurl and (path == baseurl or path.startswith(baseurl + "/")):
-        path = path[len(baseurl) :]
-    return str(PurePosixPath(path.lstrip("/")))
-
-
-@functools.lru_cache(maxsize=4096)
-def _variant_output(path: str, variant: Variant) -> str:
-    source = PurePosixPath(path)
-    return str(source.with_name(f"{source.stem}-{variant.width}w-{variant.key[:10]}.{variant.format}"))
 
 
 def _unquote(value: str) -> str:
