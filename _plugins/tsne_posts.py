@@ -6,6 +6,7 @@ the events). Only runs when the site has the t-SNE demo."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -159,16 +160,24 @@ def prose_paragraphs(body: str) -> list[str]:
     """Paragraphs of running text: no code, math, headings, HTML or template lines."""
     body = re.sub(r"^ {0,3}(```|~~~).*?^ {0,3}\1\s*$", "", body, flags=re.S | re.M)
     body = re.sub(r"\$\$.*?\$\$", " ", body, flags=re.S)
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", body):
-        text = block.strip()
-        if not text or text.startswith(("#", "<", "{{", "{%", "|", "$$")):
-            continue
-        text = re.sub(r"\$[^$\n]+\$|`[^`]*`|\*\*|[*_>]|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or " ", text)
-        text = re.sub(r"\s+", " ", text).strip()
-        if len(text.split()) >= MIN_WORDS:
-            paragraphs.append(text)
-    return paragraphs
+    return [text for block in re.split(r"\n\s*\n", body) if (text := _prose(block)) is not None]
+
+
+# Both are pure functions of one block or paragraph, remembered so that an edit of a long post
+# (`serve`) redoes the blocks it changed only; bounded, so a long session stays small.
+@functools.lru_cache(maxsize=8192)
+def _prose(block: str) -> str | None:
+    text = block.strip()
+    if not text or text.startswith(("#", "<", "{{", "{%", "|", "$$")):
+        return None
+    text = re.sub(r"\$[^$\n]+\$|`[^`]*`|\*\*|[*_>]|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text.split()) >= MIN_WORDS else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _terms(text: str) -> list[str]:
+    return [w for w in WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
 def _post_paragraphs(post: Any, memo: dict[str, Any] | None) -> tuple[list[tuple[str, list[str]]], str]:
@@ -178,9 +187,7 @@ def _post_paragraphs(post: Any, memo: dict[str, Any] | None) -> tuple[list[tuple
     known = memo.get(post.source.relative) if memo is not None else None
     if known is not None and known[0] == post.body:
         return known[1], known[2]
-    result = [
-        (text, [w for w in WORD.findall(text.lower()) if w not in STOPWORDS]) for text in prose_paragraphs(post.body)
-    ]
+    result = [(text, _terms(text)) for text in prose_paragraphs(post.body)]  # (the lists are not changed)
     digest = hashlib.sha256("\0".join(text for text, _ in result).encode("utf-8")).hexdigest()
     if memo is not None:
         memo[post.source.relative] = (post.body, result, digest)
