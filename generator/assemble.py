@@ -18,7 +18,7 @@ from generator.config import Config
 from generator.load.collections import load_collections
 from generator.load.content import load_document, parse_source, read_bytes, read_source
 from generator.load.data import load_data
-from generator.load.demos import BundleFile, load_demos
+from generator.load.demos import BundleFile, DemoMemo, load_demos
 from generator.load.discover import discover
 from generator.load.layouts import load_layouts
 from generator.load.theme import gem_theme_root, theme_problem, with_gem_theme, with_theme
@@ -52,6 +52,7 @@ class LoadMemo:
     sources: dict[str, list[Source]] | None = None
     stats: dict[str, StatKey] = field(default_factory=dict)  # relative -> stat at the last load
     discovered: int = 0  # full discoveries made: what tests count
+    demos: DemoMemo = field(default_factory=DemoMemo)  # validated manifests, read files (load/demos.py)
 
     def listing(self, config: Config) -> dict[str, list[Source]]:
         changed, known = self.changed, self.sources
@@ -226,7 +227,7 @@ def load_site(
     demo_manifests = [
         s for s in sources.get("demo", []) if s.relative.count("/") == 2 and s.relative.endswith("/demo.yml")
     ]
-    demo_set = load_demos(config.source, demo_manifests, config.baseurl, demo_files)
+    demo_set = load_demos(config.source, demo_manifests, config.baseurl, demo_files, memo.demos if memo else None)
     errors.extend(demo_set.errors)
     includes = {s.relative.split("/", 1)[1]: s for s in sources.get("include", [])}
     site = Site(

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from markupsafe import Markup
 
 from generator.errors import DemoError, FrontMatterError
+from generator.load.demomemo import DemoMemo, file_stat, known_stats, shared_stats
 from generator.frontmatter import decode_text, key_line, load_yaml
 from generator.model import Demo, DemoOption, Source
 
@@ -69,7 +70,9 @@ def _read_manifest(source: Source) -> tuple[dict[str, Any], str]:
     return data, text
 
 
-def _validate(name: str, source: Source, data: dict[str, Any], text: str, folder: Path) -> tuple[Demo, list[str]]:
+def _validate(
+    name: str, source: Source, data: dict[str, Any], text: str, folder: Path
+) -> tuple[Demo, list[str], list[str]]:
     def fail(key: str, message: str) -> DemoError:
         return DemoError(f"{key}: {message}", source.relative, key_line(text, key) or 1)
 
@@ -123,7 +126,8 @@ def _validate(name: str, source: Source, data: dict[str, Any], text: str, folder
         options=options,
     )
     # Shared helpers are published once for all demos, so a bundle does not copy them.
-    return demo, [item for item in listed if item != data.get("entry") and not item.startswith(f"../{SHARED}/")]
+    files = [item for item in listed if item != data.get("entry") and not item.startswith(f"../{SHARED}/")]
+    return demo, files, listed  # (listed: every file the checks looked at)
 
 
 def _options(raw: Any, fail: Callable[[str, str], DemoError]) -> dict[str, DemoOption]:
@@ -150,53 +154,75 @@ def _options(raw: Any, fail: Callable[[str, str], DemoError]) -> dict[str, DemoO
 
 
 def load_demos(
-    root: Path, manifests: list[Source], baseurl: str, generated: Mapping[str, Mapping[str, bytes]] | None = None
+    root: Path,
+    manifests: list[Source],
+    baseurl: str,
+    generated: Mapping[str, Mapping[str, bytes]] | None = None,
+    memo: DemoMemo | None = None,
 ) -> DemoSet:
     """Read and validate every manifest; fingerprint and link every bundle. `generated` holds
-    build-time files per demo (added by plugins, see plugins.py), published and hashed the same way."""
-    result = DemoSet()
+    build-time files per demo (added by plugins, see plugins.py), published and hashed the same way.
+    `memo` (kept by `blog serve`) skips what has not changed since the last call."""
+    memo = memo if memo is not None else DemoMemo()
+    generated = {name: dict(files) for name, files in (generated or {}).items()}
     demos_root = root / "demos"
-    shared_files = _collect_shared(demos_root)
+    shared = shared_stats(demos_root, SHARED)
+    checked = [(source, file_stat(source.path), known_stats(memo, source)) for source in manifests]
+    key = (root, baseurl, shared, [(s.relative, st, k and k[1]) for s, st, k in checked], generated)
+    if memo.last is not None and memo.last[0] == key:
+        return memo.last[1]
+    result = DemoSet()
+    memo.used = set()
+    shared_files = {path: memo.blob(demos_root / path, stat) for path, stat in shared}
     shared_digest = _digest(shared_files, "")
     rename: dict[str, str] = {path: _hashed_name(path, shared_digest) for path in shared_files}
     contents: dict[str, bytes] = dict(shared_files)
     bundles: dict[str, list[str]] = {}
-    for source in manifests:
+    for source, stat, known in checked:
         name = source.relative.split("/")[1]
         folder = demos_root / name
-        try:
-            data, text = _read_manifest(source)
-            demo, files = _validate(name, source, data, text, folder)
-        except DemoError as e:
-            result.errors.append(e)
-            continue
-        bundle = {f"{name}/{path}": (folder / path).read_bytes() for path in files}
-        bundle.update({f"{name}/{path}": blob for path, blob in (generated or {}).get(name, {}).items()})
-        digest = _digest(bundle, shared_digest)
+        entry = memo.manifests.get(source.relative)
+        if entry is not None and known is not None and stat is not None and stat == entry[0] == known[0]:
+            unchanged = dict(known[1]) == entry[1]
+        else:
+            unchanged = False
+        if entry is not None and unchanged:
+            _, stats, demo, files = entry
+        else:
+            memo.manifests.pop(source.relative, None)
+            memo.validated += 1
+            try:
+                data, text = _read_manifest(source)
+                demo, files, listed = _validate(name, source, data, text, folder)
+            except DemoError as e:
+                result.errors.append(e)
+                continue
+            stats = {path: file_stat(folder / path) for path in listed}
+            memo.manifests[source.relative] = (stat, stats, demo, files)
+        bundle = {f"{name}/{path}": memo.blob(folder / path, stats[path]) for path in files}
+        bundle.update({f"{name}/{path}": blob for path, blob in generated.get(name, {}).items()})
+        inputs = (name, shared_digest, tuple((p, stats[p]) for p in files), tuple(generated.get(name, {}).items()))
+        digest = memo.digests.get(inputs) if None not in stats.values() else None
+        if digest is None:
+            digest = _digest(bundle, shared_digest)
+            memo.digests = {k: v for k, v in memo.digests.items() if k[0] != name}  # the latest per demo
+            memo.digests[inputs] = digest
         rename.update({path: _hashed_name(path, digest) for path in bundle})
         contents.update(bundle)
         bundles[name] = list(bundle)
         result.demos[name] = demo
     for path, blob in contents.items():
         if path.endswith(REWRITTEN_EXTENSIONS):
-            blob = _link(path, blob, rename)
+            blob = _linked(memo, path, blob, rename)
         result.files.append(BundleFile(path, "demos/" + rename[path], blob))
     for name, demo in list(result.demos.items()):
         urls = {path.split("/", 1)[1]: f"{baseurl}/demos/{rename[path]}" for path in bundles[name]}
         urls.update({f"../{path}": f"{baseurl}/demos/{rename[path]}" for path in shared_files})
         result.demos[name] = Demo(**{**demo.__dict__, "files": urls})
+    memo.last = (key, result) if not result.errors else None
+    memo.blobs = {path: memo.blobs[path] for path in memo.used if path in memo.blobs}
+    memo.used = set()
     return result
-
-
-def _collect_shared(demos_root: Path) -> dict[str, bytes]:
-    folder = demos_root / SHARED
-    if not folder.is_dir():
-        return {}
-    return {
-        f"{SHARED}/{p.relative_to(folder).as_posix()}": p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.suffix in (".js", ".mjs", ".css", ".json")
-    }
 
 
 def _digest(files: Mapping[str, bytes], salt: str) -> str:
@@ -204,6 +230,20 @@ def _digest(files: Mapping[str, bytes], salt: str) -> str:
     for path in sorted(files):
         hasher.update(path.encode() + b"\0" + files[path] + b"\0")
     return hasher.hexdigest()[:10]
+
+
+def _linked(memo: DemoMemo, path: str, blob: bytes, rename: Mapping[str, str]) -> bytes:
+    """_link, remembered per file: the same bytes again while its text and the hashed names of
+    what it names are the same."""
+    known = memo.links.get(path)
+    if known is not None and known[0] == blob and [rename.get(t) for t in known[1]] == known[2]:
+        return known[3]
+    folder = posixpath.dirname(path)
+    text = blob.decode("utf-8")
+    targets = [posixpath.normpath(posixpath.join(folder, m[2])) for m in RELATIVE_LITERAL.finditer(text)]
+    linked = _link(path, blob, rename)
+    memo.links[path] = (blob, targets, [rename.get(t) for t in targets], linked)
+    return linked
 
 
 def _link(path: str, blob: bytes, rename: Mapping[str, str]) -> bytes:

@@ -7,6 +7,7 @@ each build costs microseconds; the index makes even that rare (keyed by file siz
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -52,17 +53,28 @@ class ImageSettings:
     max_pixels: int = DEFAULT_MAX_PIXELS
 
     def fingerprint(self) -> str:
-        from PIL import features
-
-        usable = [f for f in self.formats if f in VARIANT_FORMATS and features.check(f)]
-        text = json.dumps([sorted(self.widths), self.quality, usable, ENCODER_VERSION])
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        return _fingerprint(self)
 
     def usable_formats(self) -> list[str]:
         """The configured formats this Pillow can write, in the order browsers should try them."""
-        from PIL import features
+        return list(_usable_formats(self))
 
-        return [f for f in VARIANT_FORMATS if f in self.formats and features.check(f)]
+
+# Both are asked once per image of every build; what Pillow can write does not change in a process.
+@functools.cache
+def _fingerprint(settings: ImageSettings) -> str:
+    from PIL import features
+
+    usable = [f for f in settings.formats if f in VARIANT_FORMATS and features.check(f)]
+    text = json.dumps([sorted(settings.widths), settings.quality, usable, ENCODER_VERSION])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@functools.cache
+def _usable_formats(settings: ImageSettings) -> tuple[str, ...]:
+    from PIL import features
+
+    return tuple(f for f in VARIANT_FORMATS if f in settings.formats and features.check(f))
 
 
 @dataclass(frozen=True)
@@ -170,6 +182,22 @@ def encode(image: PillowImage, fmt: str, quality: int) -> bytes:
     return buffer.getvalue()
 
 
+# `blog serve` makes an ImageStore per rebuild: the index as this process last read or wrote it,
+# by the index file's stat (another process's write changes it), and the variant files seen in the
+# folder, by the folder's mtime (deleting or adding a file changes it), spare a rebuild re-reading
+# the index and a stat per variant (issue #19). Keyed by folder; one entry per site served.
+_INDEXES: dict[Path, tuple[tuple[int, int, int], dict[str, Any], dict[str, Any]]] = {}
+_PRESENT: dict[Path, tuple[int, set[str]]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
 class ImageStore:
     """`.blog-cache/images/`: variant files named by key, and index.json with what is known of each
     source (by path, size and mtime) and which variants each (content, settings) pair has."""
@@ -177,12 +205,22 @@ class ImageStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.dirty = False
+        self.probed = 0  # images whose bytes were read and probed (what tests count)
+        self._present: set[str] | None = None  # variant files known to exist (see _PRESENT)
+        stamp = _stamp(folder / INDEX_NAME)
+        known = _INDEXES.get(folder)
+        if stamp is not None and known is not None and known[0] == stamp:
+            self.files, self.variants = known[1], known[2]
+            return
         try:
             index = json.loads((folder / INDEX_NAME).read_text("utf-8"))
             self.files: dict[str, Any] = index["files"]
             self.variants: dict[str, Any] = index["variants"]
         except (OSError, ValueError, KeyError, TypeError):
             self.files, self.variants = {}, {}
+        _INDEXES.pop(folder, None)
+        if stamp is not None and isinstance(self.files, dict) and isinstance(self.variants, dict):
+            _INDEXES[folder] = (stamp, self.files, self.variants)
 
     def info(self, path: Path, max_pixels: int) -> tuple[ImageInfo, bytes | None]:
         """(info, the file's bytes when they had to be read). Raises ImageProblem, OSError."""
@@ -192,6 +230,7 @@ class ImageStore:
         if known and known["stamp"] == stamp:
             return ImageInfo(**known["info"]), None
         data = path.read_bytes()
+        self.probed += 1
         info = probe(path, data, max_pixels)
         self.files[str(path)] = {"stamp": stamp, "info": asdict(info)}
         self.dirty = True
@@ -202,9 +241,25 @@ class ImageStore:
         if entry is None:
             return None
         variants = [Variant(*row) for row in entry]
-        if not all(self.file_of(v).is_file() for v in variants):
-            return None  # someone cleaned the cache folder: make them again
+        present = self._present_files()
+        for variant in variants:
+            name = f"{variant.key}.{variant.format}"
+            if name not in present:
+                if not self.file_of(variant).is_file():
+                    return None  # someone cleaned the cache folder: make them again
+                present.add(name)
         return variants
+
+    def _present_files(self) -> set[str]:
+        """Variant files seen in the folder while its mtime is what it was (one stat per build)."""
+        if self._present is None:
+            stamp = _stamp(self.folder)
+            known = _PRESENT.get(self.folder)
+            if stamp is None or known is None or known[0] != stamp[0]:
+                known = (stamp[0] if stamp else -1, set())
+                _PRESENT[self.folder] = known
+            self._present = known[1]
+        return self._present
 
     def remember(self, info: ImageInfo, settings: ImageSettings, variants: list[Variant]) -> None:
         key = f"{info.sha}:{settings.fingerprint()}"
@@ -222,3 +277,7 @@ class ImageStore:
         temporary.write_text(json.dumps({"files": self.files, "variants": self.variants}), "utf-8")
         os.replace(temporary, self.folder / INDEX_NAME)
         self.dirty = False
+        stamp = _stamp(self.folder / INDEX_NAME)
+        _INDEXES.pop(self.folder, None)
+        if stamp is not None:
+            _INDEXES[self.folder] = (stamp, self.files, self.variants)

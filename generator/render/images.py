@@ -16,13 +16,12 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
-from urllib.parse import unquote, urlparse
 
 from generator.config_schema import SCHEMA, nested_defaults
 from generator.errors import ContentError
 from generator.model import Document, Site
 from generator.render.imagefiles import ImageInfo, ImageProblem, ImageSettings, ImageStore, Variant, make_variants
+from generator.render.imagerefs import SCANNED, output_path, scanned_srcs, variant_output
 from generator.write.output import Output
 
 CACHE_SUBFOLDER = "images"
@@ -37,8 +36,6 @@ TAG = re.compile(
 )
 ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
 PERCENT_WIDTH = re.compile(r"(?:^|;)\s*(?:max-)?width\s*:\s*([\d.]+)%", re.I)
-# In the markdown source: what a later conversion will turn into an <img> (for prepare()).
-SOURCE_REFERENCE = re.compile(r"""(?:\bsrc\s*=\s*["']|\]\(\s*<?)([^"'()<>\s]+)""", re.I)
 
 
 @dataclass
@@ -75,8 +72,15 @@ class ImagePipeline:
         An optimisation only: rewrite() prepares what this missed, one at a time."""
         if not self.enabled:
             return
-        wanted = {p for text in texts for m in SOURCE_REFERENCE.finditer(text) if (p := self._output_path(m[1]))}
-        jobs = [job for path in sorted(wanted) if path in self.files and (job := self._start(path))]
+        scanned = {text: scanned_srcs(text) for text in texts}
+        SCANNED.append(scanned)
+        wanted = {p for srcs in scanned.values() for src in srcs if (p := self._output_path(src))}
+        # (Vector images are not probed: rewrite() leaves them as they are.)
+        jobs = [
+            job
+            for path in sorted(wanted)
+            if path in self.files and not path.lower().endswith(".svg") and (job := self._start(path))
+        ]
         if jobs:
             from concurrent.futures import ThreadPoolExecutor  # here: a rebuild seldom makes variants
 
@@ -144,14 +148,7 @@ class ImagePipeline:
         return self.prepared[path]
 
     def _output_path(self, src: str) -> str | None:
-        """The output path a site-local src names (root-relative, with or without the baseurl)."""
-        parsed = urlparse(htmllib.unescape(src))
-        if parsed.scheme or parsed.netloc or not parsed.path.startswith("/"):
-            return None
-        path = unquote(parsed.path)
-        if self.baseurl and (path == self.baseurl or path.startswith(self.baseurl + "/")):
-            path = path[len(self.baseurl) :]
-        return str(PurePosixPath(path.lstrip("/")))
+        return output_path(self.baseurl, src)
 
     # -- rewriting ------------------------------------------------------------------------------
     def rewrite(self, html: str, doc: Document) -> str:
@@ -162,7 +159,7 @@ class ImagePipeline:
         out: list[str] = []
         copied, in_link, in_picture, first = 0, 0, 0, True
         for match in TAG.finditer(html):
-            tag = match[0].lower()
+            tag = match[0][:9].lower()  # (the kind of tag is all that is asked: no need to copy it all)
             if tag.startswith("<a"):
                 in_link += 1
             elif tag.startswith("</a"):
@@ -230,8 +227,7 @@ class ImagePipeline:
         return f"<picture>{''.join(sources)}{img}</picture>"
 
     def _variant_url(self, path: str, variant: Variant) -> str:
-        source = PurePosixPath(path)
-        output = str(source.with_name(f"{source.stem}-{variant.width}w-{variant.key[:10]}.{variant.format}"))
+        output = variant_output(path, variant)
         self.used[output] = variant
         self.origins[output] = str(self.files[path].source.relative)
         return f"{self.baseurl}/{output}"
