@@ -5,6 +5,7 @@ are counted in-process."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,7 +18,6 @@ import pytest
 
 from conftest import output_tree
 from generator.build import BuildOptions, build
-from generator.incremental.state import BuildState
 from generator.render import parallel_pages
 from generator.render.parallel_pages import FORKS_KNOB
 
@@ -139,29 +139,42 @@ def test_a_layout_error_in_a_childs_slice_is_reported_as_a_serial_build_reports_
         assert not (site / "_site").exists()
 
 
-def test_forks_are_counted_and_made_only_for_a_cold_jinja_build_nobody_keeps(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    site = make_site(tmp_path / "site")
-    monkeypatch.delenv(FORKS_KNOB, raising=False)
-    expected = min(os.cpu_count() or 1, parallel_pages.MOST_FORKS + 1) - 1
-    before = parallel_pages.forks_made
-    result = build(BuildOptions(source=site))  # cold: one child per extra core
-    assert parallel_pages.forks_made - before == expected
-    assert len([o for o in result.outputs if o.origin.startswith("_posts/")]) == POSTS
-    before = parallel_pages.forks_made
-    build(BuildOptions(source=site))  # every render is stored: nothing to spread
-    assert parallel_pages.forks_made == before
-    build(BuildOptions(source=site), state=BuildState())  # a kept state (`blog serve`): serial
-    assert parallel_pages.forks_made == before
-    monkeypatch.setenv(FORKS_KNOB, "2")
-    shutil.rmtree(site / ".blog-cache")
-    build(BuildOptions(source=site))
-    assert parallel_pages.forks_made - before == 2
-    small = make_site(tmp_path / "small", posts=10)
-    monkeypatch.delenv(FORKS_KNOB)
-    build(BuildOptions(source=small))  # too few documents
-    assert parallel_pages.forks_made - before == 2
+def test_forks_are_counted_and_made_only_for_a_cold_jinja_build_nobody_keeps(tmp_path: Path) -> None:
+    """Run in a new interpreter: forking needs a process with one thread, and other tests in this
+    one may have left threads behind (then every build here rightly renders serially)."""
+    site, small = make_site(tmp_path / "site"), make_site(tmp_path / "small", posts=10)
+    probe = f"""
+import json, os, shutil
+from pathlib import Path
+from generator.build import BuildOptions, build
+from generator.incremental.state import BuildState
+from generator.render import parallel_pages
+site, small = Path({str(site)!r}), Path({str(small)!r})
+os.environ.pop({FORKS_KNOB!r}, None)
+counts = []
+result = build(BuildOptions(source=site))  # cold: one child per extra core
+counts.append(parallel_pages.forks_made)
+posts = len([o for o in result.outputs if o.origin.startswith("_posts/")])
+build(BuildOptions(source=site))  # every render is stored: nothing to spread
+counts.append(parallel_pages.forks_made)
+build(BuildOptions(source=site), state=BuildState())  # a kept state (`blog serve`): serial
+counts.append(parallel_pages.forks_made)
+os.environ[{FORKS_KNOB!r}] = "2"
+shutil.rmtree(site / ".blog-cache")
+build(BuildOptions(source=site))
+counts.append(parallel_pages.forks_made)
+del os.environ[{FORKS_KNOB!r}]
+build(BuildOptions(source=small))  # too few documents
+counts.append(parallel_pages.forks_made)
+print(json.dumps([posts, counts]))
+"""
+    environment = {key: value for key, value in os.environ.items() if key != FORKS_KNOB}
+    environment["PYTHONPATH"] = str(REPO) + os.pathsep + environment.get("PYTHONPATH", "")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=environment, check=True)
+    posts, counts = json.loads(done.stdout.splitlines()[-1])
+    extra_cores = min(os.cpu_count() or 1, parallel_pages.MOST_FORKS + 1) - 1
+    assert posts == POSTS
+    assert counts == [extra_cores, extra_cores, extra_cores, extra_cores + 2, extra_cores + 2]
 
 
 def test_a_liquid_site_renders_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
