@@ -6,7 +6,9 @@ machine, the server's own part 1 ms: most of the wait was the browser's round tr
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
+from generator.serve.files import resolve_request_path
 from generator.serve.http_handler import inject_client
 
 # More changed pages than this, or bigger: the pages showing them fetch them.
@@ -24,8 +26,13 @@ def pushed_pages(destination: Path, baseurl: str, changed: list[str], tag: bytes
     pages: dict[str, str] = {}
     total = 0
     for relative in html:
+        # The same containment check as a request's (a link in the output folder leading out of it
+        # is never read), so the event never carries what the server would refuse to serve.
+        path = resolve_request_path(destination, quote(relative))
+        if path is None:
+            continue
         try:
-            data = (destination / relative).read_bytes()
+            data = path.read_bytes()
             total += len(data)
             if total > PUSHED_BYTES:
                 return {}
