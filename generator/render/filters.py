@@ -70,6 +70,9 @@ def xml_escape(value: Any) -> Markup:
 # Browsers ignore tabs, newlines and leading control characters in a scheme (`java\tscript:`).
 IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]+")
 LIVE_SCHEMES = ("javascript:", "vbscript:", "data:")
+# Compiled once: `relative_url` runs for every link of every page (~9,000 calls in a 1,000-post build).
+NOT_RELATIVE = re.compile(r"^[a-z][a-z0-9+.-]*:|^//|^#", re.I)  # absolute, protocol-relative, fragment
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
 def safe_url(value: Any) -> str:
@@ -84,7 +87,7 @@ def safe_url(value: Any) -> str:
 
 def relative_url(path: Any, baseurl: str) -> str:
     text = safe_url(path)
-    if re.match(r"^[a-z][a-z0-9+.-]*:|^//|^#", text, re.I):
+    if NOT_RELATIVE.match(text):
         return text  # absolute URLs, protocol-relative and fragments are left alone
     if baseurl and (text == baseurl or text.startswith(baseurl + "/")):
         return text  # already prefixed: filters applied twice must not double the baseurl
@@ -93,7 +96,7 @@ def relative_url(path: Any, baseurl: str) -> str:
 
 def absolute_url(path: Any, url: str, baseurl: str) -> str:
     relative = relative_url(path, baseurl)
-    return relative if re.match(r"^[a-z][a-z0-9+.-]*:", relative, re.I) else url + relative
+    return relative if SCHEME.match(relative) else url + relative
 
 
 def slugify(value: Any) -> str:
