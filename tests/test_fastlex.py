@@ -147,5 +147,8 @@ def test_first_character_analysis() -> None:
     nullable, test = lexfirst.first_char_test(r"\s*[^\W\d]", re.UNICODE)
     assert not nullable and test is not None and test(" ") and test("\u00e9") and not test("1")
     assert lexfirst.first_char_test(r"x?", 0)[0]
-    assert lexfirst.first_char_test(r"abc", re.IGNORECASE) == (True, None)  # case folding: anything
+    # Case-insensitive: asked of `re` itself, so Unicode folding counts (KELVIN SIGN matches k).
+    nullable, test = lexfirst.first_char_test(r"(?i)(k|[st])x", re.UNICODE)
+    assert not nullable and test is not None
+    assert [bool(test(char)) for char in "kK\u212asS\u017ftTa"] == [True] * 8 + [False]
     assert lexfirst.first_char_test(r".x", 0) == (True, None)

@@ -3,9 +3,10 @@
 fastlex.py combines only the rules of a state that can match at a given character: a rule whose
 first consumed character cannot be `c` never matches at a position holding `c`, so leaving it out
 of that position's alternation changes no result, and the regex engine tries far fewer
-alternatives. Every answer errs on the side of "may match": an unknown construct, case-insensitive
-matching (Unicode case folding maps more characters than lower/upper), or a rule that can match
-the empty string makes the rule a candidate everywhere."""
+alternatives. Every answer errs on the side of "may match": an unknown construct or a rule that can
+match the empty string makes the rule a candidate everywhere. Under case-insensitive matching the
+first character's class is asked of `re` itself (a one-character pattern compiled with the same
+flags), since Unicode case folding matches more characters than lower() and upper() give."""
 
 from __future__ import annotations
 
@@ -38,11 +39,14 @@ _REPEATS = {constants.MAX_REPEAT, constants.MIN_REPEAT, getattr(constants, "POSS
 def first_char_test(source: str, flags: int) -> tuple[bool, CharTest]:
     """(can match the empty string, test of the first character otherwise); (True, None) when
     in doubt."""
-    if flags & (re.IGNORECASE | re.LOCALE):
+    if flags & re.LOCALE:
         return True, None
     try:
         parsed = parser.parse(source, flags)
     except (re.error, RecursionError, OverflowError):
+        return True, None
+    flags = getattr(getattr(parsed, "state", None), "flags", flags)  # with the pattern's own (?i) etc.
+    if flags & re.LOCALE:
         return True, None
     tests: list[Callable[[str], bool]] = []
     nullable = _first(list(parsed), tests, flags)
@@ -65,10 +69,10 @@ def _first(items: list[Any], tests: list[Callable[[str], bool]], flags: int) -> 
 
 def _first_of_item(op: Any, value: Any, tests: list[Callable[[str], bool]], flags: int) -> bool | None:
     if op is constants.LITERAL:
-        tests.append(chr(value).__eq__)
+        tests.append(_folded([(op, value)], flags) if flags & re.IGNORECASE else chr(value).__eq__)
         return False
     if op is constants.IN:
-        test = _set_test(value, flags)
+        test = _folded(value, flags) if flags & re.IGNORECASE else _set_test(value, flags)
         if test is None:
             return None
         tests.append(test)
@@ -79,10 +83,10 @@ def _first_of_item(op: Any, value: Any, tests: list[Callable[[str], bool]], flag
         results = [_first(list(branch), tests, flags) for branch in value[1]]
         return None if None in results else any(results)
     if op is constants.SUBPATTERN:
-        _group, add_flags, _del_flags, pattern = value
-        if add_flags & (re.IGNORECASE | re.LOCALE):
+        _group, add_flags, del_flags, pattern = value
+        if add_flags & re.LOCALE:
             return None
-        return _first(list(pattern), tests, flags)
+        return _first(list(pattern), tests, (flags | add_flags) & ~del_flags)
     if op in _REPEATS:
         low, _high, pattern = value
         nullable = _first(list(pattern), tests, flags)
@@ -120,3 +124,21 @@ def _set_test(items: list[Any], flags: int) -> Callable[[str], bool] | None:
         return inside != negate
 
     return member
+
+
+def _folded(items: list[Any], flags: int) -> Callable[[str], bool] | None:
+    """A character class (or one literal) under IGNORECASE, as a compiled one-character pattern."""
+    parts = ["^"] if items and items[0][0] is constants.NEGATE else []
+    for op, value in items[len(parts) :]:
+        if op is constants.LITERAL:
+            parts.append(f"\\U{value:08x}")
+        elif op is constants.RANGE:
+            parts.append(f"\\U{value[0]:08x}-\\U{value[1]:08x}")
+        elif op is constants.CATEGORY and value in _CATEGORIES:
+            parts.append(_CATEGORIES[value])
+        else:
+            return None
+    try:
+        return re.compile("[" + "".join(parts) + "]", flags & (re.IGNORECASE | re.ASCII)).match  # type: ignore[return-value]
+    except re.error:
+        return None
