@@ -4,6 +4,7 @@ instead of exhausting Python's stack (or minutes of CPU) inside the converter.""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from generator.errors import ContentError
@@ -20,6 +21,8 @@ THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
 MARKDOWN_ATTRIBUTE = re.compile(r"\bmarkdown\s*=")
 # Tags that never nest: void elements and those whose end tag is optional (an unclosed <p> is fine).
+# Where str.splitlines starts a new line, besides "\n" (which `^` in MULTILINE mode already knows).
+LINE_BREAKS = "\\r\\x0b\\x0c\\x1c\\x1d\\x1e\\x85\\u2028\\u2029"
 FLAT_TAGS = frozenset(
     ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
     + ("p", "li", "dt", "dd", "tr", "td", "th", "option")
@@ -33,6 +36,8 @@ class NestingTooDeep(ContentError):
 def too_deep_line(text: str) -> int | None:
     """The first line (1-based) where lists, block quotes and markdown-in-HTML blocks together nest
     deeper than MAX_NESTING, found by one linear pass before Python-Markdown can recurse."""
+    if _surely_shallow(text):
+        return None
     html_depth = 0
     for segment in segments(text):
         if segment.fenced:
@@ -51,6 +56,23 @@ def too_deep_line(text: str) -> int | None:
                 return number
             offset = line_end
     return None
+
+
+def _surely_shallow(text: str) -> bool:
+    """True when no line can nest past MAX_NESTING, proven in C without the line-by-line pass:
+    markdown-in-HTML depth never exceeds the number of `<` in the text, and a line's prefix depth
+    never exceeds the length of its run of prefix characters (each marker, and each 4 columns of
+    indentation, takes at least one character). A real post is cleared by one regex search."""
+    STEPS.count += len(text)  # (two linear scans in C)
+    room = MAX_NESTING - text.count("<")
+    return room > 0 and _long_prefix(room + 1).search(text) is None
+
+
+@functools.lru_cache(maxsize=8)
+def _long_prefix(length: int) -> re.Pattern[str]:
+    """A line starting with `length` or more characters that can make up a prefix (after any of
+    str.splitlines' line boundaries, as too_deep_line splits)."""
+    return re.compile(f"(?:^|(?<=[{LINE_BREAKS}]))[ \\t>*+\\-.)0-9]{{{length},}}", re.MULTILINE)
 
 
 def _html_depth_after(tag: re.Match[str], depth: int) -> int:
