@@ -33,6 +33,7 @@ from generator.write.outputcheck import unsafe_output_errors
 from generator.render.documents import DocumentRenderer
 from generator.render.views import TextFile, long_texts_in
 from generator.render.parallel_pages import render_documents
+from generator.render.generated_set import EarlyPages, generated_pages
 from generator.render.letgo import give_back_bodies, let_go_of_bodies, memory_release
 from generator.assemble import RebuildMemory, load_site, run_build_plugins, run_page_plugins
 
@@ -186,18 +187,20 @@ def _build(
     released = let_go_of_bodies(renderer, documents) if once and renderer.liquid is None else []
     release()  # (what conversion freed: its workers' results, and the bodies let go of)
     renderer.seal(documents)
-    # Every document without an error and not `output: false`, on every core in a cold `blog build`.
-    outputs = render_documents(renderer, documents, errors, spool, release, alone=once)
+
+    def spooled(made: list[Output]) -> list[Output]:
+        kept = spool_all(spool, made)
+        release()  # (a home page listing every post is freed)
+        return kept
+
+    # Every document without an error and not `output: false`, on every core in a cold `blog build`;
+    # the generated pages meanwhile, in the parent, while forked children render documents.
+    early = EarlyPages(renderer, embed, spooled)
+    outputs = render_documents(renderer, documents, errors, spool, release, alone=once, meanwhile=early.render)
     if not errors:
         try:
             sitemap = memory.sitemap if memory is not None else gen.sitemap  # (the same bytes while unchanged)
-
-            def spooled(made: list[Output]) -> list[Output]:
-                kept = spool_all(spool, made)
-                release()  # (a home page listing every post is freed)
-                return kept
-
-            outputs.extend(generated_outputs(renderer, embed, outputs, spooled, sitemap))
+            outputs.extend(generated_outputs(renderer, embed, outputs, spooled, sitemap, early.result()))
             if renderer.liquid is not None:  # jekyll-redirect-from's pages (never in the sitemap)
                 outputs.extend(spool_all(spool, renderer.liquid.redirect_pages({o.output_path for o in outputs})))
         except GeneratorError as e:
@@ -264,27 +267,14 @@ def generated_outputs(
     documents: list[Output],
     keep: Callable[[list[Output]], list[Output]] = lambda made: made,
     sitemap: Callable[[DocumentRenderer, list[Output]], Output] = gen.sitemap,
+    pages: list[Output] | None = None,
 ) -> list[Output]:
     """`keep` takes each kind's outputs as soon as they are rendered (build() spools them, so a
-    home page listing 10,000 posts is not held while the tag pages render)."""
+    home page listing 10,000 posts is not held while the tag pages render). `pages`: the pages
+    before the sitemap, when EarlyPages rendered them already."""
     config = renderer.site.config
     taken = {o.output_path for o in documents} | {s.output_path for s in renderer.site.static_files}
-    result: list[Output] = []
-    if config.generates("home"):
-        result.extend(keep(gen.paginate(renderer, taken)))
-    if config.generates("archive"):
-        result.extend(keep([gen.archive(renderer)]))
-    if config.generates("tags"):
-        result.extend(keep(gen.tags(renderer)))
-    if config.generates("demos") and renderer.site.demos:
-        result.extend(keep(gen.demo_pages(renderer, embed)))
-    if config.generates("not_found"):
-        result.extend(keep([gen.not_found(renderer)]))
-    if config.generates("highlight"):
-        result.extend(keep([gen.highlight_stylesheet(renderer)]))
-    if config.generates("feed"):
-        result.extend(keep([gen.feed(renderer)]))
-    result = [o for o in result if o.output_path not in taken]  # (a dropped spooled file is never committed)
+    result = generated_pages(renderer, embed, taken, keep) if pages is None else pages
     if config.generates("sitemap") and "sitemap.xml" not in taken:
         result.extend(keep([sitemap(renderer, [*documents, *result])]))
     if config.generates("robots") and "robots.txt" not in taken:

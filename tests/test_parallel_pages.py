@@ -190,3 +190,33 @@ def test_a_liquid_site_renders_in_one_process(tmp_path: Path, monkeypatch: pytes
     result = build(BuildOptions(source=site))
     assert parallel_pages.forks_made == before
     assert b"<h1>P3</h1>" in (result.destination / "2021/01/04/p3.html").read_bytes()
+
+
+def test_generated_pages_rendered_meanwhile_report_as_a_serial_build(tmp_path: Path) -> None:
+    """The parent renders the generated pages while its children render documents (build.py's
+    EarlyPages): a failing archive page is reported as a serial build reports it, alone, and not
+    at all when a document in a child's slice fails too (a serial build stops before it)."""
+    archive = {"_layouts/archive.html": "---\nlayout: default\n---\n{{ page.title | nosuchfilter }}\n"}
+    site = make_site(tmp_path / "site", extra=archive)
+    serial, _, _ = cold(site, "0")
+    assert serial.returncode == 1
+    assert serial.stderr.startswith("_layouts/archive.html:"), serial.stderr
+    forked, forked_site, _ = cold(site, "1")
+    assert (forked.returncode, forked.stderr, forked_site) == (1, serial.stderr, {})
+    broken_old_post = {**archive, "_layouts/old.html": "<p>{{ page.title | nosuchfilter }}</p>\n"}
+    site = make_site(tmp_path / "both", extra=broken_old_post)
+    serial, _, _ = cold(site, "0")
+    assert serial.returncode == 1 and "archive.html" not in serial.stderr, serial.stderr
+    assert serial.stderr.startswith("_layouts/old.html:1:"), serial.stderr
+    for forks in ("1", "3"):
+        forked, forked_site, _ = cold(site, forks)
+        assert (forked.returncode, forked.stderr, forked_site) == (1, serial.stderr, {})
+
+
+def test_the_parents_slice_is_smaller_by_the_generated_pages_share() -> None:
+    documents = list(range(1000))
+    slices = parallel_pages._slices(documents, 1, meanwhile=True)  # type: ignore[arg-type]
+    assert [len(part) for part in slices] == [400, 600]
+    assert [doc for part in slices for doc in part] == documents
+    assert [len(part) for part in parallel_pages._slices(documents, 1, meanwhile=False)] == [500, 500]  # type: ignore[arg-type]
+    assert [len(part) for part in parallel_pages._slices(documents[:65], 7, meanwhile=True)][0] == 0  # type: ignore[arg-type]

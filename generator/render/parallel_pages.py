@@ -40,6 +40,9 @@ from generator.write.spool import Spool
 # Tests and benchmarks only: "0" never forks; "N" forks N children whatever the number of documents.
 FORKS_KNOB = "BLOG_RENDER_FORKS"
 MOST_FORKS = 7
+# The generated pages (home, archive, tags, feed of the real theme) cost about this many document
+# renders per document: what the parent's slice gives up when it renders them meanwhile.
+MEANWHILE_SHARE = 0.2
 forks_made = 0  # children forked by this module in this process: what tests count
 
 
@@ -50,9 +53,14 @@ def render_documents(
     spool: Spool | None,
     release: Callable[[], object],
     alone: bool,
+    meanwhile: Callable[[set[str]], object] | None = None,
 ) -> list[Output]:
     """Every document's page rendered (and spooled), in document order; errors appended to
-    `errors`. `alone`: no later build sees this build's state (only then may it fork)."""
+    `errors`. `alone`: no later build sees this build's state (only then may it fork).
+    `meanwhile(paths)`: called, when children were forked and the parent's own slice rendered
+    without error, while the children still render (build.py renders the generated pages there),
+    with the output paths the documents will have if the build succeeds; the parent's slice is
+    made smaller by MEANWHILE_SHARE so that the parent and the children end together."""
     failed = {e.path for e in errors}
     todo = [doc for doc in documents if doc.source.relative not in failed and doc.output]
     forks = _forks(renderer, todo, spool, alone)
@@ -60,7 +68,19 @@ def render_documents(
         outputs = _render_here(renderer, todo, errors, spool, release)
         release()
         return outputs
-    return _render_forked(renderer, todo, errors, spool, release, forks)
+    return _render_forked(renderer, todo, errors, spool, release, forks, meanwhile)
+
+
+def _slices(todo: list[Document], forks: int, meanwhile: bool) -> list[list[Document]]:
+    """The parent's slice first, then one per child: equal, or with the parent's smaller by the
+    work `meanwhile` stands for (MEANWHILE_SHARE documents' worth per document)."""
+    if not meanwhile:
+        size = -(-len(todo) // (forks + 1))
+        return [todo[i : i + size] for i in range(0, len(todo), size)][: forks + 1]
+    mine = max(0, round(len(todo) * (1 + MEANWHILE_SHARE) / (forks + 1) - len(todo) * MEANWHILE_SHARE))
+    rest = len(todo) - mine
+    size = -(-rest // forks)
+    return [todo[:mine], *(todo[i : i + size] for i in range(mine, len(todo), size))]
 
 
 def _forks(renderer: DocumentRenderer, todo: list[Document], spool: Spool | None, alone: bool) -> int:
@@ -126,10 +146,10 @@ def _render_forked(
     spool: Spool,
     release: Callable[[], object],
     forks: int,
+    meanwhile: Callable[[set[str]], object] | None = None,
 ) -> list[Output]:
     global forks_made
-    size = -(-len(todo) // (forks + 1))
-    parts = [todo[i : i + size] for i in range(0, len(todo), size)]
+    parts = _slices(todo, forks, meanwhile is not None)
     mine, theirs = parts[0], parts[1:]
     # Staging names reserved per child (by its slice's size: at most one file per document), and
     # the staging folder made here, so a failed build discards what the children spooled.
@@ -144,6 +164,8 @@ def _render_forked(
             children.append(pid)
             forks_made += 1
         outputs = _render_here(renderer, mine, errors, spool, release)
+        if meanwhile is not None and not errors:
+            meanwhile({doc.output_path for doc in todo})
         for pid, file, part in zip(list(children), files, theirs, strict=True):
             _, status = os.waitpid(pid, 0)
             children.remove(pid)
