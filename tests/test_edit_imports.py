@@ -74,3 +74,16 @@ def test_a_lexer_from_an_installed_plugin_is_still_found(tmp_path: Path) -> None
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["generator.render.highlight_plugins False", "ShoutLexer True"]
+
+
+def test_the_theme_loader_imports_subprocess_only_to_ask_ruby() -> None:
+    """`load/theme.py` runs Ruby only to find a gem theme that is not on disk; every build imports
+    the module, so `subprocess` (with `locale`, `signal`: ~3 ms) waits for that call."""
+    probe = (
+        "import sys\nbefore = set(sys.modules)\nimport generator.load.theme\n"
+        "print(sorted({'subprocess', 'locale'} & (set(sys.modules) - before)))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
