@@ -87,3 +87,14 @@ def test_the_theme_loader_imports_subprocess_only_to_ask_ruby() -> None:
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_content_token_is_the_fingerprint_of_what_it_stands_for() -> None:
+    """lazy_parts.content_token hashes its four strings in one update; renders stored under
+    tokens made the old way (state.fingerprint of the same parts) must stay valid."""
+    from generator.incremental.state import fingerprint
+    from generator.render.lazy_parts import CONTENT_TOKEN_RULES, content_token
+
+    for parts in [("a" * 64, "b" * 64, ""), ("k1", "k2", "/base"), ("é\ud800", "\0", "x\0y")]:
+        assert content_token(*parts) == fingerprint(CONTENT_TOKEN_RULES, *parts)
+    assert content_token("k1", "k2", "") != content_token("k1", "k2", "/base")
