@@ -6,6 +6,7 @@ what those imports served still works: a Pygments lexer from an installed plugin
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -98,3 +99,28 @@ def test_a_content_token_is_the_fingerprint_of_what_it_stands_for() -> None:
     for parts in [("a" * 64, "b" * 64, ""), ("k1", "k2", "/base"), ("é\ud800", "\0", "x\0y")]:
         assert content_token(*parts) == fingerprint(CONTENT_TOKEN_RULES, *parts)
     assert content_token("k1", "k2", "") != content_token("k1", "k2", "/base")
+
+
+def test_installed_versions_are_importlib_metadatas(tmp_path: Path) -> None:
+    """installed.version reads dist-info folder names (each sys.path folder listed once) and gives
+    what importlib.metadata.version gives: a first folder's copy wins; a distribution installed
+    twice in one folder, or as an egg-info, is left to importlib.metadata."""
+    first = tmp_path / "first"
+    for name in ("Markdown-0.1.dist-info", "only_here-2.5.dist-info", "twice-1.0.dist-info", "twice-2.0.dist-info"):
+        (first / name).mkdir(parents=True)
+        distribution, version = name.removesuffix(".dist-info").split("-")
+        (first / name / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\n")
+    (first / "eggy.egg-info").mkdir()
+    (first / "eggy.egg-info/PKG-INFO").write_text("Metadata-Version: 1.0\nName: eggy\nVersion: 3.0\n")
+    names = ["markdown", "Markdown", "pygments", "latex2mathml", "jinja2", "PyYAML", "only-here", "Only_Here", "twice", "eggy"]
+    probe = (
+        "import importlib.metadata, json, sys\nfrom generator import installed\n"
+        f"names = {names!r}\n"
+        "print(json.dumps([[installed.version(n), importlib.metadata.version(n)] for n in names]))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(first), str(REPO)]))
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    pairs = json.loads(done.stdout)
+    assert all(ours == theirs for ours, theirs in pairs), list(zip(names, pairs, strict=True))
+    assert pairs[0][0] == "0.1" and pairs[6][0] == "2.5"
