@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from generator import plainyaml
 from generator.errors import FrontMatterError
 
 # PyYAML is imported when a text is parsed, not with this module: with the memo below, a no-op
@@ -68,7 +69,11 @@ def decode_text(raw: bytes, path: Path | str) -> str:
 
 def load_yaml(text: str, path: Path | str, first_line: int = 1, remember: bool = True) -> Any:
     """Parse YAML; a syntax error becomes a FrontMatterError at the real line of the file.
-    `remember`: look the text up in, and add it to, the memo (when `blog build` set one)."""
+    `remember`: look the text up in, and add it to, the memo (when `blog build` set one).
+    The plainest texts (plainyaml.py) are read without PyYAML, neither memo nor import needed."""
+    plain, value = plainyaml.parse(text)
+    if plain:
+        return value
     if memo is not None and remember:
         found, value = memo.get(text)
         if found:

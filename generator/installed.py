@@ -69,20 +69,32 @@ def _normalized(name: str) -> str:
 
 
 @functools.cache
+def _distributions() -> dict[str, list[tuple[int, str]]] | None:
+    """normalized distribution name -> [(index of its sys.path folder, metadata folder name)], in
+    sys.path order: each folder listed once per process, not once per version asked (five per build)."""
+    folders = _folders()
+    if folders is None:
+        return None
+    found: dict[str, list[tuple[int, str]]] = {}
+    for index, folder in enumerate(folders):
+        for name in _metadata_folders(folder):
+            found.setdefault(_distribution_of(name), []).append((index, name))
+    return found
+
+
+@functools.cache
 def version(distribution: str) -> str:
     """importlib.metadata.version(distribution), from the name of its `NAME-VERSION.dist-info`
     folder (wheels and pip name them so) when that is the first and only such folder on sys.path."""
-    folders = _folders()
-    wanted = _normalized(distribution)
-    for folder in folders or ():
-        matching = [name for name in _metadata_folders(folder) if _distribution_of(name) == wanted]
-        if not matching:
-            continue
+    places = (_distributions() or {}).get(_normalized(distribution))
+    if places:
+        first = places[0][0]  # the first folder holding one: importlib.metadata's answer is there
+        matching = [name for index, name in places if index == first]
         if len(matching) == 1 and matching[0].endswith(".dist-info"):
             found = matching[0][: -len(".dist-info")].partition("-")[2]
             if found:
                 return found
-        break  # two of them, or an egg-info: importlib.metadata knows which one it means
+        # two of them, or an egg-info: importlib.metadata knows which one it means
     from importlib.metadata import version as metadata_version
 
     return metadata_version(distribution)

@@ -84,9 +84,10 @@ def test_parsed_yaml_is_kept_for_the_config_layouts_and_an_edited_post(tmp_path:
     with the same front matter is parsed once; a changed front matter is parsed again."""
     site = make_site(tmp_path / "site")
     (site / "_config.yml").write_text("title: Counts\nwhen: 2020-01-02 03:04:05+01:00\nlist: [1, 2.5, null, true]\n")
+    post = site / "_posts/2020-01-02-p1.md"  # (a comment: more than plainyaml.py reads, so PyYAML's)
+    post.write_text("---\ntitle: P1  # a comment\n---\nPost 1.\n")
     probed_build(site)
     assert "yaml" not in probed_build(site)["modules"]
-    post = site / "_posts/2020-01-02-p1.md"
     post.write_text(post.read_text() + "\nOnce.\n")
     assert "yaml" in probed_build(site)["modules"]  # the cold build did not keep posts' front matter
     post.write_text(post.read_text() + "\nTwice.\n")
@@ -94,7 +95,7 @@ def test_parsed_yaml_is_kept_for_the_config_layouts_and_an_edited_post(tmp_path:
     post.write_text(post.read_text().replace("title: P1", "title: Renamed"))
     assert "yaml" in probed_build(site)["modules"]
     assert "<h1>Renamed</h1>" in (site / "_site/2020/01/02/p1.html").read_text()
-    (site / "_config.yml").write_text("title: Counted\n")
+    (site / "_config.yml").write_text("title: Counted  # renamed\n")
     assert "yaml" in probed_build(site)["modules"]
     assert "<nav>Counted</nav>" in (site / "_site/2020/01/01/p0.html").read_text()
 

@@ -132,10 +132,15 @@ def discover(config: Config) -> dict[SourceKind, list[Source]]:
         for name in dirnames:
             _check_name(here / name, root)
             _check_folder_link(here / name, root)
+        # Per folder, not per file: its site-relative name, and the kind every file in it has when
+        # it is (inside) a special folder, `_posts/` say (then neither left_out nor classify looks
+        # at the file's own name: a thousand posts were a thousand walks over the folder settings).
+        prefix = "" if here == root else here.relative_to(root).as_posix() + "/"
+        folder_kind = _folder_kind(prefix, config) if prefix else None
         for name in sorted(filenames):
             path = here / name
-            relative = path.relative_to(root).as_posix()
-            if left_out(relative, config):
+            relative = prefix + name
+            if folder_kind is None and left_out(relative, config):
                 continue
             _check_name(path, root)
             link = _is_link_or_odd(path)  # (one lstat for a plain file, the common case)
@@ -143,10 +148,18 @@ def discover(config: Config) -> dict[SourceKind, list[Source]]:
                 continue
             if link and path.is_symlink() and not _safe_resolve(path, root).is_relative_to(root):
                 continue  # a link out of the source tree is never published
-            kind = classify(relative, path, config)
+            kind = folder_kind or classify(relative, path, config)
             if kind is not None and not (kind != "static" and is_editor_temp_file(name)):
                 found[kind].append(Source(path, relative, kind))
     return found
+
+
+def _folder_kind(prefix: str, config: Config) -> SourceKind | None:
+    """What classify() says of every file directly in the folder `prefix` (site-relative, ending
+    in "/") when that does not depend on the file's name: the folder is (inside) a special one.
+    Whether `relative` starts with a special folder + "/" depends only on its folder, since a file
+    name holds no "/"; the root folder's special names are its first part, the same for all."""
+    return _in_folder(prefix + "_", config) or root_folders(config).get(prefix.split("/", 1)[0])
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -4,11 +4,12 @@ view fingerprint be computed without hashing its HTML."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from generator.config import Config
-from generator.incremental.state import MemoryBytecodeCache, fingerprint
+from generator.incremental.state import MemoryBytecodeCache
 
 # Part of every content token: bump when the way content is finished from the cached conversion
 # changes (prefix_baseurl; the image rewrite's rule of leaving HTML that names no image alone).
@@ -60,7 +61,10 @@ def render_string(*args: Any, **kwargs: Any) -> str:
 def content_token(content_key: str, excerpt_key: str, baseurl: str) -> str:
     """A document's content, excerpt and TOC as what they are made from: the conversions cached
     under these keys, finished with this baseurl (only for HTML that names no image)."""
-    return fingerprint(CONTENT_TOKEN_RULES, content_key, excerpt_key, baseurl)
+    # fingerprint(CONTENT_TOKEN_RULES, content_key, excerpt_key, baseurl), the same digest, with
+    # one encode and one hash update for the four strings (it runs for every post of every build).
+    joined = "\0".join((CONTENT_TOKEN_RULES, content_key, excerpt_key, baseurl)) + "\0"
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def stored_texts(view: Mapping[str, Any]) -> tuple[Any, ...]:

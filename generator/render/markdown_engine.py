@@ -11,16 +11,25 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+# First, before Python-Markdown imports Pygments: Pygments' plugin lookup without importing
+# importlib.metadata until a lookup runs (it installs itself as `pygments.plugin`).
+import generator.render.highlight_plugins  # noqa: F401
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.codehilite import CodeHiliteExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 from markdown.preprocessors import Preprocessor
 from pygments.formatters import HtmlFormatter
 
 from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep
 from generator.render.fences import FencesExtension, PygmentsObjects
-from generator.render.kramdown import kramdown_extensions
 from generator.render.tex import MathWarning, replace_math
 
 
@@ -71,16 +80,19 @@ def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
     if key not in engines:
         depth = str(settings.get("toc_depth", "2-3"))
         pygments = PygmentsObjects(LanguageClassFormatter)  # one formatter per language, not per block
+        # Extensions as instances, never by name: a name makes Python-Markdown look it up among every
+        # installed distribution's entry points first (importlib.metadata, a scan of all of them:
+        # ~15-25 ms of a one-edit `blog build`), and a same-named plugin could silently replace ours.
         engines[key] = markdown.Markdown(
             extensions=[
                 FencesExtension(pygments),
-                "tables",
-                "footnotes",
-                "attr_list",
-                "def_list",
-                "md_in_html",
-                "abbr",
-                "sane_lists",
+                TableExtension(),
+                FootnoteExtension(),
+                AttrListExtension(),
+                DefListExtension(),
+                MarkdownInHtmlExtension(),
+                AbbrExtension(),
+                SaneListExtension(),
                 CodeHiliteExtension(css_class="highlight", guess_lang=False, pygments_formatter=pygments.formatter),
                 TocExtension(
                     toc_depth=depth,
@@ -89,12 +101,26 @@ def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
                     permalink_title="Link to this section",
                 ),
                 MathExtension(enabled=bool(settings.get("math", True))),
-                *kramdown_extensions(settings),
+                *_kramdown_extensions(settings),
             ]
-            + (["smarty"] if settings.get("smart_quotes") else []),
+            + ([_smarty()] if settings.get("smart_quotes") else []),
             output_format="html",
         )
     return engines[key]
+
+
+def _kramdown_extensions(settings: Mapping[str, Any]) -> list[Extension]:
+    if settings.get("dialect") != "kramdown":
+        return []  # kramdown.py (its regular expressions, ElementTree) only for sites that write kramdown
+    from generator.render.kramdown import kramdown_extensions
+
+    return kramdown_extensions(settings)
+
+
+def _smarty() -> Extension:
+    from markdown.extensions.smarty import SmartyExtension  # only sites that ask for smart quotes
+
+    return SmartyExtension()
 
 
 def convert(text: str, settings: Mapping[str, Any], cmark: bool) -> tuple[str, str, int, list[tuple[int, str]]]:
