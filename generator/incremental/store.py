@@ -222,8 +222,10 @@ def load_renders(state: BuildState, folder: Path) -> None:
     if db is not None:
         try:
             prints = dict(db.execute("SELECT document, print FROM prints"))
-            for path, stat, sha, context, doc in db.execute("SELECT path, stat, sha, context, doc FROM sources"):
-                index.entries[path] = IndexEntry(tuple(json.loads(stat)), sha, context, doc)
+            # (each document's JSON stays in the table, read when it is decoded: sources.py)
+            index.store = db
+            for path, stat, sha, context in db.execute("SELECT path, stat, sha, context FROM sources"):
+                index.entries[path] = IndexEntry(tuple(json.loads(stat)), sha, context, None, stored=True)
             for document, key, minutes, description in db.execute("SELECT * FROM reading"):
                 reading[document] = (key, (minutes, description))
             state.bytecode.from_disk = True
@@ -276,16 +278,25 @@ def save_renders(state: BuildState, folder: Path) -> None:
 
 
 def _save_index(db: sqlite3.Connection, index: SourceIndex) -> None:
+    entries = index.entries
     changed = sorted(index.changed)
-    texts = {path: index.entries[path].spilled or index.entries[path].encoded is not None for path in changed}
+    # A changed entry still `stored` in this very table kept its Document (same bytes, new stat):
+    # only its stat and sha change, and its JSON is not read through Python.
+    in_place = [p for p in changed if entries[p].stored and index.store is db]
+    moved = set(in_place)
+    texts = {p: entries[p].stored or entries[p].spilled or entries[p].encoded is not None for p in changed}
     rows = (  # a generator: spilled JSON is read row by row, never all in one list
-        (path, json.dumps(index.entries[path].stat), index.entries[path].sha, index.entries[path].context, text)
+        (path, json.dumps(entries[path].stat), entries[path].sha, entries[path].context, text)
         for path in changed
-        if texts[path] and (text := index.encoded(path)) is not None
+        if path not in moved and texts[path] and (text := index.encoded(path)) is not None
     )
     gone = sorted(index.removed | {p for p in changed if not texts[p]})
     with db:
         db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
+        db.executemany(
+            "UPDATE sources SET stat = ?, sha = ?, context = ? WHERE path = ?",
+            [(json.dumps(entries[p].stat), entries[p].sha, entries[p].context, p) for p in in_place],
+        )
         db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", rows)
     index.changed.clear()
     index.removed.clear()  # (spilled entries stay readable from the spill file while the index lives)
