@@ -131,10 +131,16 @@ class RenderReuse:
 
     def _print_of(self, kind: str, name: str) -> str:
         if kind == "document":  # name = (document, key): a page that shows titles does not depend on bodies
-            if name not in self._key_prints:
+            known = self._key_prints.get(name)
+            if known is None:
                 view = self.views.get(name[0])
-                self._key_prints[name] = fingerprint(view.get(name[1]) if view is not None else "missing")
-            return self._key_prints[name]
+                known = fingerprint(view.get(name[1]) if view is not None else "missing")
+                # Kept only for `blog serve` (rebuilds that recheck many records): in a `blog build`
+                # the memo held a print per (document, key) any page read until the last page,
+                # ~5 MB of a cold build's peak at 4,000 posts, to save re-hashing short values.
+                if self.state.remember:
+                    self._key_prints[name] = known
+            return known
         if kind == "site":
             if name not in self._site_prints:
                 value = self._site_lists[name] if name in self._site_lists else self.site_values.get(name)

@@ -160,14 +160,18 @@ def decode_document(text: str, source: Source, tz: dt.tzinfo) -> Document:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class IndexEntry:
     stat: StatKey
     sha: str  # of the file's bytes
     context: str  # fingerprint of what else the Document depends on
-    encoded: str | None  # tagged JSON (None: not storable, or in the spill file)
+    encoded: str | None  # tagged JSON (None: not storable, or in the spill file or the store)
     doc: Document | None = None  # decoded when first used
     spilled: bool = False  # its tagged JSON is in the index's spill file
+    # Its tagged JSON is the `sources` row of the store it was loaded from (`SourceIndex.store`),
+    # read when decoded: a copy of every body held for the whole build was ~4 KB per post of a
+    # no-op's peak (issue #19).
+    stored: bool = False
 
 
 @dataclass
@@ -181,10 +185,15 @@ class SourceIndex:
     # goes to a private temporary SQLite file until saved, not into memory.
     spilling: bool = False
     _spill: sqlite3.Connection | None = None
+    store: sqlite3.Connection | None = None  # the `.blog-cache/` database `stored` entries are rows of
 
     def encoded(self, path: str) -> str | None:
         """The tagged JSON of an entry (None: not storable)."""
         entry = self.entries[path]
+        if entry.stored:
+            assert self.store is not None
+            row = self.store.execute("SELECT doc FROM sources WHERE path = ?", (path,)).fetchone()
+            return None if row is None else row[0]
         if not entry.spilled:
             return entry.encoded
         assert self._spill is not None
@@ -193,7 +202,7 @@ class SourceIndex:
     def holds(self, doc: Document) -> bool:
         """Whether `body_of` can give `doc`'s body back (it is this entry's Document, storable)."""
         entry = self.entries.get(doc.source.relative)
-        return entry is not None and entry.doc is doc and (entry.spilled or entry.encoded is not None)
+        return entry is not None and entry.doc is doc and (entry.stored or entry.spilled or entry.encoded is not None)
 
     def body_of(self, doc: Document) -> str:
         """The body of a Document the index `holds`, from its JSON: a build lets go of bodies once

@@ -72,7 +72,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         self._changed: dict[str, RenderRecord | None] = {}
         self._deleted: set[str] = set()
         self._paths: set[str] | None = None  # paths on disk, read when first needed
-        self._rows: dict[str, tuple[str, str, str] | RenderRecord] | None = None  # by path (_all_rows)
+        self._rows: dict[str, str | RenderRecord] | None = None  # by path: own print or record (_all_rows)
         self.rows_read = 0
 
     def _on_disk(self) -> set[str]:
@@ -80,15 +80,14 @@ class RenderStore(MutableMapping[str, RenderRecord]):
             self._paths = set() if self._db is None else {p for (p,) in self._db.execute("SELECT path FROM renders")}
         return self._paths
 
-    def _all_rows(self) -> dict[str, tuple[str, str, str] | RenderRecord]:
-        """Every stored row but its bytes, fetched in one query when the first is asked for: a build
-        asks for nearly all of them, and one query costs far less than a thousand. The bytes (every
-        page of the site: ~240 MB peak for a no-op build at 4,000 posts when fetched too) are read
-        one page at a time, when its record is asked for, and not kept here."""
+    def _all_rows(self) -> dict[str, str | RenderRecord]:
+        """Every stored path with its own print, fetched in one query when the first is asked for.
+        The rest of a row (its bytes, and the JSON of what it read: 16.6 MB at 4,000 posts, 2.6 MB
+        of it the home page's) is read one row at a time, when its record is asked for, and not
+        kept here: fetched with the prints, it was most of a no-op's peak (issue #19)."""
         if self._rows is None:
             assert self._db is not None
-            query = "SELECT path, own, docs, deps FROM renders"
-            self._rows = {path: (own, docs, deps) for path, own, docs, deps in self._db.execute(query)}
+            self._rows = dict(self._db.execute("SELECT path, own FROM renders"))
             self._paths = set(self._rows)
         return self._rows
 
@@ -107,13 +106,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         if isinstance(row, RenderRecord):
             return row
         self.rows_read += 1
-        own, documents, deps = row
-        site_keys, templates = json.loads(deps)
-        (data,) = self._db.execute("SELECT data FROM renders WHERE path = ?", (path,)).fetchone()
-        # (its documents decoded only if a check needs them)
-        return RenderRecord(
-            own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), bytes(data), documents
-        )
+        return _read_one(self._db, path)
 
     def __setitem__(self, path: str, record: RenderRecord) -> None:
         self._deleted.discard(path)
@@ -179,6 +172,7 @@ def _read_one(db: sqlite3.Connection, path: str) -> RenderRecord:
         raise KeyError(path)
     own, documents, deps, data = row
     site_keys, templates = json.loads(deps)
+    # (its documents decoded only if a check needs them)
     return RenderRecord(own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), bytes(data), documents)
 
 
@@ -222,8 +216,10 @@ def load_renders(state: BuildState, folder: Path) -> None:
     if db is not None:
         try:
             prints = dict(db.execute("SELECT document, print FROM prints"))
-            for path, stat, sha, context, doc in db.execute("SELECT path, stat, sha, context, doc FROM sources"):
-                index.entries[path] = IndexEntry(tuple(json.loads(stat)), sha, context, doc)
+            # (each document's JSON stays in the table, read when it is decoded: sources.py)
+            index.store = db
+            for path, stat, sha, context in db.execute("SELECT path, stat, sha, context FROM sources"):
+                index.entries[path] = IndexEntry(tuple(json.loads(stat)), sha, context, None, stored=True)
             for document, key, minutes, description in db.execute("SELECT * FROM reading"):
                 reading[document] = (key, (minutes, description))
             state.bytecode.from_disk = True
@@ -276,16 +272,25 @@ def save_renders(state: BuildState, folder: Path) -> None:
 
 
 def _save_index(db: sqlite3.Connection, index: SourceIndex) -> None:
+    entries = index.entries
     changed = sorted(index.changed)
-    texts = {path: index.entries[path].spilled or index.entries[path].encoded is not None for path in changed}
+    # A changed entry still `stored` in this very table kept its Document (same bytes, new stat):
+    # only its stat and sha change, and its JSON is not read through Python.
+    in_place = [p for p in changed if entries[p].stored and index.store is db]
+    moved = set(in_place)
+    texts = {p: entries[p].stored or entries[p].spilled or entries[p].encoded is not None for p in changed}
     rows = (  # a generator: spilled JSON is read row by row, never all in one list
-        (path, json.dumps(index.entries[path].stat), index.entries[path].sha, index.entries[path].context, text)
+        (path, json.dumps(entries[path].stat), entries[path].sha, entries[path].context, text)
         for path in changed
-        if texts[path] and (text := index.encoded(path)) is not None
+        if path not in moved and texts[path] and (text := index.encoded(path)) is not None
     )
     gone = sorted(index.removed | {p for p in changed if not texts[p]})
     with db:
         db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
+        db.executemany(
+            "UPDATE sources SET stat = ?, sha = ?, context = ? WHERE path = ?",
+            [(json.dumps(entries[p].stat), entries[p].sha, entries[p].context, p) for p in in_place],
+        )
         db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", rows)
     index.changed.clear()
     index.removed.clear()  # (spilled entries stay readable from the spill file while the index lives)

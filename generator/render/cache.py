@@ -136,7 +136,9 @@ class ConversionCache:
 
     def _keys_on_disk(self, keys: Iterable[str]) -> set[str]:
         """The keys stored on disk; their rows are read now, in batches (the build looks every one
-        up next, and a query per key costs several times more)."""
+        up next, and a query per key costs several times more). Not when spilling (`blog build`):
+        that would hold every post's HTML at once (4,000 posts: ~35 MB of a no-op's peak), so
+        only the keys are asked for and each row is read when looked up (issue #19)."""
         keys = [k for k in keys if k not in self._stale]
         found: set[str] = set()
         if self._db is None:
@@ -144,6 +146,10 @@ class ConversionCache:
         for start in range(0, len(keys), _BATCH):
             batch = keys[start : start + _BATCH]
             marks = ",".join("?" * len(batch))
+            if self._spilling:
+                keys_only = f"SELECT key FROM markdown WHERE key IN ({marks})"
+                found.update(key for (key,) in self._db.execute(keys_only, batch))
+                continue
             query = f"SELECT key, html, toc, toc_count, warnings FROM markdown WHERE key IN ({marks})"
             for key, html, toc, toc_count, warnings in self._db.execute(query, batch):
                 self.rows_read += 1

@@ -197,7 +197,9 @@ class DocumentRenderer:
         excerpt = self._excerpt(doc, body)
         converted = Converted(content, excerpt, result.toc, result.toc_count)
         relative = doc.source.relative
-        if self._plain >= {f"{relative}\0content", f"{relative}\0excerpt"}:
+        plain = self._plain >= (parts := {f"{relative}\0content", f"{relative}\0excerpt"})
+        self._plain -= parts  # (read only here: not held until the build ends, 8,000 keys at 4,000 posts)
+        if plain:
             # What the content, excerpt and table of contents are made from, as a short text: the
             # cached conversions (by key) with the baseurl added and no image named.
             excerpt_key = self.cache.key_of(self._excerpt_text(doc, body), self.fingerprint)
