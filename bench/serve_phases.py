@@ -12,7 +12,6 @@ Run: python bench/serve_phases.py [--edits 8] [--post _posts/2015-05-21-rnn-effe
 from __future__ import annotations
 
 import argparse
-import functools
 import shutil
 import statistics
 import sys
@@ -20,7 +19,6 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -29,14 +27,16 @@ sys.path.insert(0, str(REPO / "bench"))
 from generator import assemble, plugins  # noqa: E402 (after the path tweak)
 from generator import build as pipeline  # noqa: E402
 from generator.build import BuildOptions  # noqa: E402
-from generator.render import documents, fences, images  # noqa: E402
+from generator.render import documents, fences, generated, images  # noqa: E402
+from generator.write import journal, spool  # noqa: E402
 from generator.serve.server import SiteRebuilder  # noqa: E402
 from generator.serve.watch import ChangeSet  # noqa: E402
 
+from phase_timer import Phase, PhaseTimer, print_table  # noqa: E402
 from serve_bench import NOT_SITE, POST, cli_cache  # noqa: E402
 
 # (owner, attribute, label): the label's indentation shows which phase calls it.
-PHASES: list[tuple[Any, str, str]] = [
+PHASES: list[Phase] = [
     (pipeline, "load_site", "load_site"),
     (plugins.PluginSet, "call", "  plugins (the blog's _plugins)"),
     (assemble, "load_demos", "  demos"),
@@ -48,23 +48,17 @@ PHASES: list[tuple[Any, str, str]] = [
     (images.ImagePipeline, "rewrite", "  images: size in the HTML"),
     (documents.DocumentRenderer, "render_page", "render pages"),
     (pipeline, "generated_outputs", "generated pages (feed, home, tags)"),
+    (generated, "paginate", "  home"),
+    (generated, "archive", "  archive"),
+    (generated, "tags", "  tags"),
+    (generated, "feed", "  feed"),
+    (generated, "demo_pages", "  demo pages"),
+    (generated, "sitemap", "  sitemap"),
+    (spool.Spool, "add", "  spool (hash, stage)"),
     (pipeline, "unsafe_output_errors", "output path checks"),
     (pipeline, "write_site", "write"),
+    (journal, "commit", "  journal + marker"),
 ]
-
-
-def wrap(spent: dict[str, float]) -> None:
-    for owner, name, label in PHASES:
-        real = getattr(owner, name)
-
-        def timed(*args: Any, _real: Any = real, _label: str = label, **kwargs: Any) -> Any:
-            started = time.perf_counter()
-            try:
-                return _real(*args, **kwargs)
-            finally:
-                spent[_label] += time.perf_counter() - started
-
-        setattr(owner, name, functools.wraps(real)(timed))
 
 
 def main() -> int:
@@ -72,9 +66,8 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=8)
     parser.add_argument("--post", default=POST)
     args = parser.parse_args()
-    spent: dict[str, float] = defaultdict(float)
-    wrap(spent)
-    table: dict[str, list[float]] = defaultdict(list)
+    timer = PhaseTimer(PHASES)
+    table: dict[str, list[tuple[float, float]]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "site"
         shutil.copytree(REPO, source, ignore=NOT_SITE)
@@ -84,18 +77,19 @@ def main() -> int:
         original = post.read_text("utf-8")
         for index in range(args.edits + 1):
             post.write_text(original + f"\n\nAn added paragraph {index}.\n", "utf-8")
-            spent.clear()
+            timer.clear()
             cpu = time.thread_time()
             outcome = rebuilder.rebuild(ChangeSet.of([post], source))
             assert outcome.ok, outcome.error_lines
             if index:  # the first edit warms up
-                table["rebuild (wall)"].append(outcome.seconds)
-                table["rebuild (CPU)"].append(time.thread_time() - cpu)
-                for _, _, label in PHASES:
-                    table[label].append(spent[label])
-    print(f"\nserve: one edit of {args.post} -> rebuilt output, medians of {args.edits} edits")
-    for label, values in table.items():
-        print(f"{label:40s} {1000 * statistics.median(values):7.1f} ms")
+                table["rebuild"].append((outcome.seconds, time.thread_time() - cpu))
+                for label in timer.labels:
+                    table[label].append((timer.wall[label], timer.cpu[label]))
+    medians = {
+        label: (statistics.median(w for w, _ in pairs), statistics.median(c for _, c in pairs))
+        for label, pairs in table.items()
+    }
+    print_table(f"serve: one edit of {args.post} -> rebuilt output, medians of {args.edits} edits", medians)
     return 0
 
 
