@@ -3,8 +3,7 @@
 One pipeline: every rebuild goes through SiteRebuilder, which calls the same `build()` as `blog build`
 and keeps one ConversionCache in memory. A failed rebuild leaves the last good site being served and
 shows its errors in every open page (and the terminal) until a good build clears them. This module
-owns the build, the watcher and the server's state; answering HTTP requests (paths, files, events)
-is serve_http.py's job."""
+owns the build, the watcher and the server's state; http_handler.py answers requests."""
 
 from __future__ import annotations
 
@@ -23,6 +22,7 @@ from generator.assemble import RebuildMemory
 from generator.build import BuildOptions, BuildResult, build
 from generator.render.cache import ConversionCache
 from generator.incremental import fragments
+from generator.render import imagememo
 from generator.incremental.state import BuildState
 from generator.config import load_config, normalise_baseurl
 from generator.errors import BuildFailed, GeneratorError
@@ -71,7 +71,8 @@ class SiteRebuilder:
         # converts its markdown again but highlights none of its code blocks again. Backed by
         # .blog-cache's file when the cache has a folder (the CLI's), so the first edit of a session
         # finds what the first build's worker processes highlighted.
-        self.fragments: dict[str, str] = {}
+        self.fragments: dict[str, str] = {}  # (and the image pass's results per HTML: render/imagememo.py)
+        self.images = imagememo.RewriteMemo()
         self._lock = threading.Lock()
 
     @property
@@ -93,6 +94,7 @@ class SiteRebuilder:
                 with (
                     paused_collector(changes is not None and not changes.needs_full_rebuild),
                     fragments.kept_in(self.cache.folder, self.fragments),
+                    imagememo.kept_in(self.images),
                 ):
                     result = build(self.options, cache=self.cache, state=self.state, memory=self.memory)
             except BuildFailed as e:
