@@ -7,11 +7,15 @@ The site is a temp copy of this blog (the RNN post, 56 KB of markdown with 19 co
 image references, by default) served the way `blog serve` does: SiteRebuilder with the cache in
 the copy's .blog-cache; each edit appends a paragraph; the first edit warms up and is not counted.
 
-Run: python bench/serve_phases.py [--edits 8] [--post _posts/2015-05-21-rnn-effectiveness.md]"""
+With --corpus N: the build benchmark's corpus of N posts (bench/corpus.py), its middle post edited.
+--extra module:Class.method adds a phase (e.g. generator.incremental.reuse:RenderReuse.seal).
+
+Run: python bench/serve_phases.py [--edits 8] [--post _posts/2015-05-21-rnn-effectiveness.md] [--corpus 1000]"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import shutil
 import statistics
 import sys
@@ -65,15 +69,32 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=8)
     parser.add_argument("--post", default=POST)
+    parser.add_argument("--corpus", type=int, default=0, metavar="POSTS", help="the build benchmark's corpus instead")
+    parser.add_argument("--extra", action="append", default=[], metavar="MODULE:OBJECT.ATTR", help="one more phase")
     args = parser.parse_args()
+    for extra in args.extra:  # e.g. generator.incremental.reuse:RenderReuse.seal
+        module, _, attribute = extra.partition(":")
+        owner_name, _, name = attribute.rpartition(".")
+        owner = importlib.import_module(module)
+        for part in filter(None, owner_name.split(".")):
+            owner = getattr(owner, part)
+        PHASES.append((owner, name, f"{extra}"))
     timer = PhaseTimer(PHASES)
     table: dict[str, list[tuple[float, float]]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "site"
-        shutil.copytree(REPO, source, ignore=NOT_SITE)
+        if args.corpus:
+            import corpus
+
+            source.mkdir()
+            corpus.write_ours(source, corpus.make_posts(args.corpus))
+            post = sorted((source / "_posts").iterdir())[args.corpus // 2]
+            args.post = f"{post.relative_to(source)} (corpus of {args.corpus})"
+        else:
+            shutil.copytree(REPO, source, ignore=NOT_SITE)
+            post = source / args.post
         rebuilder = SiteRebuilder(BuildOptions(source=source), cli_cache(source))
         assert rebuilder.rebuild().ok
-        post = source / args.post
         original = post.read_text("utf-8")
         for index in range(args.edits + 1):
             post.write_text(original + f"\n\nAn added paragraph {index}.\n", "utf-8")
