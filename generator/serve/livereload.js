@@ -70,7 +70,9 @@
   }
 
   async function refreshInPlace(change, preview = false) {
-    performance.mark("blog-livereload:event");
+    // (marks for bench/serve_bench.py; a preview's have their own names)
+    const mark = (name) => performance.mark(`blog-livereload:${preview ? "preview-" : ""}${name}`);
+    mark("event");
     // The event carries the page's new HTML when few pages changed (one post edited); else fetch.
     const pages = change.pages || {};
     const here = herePath();
@@ -80,9 +82,9 @@
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       text = await response.text();
     }
-    performance.mark("blog-livereload:received");
+    mark("received");
     const fresh = new DOMParser().parseFromString(text, "text/html");
-    performance.mark("blog-livereload:fetched");
+    mark("fetched");
     if (ownScripts(document).length || ownScripts(fresh).length) throw new Error("page has scripts");
     if (headAssets(document) !== headAssets(fresh) || !rootMatches(fresh)) throw new Error("styles changed");
     show(fresh.title, fresh.body);
@@ -92,7 +94,7 @@
       good = served;
       goodTitle = document.title;
     }
-    performance.mark("blog-livereload:patched");
+    mark("patched");
   }
 
   // Make the page show `body` (a parsed document's, whose nodes move into this page) and `title`.
