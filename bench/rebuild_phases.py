@@ -8,14 +8,13 @@ Run after a build to see a no-op rebuild; append to a post first to see a one-ed
 
 from __future__ import annotations
 
-import functools
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 started = time.process_time()
 import generator.commands.cli  # noqa: E402,F401  (what `blog build` imports)
@@ -26,7 +25,9 @@ from generator import assemble  # noqa: E402
 from generator import build as pipeline  # noqa: E402
 from generator.render import documents  # noqa: E402
 
-PHASES: list[tuple[Any, str, str]] = [
+from phase_timer import Phase, PhaseTimer, print_table  # noqa: E402
+
+PHASES: list[Phase] = [
     (pipeline, "load_config", "config"),
     (pipeline, "discover_plugins", "plugins"),
     (pipeline, "load_renders", "open .blog-cache"),
@@ -47,29 +48,16 @@ PHASES: list[tuple[Any, str, str]] = [
 
 
 def main() -> int:
-    totals: dict[str, float] = {}
-
-    def timed(function: Any, label: str) -> Any:
-        @functools.wraps(function)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            began = time.process_time()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                totals[label] = totals.get(label, 0.0) + time.process_time() - began
-
-        return wrapper
-
-    for owner, name, label in PHASES:
-        if hasattr(owner, name):  # a phase an older checkout lacks is left out
-            setattr(owner, name, timed(getattr(owner, name), label))
+    timer = PhaseTimer(PHASES)
     began = time.process_time()
     result = pipeline.build(pipeline.BuildOptions(source=Path(sys.argv[1])))
     total = time.process_time() - began
     print(result.summary())
     print(f"imports {IMPORTS:.3f} s, build {total:.3f} s CPU")
-    for label, seconds in totals.items():
-        print(f"  {label:24} {seconds:.3f}")
+    print_table(
+        "phases of the build",
+        {label: (timer.wall[label], timer.cpu[label]) for label in timer.labels if label in timer.wall},
+    )
     return 0
 
 

@@ -7,12 +7,15 @@ The site is a temp copy of this blog (the RNN post, 56 KB of markdown with 19 co
 image references, by default) served the way `blog serve` does: SiteRebuilder with the cache in
 the copy's .blog-cache; each edit appends a paragraph; the first edit warms up and is not counted.
 
-Run: python bench/serve_phases.py [--edits 8] [--post _posts/2015-05-21-rnn-effectiveness.md]"""
+With --corpus N: the build benchmark's corpus of N posts (bench/corpus.py), its middle post edited.
+--extra module:Class.method adds a phase (e.g. generator.incremental.reuse:RenderReuse.seal).
+
+Run: python bench/serve_phases.py [--edits 8] [--post _posts/2015-05-21-rnn-effectiveness.md] [--corpus 1000]"""
 
 from __future__ import annotations
 
 import argparse
-import functools
+import importlib
 import shutil
 import statistics
 import sys
@@ -20,7 +23,6 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -29,14 +31,16 @@ sys.path.insert(0, str(REPO / "bench"))
 from generator import assemble, plugins  # noqa: E402 (after the path tweak)
 from generator import build as pipeline  # noqa: E402
 from generator.build import BuildOptions  # noqa: E402
-from generator.render import documents, fences, images  # noqa: E402
+from generator.render import documents, fences, generated, images  # noqa: E402
+from generator.write import journal, spool  # noqa: E402
 from generator.serve.server import SiteRebuilder  # noqa: E402
 from generator.serve.watch import ChangeSet  # noqa: E402
 
+from phase_timer import Phase, PhaseTimer, print_table  # noqa: E402
 from serve_bench import NOT_SITE, POST, cli_cache  # noqa: E402
 
 # (owner, attribute, label): the label's indentation shows which phase calls it.
-PHASES: list[tuple[Any, str, str]] = [
+PHASES: list[Phase] = [
     (pipeline, "load_site", "load_site"),
     (plugins.PluginSet, "call", "  plugins (the blog's _plugins)"),
     (assemble, "load_demos", "  demos"),
@@ -48,54 +52,65 @@ PHASES: list[tuple[Any, str, str]] = [
     (images.ImagePipeline, "rewrite", "  images: size in the HTML"),
     (documents.DocumentRenderer, "render_page", "render pages"),
     (pipeline, "generated_outputs", "generated pages (feed, home, tags)"),
+    (generated, "paginate", "  home"),
+    (generated, "archive", "  archive"),
+    (generated, "tags", "  tags"),
+    (generated, "feed", "  feed"),
+    (generated, "demo_pages", "  demo pages"),
+    (generated, "sitemap", "  sitemap"),
+    (spool.Spool, "add", "  spool (hash, stage)"),
     (pipeline, "unsafe_output_errors", "output path checks"),
     (pipeline, "write_site", "write"),
+    (journal, "commit", "  journal + marker"),
 ]
-
-
-def wrap(spent: dict[str, float]) -> None:
-    for owner, name, label in PHASES:
-        real = getattr(owner, name)
-
-        def timed(*args: Any, _real: Any = real, _label: str = label, **kwargs: Any) -> Any:
-            started = time.perf_counter()
-            try:
-                return _real(*args, **kwargs)
-            finally:
-                spent[_label] += time.perf_counter() - started
-
-        setattr(owner, name, functools.wraps(real)(timed))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=8)
     parser.add_argument("--post", default=POST)
+    parser.add_argument("--corpus", type=int, default=0, metavar="POSTS", help="the build benchmark's corpus instead")
+    parser.add_argument("--extra", action="append", default=[], metavar="MODULE:OBJECT.ATTR", help="one more phase")
     args = parser.parse_args()
-    spent: dict[str, float] = defaultdict(float)
-    wrap(spent)
-    table: dict[str, list[float]] = defaultdict(list)
+    for extra in args.extra:  # e.g. generator.incremental.reuse:RenderReuse.seal
+        module, _, attribute = extra.partition(":")
+        owner_name, _, name = attribute.rpartition(".")
+        owner = importlib.import_module(module)
+        for part in filter(None, owner_name.split(".")):
+            owner = getattr(owner, part)
+        PHASES.append((owner, name, f"{extra}"))
+    timer = PhaseTimer(PHASES)
+    table: dict[str, list[tuple[float, float]]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "site"
-        shutil.copytree(REPO, source, ignore=NOT_SITE)
+        if args.corpus:
+            import corpus
+
+            source.mkdir()
+            corpus.write_ours(source, corpus.make_posts(args.corpus))
+            post = sorted((source / "_posts").iterdir())[args.corpus // 2]
+            args.post = f"{post.relative_to(source)} (corpus of {args.corpus})"
+        else:
+            shutil.copytree(REPO, source, ignore=NOT_SITE)
+            post = source / args.post
         rebuilder = SiteRebuilder(BuildOptions(source=source), cli_cache(source))
         assert rebuilder.rebuild().ok
-        post = source / args.post
         original = post.read_text("utf-8")
         for index in range(args.edits + 1):
             post.write_text(original + f"\n\nAn added paragraph {index}.\n", "utf-8")
-            spent.clear()
+            timer.clear()
             cpu = time.thread_time()
             outcome = rebuilder.rebuild(ChangeSet.of([post], source))
             assert outcome.ok, outcome.error_lines
             if index:  # the first edit warms up
-                table["rebuild (wall)"].append(outcome.seconds)
-                table["rebuild (CPU)"].append(time.thread_time() - cpu)
-                for _, _, label in PHASES:
-                    table[label].append(spent[label])
-    print(f"\nserve: one edit of {args.post} -> rebuilt output, medians of {args.edits} edits")
-    for label, values in table.items():
-        print(f"{label:40s} {1000 * statistics.median(values):7.1f} ms")
+                table["rebuild"].append((outcome.seconds, time.thread_time() - cpu))
+                for label in timer.labels:
+                    table[label].append((timer.wall[label], timer.cpu[label]))
+    medians = {
+        label: (statistics.median(w for w, _ in pairs), statistics.median(c for _, c in pairs))
+        for label, pairs in table.items()
+    }
+    print_table(f"serve: one edit of {args.post} -> rebuilt output, medians of {args.edits} edits", medians)
     return 0
 
 

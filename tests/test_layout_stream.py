@@ -95,6 +95,34 @@ def test_template_errors_are_left_to_the_old_way(tmp_path: Path) -> None:
     assert layout_chain_bytes(env, layouts, "home", "", {"page": {"title": "t"}, "posts": []}) is None
 
 
+def test_a_new_build_does_not_parse_unchanged_layouts_again_but_sees_an_edited_include(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`blog serve` makes new environments per rebuild: the check is kept per template text, so a
+    second environment parses nothing, and an edited include (a text never seen) is checked again."""
+    parsed: list[str] = []
+    real = jinja2.Environment.parse
+
+    def counted(self: jinja2.Environment, source: str, *args: object, **kwargs: object) -> object:
+        parsed.append(source)
+        return real(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "parse", counted)
+    default = "<html>{% include 'head.html' %}<main>{{ content }}</main></html>\n<!-- " + tmp_path.name + " -->"
+    env, layouts = site(tmp_path, default, head=HEAD + tmp_path.name)  # (texts no other test parsed)
+    assert prints_content_plainly(env, "_layouts/default.html")
+    assert len(parsed) == 2  # the layout and its include, each once
+    again, _ = make_environments(tmp_path, {}, {})
+    assert prints_content_plainly(again, "_layouts/default.html")
+    assert len(parsed) == 2
+    (tmp_path / "_includes" / "head.html").write_text("<title>{{ content | striptags }}" + tmp_path.name)
+    edited, _ = make_environments(tmp_path, {}, {})
+    assert not prints_content_plainly(edited, "_layouts/default.html")
+    assert len(parsed) == 3  # only the edited include
+    streamed, old = both(edited, layouts)
+    assert streamed is None and old
+
+
 def test_large_render_rows_are_stored_and_copied_byte_for_byte() -> None:
     """Rows of BIG bytes or more go through blob handles (incremental/bigrows.py), into the spill
     database and from it into `.blog-cache/`'s; small ones through the plain statement."""

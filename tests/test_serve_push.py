@@ -27,10 +27,18 @@ def test_a_post_edit_event_carries_its_page_as_written(tmp_path: Path) -> None:
         client.get(timeout=5)  # hello
         post.write_text("---\ntitle: A\n---\nSecond é, edited.\n")
         server.on_changes(ChangeSet.of([post], source))
+        message = client.get(timeout=5).decode()  # first the edited page alone (serve/preview.py)
+        assert message.startswith("event: preview\n")
+        preview = json.loads(message.split("data: ", 1)[1])
         message = client.get(timeout=5).decode()
         assert message.startswith("event: reload\n")
         data = json.loads(message.split("data: ", 1)[1])
         page = "2020/01/01/a.html"
+        assert preview["paths"] == [f"/blog/{page}"]
+        # The same page, but for the client's build id (the preview's build is not committed yet).
+        shown, final = preview["pages"][f"/blog/{page}"], data["pages"][f"/blog/{page}"]
+        assert list(preview["pages"]) == [f"/blog/{page}"] and data["build"] not in shown
+        assert shown.replace(f'data-build="{preview["build"]}"', f'data-build="{data["build"]}"') == final
         assert f"/blog/{page}" in data["paths"]
         # (the home page lists the post's excerpt; the feed changed too: not HTML, not carried)
         assert sorted(data["pages"]) == [f"/blog/{page}", "/blog/index.html"]

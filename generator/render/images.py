@@ -20,22 +20,24 @@ from dataclasses import dataclass, field
 from generator.config_schema import SCHEMA, nested_defaults
 from generator.errors import ContentError
 from generator.model import Document, Site
+from generator.render import imagememo
 from generator.render.imagefiles import ImageInfo, ImageProblem, ImageSettings, ImageStore, Variant, make_variants
+from generator.render.imgtags import COLUMN_PX
+from generator.render.imgtags import add_class as _add_class
+from generator.render.imgtags import shown_width as _shown_width
+from generator.render.imgtags import size_attributes as _size_attributes
+from generator.render.imgtags import with_attributes as _with
 from generator.render.imagerefs import SCANNED, output_path, scanned_srcs, variant_output
 from generator.write.output import Output
 
 CACHE_SUBFOLDER = "images"
 RASTER = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff")
-# The text column in CSS pixels (assets/css/main.css: 60ch of the text font, 1rem gutters on phones):
-# what `sizes` tells the browser before CSS has loaded, and what "shrunk by the layout" is measured against.
-COLUMN_PX = 640
 PHONE_GUTTERS = "2rem"
 TAG = re.compile(
     r"""<a\b(?:[^>"']|"[^"]*"|'[^']*')*>|</a\s*>|<picture\b[^>]*>|</picture\s*>|<img\b(?:[^>"']|"[^"]*"|'[^']*')*>""",
     re.I,
 )
 ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
-PERCENT_WIDTH = re.compile(r"(?:^|;)\s*(?:max-)?width\s*:\s*([\d.]+)%", re.I)
 
 
 @dataclass
@@ -65,6 +67,9 @@ class ImagePipeline:
         self.used: dict[str, Variant] = {}  # output path -> variant
         self.origins: dict[str, str] = {}
         self.processed = 0  # images whose variants were made in this build (not taken from the cache)
+        # While a rewrite records for imagememo: what it depended on and the variants it named.
+        self._images: list[tuple[str, bool, ImageInfo | None, tuple[Variant, ...]]] | None = None
+        self._named: list[tuple[str, Variant, str, str]] = []
 
     # -- preparing: probe every image once, make missing variants in parallel ------------------
     def prepare(self, texts: Iterable[str]) -> None:
@@ -156,6 +161,39 @@ class ImagePipeline:
         from variants where they exist. Raises ContentError (path:line) for a missing image."""
         if not self.enabled or "<img" not in html.lower():
             return html
+        memo = imagememo.current()
+        if memo is None:
+            return self._rewrite(html, doc)
+        kept = memo.get(html)
+        if kept is not None and self._still(kept):
+            memo.hits += 1
+            for output, variant, origin, _ in kept.used:
+                self.used[output], self.origins[output] = variant, origin
+            return kept.result
+        self._images, self._named = [], []
+        try:
+            result = self._rewrite(html, doc)
+            memo.put(
+                html, imagememo.Rewritten(self.baseurl, self.settings, tuple(self._images), tuple(self._named), result)
+            )
+        finally:
+            self._images = None
+        return result
+
+    def _still(self, kept: imagememo.Rewritten) -> bool:
+        """Whether everything `kept` was made from is the same in this build."""
+        if kept.baseurl != self.baseurl or kept.settings != self.settings:
+            return False
+        for path, in_site, info, variants in kept.images:
+            if (path in self.files) != in_site:
+                return False
+            if info is not None:
+                prepared = self._prepared(path)
+                if prepared.problem or prepared.info != info or tuple(prepared.variants) != variants:
+                    return False
+        return all(str(self.files[path].source.relative) == origin for _, _, origin, path in kept.used)
+
+    def _rewrite(self, html: str, doc: Document) -> str:
         out: list[str] = []
         copied, in_link, in_picture, first = 0, 0, 0, True
         for match in TAG.finditer(html):
@@ -182,6 +220,8 @@ class ImagePipeline:
             added["loading"] = "lazy"
         path = self._output_path(src) if src else None
         if path is None or path.lower().endswith(".svg") and path in self.files:
+            if path is not None and self._images is not None:
+                self._images.append((path, True, None, ()))
             return _with(tag, added)  # remote, data: or vector: no size to read here
         if "decoding" not in attributes:  # decoding a big raster off the main thread keeps scrolling smooth
             added["decoding"] = "async"
@@ -195,6 +235,8 @@ class ImagePipeline:
         if prepared.problem or prepared.info is None:
             raise ContentError(f"image {src}: {prepared.problem}", doc.source.relative, _line_of(doc, src))
         info = prepared.info
+        if self._images is not None:
+            self._images.append((path, True, info, tuple(prepared.variants)))
         added.update(_size_attributes(attributes, info))
         if info.alpha and "img-alpha" not in attributes.get("class", "").split():
             tag = _add_class(tag, "img-alpha")
@@ -230,6 +272,8 @@ class ImagePipeline:
         output = variant_output(path, variant)
         self.used[output] = variant
         self.origins[output] = str(self.files[path].source.relative)
+        if self._images is not None:
+            self._named.append((output, variant, self.origins[output], path))
         return f"{self.baseurl}/{output}"
 
     def outputs(self) -> list[Output]:
@@ -243,44 +287,6 @@ class ImagePipeline:
 
 def _unquote(value: str) -> str:
     return htmllib.unescape(value[1:-1] if value[:1] in "\"'" and len(value) > 1 else value)
-
-
-def _with(tag: str, added: dict[str, str]) -> str:
-    if not added:
-        return tag
-    end = len(tag) - (2 if tag.endswith("/>") else 1)
-    extra = "".join(f' {name}="{htmllib.escape(value)}"' for name, value in added.items())
-    return tag[:end].rstrip() + extra + tag[end:]
-
-
-def _add_class(tag: str, name: str) -> str:
-    quoted = re.search(r"""(\sclass\s*=\s*)(["'])(.*?)\2""", tag, re.I | re.S)
-    if quoted is None:
-        return _with(tag, {"class": name})
-    return tag[: quoted.start(3)] + f"{quoted[3]} {name}".strip() + tag[quoted.end(3) :]
-
-
-def _size_attributes(attributes: dict[str, str], info: ImageInfo) -> dict[str, str]:
-    """width/height the author left out, keeping the image's aspect ratio with any they set."""
-    width, height = attributes.get("width"), attributes.get("height")
-    if width is not None and height is not None:
-        return {}
-    if width is not None:
-        return {"height": str(round(int(width) * info.height / info.width))} if width.isdigit() else {}
-    if height is not None:
-        return {"width": str(round(int(height) * info.width / info.height))} if height.isdigit() else {}
-    return {"width": str(info.width), "height": str(info.height)}
-
-
-def _shown_width(attributes: dict[str, str]) -> tuple[float, int | None]:
-    """(fraction of the column, or the pixels the author gave): how wide the layout shows it at most."""
-    width = attributes.get("width", "")
-    if width.isdigit():
-        return 1.0, min(int(width), COLUMN_PX)
-    percent = PERCENT_WIDTH.search(attributes.get("style", ""))
-    if percent:
-        return min(1.0, float(percent[1]) / 100), None
-    return 1.0, None
 
 
 def _line_of(doc: Document, src: str) -> int:

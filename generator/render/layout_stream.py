@@ -86,19 +86,69 @@ def _check(env: jinja2.Environment, name: str, seen: frozenset[str]) -> bool:
     if env.loader is None:
         return False
     try:
-        tree = env.parse(env.loader.get_source(env, name)[0])
+        source = env.loader.get_source(env, name)[0]
     except Exception:  # (the real render reports it)
         return False
+    plain, includes = _own_check(env, source)
+    return plain and all(
+        target not in seen and prints_content_plainly(env, target, seen | {target}) for target in includes
+    )
+
+
+# (the parse settings, a template's text) -> what _walk found in it. Kept for the process: each
+# build makes new environments (`blog serve` one per rebuild), and parsing the layouts again cost
+# an edit-rebuild ≈ 8-15 ms; the answer depends only on the text and how it is parsed.
+_OWN: dict[tuple[Any, str], tuple[bool, tuple[str, ...]]] = {}
+_OWN_HELD = 256  # texts kept (a site has a few dozen layouts and includes; edits add versions)
+
+
+def _own_check(env: jinja2.Environment, source: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether `source` itself prints `content` plainly, and the constant names it includes or
+    imports (whose own answer the caller asks for: they may be edited separately)."""
+    key = (_parse_settings(env), source)
+    found = _OWN.get(key)
+    if found is None:
+        try:
+            found = _walk(env.parse(source))
+        except Exception:  # (the real render reports it)
+            found = (False, ())
+        if len(_OWN) >= _OWN_HELD:
+            _OWN.clear()
+        _OWN[key] = found
+    return found
+
+
+def _parse_settings(env: jinja2.Environment) -> tuple[Any, ...]:
+    """What makes the same text parse into another tree."""
+    return (
+        type(env),
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        tuple(sorted(env.extensions)),
+    )
+
+
+def _walk(tree: nodes.Template) -> tuple[bool, tuple[str, ...]]:
+    includes: list[str] = []
 
     def plain(node: nodes.Node, parents: tuple[nodes.Node, ...]) -> bool:
         if isinstance(node, nodes.Extends):
             return False
         if isinstance(node, nodes.Include | nodes.Import | nodes.FromImport):
             target = node.template
-            if not (isinstance(target, nodes.Const) and isinstance(target.value, str)) or target.value in seen:
+            if not (isinstance(target, nodes.Const) and isinstance(target.value, str)):
                 return False
-            if not prints_content_plainly(env, target.value, seen | {target.value}):
-                return False
+            includes.append(target.value)
         if isinstance(node, nodes.Name) and node.name == "content":
             if node.ctx != "load" or not parents or not isinstance(parents[-1], nodes.Output):
                 return False
@@ -106,7 +156,8 @@ def _check(env: jinja2.Environment, name: str, seen: frozenset[str]) -> bool:
                 return False
         return all(plain(child, (*parents, node)) for child in node.iter_child_nodes())
 
-    return plain(tree, ())
+    ok = plain(tree, ())
+    return ok, tuple(dict.fromkeys(includes)) if ok else ()
 
 
 def layout_chain_bytes(

@@ -106,6 +106,13 @@ class EventHub:
             for client in self._clients:
                 client.put(message)
 
+    def announce(self, event: str, data: dict[str, object]) -> None:
+        """Send an event without changing the state a (re)connecting page is told (a preview)."""
+        with self._lock:
+            message = self._message(event, data)
+            for client in self._clients:
+                client.put(message)
+
     def close(self) -> None:
         with self._lock:
             self._closed = True

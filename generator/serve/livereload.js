@@ -3,7 +3,9 @@
 // an asset changed (in place, patching only the nodes that changed, when only its HTML changed, it
 // has no scripts of its own and its <head> names the same styles; else a real reload keeping the
 // scroll position), "css" swaps stylesheets in place, "error" shows the failed build's messages in
-// an overlay, "ok" clears it. EventSource reconnects by itself after the server restarts, and the
+// an overlay, "ok" clears it. "preview" carries an edited page before its build is committed
+// (serve/preview.py): shown in place, and taken back (the last good build's page again) when that
+// build fails or changes nothing after all. EventSource reconnects by itself after the server restarts, and the
 // server answers every (re)connection with "hello", the current state.
 (() => {
   "use strict";
@@ -29,7 +31,9 @@
   // document: its images are never loaded.
   const inert = document.implementation.createHTMLDocument("");
   let served = null;
-  const keepServed = () => { served = inert.importNode(document.body, true); };
+  // The last good build's body and title: what a preview goes back to when its build fails.
+  let good = null, goodTitle = document.title, previewing = false;
+  const keepServed = () => { served = good = inert.importNode(document.body, true); goodTitle = document.title; };
   if (document.readyState === "loading") {
     document.addEventListener("readystatechange", keepServed, { once: true });
   }
@@ -65,8 +69,10 @@
     return path.endsWith("/") ? path + "index.html" : path;
   }
 
-  async function refreshInPlace(change) {
-    performance.mark("blog-livereload:event");
+  async function refreshInPlace(change, preview = false) {
+    // (marks for bench/serve_bench.py; a preview's have their own names)
+    const mark = (name) => performance.mark(`blog-livereload:${preview ? "preview-" : ""}${name}`);
+    mark("event");
     // The event carries the page's new HTML when few pages changed (one post edited); else fetch.
     const pages = change.pages || {};
     const here = herePath();
@@ -76,18 +82,36 @@
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       text = await response.text();
     }
-    performance.mark("blog-livereload:received");
+    mark("received");
     const fresh = new DOMParser().parseFromString(text, "text/html");
-    performance.mark("blog-livereload:fetched");
+    mark("fetched");
     if (ownScripts(document).length || ownScripts(fresh).length) throw new Error("page has scripts");
     if (headAssets(document) !== headAssets(fresh) || !rootMatches(fresh)) throw new Error("styles changed");
-    document.title = fresh.title;
-    const next = inert.importNode(fresh.body, true); // (before its nodes move into this page)
-    syncAttributes(document.body, served, fresh.body);
-    patch(document.body, served, fresh.body, 0);
+    show(fresh.title, fresh.body);
+    previewing = preview;
+    if (!preview) {
+      build = change.build;
+      good = served;
+      goodTitle = document.title;
+    }
+    mark("patched");
+  }
+
+  // Make the page show `body` (a parsed document's, whose nodes move into this page) and `title`.
+  function show(title, body) {
+    document.title = title;
+    const next = inert.importNode(body, true); // (before its nodes move into this page)
+    syncAttributes(document.body, served, body);
+    patch(document.body, served, body, 0);
     served = next;
-    build = change.build;
-    performance.mark("blog-livereload:patched");
+  }
+
+  // After a preview whose build failed or wrote nothing: the last good build's page again.
+  function takeBack() {
+    if (!previewing) return;
+    previewing = false;
+    if (!good) throw new Error("no page to go back to");
+    show(goodTitle, inert.importNode(good, true));
   }
 
   // Attributes that changed from `old` to `fresh` change on `live`; those a script set stay. With no
@@ -206,20 +230,34 @@
     }
     build = state.build;
   });
+  const then = (step) => { refreshing = refreshing.then(step).catch(reload); };
+  on("preview", (change) => {
+    // Only this page's own HTML, and only in place: anything else waits for the build's event.
+    if (!onlyThisPage(change.paths)) return;
+    refreshing = refreshing.then(() => refreshInPlace(change, true)).catch(() => {});
+  });
   on("reload", (change) => {
     hideErrors();
-    if (!affectsThisPage(change.paths)) build = change.build; // this page's HTML is already current
+    if (!affectsThisPage(change.paths)) {
+      build = change.build; // this page's HTML is already current (and what was previewed is not)
+      then(takeBack);
+    }
     else if (onlyThisPage(change.paths)) refreshing = refreshing.then(() => refreshInPlace(change)).catch(reload);
     else reload();
   });
   on("css", (change) => {
     hideErrors();
     build = change.build;
+    then(takeBack); // (a preview's page was not written after all)
     swapStylesheets(change.paths);
   });
-  on("error", (state) => showErrors(state.errors));
+  on("error", (state) => {
+    then(takeBack);
+    showErrors(state.errors);
+  });
   on("ok", (state) => {
     hideErrors();
     build = state.build;
+    then(takeBack);
   });
 })();

@@ -3,8 +3,7 @@
 One pipeline: every rebuild goes through SiteRebuilder, which calls the same `build()` as `blog build`
 and keeps one ConversionCache in memory. A failed rebuild leaves the last good site being served and
 shows its errors in every open page (and the terminal) until a good build clears them. This module
-owns the build, the watcher and the server's state; answering HTTP requests (paths, files, events)
-is serve_http.py's job."""
+owns the build, the watcher and the server's state; http_handler.py answers requests."""
 
 from __future__ import annotations
 
@@ -16,40 +15,27 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.assemble import RebuildMemory
 from generator.build import BuildOptions, BuildResult, build
 from generator.render.cache import ConversionCache
 from generator.incremental import fragments
+from generator.render import imagememo
 from generator.incremental.state import BuildState
 from generator.config import load_config, normalise_baseurl
 from generator.errors import BuildFailed, GeneratorError
 from generator.serve.heap import paused_collector, settle_heap
 from generator.serve.guard import DevHTTPServer, DevHTTPServer6, HostCheck, host_check
 from generator.serve.http_handler import EventHub, SiteState, client_tag, make_handler
+from generator.serve.outcome import Rebuild
+from generator.serve.preview import preview_event, previewing
 from generator.serve.pushed import pushed_pages
 from generator.serve.watch import ChangeSet, SourceWatcher, WatchFilter
 
 
 WARM_UP_TEXT = "# Warm\n\nA *paragraph* with $x^2$ and [a link](/).\n\n```python\nx = 1\n```\n"
 FRAGMENTS_HELD = 50_000  # code blocks and formulas kept in memory (a few KB each at most)
-
-
-@dataclass(frozen=True)
-class Rebuild:
-    """The outcome of one rebuild, as the browser and the terminal need it."""
-
-    event: str  # "reload" (HTML or other files), "css" (only stylesheets), "none", "error"
-    seconds: float
-    changed_outputs: list[str] = field(default_factory=list)  # written + removed, relative paths
-    error_lines: list[str] = field(default_factory=list)
-    result: BuildResult | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.event != "error"
 
 
 class SiteRebuilder:
@@ -71,7 +57,9 @@ class SiteRebuilder:
         # converts its markdown again but highlights none of its code blocks again. Backed by
         # .blog-cache's file when the cache has a folder (the CLI's), so the first edit of a session
         # finds what the first build's worker processes highlighted.
-        self.fragments: dict[str, str] = {}
+        self.fragments: dict[str, str] = {}  # (and the image pass's results per HTML: render/imagememo.py)
+        self.images = imagememo.RewriteMemo()
+        self.on_page: Callable[[str, bytes], None] | None = None  # edited pages as made (serve/preview.py)
         self._lock = threading.Lock()
 
     @property
@@ -93,6 +81,8 @@ class SiteRebuilder:
                 with (
                     paused_collector(changes is not None and not changes.needs_full_rebuild),
                     fragments.kept_in(self.cache.folder, self.fragments),
+                    imagememo.kept_in(self.images),
+                    previewing(changes, self.on_page if self.error_lines is None and self.result else None),
                 ):
                     result = build(self.options, cache=self.cache, state=self.state, memory=self.memory)
             except BuildFailed as e:
@@ -184,6 +174,7 @@ class DevServer:
         self.quiet_period = quiet_period
         self.log = log or (lambda message: print(message, flush=True))
         self.rebuilder = SiteRebuilder(options, cache, trace)
+        self.rebuilder.on_page = self._preview if livereload else None
         self.hub = EventHub()
         self.session = secrets.token_hex(3)  # build ids differ across restarts: pages catch up
         self.generation = 0
@@ -238,6 +229,12 @@ class DevServer:
         what = "config changed, full rebuild" if changes.needs_full_rebuild else "changed"
         self.log(f"{time.strftime('%H:%M:%S')} {what}: {changes.describe()}")
         self._after_build(self.rebuilder.rebuild(changes), changes)
+
+    def _preview(self, output_path: str, data: bytes) -> None:
+        """An edited page, rendered, while its build goes on (serve/preview.py): open pages show it."""
+        event = preview_event(self.state.build, self.state.baseurl, output_path, data)
+        if event is not None:
+            self.hub.announce("preview", event)
 
     def refused_host(self, header: str) -> None:
         """Say once per name why a browser got 421: a phone may use a name we could not guess."""

@@ -36,12 +36,30 @@ def note(message: str) -> None:
 
 def write_json(destination: Path, name: str, value: dict[str, Any]) -> None:
     """Write `destination/name` atomically: a reader (or a kill) sees the old or the new file."""
+    write_text(destination, name, dumps(value))
+
+
+def dumps(value: Any) -> str:
+    # Compact: with `indent` json uses its pure-Python encoder, ~10 ms per `blog serve` rebuild at 1,000 posts.
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def write_text(destination: Path, name: str, text: str) -> None:
     staging = destination / STAGING
     staging.mkdir(exist_ok=True)
     temporary = staging / f"{name}.partial"
-    # Compact: with `indent` json uses its pure-Python encoder, ~10 ms per `blog serve` rebuild at 1,000 posts.
-    temporary.write_text(json.dumps(value, sort_keys=True, separators=(",", ":")), "utf-8")
+    temporary.write_text(text, "utf-8")
     os.replace(temporary, destination / name)
+
+
+def journal_text(staged: list[tuple[str, str]], deletions: list[str], marker_text: str) -> str:
+    """dumps() of the journal, with the marker's text (made once, written twice: in the journal and
+    as the marker) spliced in: the same bytes, the marker's manifest encoded once (≈ 2 ms of a
+    `blog serve` edit at 1,000 posts). Keys in sorted order, as dumps() writes them."""
+    return (
+        f'{{"deletions":{dumps(deletions)},"marker":{marker_text},'
+        f'"marker_version":{dumps(MARKER_VERSION)},"renames":{dumps(staged)}}}'
+    )
 
 
 def commit(
@@ -54,9 +72,10 @@ def commit(
     """The files of `staged` (staging name, output path) are written; make them the site. `guard`:
     the caller's, which proved these very paths inside a moment ago (its folders are not resolved again)."""
     journal = {"marker_version": MARKER_VERSION, "renames": staged, "deletions": deletions, "marker": marker}
-    write_json(destination, JOURNAL, journal)
+    marker_text = dumps(marker)
+    write_text(destination, JOURNAL, journal_text(staged, deletions, marker_text))
     try:
-        roll_forward(destination, journal, guard)
+        roll_forward(destination, journal, guard, marker_text)
     except OSError as e:
         give_up(destination, marker)
         raise GeneratorError(
@@ -65,7 +84,10 @@ def commit(
         ) from e
 
 
-def roll_forward(destination: Path, journal: dict[str, Any], guard: Containment | None = None) -> None:
+def roll_forward(
+    destination: Path, journal: dict[str, Any], guard: Containment | None = None, marker_text: str | None = None
+) -> None:
+    """`marker_text`: dumps(journal["marker"]) when the caller made it already."""
     guard = guard or Containment(destination)
     root, staging = os.fspath(destination), os.fspath(destination / STAGING)
     folders = Folders(root)
@@ -83,7 +105,7 @@ def roll_forward(destination: Path, journal: dict[str, Any], guard: Containment 
             if os.path.exists(staged):
                 raise
             continue  # renamed before the interruption
-    write_json(destination, MARKER, journal["marker"])
+    write_text(destination, MARKER, dumps(journal["marker"]) if marker_text is None else marker_text)
     (destination / JOURNAL).unlink()
     shutil.rmtree(staging, ignore_errors=True)
 

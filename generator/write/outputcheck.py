@@ -20,11 +20,13 @@ from generator.write.safepath import Unsafe, problem
 
 
 def unsafe_output_errors(outputs: list[Output], site: Site) -> list[GeneratorError]:
-    documents = {doc.source.relative: doc for doc in (*site.posts, *site.pages)}
     errors: list[GeneratorError] = []
+    documents: dict[str, Document] | None = None  # (made only when a path is refused)
     for output in outputs:
         unsafe = problem(output.output_path)
         if unsafe is not None:
+            if documents is None:
+                documents = {doc.source.relative: doc for doc in (*site.posts, *site.pages)}
             errors.append(_located(output, unsafe, documents, site))
     return errors
 

@@ -19,6 +19,7 @@ import contextlib
 import dataclasses
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from generator.write.output import Output, digest_of, stat_key
@@ -27,6 +28,22 @@ from generator.write.safepath import JOURNAL, STAGING, is_safe
 Manifest = dict[str, tuple[str, int, int]]
 # output path -> (bytes on disk, their digest, the Output that stood for them: reused as it is)
 SpoolMemo = dict[str, tuple[bytes, str, "Output | None"]]
+
+
+# `blog serve` (serve/preview.py): told of each output whose bytes changed as it is staged, before
+# the build is known good, so the open page can show its edit before the rest of the site is made.
+# None outside serve's edit-rebuilds. A listener's failure is its own: it never fails the build.
+_listener: Callable[[Output, bytes], None] | None = None
+
+
+@contextlib.contextmanager
+def listening(listener: Callable[[Output, bytes], None]) -> Iterator[None]:
+    global _listener
+    outer, _listener = _listener, listener
+    try:
+        yield
+    finally:
+        _listener = outer
 
 
 class Spool:
@@ -87,6 +104,9 @@ class Spool:
         self._name += 1
         self.spooled += 1
         write_new(path, output.data)
+        if _listener is not None:
+            with contextlib.suppress(Exception):
+                _listener(output, output.data)
         return dataclasses.replace(output, data=None, digest=digest, staged=path)
 
     def _make(self) -> None:
