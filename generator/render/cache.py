@@ -32,6 +32,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, html TEXT, toc TEXT, toc_count INTEGER, warnings TEXT)"
 )
 _BATCH = 500  # keys per `IN (...)` query: under SQLite's variable limit
+AHEAD = 128  # rows read ahead per query when spilling (~1 MB of HTML at most)
 
 
 class ConversionCache:
@@ -50,6 +51,11 @@ class ConversionCache:
         self._stale: set[str] = set()  # on disk, dropped by prune_unused
         self._used: set[str] = set()
         self._prefetched: set[str] = set()
+        # Spilling: the keys `missing` found on disk, in the order the build looks them up, and
+        # rows read ahead in that order (AHEAD per query, not one query per lookup).
+        self._order: dict[str, int] = {}
+        self._ordered: list[str] = []
+        self._ahead: dict[str, MarkdownResult] = {}
         self._lock = threading.Lock()
         self._keys_now: dict[int, tuple[str, str, str]] = {}  # id(text) -> (text, fingerprint, key)
         self._keys_before: dict[int, tuple[str, str, str]] = {}
@@ -81,6 +87,10 @@ class ConversionCache:
         if found is None and key in self._spilled:
             assert self._spill is not None
             return _result(self._spill.execute(_ROW, (key,)).fetchone())
+        if found is None and key in self._order:
+            found = self._ahead.pop(key, None) or self._read_ahead(key)
+            if found is not None:
+                return found
         if found is None and self._db is not None and key not in self._stale:
             row = self._db.execute(_ROW, (key,)).fetchone()
             if row is not None:
@@ -89,6 +99,19 @@ class ConversionCache:
                 if not self._spilling:
                     self._entries[key] = found
         return found
+
+    def _read_ahead(self, key: str) -> MarkdownResult | None:
+        """`key`'s row and the next ones `missing` listed, read in one query (see _keys_on_disk)."""
+        if self._db is None or key in self._stale:
+            return None
+        batch = self._ordered[self._order[key] : self._order[key] + AHEAD]
+        marks = ",".join("?" * len(batch))
+        query = f"SELECT key, html, toc, toc_count, warnings FROM markdown WHERE key IN ({marks})"
+        self._ahead = {}
+        for found_key, *row in self._db.execute(query, batch):
+            self.rows_read += 1
+            self._ahead[found_key] = _result(tuple(row))  # type: ignore[arg-type]
+        return self._ahead.pop(key, None)
 
     def key_of(self, text: str, fingerprint: str) -> str:
         """The key `text` is stored under (what a caller may pass to get_or_convert as `key`)."""
@@ -148,7 +171,12 @@ class ConversionCache:
             marks = ",".join("?" * len(batch))
             if self._spilling:
                 keys_only = f"SELECT key FROM markdown WHERE key IN ({marks})"
-                found.update(key for (key,) in self._db.execute(keys_only, batch))
+                on_disk = {key for (key,) in self._db.execute(keys_only, batch)}
+                found |= on_disk
+                for key in batch:  # (in the order looked up)
+                    if key in on_disk and key not in self._order:
+                        self._order[key] = len(self._ordered)
+                        self._ordered.append(key)
                 continue
             query = f"SELECT key, html, toc, toc_count, warnings FROM markdown WHERE key IN ({marks})"
             for key, html, toc, toc_count, warnings in self._db.execute(query, batch):
