@@ -37,7 +37,7 @@ def test_an_edit_imports_the_converter_and_jinja_but_no_metadata_email_or_kramdo
     assert "<math" in page
 
 
-PLUGIN_LEXER = '''
+PLUGIN_LEXER = """
 from pygments.lexer import RegexLexer
 from pygments.token import Keyword, Text
 
@@ -46,7 +46,7 @@ class ShoutLexer(RegexLexer):
     name = "Shout"
     aliases = ["shout"]
     tokens = {"root": [(r"[A-Z]+", Keyword), (r"[^A-Z]+", Text)]}
-'''
+"""
 
 
 def test_a_lexer_from_an_installed_plugin_is_still_found(tmp_path: Path) -> None:
@@ -54,8 +54,12 @@ def test_a_lexer_from_an_installed_plugin_is_still_found(tmp_path: Path) -> None
     `pygments.plugin` (render/highlight_plugins.py) the answer is the same as with its own."""
     installed = tmp_path / "installed"
     (installed / "shout_lexer-1.0.dist-info").mkdir(parents=True)
-    (installed / "shout_lexer-1.0.dist-info/METADATA").write_text("Metadata-Version: 2.1\nName: shout-lexer\nVersion: 1.0\n")
-    (installed / "shout_lexer-1.0.dist-info/entry_points.txt").write_text("[pygments.lexers]\nshout = shout_lexer:ShoutLexer\n")
+    (installed / "shout_lexer-1.0.dist-info/METADATA").write_text(
+        "Metadata-Version: 2.1\nName: shout-lexer\nVersion: 1.0\n"
+    )
+    (installed / "shout_lexer-1.0.dist-info/entry_points.txt").write_text(
+        "[pygments.lexers]\nshout = shout_lexer:ShoutLexer\n"
+    )
     (installed / "shout_lexer.py").write_text(PLUGIN_LEXER)
     site = make_site(tmp_path / "site")
     (site / "_posts/2020-01-02-p1.md").write_text("---\ntitle: P1\n---\n```shout\nLOUD quiet\n```\n")
@@ -112,7 +116,18 @@ def test_installed_versions_are_importlib_metadatas(tmp_path: Path) -> None:
         (first / name / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\n")
     (first / "eggy.egg-info").mkdir()
     (first / "eggy.egg-info/PKG-INFO").write_text("Metadata-Version: 1.0\nName: eggy\nVersion: 3.0\n")
-    names = ["markdown", "Markdown", "pygments", "latex2mathml", "jinja2", "PyYAML", "only-here", "Only_Here", "twice", "eggy"]
+    names = [
+        "markdown",
+        "Markdown",
+        "pygments",
+        "latex2mathml",
+        "jinja2",
+        "PyYAML",
+        "only-here",
+        "Only_Here",
+        "twice",
+        "eggy",
+    ]
     probe = (
         "import importlib.metadata, json, sys\nfrom generator import installed\n"
         f"names = {names!r}\n"
