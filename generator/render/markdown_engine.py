@@ -30,6 +30,7 @@ from pygments.formatters import HtmlFormatter
 
 from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep
 from generator.render.fences import FencesExtension, PygmentsObjects
+from generator.render.inline_skip import InlineSkipExtension
 from generator.render.tex import MathWarning, replace_math
 
 
@@ -85,6 +86,7 @@ def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
         # ~15-25 ms of a one-edit `blog build`), and a same-named plugin could silently replace ours.
         engines[key] = markdown.Markdown(
             extensions=[
+                InlineSkipExtension(),  # the inline pass without patterns that cannot match a text
                 FencesExtension(pygments),
                 TableExtension(),
                 FootnoteExtension(),
