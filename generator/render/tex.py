@@ -119,6 +119,10 @@ def replace_math(text: str, stash: Callable[[str], str], enabled: bool = True) -
     With math off nothing is scanned at all (a dollar is then just a dollar)."""
     if not enabled:
         return text, []
+    if "$" not in text and "\\" not in text:
+        # Every opener but a code span's holds one of the two: nothing to replace (the scan would
+        # only skip code spans), so no segments, code-span table or scanner (issue #19).
+        return text, []
     warnings: list[MathWarning] = []
     out: list[str] = []
     for segment in segments(text):
