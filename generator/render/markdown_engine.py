@@ -29,6 +29,7 @@ from markdown.preprocessors import Preprocessor
 from pygments.formatters import HtmlFormatter
 
 from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep
+from generator.render.block_guards import BlockGuardExtension
 from generator.render.fences import FencesExtension, PygmentsObjects
 from generator.render.inline_skip import InlineSkipExtension
 from generator.render.tex import MathWarning, replace_math
@@ -104,6 +105,7 @@ def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
                 ),
                 MathExtension(enabled=bool(settings.get("math", True))),
                 *_kramdown_extensions(settings),
+                BlockGuardExtension(),  # last: guards the block tests the extensions above registered
             ]
             + ([_smarty()] if settings.get("smart_quotes") else []),
             output_format="html",
