@@ -24,7 +24,6 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension
 from markdown.preprocessors import Preprocessor
 from pygments.formatters import HtmlFormatter
 
@@ -33,6 +32,7 @@ from generator.render.block_guards import BlockGuardExtension
 from generator.render.fences import FencesExtension, PygmentsObjects
 from generator.render.inline_skip import InlineSkipExtension
 from generator.render.tex import MathWarning, replace_math
+from generator.render.toc_marker import MarkerAwareTocExtension, expect_marker
 
 
 class LanguageClassFormatter(HtmlFormatter):
@@ -97,7 +97,7 @@ def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
                 AbbrExtension(),
                 SaneListExtension(),
                 CodeHiliteExtension(css_class="highlight", guess_lang=False, pygments_formatter=pygments.formatter),
-                TocExtension(
+                MarkerAwareTocExtension(  # the stock one, minus the `[TOC]` walk when there can be none
                     toc_depth=depth,
                     permalink=bool(settings.get("heading_anchors", True)),
                     permalink_class="headerlink",
@@ -137,6 +137,7 @@ def convert(text: str, settings: Mapping[str, Any], cmark: bool) -> tuple[str, s
         html, contents = cmark_engine.convert(text, engine, settings)
         toc, toc_count = (contents.html if contents.count else ""), contents.count
     else:
+        expect_marker(engine, text)
         try:
             html = engine.convert(text)
         except RecursionError as e:  # nesting the pre-scan cannot see (e.g. tags split over lines)
