@@ -32,7 +32,7 @@ from generator.render.block_guards import BlockGuardExtension
 from generator.render.fences import FencesExtension, PygmentsObjects
 from generator.render.inline_skip import InlineSkipExtension
 from generator.render.tex import MathWarning, replace_math
-from generator.render.toc_marker import MarkerAwareTocExtension, expect_marker
+from generator.render.pass_gates import MarkerAwareTocExtension, gate_passes
 
 
 class LanguageClassFormatter(HtmlFormatter):
@@ -137,7 +137,7 @@ def convert(text: str, settings: Mapping[str, Any], cmark: bool) -> tuple[str, s
         html, contents = cmark_engine.convert(text, engine, settings)
         toc, toc_count = (contents.html if contents.count else ""), contents.count
     else:
-        expect_marker(engine, text)
+        gate_passes(engine, text)
         try:
             html = engine.convert(text)
         except RecursionError as e:  # nesting the pre-scan cannot see (e.g. tags split over lines)
