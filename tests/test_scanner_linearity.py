@@ -14,7 +14,8 @@ from generator.load.scanning import STEPS
 
 def math_steps(text: str) -> int:
     STEPS.reset()
-    replace_math(text, lambda html: "@")
+    # (a lone `$` at the end: a text with no `$` and no backslash is not scanned at all)
+    replace_math(text + "\n$", lambda html: "@")
     return STEPS.count
 
 
