@@ -45,7 +45,7 @@ def test_sitemap_text_matches_element_tree_for_awkward_urls() -> None:
         "a.md": {"url": "/a&b/", "date": dt.datetime(2024, 2, 29, 23, 59)},
         "b.md": {"url": "/caf\u00e9/", "date": dt.date(2024, 1, 1)},  # a date, not a datetime: no lastmod
         "c.md": {"url": "/hidden/", "sitemap": False},
-        "d.md": {"url": "/<tag>/", "date": dt.datetime(1999, 12, 31, tzinfo=dt.timezone.utc)},
+        "d.md": {"url": "/<tag>/", "date": dt.datetime(1999, 12, 31, tzinfo=dt.UTC)},
     }
     made = renderer(views, "https://ex&ample.org", "/b<a>se")
     outputs = [page(u) for u in urls]
