@@ -182,6 +182,7 @@ def _build(
                 renderer.fill(doc, renderer.convert(doc))
             except GeneratorError as e:
                 errors.append(e)
+    cache.let_go_of_keys()  # (a `blog build`'s conversions are done: the texts' keys are not kept)
     if plugins.handling("page_rendering"):
         errors.extend(run_page_plugins(plugins, renderer, documents, {e.path for e in errors}))
     released = let_go_of_bodies(renderer, documents) if once and renderer.liquid is None else []

@@ -33,6 +33,7 @@ _SCHEMA = (
 )
 _BATCH = 500  # keys per `IN (...)` query: under SQLite's variable limit
 AHEAD = 128  # rows read ahead per query when spilling (~1 MB of HTML at most)
+SHORT_TEXT = 2048  # characters: a shorter text (an excerpt) is remembered by value, a longer one by identity
 
 
 class ConversionCache:
@@ -57,8 +58,11 @@ class ConversionCache:
         self._ordered: list[str] = []
         self._ahead: dict[str, MarkdownResult] = {}
         self._lock = threading.Lock()
-        self._keys_now: dict[int, tuple[str, str, str]] = {}  # id(text) -> (text, fingerprint, key)
-        self._keys_before: dict[int, tuple[str, str, str]] = {}
+        self._keys_now: dict[int | str, tuple[str, str, str]] = {}  # id(text) or text -> (text, fingerprint, key)
+        self._keys_before: dict[int | str, tuple[str, str, str]] = {}
+        # Bodies are held while documents are converted: a spilling build remembers keys too, until
+        # `let_go_of_keys` (each body was hashed twice, each excerpt three times: ≈ 10 ms of a no-op).
+        self._keys_let_go = False
         self.hits = 0
         self.misses = 0
         self.rows_read = 0  # rows fetched from disk: what tests count instead of timing
@@ -68,17 +72,17 @@ class ConversionCache:
         return hashlib.sha256(f"{fingerprint}\0{text}".encode()).hexdigest()
 
     def _key_of(self, text: str, fingerprint: str) -> str:
-        """`key`, remembered for the text objects of this build and the last: a build asks for the
-        key of each text twice (prefetch, then convert), and `blog serve` holds the same objects
-        across rebuilds while a text is unchanged (identity is checked: the memo keeps them alive)."""
-        if self._spilling:  # holding every text for the memo would hold what spilling lets go
+        """`key`, remembered for the texts of this build and the last (prefetch asks, then convert;
+        `blog serve` holds the same objects while a text is unchanged): by identity (the memo keeps
+        them alive), a short text by value (an excerpt is cut from its body anew each time)."""
+        if self._spilling and self._keys_let_go:  # holding every text would hold what spilling lets go
             return self.key(text, fingerprint)
-        known = self._keys_now.get(id(text)) or self._keys_before.get(id(text))
-        if known is not None and known[0] is text and known[1] == fingerprint:
-            self._keys_now[id(text)] = known
+        by: int | str = text if len(text) < SHORT_TEXT and type(text) is str else id(text)
+        known = self._keys_now.get(by) or self._keys_before.get(by)
+        if known is not None and (known[0] is text or by is text) and known[1] == fingerprint:
+            self._keys_now[by] = known
             return known[2]
-        key = self.key(text, fingerprint)
-        self._keys_now[id(text)] = (text, fingerprint, key)
+        self._keys_now[by] = (text, fingerprint, key := self.key(text, fingerprint))
         return key
 
     def _lookup(self, key: str) -> MarkdownResult | None:
@@ -206,6 +210,12 @@ class ConversionCache:
         self._used.clear()
         self._prefetched.clear()
         self._keys_before, self._keys_now = self._keys_now, {}  # texts of older builds are let go
+        self._keys_let_go = False
+
+    def let_go_of_keys(self) -> None:
+        """Conversion is over (build.py): a spilling build's memo lets go of the texts it holds."""
+        if self._spilling:
+            self._keys_now, self._keys_before, self._keys_let_go = {}, {}, True
 
     def prune_unused(self) -> None:
         """Drop entries the last build did not use, so the cache does not grow forever."""

@@ -28,6 +28,7 @@ from generator.load.theme import gem_theme_root
 from generator.render.lazy_parts import content_token, intact_tokens, make_jinja_environments, stored_texts
 from generator.render.lazy_parts import render_layout_chain, render_string  # (Jinja imported when called)
 from generator.render.known import Converted, forget_gone, known_conversion, remember_conversion
+from generator.render.excerpts import first_chunk
 
 # Part of every render's fingerprint: renders saved under other template rules (before layouts
 # autoescaped) must not be reused.
@@ -237,8 +238,7 @@ class DocumentRenderer:
         known = self.state.finished.get(key)
         if known is not None and known[0] is body and known[1] == separator:
             return known[2]
-        text = next((chunk for chunk in body.strip().split(separator) if chunk.strip()), "")
-        self.state.finished[key] = (body, separator, text)
+        self.state.finished[key] = (body, separator, text := first_chunk(body, separator))
         return text
 
     def _excerpt(self, doc: Document, body: str) -> str:

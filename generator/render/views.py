@@ -167,8 +167,12 @@ class PageValues(dict):  # type: ignore[type-arg]
         super().__setitem__(key, value)
 
     def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        for key, value in dict(*args, **kwargs).items():
-            self[key] = value
+        # All at once, then the long texts again through __setitem__ (a key keeps its place):
+        # one call per key cost ~30,000 calls per no-op at 1,000 posts.
+        values = dict(*args, **kwargs)
+        super().update(values)
+        for key in [key for key in values if key in LONG_KEYS]:  # (in order: the file's offsets too)
+            self[key] = values[key]
 
     def __getitem__(self, key: str) -> Any:
         value = super().__getitem__(key)

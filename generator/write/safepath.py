@@ -92,6 +92,7 @@ class Containment:
     def __init__(self, destination: Path) -> None:
         self.destination = destination
         self.root = destination.resolve()
+        self._root_text = os.fspath(destination)
         self._proven: dict[str, bool] = {}
         # Folders found missing: nothing below them exists either, so it is not looked at (a cold
         # build's ~2,000 new folders cost one lstat per top-level folder, not one each).
@@ -122,7 +123,7 @@ class Containment:
             self._absent.add(folder)
             return False
         try:
-            return stat.S_ISLNK(os.lstat(self.destination / folder).st_mode)
+            return stat.S_ISLNK(os.lstat(os.path.join(self._root_text, folder)).st_mode)  # (no Path: one per folder)
         except FileNotFoundError:
             self._absent.add(folder)
             return False

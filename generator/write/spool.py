@@ -51,6 +51,7 @@ class Spool:
         self, destination: Path, manifest: Manifest | None, memo: SpoolMemo | None = None, remember: bool = False
     ) -> None:
         self.destination = destination
+        self._root = os.fspath(destination)
         self.staging = destination / STAGING
         self.manifest = manifest  # what the previous build wrote (None: unknown, every file changed)
         # Only valid with the in-memory manifest it was made with (build() checks): trusts that
@@ -95,7 +96,7 @@ class Spool:
             known
             and is_safe(output.output_path)
             and known[0] == digest
-            and stat_key(self.destination / output.output_path) == known[1:]
+            and stat_key(os.path.join(self._root, output.output_path)) == known[1:]  # (a str: no Path)
         ):
             # Unchanged on disk: the destination file already holds exactly these bytes.
             return dataclasses.replace(output, data=None, digest=digest, staged=self.destination / output.output_path)
