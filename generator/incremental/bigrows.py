@@ -13,17 +13,17 @@ from collections.abc import Sequence
 
 BIG = 1 << 18  # bytes: at or above this, a row's data is written through a blob handle
 SLICE = 1 << 18
-INSERT = "INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)"
-_INSERT_EMPTY = "INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, zeroblob(?))"
+INSERT = "INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?, ?)"
+_INSERT_EMPTY = "INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, zeroblob(?), ?)"
 
 
 def insert_render(db: sqlite3.Connection, row: Sequence[object]) -> None:
-    """INSERT OR REPLACE one (path, own, docs, deps, data) row."""
+    """INSERT OR REPLACE one (path, own, docs, deps, data, digest) row."""
     data = row[4]
     if not isinstance(data, bytes) or len(data) < BIG:
         db.execute(INSERT, row)
         return
-    rowid = db.execute(_INSERT_EMPTY, (*row[:4], len(data))).lastrowid
+    rowid = db.execute(_INSERT_EMPTY, (*row[:4], len(data), row[5])).lastrowid
     assert rowid is not None
     view = memoryview(data)
     with db.blobopen("renders", "data", rowid) as blob:
@@ -34,11 +34,11 @@ def insert_render(db: sqlite3.Connection, row: Sequence[object]) -> None:
 def copy_renders(source: sqlite3.Connection, db: sqlite3.Connection) -> None:
     """Every row of `source`'s renders table into `db`'s (INSERT OR REPLACE), the large ones'
     bytes a slice at a time from one blob into the other."""
-    small = "SELECT path, own, docs, deps, data FROM renders WHERE length(data) < ? OR data IS NULL"
+    small = "SELECT path, own, docs, deps, data, digest FROM renders WHERE length(data) < ? OR data IS NULL"
     db.executemany(INSERT, source.execute(small, (BIG,)))  # streamed row by row from the cursor
-    big = "SELECT rowid, path, own, docs, deps, length(data) FROM renders WHERE length(data) >= ?"
-    for rowid, path, own, docs, deps, size in source.execute(big, (BIG,)):  # (one row's texts at a time)
-        new = db.execute(_INSERT_EMPTY, (path, own, docs, deps, size)).lastrowid
+    big = "SELECT rowid, path, own, docs, deps, length(data), digest FROM renders WHERE length(data) >= ?"
+    for rowid, path, own, docs, deps, size, digest in source.execute(big, (BIG,)):  # (one row's texts at a time)
+        new = db.execute(_INSERT_EMPTY, (path, own, docs, deps, size, digest)).lastrowid
         assert new is not None
         src, dst = source.blobopen("renders", "data", rowid, readonly=True), db.blobopen("renders", "data", new)
         with src, dst:

@@ -16,24 +16,28 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from generator.incremental.bigrows import copy_renders, insert_render
+from generator.incremental.bigrows import INSERT, copy_renders, insert_render
+from generator.incremental.digested import Digested, digest_of, known_digest
 from generator.incremental.sources import PAGE_SIZE, IndexEntry, SourceIndex, spill_database
 from generator.incremental.state import BuildState, RenderRecord
 
 # 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
 # (sources, reading) fails the checks in _open and is replaced: one full render, nothing misread.
-STATE_FORMAT = 2
+# 3: each render row keeps its output digest (digested.py): a reused page is not hashed again.
+STATE_FORMAT = 3
 STATE_FILE = f"renders-v{STATE_FORMAT}.sqlite"
-RETIRED_STATE_FILES = ("renders-v1.json",)  # removed with the markdown cache of other versions
+# Removed with the markdown cache of other versions (a format-2 file: one full render, as before).
+RETIRED_STATE_FILES = ("renders-v1.json", "renders-v2.sqlite")
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS renders (path TEXT PRIMARY KEY, own TEXT, docs TEXT, deps TEXT, data BLOB)",
+    "CREATE TABLE IF NOT EXISTS renders"
+    " (path TEXT PRIMARY KEY, own TEXT, docs TEXT, deps TEXT, data BLOB, digest TEXT)",
     "CREATE TABLE IF NOT EXISTS prints (document TEXT PRIMARY KEY, print TEXT)",
     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, sha TEXT, context TEXT, doc TEXT)",
     "CREATE TABLE IF NOT EXISTS reading (document TEXT PRIMARY KEY, key TEXT, minutes INTEGER, description TEXT)",
     "CREATE TABLE IF NOT EXISTS bytecode (key TEXT PRIMARY KEY, code BLOB)",
 )
 _CHECKS = (
-    "SELECT path, own, docs, deps, data FROM renders LIMIT 0",
+    "SELECT path, own, docs, deps, data, digest FROM renders LIMIT 0",
     "SELECT document, print FROM prints LIMIT 0",
     "SELECT path, stat, sha, context, doc FROM sources LIMIT 0",
     "SELECT document, key, minutes, description FROM reading LIMIT 0",
@@ -143,7 +147,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         rows = [_row(path, r) for path, r in sorted(self._changed.items()) if r is not None]
         with db:  # one transaction
             db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
-            db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany(INSERT, rows)
             if self._spill is not None:
                 copy_renders(self._spill, db)
             db.execute("DELETE FROM prints")
@@ -167,17 +171,19 @@ class RenderStore(MutableMapping[str, RenderRecord]):
 
 
 def _read_one(db: sqlite3.Connection, path: str) -> RenderRecord:
-    row = db.execute("SELECT own, docs, deps, data FROM renders WHERE path = ?", (path,)).fetchone()
+    row = db.execute("SELECT own, docs, deps, data, digest FROM renders WHERE path = ?", (path,)).fetchone()
     if row is None:
         raise KeyError(path)
-    own, documents, deps, data = row
+    own, documents, deps, data, digest = row
     site_keys, templates = json.loads(deps)
     # (its documents decoded only if a check needs them)
-    return RenderRecord(own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), bytes(data), documents)
+    data = Digested.of(data, digest)  # (the digest made when it was rendered: not hashed again)
+    return RenderRecord(own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), data, documents)
 
 
-def _row(path: str, r: RenderRecord) -> tuple[str, str, str, str, bytes]:
-    return (path, r.own, r.documents_json(), json.dumps([r.site_keys, r.templates]), r.data)
+def _row(path: str, r: RenderRecord) -> tuple[str, str, str, str, bytes, str]:
+    digest = known_digest(r.data) or digest_of(r.data)  # (cached_render's renders carry theirs)
+    return (path, r.own, r.documents_json(), json.dumps([r.site_keys, r.templates]), r.data, digest)
 
 
 def _create(db: sqlite3.Connection) -> sqlite3.Connection:
