@@ -10,6 +10,7 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.incremental.digested import digest_of
+from generator.incremental import bigrows, store
 from generator.incremental.store import STATE_FILE
 from generator.write import spool
 from test_rebuild_speed_invariants import POSTS, make_site, published
@@ -63,3 +64,32 @@ def test_a_format_2_store_is_replaced_and_the_output_is_the_same(tmp_path: Path)
     build(BuildOptions(source=site))
     assert not (cache / "renders-v2.sqlite").exists()
     assert {k: v[0] for k, v in published(site).items()} == cold
+
+
+def test_stored_renders_are_read_ahead_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild reads its stored renders AHEAD rows per query in table order, not one query each."""
+    stores: list[store.RenderStore] = []
+    made = store.RenderStore.__init__
+
+    def remember(self: store.RenderStore, *args: object) -> None:
+        made(self, *args)  # type: ignore[arg-type]
+        stores.append(self)
+
+    monkeypatch.setattr(bigrows, "AHEAD", 4)
+    monkeypatch.setattr(store.RenderStore, "__init__", remember)
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    cold = {k: v[0] for k, v in published(site).items()}
+    post = site / "_posts/2020-01-03-p2.md"
+    post.write_text(post.read_text() + "\nEdited.\n")
+    stores.clear()
+    build(BuildOptions(source=site))
+    (renders,) = [s for s in stores if s.rows_read]
+    assert renders.rows_read > POSTS
+    # (a row re-rendered by the edit, moved to the table's end, may cost a query of its own)
+    assert renders.queries <= renders.rows_read // 4 + 3, (renders.queries, renders.rows_read)
+    clean = make_site(tmp_path / "clean")
+    post = clean / "_posts/2020-01-03-p2.md"
+    post.write_text(post.read_text() + "\nEdited.\n")
+    build(BuildOptions(source=clean))
+    assert {k: v[0] for k, v in published(site).items()} == {k: v[0] for k, v in published(clean).items()} != cold

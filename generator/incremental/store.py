@@ -16,8 +16,7 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from generator.incremental.bigrows import INSERT, copy_renders, insert_render
-from generator.incremental.digested import Digested, digest_of, known_digest
+from generator.incremental.bigrows import INSERT, copy_renders, insert_render, read_ahead, read_one, row_of
 from generator.incremental.sources import PAGE_SIZE, IndexEntry, SourceIndex, spill_database
 from generator.incremental.state import BuildState, RenderRecord
 
@@ -77,7 +76,12 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         self._deleted: set[str] = set()
         self._paths: set[str] | None = None  # paths on disk, read when first needed
         self._rows: dict[str, str | RenderRecord] | None = None  # by path: own print or record (_all_rows)
+        # Rows are read AHEAD at a time in the table's order (rowid: the order the build that
+        # wrote them rendered them in, which the next build's lookups follow), not one query each.
+        self._rowids: dict[str, int] = {}
+        self._ahead: dict[str, RenderRecord] = {}  # (at most AHEAD pages held)
         self.rows_read = 0
+        self.queries = 0  # render-row queries made: what tests count
 
     def _on_disk(self) -> set[str]:
         if self._paths is None:
@@ -91,7 +95,10 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         kept here: fetched with the prints, it was most of a no-op's peak (issue #19)."""
         if self._rows is None:
             assert self._db is not None
-            self._rows = dict(self._db.execute("SELECT path, own FROM renders"))
+            self._rows = {}
+            for path, own, rowid in self._db.execute("SELECT path, own, rowid FROM renders"):
+                self._rows[path] = own
+                self._rowids[path] = rowid
             self._paths = set(self._rows)
         return self._rows
 
@@ -100,26 +107,37 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         if record is not None:
             return record
         if path in self._changed and self._spill is not None:  # this build's own, in the spill database
-            return _read_one(self._spill, path)
+            return read_one(self._spill, path)
         if path in self._deleted or self._db is None:
             raise KeyError(path)
         rows = self._all_rows()
         row = rows.get(path)
         if row is None:  # saved after the rows were fetched
-            return _read_one(self._db, path)
+            return read_one(self._db, path)
         if isinstance(row, RenderRecord):
             return row
         self.rows_read += 1
-        return _read_one(self._db, path)
+        return self._read_ahead(self._db, path)
+
+    def _read_ahead(self, db: sqlite3.Connection, path: str) -> RenderRecord:
+        """`path`'s record and the next rows in table order, AHEAD in one query."""
+        record = self._ahead.pop(path, None)
+        if record is not None:
+            return record
+        self.queries += 1
+        ahead = read_ahead(db, self._rowids.get(path, 0), path)  # (the ones not asked for before are let go)
+        self._ahead = {p: r for p, r in ahead.items() if p not in self._changed and p not in self._deleted}
+        return self._ahead.pop(path, None) or read_one(db, path)
 
     def __setitem__(self, path: str, record: RenderRecord) -> None:
         self._deleted.discard(path)
+        self._ahead.pop(path, None)
         if self._path is None:
             self._changed[path] = record
             return
         if self._spill is None:
             self._spill = _create(spill_database())
-        insert_render(self._spill, _row(path, record))  # (large bytes a slice at a time)
+        insert_render(self._spill, row_of(path, record))  # (large bytes a slice at a time)
         self._changed[path] = None
         if self._rows is not None:  # the fetched row is stale now; read back from the table when asked
             self._rows.pop(path, None)
@@ -128,6 +146,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         if path not in self:
             raise KeyError(path)
         self._changed.pop(path, None)
+        self._ahead.pop(path, None)
         self._deleted.add(path)
 
     def __contains__(self, path: object) -> bool:
@@ -144,7 +163,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         return bool(self._changed or self._deleted)
 
     def save(self, db: sqlite3.Connection, prints: dict[str, str]) -> None:
-        rows = [_row(path, r) for path, r in sorted(self._changed.items()) if r is not None]
+        rows = [row_of(path, r) for path, r in sorted(self._changed.items()) if r is not None]
         with db:  # one transaction
             db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
             db.executemany(INSERT, rows)
@@ -163,27 +182,13 @@ class RenderStore(MutableMapping[str, RenderRecord]):
                 else:
                     self._rows[path] = record
         self._db = db
+        self._ahead.clear()
+        self._rowids.clear()  # (rows replaced since have new rowids: a miss reads them one by one)
         self._changed.clear()
         self._deleted.clear()
         if self._spill is not None:
             self._spill.close()
             self._spill = None
-
-
-def _read_one(db: sqlite3.Connection, path: str) -> RenderRecord:
-    row = db.execute("SELECT own, docs, deps, data, digest FROM renders WHERE path = ?", (path,)).fetchone()
-    if row is None:
-        raise KeyError(path)
-    own, documents, deps, data, digest = row
-    site_keys, templates = json.loads(deps)
-    # (its documents decoded only if a check needs them)
-    data = Digested.of(data, digest)  # (the digest made when it was rendered: not hashed again)
-    return RenderRecord(own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), data, documents)
-
-
-def _row(path: str, r: RenderRecord) -> tuple[str, str, str, str, bytes, str]:
-    digest = known_digest(r.data) or digest_of(r.data)  # (cached_render's renders carry theirs)
-    return (path, r.own, r.documents_json(), json.dumps([r.site_keys, r.templates]), r.data, digest)
 
 
 def _create(db: sqlite3.Connection) -> sqlite3.Connection:
