@@ -125,7 +125,9 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         if record is not None:
             return record
         self.queries += 1
-        ahead = read_ahead(db, self._rowids.get(path, 0), path)  # (the ones not asked for before are let go)
+        if path not in self._rowids:  # (rewritten since the rowids were read: its own query)
+            return read_one(db, path)
+        ahead = read_ahead(db, self._rowids[path], path)  # (the ones not asked for before are let go)
         self._ahead = {p: r for p, r in ahead.items() if p not in self._changed and p not in self._deleted}
         return self._ahead.pop(path, None) or read_one(db, path)
 
