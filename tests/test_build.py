@@ -16,6 +16,7 @@ import feedparser
 import pytest
 
 from generator.build import BuildOptions, build
+from generator.incremental.store import STATE_FILE
 from generator.errors import BuildFailed, ConfigError
 from generator.write.output import MARKER
 
@@ -328,6 +329,6 @@ def test_cli_rebuilds_reuse_saved_renders_and_survive_a_damaged_file(basic: Path
     first = build(BuildOptions(source=basic))
     second = build(BuildOptions(source=basic))
     assert second.reused >= len([o for o in first.outputs if o.output_path.endswith(".html")]) - 2
-    (basic / ".blog-cache" / "renders-v2.sqlite").write_text("{not a database")
+    (basic / ".blog-cache" / STATE_FILE).write_text("{not a database")
     third = build(BuildOptions(source=basic))
     assert third.reused == 0 and tree(third.destination) == tree(first.destination)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from generator.incremental.fragments import FILE_NAME as FRAGMENTS_FILE
+from generator.incremental.store import STATE_FILE
 from generator.render.cache import CACHE_FILE, CACHE_FORMAT
 
 
@@ -57,7 +58,7 @@ def test_the_json_caches_of_version_2_are_retired_in_one_line(tmp_path: Path) ->
         "note: .blog-cache/markdown-v2.json is from another version of blog; rebuilding the markdown cache"
     ]
     # (fragments-v1.sqlite: the fragment memo, which keeps the highlight stylesheet and parsed YAML too)
-    assert sorted(p.name for p in folder.iterdir()) == [FRAGMENTS_FILE, CACHE_FILE, "renders-v2.sqlite"]
+    assert sorted(p.name for p in folder.iterdir()) == [FRAGMENTS_FILE, CACHE_FILE, STATE_FILE]
     assert "<em>you</em>" in (tmp_path / "_site" / "index.html").read_text()
 
 

@@ -131,12 +131,15 @@ def test_large_render_rows_are_stored_and_copied_byte_for_byte() -> None:
         for statement in _SCHEMA:
             db.execute(statement)
     big = bytes(range(256)) * (BIG // 256 * 3 + 7)  # not a whole number of slices
-    rows = [("index.html", "own1", '[["a", "x"]]', "[[], []]", big), ("a.html", "own2", "[]", "[[], []]", b"small")]
-    saved.execute("INSERT INTO renders VALUES ('index.html', 'old', '[]', '[]', x'00')")  # replaced
+    rows = [
+        ("index.html", "own1", '[["a", "x"]]', "[[], []]", big, "d1"),
+        ("a.html", "own2", "[]", "[[], []]", b"small", "d2"),
+    ]
+    saved.execute("INSERT INTO renders VALUES ('index.html', 'old', '[]', '[]', x'00', 'd0')")  # replaced
     for row in rows:
         insert_render(spill, row)
-    insert_render(spill, (*rows[0][:4], big[::-1]))  # INSERT OR REPLACE: the last one stays
+    insert_render(spill, (*rows[0][:4], big[::-1], "d3"))  # INSERT OR REPLACE: the last one stays
     copy_renders(spill, saved)
-    query = "SELECT path, own, docs, deps, data FROM renders ORDER BY path"
-    assert saved.execute(query).fetchall() == [rows[1], (*rows[0][:4], big[::-1])]
+    query = "SELECT path, own, docs, deps, data, digest FROM renders ORDER BY path"
+    assert saved.execute(query).fetchall() == [rows[1], (*rows[0][:4], big[::-1], "d3")]
     assert spill.execute(query).fetchall() == saved.execute(query).fetchall()

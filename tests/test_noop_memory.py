@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generator.incremental.store import STATE_FILE
 from tests.test_build_memory import corpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,7 +72,7 @@ def test_a_no_op_build_does_not_hold_what_every_render_read(tmp_path: Path) -> N
     reads = corpus(tmp_path / "reads", POSTS, f"<html><body>{{{{ content }}}}{listing}</body></html>\n")
     plain = corpus(tmp_path / "plain", POSTS, f"<html><body>{{{{ content }}}}{looping}</body></html>\n")
     grow = no_op_peak_difference(plain, reads)
-    with sqlite3.connect(reads / ".blog-cache" / "renders-v2.sqlite") as db:
+    with sqlite3.connect(reads / ".blog-cache" / STATE_FILE) as db:
         (read_json,) = db.execute("SELECT sum(length(docs)) FROM renders").fetchone()
     assert read_json > POSTS * POSTS * 40, "the pages read few keys: the bound means nothing"
     # Before: 2,953,251 bytes more for 2,952,754 of JSON (all of it). Now 760 bytes.

@@ -18,6 +18,7 @@ import pytest
 
 from conftest import output_tree
 from generator.build import BuildOptions, build
+from generator.incremental.store import STATE_FILE
 from generator.render import parallel_pages
 from generator.render.parallel_pages import FORKS_KNOB
 
@@ -105,8 +106,8 @@ def test_forked_build_is_the_same_as_a_serial_one(tmp_path: Path, forks: str) ->
     assert forked_site == serial_site
     assert len(serial_site) > POSTS
     assert forked_cache == serial_cache
-    assert len(serial_cache["renders-v2.sqlite:renders"]) > POSTS  # (the renders were kept)
-    assert serial_cache["renders-v2.sqlite:bytecode"], "the layouts' compiled code is kept"
+    assert len(serial_cache[f"{STATE_FILE}:renders"]) > POSTS  # (the renders were kept)
+    assert serial_cache[f"{STATE_FILE}:bytecode"], "the layouts' compiled code is kept"
     assert without_time(forked.stdout) == without_time(serial.stdout)
     assert forked.stderr == serial.stderr
     # The next build reuses every render the children made, as after a serial build.

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from generator.incremental.digested import Digested
 from generator.incremental.state import BuildState, RenderRecord, fingerprint, fingerprint_mapping, recording, view_key
 from generator.load.theme import theme_file
 from generator.model import Document
@@ -246,7 +247,8 @@ class RenderReuse:
         self.state.validated.discard(output_path)  # (until a successful build keeps what is made now)
         with recording() as deps:
             made = render()
-            data = made if isinstance(made, bytes) else made.encode("utf-8")
+            # (digested once here: the spool needs the digest now, the store keeps it for reuse)
+            data = Digested.of(made if isinstance(made, bytes) else made.encode("utf-8"))
             del made  # (a page's text is not kept beside its bytes)
         self.state.renders_changed = True
         documents = tuple((name, self._print_of("document", name)) for name in sorted(deps.documents))

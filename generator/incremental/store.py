@@ -16,24 +16,27 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from generator.incremental.bigrows import copy_renders, insert_render
+from generator.incremental.bigrows import INSERT, copy_renders, insert_render, read_ahead, read_one, row_of
 from generator.incremental.sources import PAGE_SIZE, IndexEntry, SourceIndex, spill_database
 from generator.incremental.state import BuildState, RenderRecord
 
 # 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
 # (sources, reading) fails the checks in _open and is replaced: one full render, nothing misread.
-STATE_FORMAT = 2
+# 3: each render row keeps its output digest (digested.py): a reused page is not hashed again.
+STATE_FORMAT = 3
 STATE_FILE = f"renders-v{STATE_FORMAT}.sqlite"
-RETIRED_STATE_FILES = ("renders-v1.json",)  # removed with the markdown cache of other versions
+# Removed with the markdown cache of other versions (a format-2 file: one full render, as before).
+RETIRED_STATE_FILES = ("renders-v1.json", "renders-v2.sqlite")
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS renders (path TEXT PRIMARY KEY, own TEXT, docs TEXT, deps TEXT, data BLOB)",
+    "CREATE TABLE IF NOT EXISTS renders"
+    " (path TEXT PRIMARY KEY, own TEXT, docs TEXT, deps TEXT, data BLOB, digest TEXT)",
     "CREATE TABLE IF NOT EXISTS prints (document TEXT PRIMARY KEY, print TEXT)",
     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, sha TEXT, context TEXT, doc TEXT)",
     "CREATE TABLE IF NOT EXISTS reading (document TEXT PRIMARY KEY, key TEXT, minutes INTEGER, description TEXT)",
     "CREATE TABLE IF NOT EXISTS bytecode (key TEXT PRIMARY KEY, code BLOB)",
 )
 _CHECKS = (
-    "SELECT path, own, docs, deps, data FROM renders LIMIT 0",
+    "SELECT path, own, docs, deps, data, digest FROM renders LIMIT 0",
     "SELECT document, print FROM prints LIMIT 0",
     "SELECT path, stat, sha, context, doc FROM sources LIMIT 0",
     "SELECT document, key, minutes, description FROM reading LIMIT 0",
@@ -73,7 +76,12 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         self._deleted: set[str] = set()
         self._paths: set[str] | None = None  # paths on disk, read when first needed
         self._rows: dict[str, str | RenderRecord] | None = None  # by path: own print or record (_all_rows)
+        # Rows are read AHEAD at a time in the table's order (rowid: the order the build that
+        # wrote them rendered them in, which the next build's lookups follow), not one query each.
+        self._rowids: dict[str, int] = {}
+        self._ahead: dict[str, RenderRecord] = {}  # (at most AHEAD pages held)
         self.rows_read = 0
+        self.queries = 0  # render-row queries made: what tests count
 
     def _on_disk(self) -> set[str]:
         if self._paths is None:
@@ -87,7 +95,10 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         kept here: fetched with the prints, it was most of a no-op's peak (issue #19)."""
         if self._rows is None:
             assert self._db is not None
-            self._rows = dict(self._db.execute("SELECT path, own FROM renders"))
+            self._rows = {}
+            for path, own, rowid in self._db.execute("SELECT path, own, rowid FROM renders"):
+                self._rows[path] = own
+                self._rowids[path] = rowid
             self._paths = set(self._rows)
         return self._rows
 
@@ -96,26 +107,39 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         if record is not None:
             return record
         if path in self._changed and self._spill is not None:  # this build's own, in the spill database
-            return _read_one(self._spill, path)
+            return read_one(self._spill, path)
         if path in self._deleted or self._db is None:
             raise KeyError(path)
         rows = self._all_rows()
         row = rows.get(path)
         if row is None:  # saved after the rows were fetched
-            return _read_one(self._db, path)
+            return read_one(self._db, path)
         if isinstance(row, RenderRecord):
             return row
         self.rows_read += 1
-        return _read_one(self._db, path)
+        return self._read_ahead(self._db, path)
+
+    def _read_ahead(self, db: sqlite3.Connection, path: str) -> RenderRecord:
+        """`path`'s record and the next rows in table order, AHEAD in one query."""
+        record = self._ahead.pop(path, None)
+        if record is not None:
+            return record
+        self.queries += 1
+        if path not in self._rowids:  # (rewritten since the rowids were read: its own query)
+            return read_one(db, path)
+        ahead = read_ahead(db, self._rowids[path], path)  # (the ones not asked for before are let go)
+        self._ahead = {p: r for p, r in ahead.items() if p not in self._changed and p not in self._deleted}
+        return self._ahead.pop(path, None) or read_one(db, path)
 
     def __setitem__(self, path: str, record: RenderRecord) -> None:
         self._deleted.discard(path)
+        self._ahead.pop(path, None)
         if self._path is None:
             self._changed[path] = record
             return
         if self._spill is None:
             self._spill = _create(spill_database())
-        insert_render(self._spill, _row(path, record))  # (large bytes a slice at a time)
+        insert_render(self._spill, row_of(path, record))  # (large bytes a slice at a time)
         self._changed[path] = None
         if self._rows is not None:  # the fetched row is stale now; read back from the table when asked
             self._rows.pop(path, None)
@@ -124,6 +148,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         if path not in self:
             raise KeyError(path)
         self._changed.pop(path, None)
+        self._ahead.pop(path, None)
         self._deleted.add(path)
 
     def __contains__(self, path: object) -> bool:
@@ -140,10 +165,10 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         return bool(self._changed or self._deleted)
 
     def save(self, db: sqlite3.Connection, prints: dict[str, str]) -> None:
-        rows = [_row(path, r) for path, r in sorted(self._changed.items()) if r is not None]
+        rows = [row_of(path, r) for path, r in sorted(self._changed.items()) if r is not None]
         with db:  # one transaction
             db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
-            db.executemany("INSERT OR REPLACE INTO renders VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany(INSERT, rows)
             if self._spill is not None:
                 copy_renders(self._spill, db)
             db.execute("DELETE FROM prints")
@@ -159,25 +184,13 @@ class RenderStore(MutableMapping[str, RenderRecord]):
                 else:
                     self._rows[path] = record
         self._db = db
+        self._ahead.clear()
+        self._rowids.clear()  # (rows replaced since have new rowids: a miss reads them one by one)
         self._changed.clear()
         self._deleted.clear()
         if self._spill is not None:
             self._spill.close()
             self._spill = None
-
-
-def _read_one(db: sqlite3.Connection, path: str) -> RenderRecord:
-    row = db.execute("SELECT own, docs, deps, data FROM renders WHERE path = ?", (path,)).fetchone()
-    if row is None:
-        raise KeyError(path)
-    own, documents, deps, data = row
-    site_keys, templates = json.loads(deps)
-    # (its documents decoded only if a check needs them)
-    return RenderRecord(own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), bytes(data), documents)
-
-
-def _row(path: str, r: RenderRecord) -> tuple[str, str, str, str, bytes]:
-    return (path, r.own, r.documents_json(), json.dumps([r.site_keys, r.templates]), r.data)
 
 
 def _create(db: sqlite3.Connection) -> sqlite3.Connection:

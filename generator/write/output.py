@@ -12,6 +12,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.incremental.digested import digest_of
 from generator.write import journal
 from generator.errors import BuildFailed, ConfigError, GeneratorError, OutputCollisionError
 from generator.write.safepath import JOURNAL, MARKER, RESERVED, STAGING, Containment, is_safe, problem
@@ -237,10 +238,6 @@ def read_manifest(destination: Path) -> dict[str, tuple[str, int, int]] | None:
         except (ValueError, TypeError, IndexError, KeyError):
             continue
     return manifest
-
-
-def digest_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:24]
 
 
 def _digest(output: Output) -> str:

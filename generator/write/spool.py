@@ -22,6 +22,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from generator.incremental.digested import known_digest
 from generator.write.output import Output, digest_of, stat_key
 from generator.write.safepath import JOURNAL, STAGING, is_safe
 
@@ -88,8 +89,10 @@ class Spool:
                     )
                 self.seen[output.output_path] = (output.data, last[1], placed)
                 return placed
-        digest = digest_of(output.data)
-        self.hashed += 1
+        digest = known_digest(output.data)  # a render's digest, made with it or kept in the store
+        if digest is None:
+            digest = digest_of(output.data)
+            self.hashed += 1
         if self.remember:
             self.seen[output.output_path] = (output.data, digest, None)
         if (
