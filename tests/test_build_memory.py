@@ -18,6 +18,7 @@ from generator.errors import BuildFailed
 from generator.render import generated as gen
 from generator.render.cache import ConversionCache
 from generator.write.safepath import STAGING
+from tests.memory_probe import no_op_peak_difference
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -256,26 +257,7 @@ def test_a_no_op_build_does_not_hold_every_stored_page(tmp_path: Path) -> None:
     padded = corpus(
         tmp_path / "padded", 300, LAYOUT.replace("{{ content }}", "{{ content }}<!--" + "x" * padding + "-->")
     )
-    probe = f"""
-import gc, tracemalloc
-from pathlib import Path
-from generator.build import BuildOptions, build
-def traced_peak(site):
-    gc.collect()
-    tracemalloc.reset_peak()
-    start = tracemalloc.get_traced_memory()[0]
-    result = build(BuildOptions(source=site))
-    assert result.report is not None and not result.report.written, result.report
-    return tracemalloc.get_traced_memory()[1] - start
-plain, padded = Path({str(plain)!r}), Path({str(padded)!r})
-build(BuildOptions(source=plain)); build(BuildOptions(source=padded))  # cold, outside the count
-build(BuildOptions(source=plain))  # imports and caches of the no-op path, outside the count
-tracemalloc.start()
-print(traced_peak(padded) - traced_peak(plain))
-"""
-    environment = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=environment, check=True)
-    per_post = int(done.stdout.split()[-1]) / 300
+    per_post = no_op_peak_difference(plain, padded) / 300
     assert len((padded / "_site" / "2020" / "01" / "01" / "post-0.html").read_bytes()) > padding
     # Before: ~one padding per post (every page held). Now a few pages' worth in all, not per post:
     # 0.3 KB per post here, 6.7 KB in a CI run at 150 posts (~1 MB in all, whatever the count).
