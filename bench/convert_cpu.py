@@ -8,10 +8,9 @@ shared machine, and the work is single-threaded.
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
-import sys
 from pathlib import Path
+
+from interleaved import run_interleaved  # (bench/ is on sys.path when run)
 
 CHILD = """
 import glob, sys, time
@@ -33,23 +32,15 @@ def main() -> int:
     parser.add_argument("--engine", default="markdown", help="markdown (default engine) or cmark")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    times: dict[Path, list[float]] = {checkout: [] for checkout in args.checkouts}
-    for run in range(args.runs):
-        for checkout in args.checkouts:
-            done = subprocess.run(
-                [sys.executable, "-c", CHILD, str(args.corpus), args.engine],
-                env={"PYTHONPATH": str(checkout), "PATH": "/usr/bin:/bin"},
-                cwd=args.corpus,  # (not a checkout: `-c` puts the working folder first on sys.path)
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            times[checkout].append(float(done.stdout.strip()))
-            print(f"run {run + 1} {checkout}: {times[checkout][-1]:.3f} s CPU", flush=True)
-    print("medians:")
-    for checkout, seconds in times.items():
-        print(f"  {checkout}: {statistics.median(seconds):.3f} s CPU ({args.engine}, {args.corpus})")
-    return 0
+    return run_interleaved(
+        args.checkouts,
+        args.runs,
+        CHILD,
+        [str(args.corpus), args.engine],
+        args.corpus,
+        "{:.3f} s CPU",
+        f"{args.engine}, {args.corpus}",
+    )
 
 
 if __name__ == "__main__":

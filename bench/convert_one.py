@@ -7,10 +7,9 @@ process that converts once to warm up, then --repeat times, and prints its media
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
-import sys
 from pathlib import Path
+
+from interleaved import run_interleaved  # (bench/ is on sys.path when run)
 
 CHILD = """
 import statistics, sys, time
@@ -36,23 +35,15 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     post = args.post.resolve()
-    times: dict[Path, list[float]] = {checkout: [] for checkout in args.checkouts}
-    for run in range(args.runs):
-        for checkout in args.checkouts:
-            done = subprocess.run(
-                [sys.executable, "-c", CHILD, str(post), args.engine, str(args.repeat)],
-                env={"PYTHONPATH": str(checkout), "PATH": "/usr/bin:/bin"},
-                cwd="/",  # (not a checkout: `-c` puts the working folder first on sys.path)
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            times[checkout].append(float(done.stdout.strip()))
-            print(f"run {run + 1} {checkout}: {times[checkout][-1]:.1f} ms CPU", flush=True)
-    print("medians:")
-    for checkout, milliseconds in times.items():
-        print(f"  {checkout}: {statistics.median(milliseconds):.1f} ms CPU ({args.engine}, {post.name})")
-    return 0
+    return run_interleaved(
+        args.checkouts,
+        args.runs,
+        CHILD,
+        [str(post), args.engine, str(args.repeat)],
+        Path("/"),
+        "{:.1f} ms CPU",
+        f"{args.engine}, {post.name}",
+    )
 
 
 if __name__ == "__main__":
