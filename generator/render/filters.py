@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import re
@@ -33,6 +34,20 @@ def to_datetime(value: Any) -> dt.datetime | None:
 
 def date_format(value: Any, fmt: str = "%b %-d, %Y") -> str:
     """strftime with the `%-d` (no padding) codes Jekyll users write, on every platform."""
+    if type(value) is dt.datetime and type(fmt) is str:
+        # A post's date is shown on its page, the home page, the archive and its tag pages: the
+        # same (date, format) formatted once (issue #19). Keyed by the zone object and `fold` too:
+        # aware datetimes compare equal across zones (and ignore `fold` within one).
+        return _date_formatted(value, fmt, id(value.tzinfo), value.fold)
+    return _date_format(value, fmt)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_formatted(value: dt.datetime, fmt: str, zone: int, fold: int) -> str:
+    return _date_format(value, fmt)  # (`zone`: the id of value.tzinfo, which the key itself holds)
+
+
+def _date_format(value: Any, fmt: str) -> str:
     moment = to_datetime(value)
     if moment is None:
         return "" if value is None or isinstance(value, Undefined) else str(value)
@@ -44,6 +59,17 @@ def date_format(value: Any, fmt: str = "%b %-d, %Y") -> str:
 
 
 def date_to_xmlschema(value: Any) -> str:
+    if type(value) is dt.datetime:  # (memoised as date_format is)
+        return _xmlschema(value, id(value.tzinfo), value.fold)
+    return _date_to_xmlschema(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _xmlschema(value: dt.datetime, zone: int, fold: int) -> str:
+    return _date_to_xmlschema(value)
+
+
+def _date_to_xmlschema(value: Any) -> str:
     moment = to_datetime(value)
     if moment is None:
         return ""
@@ -101,11 +127,21 @@ def absolute_url(path: Any, url: str, baseurl: str) -> str:
 
 
 def slugify(value: Any) -> str:
-    return _slugify("" if value is None else str(value))
+    return slug_of("" if value is None else str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def slug_of(text: str) -> str:
+    """python-slugify's slug of `text`, made once per text: a site has few tags, each slugified
+    on every page that lists it (~1 ms each: its entity regexes walk the text three times)."""
+    return _slugify(text)
+
+
+SPACES = re.compile(r"\s+")
 
 
 def strip_html(value: Any) -> str:
-    return re.sub(r"\s+", " ", html.unescape(TAG.sub(" ", str(value or "")))).strip()
+    return SPACES.sub(" ", html.unescape(TAG.sub(" ", str(value or "")))).strip()
 
 
 def truncatewords(value: Any, count: int = 15, omission: str = "…") -> str:
@@ -170,13 +206,35 @@ def sort_by(items: Iterable[Any], key: str | None = None, nils: str = "first") -
     return missing + ordered if nils == "first" else ordered + missing
 
 
+MEMO_HELD = 1024  # URLs a build's filters remember (the theme's own links, the nav, tag pages)
+
+
+def memoised(function: Callable[[str], str]) -> Callable[[Any], str]:
+    """`function` of a plain string remembered for the build (a filter's environment lives for one):
+    every page links the same stylesheets, feed and nav entries. Bounded: a page's own URL, seen
+    once or twice, is not worth holding at 4,000 posts."""
+    memo: dict[str, str] = {}
+
+    def remembered(value: Any) -> str:
+        if type(value) is not str:
+            return function(value)
+        found = memo.get(value)
+        if found is None:
+            found = function(value)
+            if len(memo) < MEMO_HELD:
+                memo[value] = found
+        return found
+
+    return remembered
+
+
 def make_filters(baseurl: str, url: str, markdownify: Callable[[str], str]) -> dict[str, Callable[..., Any]]:
     return {
         "date": date_format,
         "date_to_xmlschema": date_to_xmlschema,
         "date_to_rfc822": date_to_rfc822,
         "xml_escape": xml_escape,
-        "relative_url": lambda path: relative_url(path, baseurl),
+        "relative_url": memoised(lambda path: relative_url(path, baseurl)),
         "absolute_url": lambda path: absolute_url(path, url, baseurl),
         "slugify": slugify,
         "markdownify": lambda text: Markup(markdownify("" if text is None else str(text))),

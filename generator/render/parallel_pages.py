@@ -151,6 +151,11 @@ def _render_forked(
     global forks_made
     parts = _slices(todo, forks, meanwhile is not None)
     mine, theirs = parts[0], parts[1:]
+    # The parent's first document rendered before forking: it compiles the layout chain and its
+    # includes (a cold build has no stored bytecode), which every child then inherits instead of
+    # compiling the same templates again (issue #19).
+    outputs = _render_here(renderer, mine[:1], errors, spool, release)
+    mine = mine[1:]
     # Staging names reserved per child (by its slice's size: at most one file per document), and
     # the staging folder made here, so a failed build discards what the children spooled.
     firsts = [spool.reserve(len(part)) for part in theirs]
@@ -163,7 +168,7 @@ def _render_forked(
                 _child(renderer, part, spool, first, file)
             children.append(pid)
             forks_made += 1
-        outputs = _render_here(renderer, mine, errors, spool, release)
+        outputs += _render_here(renderer, mine, errors, spool, release)
         if meanwhile is not None and not errors:
             meanwhile({doc.output_path for doc in todo})
         for pid, file, part in zip(list(children), files, theirs, strict=True):

@@ -108,6 +108,9 @@ def make_environments(
         keep_trailing_newline=True,
         extensions=["jinja2.ext.loopcontrols"],
         auto_reload=False,
+        # A plain dict, not Jinja's LRUCache (a lock and a reordering per lookup): every include of
+        # every page asks for its template (~10 per post page), and a build loads a few dozen files.
+        cache_size=-1,
     )
     if safe:
         # Still recording which templates a render read (layout_class), but sandboxed and limited.

@@ -143,6 +143,7 @@ class Kept(tuple):  # type: ignore[type-arg]
     __slots__ = ()
 
 
+_item = dict.__getitem__
 LONG_KEYS = frozenset(("content", "excerpt", "toc"))
 LONG = 512  # characters: shorter texts stay in memory (a file read costs more than they weigh)
 
@@ -175,7 +176,7 @@ class PageValues(dict):  # type: ignore[type-arg]
             self[key] = values[key]
 
     def __getitem__(self, key: str) -> Any:
-        value = super().__getitem__(key)
+        value = _item(self, key)  # (not super(): ~100 reads per rendered page)
         return self._texts.read(value) if type(value) is Kept else value
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
