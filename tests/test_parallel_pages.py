@@ -217,7 +217,8 @@ def test_generated_pages_rendered_meanwhile_report_as_a_serial_build(tmp_path: P
 def test_the_parents_slice_is_smaller_by_the_generated_pages_share() -> None:
     documents = list(range(1000))
     slices = parallel_pages._slices(documents, 1, meanwhile=True)  # type: ignore[arg-type]
-    assert [len(part) for part in slices] == [400, 600]
+    share = parallel_pages.MEANWHILE_SHARE
+    assert [len(part) for part in slices] == [round(500 * (1 - share)), 1000 - round(500 * (1 - share))]
     assert [doc for part in slices for doc in part] == documents
     assert [len(part) for part in parallel_pages._slices(documents, 1, meanwhile=False)] == [500, 500]  # type: ignore[arg-type]
     assert [len(part) for part in parallel_pages._slices(documents[:65], 7, meanwhile=True)][0] == 0  # type: ignore[arg-type]
