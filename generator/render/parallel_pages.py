@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from generator.errors import GeneratorError
+from generator.incremental.digested import Digested
 from generator.incremental.state import RenderRecord
 from generator.model import Document
 from generator.render.conversion import PARALLEL_MINIMUM
@@ -221,7 +222,8 @@ def _merge(
             errors.append(rendered.error)
         elif output is not None:
             if rendered.record is not None and output.staged is not None:
-                rendered.record.data = output.staged.read_bytes()
+                # (with the digest the child made: the store does not hash the page again)
+                rendered.record.data = Digested.of(output.staged.read_bytes(), output.digest)
             if rendered.record is not None or rendered.reused:
                 renderer.reuse.adopt(doc.output_path, rendered.record)
             rendered.record = None  # (its bytes are in the store's spill now: not held for the whole slice)
@@ -289,6 +291,8 @@ def _child(renderer: DocumentRenderer, part: list[Document], spool: Spool, first
             one.record = renders.made.pop(doc.output_path, None)
             if one.record is not None:
                 one.record.data = b""
+                if one.record.documents_json():  # sent as the store keeps it: the JSON text alone
+                    one.record._documents = None  # (half the pickle the parent loads after the wait)
             one.reused = renderer.reused > reused
             one.warnings = [_portable(w) for w in renderer.warnings[warned:]]
             one.conversions, conversions.made = conversions.made, []
