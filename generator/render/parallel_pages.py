@@ -45,7 +45,7 @@ MOST_FORKS = 7
 # renders per document: what the parent's slice gives up when it renders them meanwhile. Measured
 # (bench/README.md, "Cold render phase (session 7)"): at 1,000 posts the generated pages take
 # ~0.19 s of CPU and a document ~0.5 ms, and the parent also compiles the layouts (its first
-# document, before forking) and collects garbage (a child runs frozen): 0.5 ends both together.
+# document, before forking): 0.5 gives both the same CPU time.
 MEANWHILE_SHARE = 0.5
 forks_made = 0  # children forked by this module in this process: what tests count
 
