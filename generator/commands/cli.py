@@ -26,7 +26,7 @@ def command_build(args: argparse.Namespace) -> int:
     require_site(args.source, args.config)
     # Code blocks and formulas converted before come from .blog-cache: an edit of a post's prose
     # does not make this new process import latex2mathml or build Pygments lexers (issue #19).
-    options = build_options(args)
+    options = build_options(args, whole_site=False)  # (summary and --strict read no document's body)
     # Parsed YAML (config, layouts, data, an edited post's front matter) comes from there too.
     with fragments.kept_in(options.source / CACHE_FOLDER), yamlmemo.kept():
         result = build(options, progress=None if args.quiet else print_progress)

@@ -209,11 +209,11 @@ def _open(path: Path, create: bool) -> sqlite3.Connection | None:
     if not create and not path.is_file():
         return None
     db = sqlite3.connect(path)
-    # A cache: a build killed mid-save still leaves the old rows or the new (the journal), and the
-    # power loss this no longer guards against is out of scope (DESIGN.md). Waiting for the disk
-    # was most of an edit rebuild's save (4 syncs a commit).
-    db.execute("PRAGMA synchronous = OFF")
     try:
+        # A cache: a build killed mid-save still leaves the old rows or the new (the journal), and
+        # the power loss this no longer guards against is out of scope (DESIGN.md). Waiting for the
+        # disk was most of an edit rebuild's save (4 syncs a commit).
+        db.execute("PRAGMA synchronous = OFF")
         if create:
             _create(db)
         if db.execute("PRAGMA user_version").fetchone()[0] != STATE_FORMAT:

@@ -284,6 +284,7 @@ def _open(path: Path, create: bool = False) -> sqlite3.Connection | None:
     or foreign file is a cold cache, never misread."""
     db = sqlite3.connect(path, check_same_thread=False)  # used under the cache's lock
     try:
+        db.execute("PRAGMA synchronous = OFF")  # a cache: no waiting for the disk at commit (store.py)
         if create:
             db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # (before the first table)
             db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
