@@ -43,7 +43,9 @@ def traced(opened: list[tuple[sqlite3.Connection, list[str]]], real_open):  # no
     return opener
 
 
-def test_an_edit_saves_the_render_store_in_one_commit_without_syncs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_saves_the_render_store_in_one_commit_without_syncs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = make_site(tmp_path / "site")
     build(BuildOptions(source=site))
     post = site / "_posts/2020-01-03-p2.md"
