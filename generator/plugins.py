@@ -55,6 +55,8 @@ class PluginError(GeneratorError):
 
 @dataclass(frozen=True)
 class Plugin:
+    """One loaded plugin module."""
+
     name: str  # shown in messages: the file relative to the site, or the entry point's name
     module: ModuleType
     origin: Path | None  # the file, for locating errors
@@ -65,6 +67,8 @@ class Plugin:
 
 @dataclass
 class PluginSet:
+    """The plugins of one site, and the ones --safe skipped."""
+
     plugins: list[Plugin] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # found but not loaded (safe mode)
     memo: dict[str, dict[str, Any]] = field(default_factory=dict)  # per plugin, kept by `serve`

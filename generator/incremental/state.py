@@ -23,6 +23,8 @@ _recording = threading.local()
 
 @dataclass
 class Dependencies:
+    """What one render read."""
+
     documents: set[tuple[str, str]] = field(default_factory=set)  # (document, key read)
     site_keys: set[str] = field(default_factory=set)
     templates: set[str] = field(default_factory=set)

@@ -10,6 +10,7 @@ missing, damaged or foreign file only means a full render."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, MutableMapping
@@ -18,6 +19,7 @@ from typing import Any
 
 from generator.incremental.bigrows import INSERT, copy_renders, insert_render, read_ahead, read_one, row_of
 from generator.incremental.sources import PAGE_SIZE, IndexEntry, SourceIndex, spill_database
+from generator.incremental.tablesave import save_index, save_reading
 from generator.incremental.state import BuildState, RenderRecord
 
 # 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
@@ -205,15 +207,22 @@ def _create(db: sqlite3.Connection) -> sqlite3.Connection:
     return db
 
 
+def connect(path: Path, **options: Any) -> sqlite3.Connection:
+    """A `.blog-cache/` database that commits without waiting for the disk. A cache: a build killed
+    mid-save still leaves the old rows or the new (the journal), and the power loss this no longer
+    guards against is out of scope (DESIGN.md). The syncs were most of an edit rebuild's save
+    (3 or 4 a commit, ~2-4 ms each)."""
+    db = sqlite3.connect(path, **options)
+    with contextlib.suppress(sqlite3.DatabaseError):  # not a database: the caller's checks say so
+        db.execute("PRAGMA synchronous = OFF")
+    return db
+
+
 def _open(path: Path, create: bool) -> sqlite3.Connection | None:
     if not create and not path.is_file():
         return None
-    db = sqlite3.connect(path)
+    db = connect(path)
     try:
-        # A cache: a build killed mid-save still leaves the old rows or the new (the journal), and
-        # the power loss this no longer guards against is out of scope (DESIGN.md). Waiting for the
-        # disk was most of an edit rebuild's save (4 syncs a commit).
-        db.execute("PRAGMA synchronous = OFF")
         if create:
             _create(db)
         if db.execute("PRAGMA user_version").fetchone()[0] != STATE_FORMAT:
@@ -280,8 +289,8 @@ def save_renders(state: BuildState, folder: Path) -> None:
             store.update(renders)
             renders = store
         renders.write(db, state.document_prints)
-        _save_index(db, state.sources)
-        _save_reading(db, state.reading, state.saved_reading)
+        save_index(db, state.sources)
+        save_reading(db, state.reading, state.saved_reading)
         bytecode = state.bytecode
         rows = [(key, bytecode.store[key]) for key in sorted(bytecode.changed) if key in bytecode.store]
         db.executemany("INSERT OR REPLACE INTO bytecode VALUES (?, ?)", rows)
@@ -292,34 +301,3 @@ def save_renders(state: BuildState, folder: Path) -> None:
     state.sources.removed.clear()  # (spilled entries stay readable from the spill file while the index lives)
     state.saved_reading = dict(state.reading)
     bytecode.changed.clear()
-
-
-def _save_index(db: sqlite3.Connection, index: SourceIndex) -> None:
-    entries = index.entries
-    changed = sorted(index.changed)
-    # A changed entry still `stored` in this very table kept its Document (same bytes, new stat):
-    # only its stat and sha change, and its JSON is not read through Python.
-    in_place = [p for p in changed if entries[p].stored and index.store is db]
-    moved = set(in_place)
-    texts = {p: entries[p].stored or entries[p].spilled or entries[p].encoded is not None for p in changed}
-    rows = (  # a generator: spilled JSON is read row by row, never all in one list
-        (path, json.dumps(entries[path].stat), entries[path].sha, entries[path].context, text)
-        for path in changed
-        if path not in moved and texts[path] and (text := index.encoded(path)) is not None
-    )
-    gone = sorted(index.removed | {p for p in changed if not texts[p]})
-    db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
-    db.executemany(
-        "UPDATE sources SET stat = ?, sha = ?, context = ? WHERE path = ?",
-        [(json.dumps(entries[p].stat), entries[p].sha, entries[p].context, p) for p in in_place],
-    )
-    db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", rows)
-
-
-Reading = dict[str, tuple[str, tuple[int, str]]]  # document -> (content key, (minutes, description))
-
-
-def _save_reading(db: sqlite3.Connection, reading: Reading, saved: Reading) -> None:
-    changed = [(d, key, m, text) for d, (key, (m, text)) in sorted(reading.items()) if saved.get(d) != (key, (m, text))]
-    db.executemany("DELETE FROM reading WHERE document = ?", [(d,) for d in sorted(set(saved) - set(reading))])
-    db.executemany("INSERT OR REPLACE INTO reading VALUES (?, ?, ?, ?)", changed)
