@@ -8,7 +8,6 @@ all of them, take the plain statement (a blob handle per row costs more than it 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -62,15 +61,14 @@ def read_one(db: sqlite3.Connection, path: str) -> RenderRecord:
 
 def record_of(row: Any) -> RenderRecord:
     own, documents, deps, data, digest = row
-    site_keys, templates = json.loads(deps)
-    # (its documents decoded only if a check needs them)
+    # (its documents, site keys and templates decoded only if a check needs them)
     data = Digested.of(data, digest)  # (the digest made when it was rendered: not hashed again)
-    return RenderRecord(own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), data, documents)
+    return RenderRecord(own, None, None, None, data, documents, deps)
 
 
 def row_of(path: str, r: RenderRecord) -> tuple[str, str, str, str, bytes, str]:
     digest = known_digest(r.data) or digest_of(r.data)  # (cached_render's renders carry theirs)
-    return (path, r.own, r.documents_json(), json.dumps([r.site_keys, r.templates]), r.data, digest)
+    return (path, r.own, r.documents_json(), r.deps_json(), r.data, digest)
 
 
 def read_ahead(db: sqlite3.Connection, rowid: int, path: str) -> dict[str, RenderRecord]:

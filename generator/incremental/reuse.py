@@ -229,6 +229,12 @@ class RenderReuse:
         self.state.validated.discard(output_path)
         self.state.renders_changed = True
         self.state.renders[output_path] = record
+        # The prints it names were made in the child from the same sealed values this renderer has:
+        # the ones `finish` keeps (and validation.py stores) must name them as a serial build's do.
+        for name, print_ in record.site_keys:
+            self._site_prints.setdefault(name, print_)
+        for name, print_ in record.templates:
+            self._template_prints.setdefault(name, print_)
 
     def cached_render(
         self, output_path: str, own: str, render: Callable[[], str | bytes], final: bool = False

@@ -17,6 +17,7 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from generator.incremental import validation
 from generator.incremental.bigrows import INSERT, copy_renders, insert_render, read_ahead, read_one, row_of
 from generator.incremental.sources import PAGE_SIZE, IndexEntry, SourceIndex, spill_database
 from generator.incremental.tablesave import save_index, save_reading
@@ -25,10 +26,11 @@ from generator.incremental.state import BuildState, RenderRecord
 # 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
 # (sources, reading) fails the checks in _open and is replaced: one full render, nothing misread.
 # 3: each render row keeps its output digest (digested.py): a reused page is not hashed again.
-STATE_FORMAT = 3
+# 4: what the last build validated (validation.py): records checked the short way.
+STATE_FORMAT = 4
 STATE_FILE = f"renders-v{STATE_FORMAT}.sqlite"
 # Removed with the markdown cache of other versions (a format-2 file: one full render, as before).
-RETIRED_STATE_FILES = ("renders-v1.json", "renders-v2.sqlite")
+RETIRED_STATE_FILES = ("renders-v1.json", "renders-v2.sqlite", "renders-v3.sqlite")
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS renders"
     " (path TEXT PRIMARY KEY, own TEXT, docs TEXT, deps TEXT, data BLOB, digest TEXT)",
@@ -36,6 +38,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, sha TEXT, context TEXT, doc TEXT)",
     "CREATE TABLE IF NOT EXISTS reading (document TEXT PRIMARY KEY, key TEXT, minutes INTEGER, description TEXT)",
     "CREATE TABLE IF NOT EXISTS bytecode (key TEXT PRIMARY KEY, code BLOB)",
+    validation.SCHEMA,
 )
 _CHECKS = (
     "SELECT path, own, docs, deps, data, digest FROM renders LIMIT 0",
@@ -43,6 +46,7 @@ _CHECKS = (
     "SELECT path, stat, sha, context, doc FROM sources LIMIT 0",
     "SELECT document, key, minutes, description FROM reading LIMIT 0",
     "SELECT key, code FROM bytecode LIMIT 0",
+    validation.CHECK,
 )
 
 
@@ -253,6 +257,7 @@ def load_renders(state: BuildState, folder: Path) -> None:
                 reading[document] = (key, (minutes, description))
             state.bytecode.from_disk = True
             state.bytecode.store.update(db.execute("SELECT key, code FROM bytecode"))
+            validation.load_validation(db, state)
         except (sqlite3.Error, ValueError, TypeError):
             db.close()
             db, prints, index, reading = None, {}, SourceIndex(spilling=True), {}
@@ -295,6 +300,7 @@ def save_renders(state: BuildState, folder: Path) -> None:
         rows = [(key, bytecode.store[key]) for key in sorted(bytecode.changed) if key in bytecode.store]
         db.executemany("INSERT OR REPLACE INTO bytecode VALUES (?, ?)", rows)
         db.execute("DELETE FROM bytecode WHERE substr(key, 1, ?) != ?", (len(bytecode.salt) + 1, bytecode.salt + ":"))
+        validation.save_validation(db, state, set(renders))
     renders.saved(db)
     state.saved_prints = dict(state.document_prints)
     state.sources.changed.clear()
