@@ -34,7 +34,6 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import sys
-import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +86,8 @@ class PluginSet:
 
 
 def plugin_error(plugin: Plugin, event: str, error: BaseException) -> PluginError:
+    import traceback  # (only for a failing plugin: a build imports it for nothing else, issue #19)
+
     path, line = plugin.name, None
     if plugin.origin is not None:
         for frame in reversed(traceback.extract_tb(error.__traceback__)):

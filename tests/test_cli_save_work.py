@@ -6,7 +6,11 @@ body back from the source index (build() called directly still returns a whole s
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +91,24 @@ def test_the_cli_reads_no_body_back_but_build_returns_a_whole_site(
     result = build(BuildOptions(source=site))
     assert len(read_back) == POSTS  # every body let go of was given back
     assert sorted(doc.body for doc in result.site.posts) == sorted(f"Post *{n}*.\n" for n in range(POSTS))
+
+
+MODULES_PROBE = """
+import atexit, json, runpy, sys
+atexit.register(lambda: print(json.dumps(sorted(sys.modules))))
+sys.argv = ["blog", "build", "--quiet"]
+runpy.run_module("generator", run_name="__main__")
+"""
+
+
+def test_a_noop_imports_traceback_only_for_errors(tmp_path: Path) -> None:
+    """`traceback` (and textwrap with it) is for --trace, a failing plugin or a failing forked
+    renderer: a build that has none of them does not import it."""
+    site = make_site(tmp_path / "site")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    for _ in range(2):  # cold, then the no-op
+        done = subprocess.run([sys.executable, "-c", MODULES_PROBE], cwd=site, capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+    modules = json.loads(done.stdout.splitlines()[-1])
+    assert "generator.build" in modules  # (the probe sees what a build imports)
+    assert "traceback" not in modules and "textwrap" not in modules
