@@ -158,7 +158,7 @@ def _build(
     if state is None:
         state = state_for_one_build()
         if owns_cache:
-            load_renders(state, config.source / CACHE_FOLDER)
+            load_renders(state, config.source / CACHE_FOLDER, lazy_pages=spool is not None)
     plugins.memo = state.plugin_memo
     site, bundle_files, errors, plugin_files = load_site(config, state, plugins, memory.load if memory else None)
     embed = DemoEmbedder(site.demos)

@@ -90,3 +90,33 @@ def test_a_noop_trusts_what_the_last_build_validated(tmp_path: Path, monkeypatch
     assert result.report is not None and result.report.written == []
     assert result.reused > 0 and decoded == []
     assert len(loaded) == 1 and isinstance(loaded[0], validation.AllStoredBut) and loaded[0].excluded == set()
+
+
+def test_reused_pages_are_published_without_reading_their_bytes(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """A reused page stays in the render store (digested.StoredPage) unless its published file
+    must be written again: a no-op reads no page's bytes; a page deleted by hand is restored from
+    the store, byte for byte; a build without a spool (write=False) gets the bytes themselves."""
+    from generator.incremental import digested
+
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    cold = tree(site / "_site")
+    reads: list[str] = []
+    real = digested.StoredPage.read
+
+    def counting(self: digested.StoredPage) -> digested.Digested:
+        reads.append(self._path)
+        return real(self)
+
+    monkeypatch.setattr(digested.StoredPage, "read", counting)
+    noop = build(BuildOptions(source=site))
+    assert noop.reused > 0 and reads == []
+    post = next(path for path in cold if "p2" in path)  # a post's page
+    (site / "_site" / post).unlink()
+    again = build(BuildOptions(source=site))
+    assert reads == [post] and again.report is not None and again.report.written == [post]
+    assert tree(site / "_site") == cold
+    in_memory = build(BuildOptions(source=site, write=False))
+    pages = {o.output_path: o.data for o in in_memory.outputs if o.output_path.endswith(".html")}
+    assert pages and all(type(data) is digested.Digested for data in pages.values())
+    assert {path: bytes(data) for path, data in pages.items()} == {p: cold[p] for p in pages}

@@ -69,8 +69,9 @@ class RenderStore(MutableMapping[str, RenderRecord]):
     """`BuildState.renders` backed by the table: a record is read when asked for; records set or
     deleted during a build are kept in memory until `save`."""
 
-    def __init__(self, db: sqlite3.Connection | None, path: Path | None = None) -> None:
+    def __init__(self, db: sqlite3.Connection | None, path: Path | None = None, lazy_pages: bool = False) -> None:
         self._db = db
+        self.lazy_pages = lazy_pages  # stored pages' bytes read only when needed (load_renders)
         self._path = path  # where the table belongs (None: keep records in memory)
         # A build writes its new rows to a private temporary database (a file SQLite deletes when
         # closed), copied into the real one by `save`: rendered bytes are not all held in memory,
@@ -133,7 +134,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         self.queries += 1
         if path not in self._rowids:  # (rewritten since the rowids were read: its own query)
             return read_one(db, path)
-        ahead = read_ahead(db, self._rowids[path], path)  # (the ones not asked for before are let go)
+        ahead = read_ahead(db, self._rowids[path], path, self.lazy_pages)  # (the ones not asked for before are let go)
         self._ahead = {p: r for p, r in ahead.items() if p not in self._changed and p not in self._deleted}
         return self._ahead.pop(path, None) or read_one(db, path)
 
@@ -240,8 +241,10 @@ def _open(path: Path, create: bool) -> sqlite3.Connection | None:
         return _open(path, create) if create and not path.exists() else None
 
 
-def load_renders(state: BuildState, folder: Path) -> None:
-    """Give a fresh state the renders of the last `blog build` (opened here, read row by row)."""
+def load_renders(state: BuildState, folder: Path, lazy_pages: bool = False) -> None:
+    """Give a fresh state the renders of the last `blog build` (opened here, read row by row).
+    `lazy_pages`: a reused page is a digested.StoredPage, its bytes read when the spool needs them
+    (a build that spools every output; without a spool, outputs keep bytes)."""
     db = _open(folder / STATE_FILE, create=False)
     prints: dict[str, str] = {}
     index = SourceIndex(spilling=True)
@@ -261,7 +264,7 @@ def load_renders(state: BuildState, folder: Path) -> None:
         except (sqlite3.Error, ValueError, TypeError):
             db.close()
             db, prints, index, reading = None, {}, SourceIndex(spilling=True), {}
-    state.renders = RenderStore(db, folder / STATE_FILE)
+    state.renders = RenderStore(db, folder / STATE_FILE, lazy_pages)
     state.document_prints = prints
     state.saved_prints = dict(prints)
     state.sources = index
