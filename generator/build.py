@@ -160,6 +160,7 @@ def _build(
         if owns_cache:
             load_renders(state, config.source / CACHE_FOLDER, lazy_pages=spool is not None)
     plugins.memo = state.plugin_memo
+    state.page_plugins = bool(plugins.handling("page_rendering"))  # (incremental/reuse.py's seal)
     site, bundle_files, errors, plugin_files = load_site(config, state, plugins, memory.load if memory else None)
     embed = DemoEmbedder(site.demos)
     with long_texts_in(TextFile()) if once else contextlib.nullcontext():

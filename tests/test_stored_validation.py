@@ -120,3 +120,42 @@ def test_reused_pages_are_published_without_reading_their_bytes(tmp_path: Path, 
     pages = {o.output_path: o.data for o in in_memory.outputs if o.output_path.endswith(".html")}
     assert pages and all(type(data) is digested.Digested for data in pages.values())
     assert {path: bytes(data) for path, data in pages.items()} == {p: cold[p] for p in pages}
+
+
+def test_views_made_from_the_same_inputs_keep_their_stored_prints(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """A no-op hashes no document's view; an edit hashes the edited one's; with a page_rendering
+    plugin (values no input names) every view is hashed, and its values still reach the pages."""
+    from generator.incremental import reuse
+
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(source=site))
+    build(BuildOptions(source=site))
+    hashed: list[str] = []
+    real = reuse.fingerprint_mapping
+
+    def counting(values, skip=()):  # noqa: ANN001, ANN202
+        hashed.append(values["path"])
+        return real(values, skip)
+
+    monkeypatch.setattr(reuse, "fingerprint_mapping", counting)
+    build(BuildOptions(source=site))
+    assert hashed == []
+    post = site / "_posts/2020-01-02-p1.md"
+    post.write_text(post.read_text() + "\nMore.\n")
+    build(BuildOptions(source=site))
+    assert hashed == ["_posts/2020-01-02-p1.md"]
+    (site / "_plugins").mkdir()
+    (site / "_plugins/stamp.py").write_text(
+        "from pathlib import Path\n"
+        "def page_rendering(page, site):\n"
+        "    return {'stamp': Path(__file__).with_name('stamp.txt').read_text()}\n"
+    )
+    (site / "_plugins/stamp.txt").write_text("one")
+    (site / "_layouts/post.html").write_text("---\nlayout: default\n---\n<i>{{ page.stamp }}</i>{{ content }}\n")
+    build(BuildOptions(source=site))
+    (site / "_plugins/stamp.txt").write_text("two")  # the plugin's value changes, no document does
+    hashed.clear()
+    build(BuildOptions(source=site))
+    assert len(hashed) == 6  # (5 posts and about.md)
+    assert tree(site / "_site") == clean_build(site, tmp_path / "clean")
+    assert b"<i>two</i>" in (site / "_site" / next(p for p in tree(site / "_site") if "p1" in p)).read_bytes()

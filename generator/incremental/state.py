@@ -262,6 +262,10 @@ class BuildState:
     # build checked or made, and the prints of the site keys and templates those records read then.
     validated: MutableSet[str] = field(default_factory=set)  # (validation.py: as loaded from the store)
     dependency_prints: dict[tuple[str, str], str] = field(default_factory=dict)
+    # A `blog build`'s view fingerprints by their inputs (validation.py): this build's, and as stored.
+    view_inputs: dict[str, str] = field(default_factory=dict)
+    saved_view_inputs: dict[str, str] = field(default_factory=dict)
+    page_plugins: bool = True  # whether a plugin may add values to views (build.py sets it)
     own_prints: dict[str, tuple[tuple[Any, ...], str]] = field(default_factory=dict)  # see RenderReuse.page_print
     # What a rebuild in the same process (`blog serve`) takes from the last one instead of making it
     # again, each entry kept only with the very inputs it was made from (render/known.py): views

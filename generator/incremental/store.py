@@ -38,7 +38,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, sha TEXT, context TEXT, doc TEXT)",
     "CREATE TABLE IF NOT EXISTS reading (document TEXT PRIMARY KEY, key TEXT, minutes INTEGER, description TEXT)",
     "CREATE TABLE IF NOT EXISTS bytecode (key TEXT PRIMARY KEY, code BLOB)",
-    validation.SCHEMA,
+    *validation.SCHEMA,
 )
 _CHECKS = (
     "SELECT path, own, docs, deps, data, digest FROM renders LIMIT 0",
@@ -46,7 +46,7 @@ _CHECKS = (
     "SELECT path, stat, sha, context, doc FROM sources LIMIT 0",
     "SELECT document, key, minutes, description FROM reading LIMIT 0",
     "SELECT key, code FROM bytecode LIMIT 0",
-    validation.CHECK,
+    *validation.CHECKS,
 )
 
 
@@ -275,7 +275,7 @@ def load_renders(state: BuildState, folder: Path, lazy_pages: bool = False) -> N
 def save_renders(state: BuildState, folder: Path) -> None:
     """Write back what this build changed: its new renders, the ones gone, the fingerprints."""
     renders = state.renders
-    prints_changed = state.document_prints != state.saved_prints
+    prints_changed = state.document_prints != state.saved_prints or state.view_inputs != state.saved_view_inputs
     others_changed = state.sources.dirty or state.reading != state.saved_reading or bool(state.bytecode.changed)
     if isinstance(renders, RenderStore):
         if not (renders.dirty or prints_changed or others_changed):
@@ -305,6 +305,7 @@ def save_renders(state: BuildState, folder: Path) -> None:
         db.execute("DELETE FROM bytecode WHERE substr(key, 1, ?) != ?", (len(bytecode.salt) + 1, bytecode.salt + ":"))
         validation.save_validation(db, state, set(renders))
     renders.saved(db)
+    validation.saved(state)
     state.saved_prints = dict(state.document_prints)
     state.sources.changed.clear()
     state.sources.removed.clear()  # (spilled entries stay readable from the spill file while the index lives)

@@ -5,8 +5,10 @@ print than that build saw. Without it, every record's site keys and templates we
 compared one by one (~17 per page, 17,000 comparisons in a 1,000-post no-op).
 
 Kept: the prints of every site key and template any record read (BuildState.dependency_prints)
-and the few records in the store that build did not validate. A save is skipped when nothing
-changed; what is stored then still describes every stored record (none was made since)."""
+and the few records in the store that build did not validate. Also the inputs each document's view
+fingerprint was made from (reuse.py's seal: a view made from the same inputs keeps its print). A
+save is skipped when nothing changed; what is stored then still describes every stored record
+(none was made since), and the stored inputs still name the stored prints."""
 
 from __future__ import annotations
 
@@ -18,8 +20,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from generator.incremental.state import BuildState
 
-SCHEMA = "CREATE TABLE IF NOT EXISTS validation (key TEXT PRIMARY KEY, value TEXT)"
-CHECK = "SELECT key, value FROM validation LIMIT 0"
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS validation (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS view_inputs (document TEXT PRIMARY KEY, inputs TEXT)",
+)
+CHECKS = ("SELECT key, value FROM validation LIMIT 0", "SELECT document, inputs FROM view_inputs LIMIT 0")
 
 
 class AllStoredBut(MutableSet[str]):
@@ -48,6 +53,7 @@ class AllStoredBut(MutableSet[str]):
 
 def load_validation(db: sqlite3.Connection, state: BuildState) -> None:
     """Give a fresh state what the build that saved `db` validated (nothing, if it is not there)."""
+    state.saved_view_inputs = dict(db.execute("SELECT document, inputs FROM view_inputs"))
     values = dict(db.execute("SELECT key, value FROM validation"))
     if "dependencies" not in values or "unvalidated" not in values:
         return
@@ -64,3 +70,13 @@ def save_validation(db: sqlite3.Connection, state: BuildState, stored: set[str])
         "INSERT OR REPLACE INTO validation VALUES (?, ?)",
         [("dependencies", json.dumps(dependencies)), ("unvalidated", json.dumps(unvalidated))],
     )
+    # (stored with the prints of the same build: a stored input always names its stored print)
+    inputs, saved = state.view_inputs, state.saved_view_inputs
+    db.executemany("DELETE FROM view_inputs WHERE document = ?", [(d,) for d in sorted(set(saved) - set(inputs))])
+    changed = [(d, i) for d, i in sorted(inputs.items()) if saved.get(d) != i]
+    db.executemany("INSERT OR REPLACE INTO view_inputs VALUES (?, ?)", changed)
+
+
+def saved(state: BuildState) -> None:
+    """After save_renders' transaction committed."""
+    state.saved_view_inputs = dict(state.view_inputs)
