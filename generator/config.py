@@ -58,6 +58,8 @@ class FrontMatterDefault:
 
 @dataclass(frozen=True)
 class Config:
+    """The loaded `_config.yml`: the site's folders, its values and its front matter defaults."""
+
     source: Path
     destination: Path
     values: Mapping[str, Any]

@@ -51,6 +51,8 @@ Check = Callable[[Any], str | None]  # returns what is wrong with a value of the
 
 @dataclass(frozen=True)
 class Option:
+    """One known key: its default, accepted types, help line and check."""
+
     default: Any
     types: tuple[type, ...]
     help: str

@@ -4,7 +4,7 @@ document after it is assembled; render-time facts (previous/next, paginators) li
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from collections.abc import Mapping
@@ -16,6 +16,8 @@ SourceKind = Literal["post", "draft", "page", "layout", "include", "data", "stat
 
 @dataclass(frozen=True)
 class Source:
+    """A file of the site: where it is, and what kind of file the loader took it for."""
+
     path: Path  # absolute
     relative: str  # posix path relative to the source root: what messages and origins show
     kind: SourceKind
@@ -47,19 +49,37 @@ class Document:
         return self.source.kind
 
 
-@dataclass(frozen=True)
+# The kinds of Document are not dataclasses of their own: they inherit Document's fields and
+# generated methods (its __eq__ and __repr__ look at the instance's class), where a @dataclass per
+# kind compiled all sixteen fields' methods again, ~1 ms of every process's start each (issue #19).
+# Frozen for any attribute, as a frozen dataclass of their own would be:
+def _refuse_assignment(self: Document, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _refuse_deletion(self: Document, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
 class Post(Document):
-    pass
+    """A dated post (`_posts/`, or `_drafts/` with --drafts)."""
+
+    __setattr__ = _refuse_assignment
+    __delattr__ = _refuse_deletion
 
 
-@dataclass(frozen=True)
 class Page(Document):
-    pass
+    """Any other document with front matter that is written (`about.md`, `index.html`)."""
+
+    __setattr__ = _refuse_assignment
+    __delattr__ = _refuse_deletion
 
 
-@dataclass(frozen=True)
 class CollectionDocument(Document):
     """A document of a Jekyll collection (`_<label>/` files with front matter)."""
+
+    __setattr__ = _refuse_assignment
+    __delattr__ = _refuse_deletion
 
 
 @dataclass(frozen=True)
@@ -77,6 +97,8 @@ class Collection:
 
 @dataclass(frozen=True)
 class StaticFile:
+    """A file copied to the output as it is."""
+
     source: Source
     output_path: str
     url: str
@@ -84,6 +106,8 @@ class StaticFile:
 
 @dataclass(frozen=True)
 class Layout:
+    """A layout template (`_layouts/`, or the theme's)."""
+
     name: str  # file name without extension: what `layout:` refers to
     source: Source
     meta: Mapping[str, Any]
@@ -92,6 +116,8 @@ class Layout:
 
 @dataclass(frozen=True)
 class DemoOption:
+    """One option a demo's manifest declares."""
+
     name: str
     type: str  # string, integer, number, boolean
     default: Any
@@ -101,6 +127,8 @@ class DemoOption:
 
 @dataclass(frozen=True)
 class Demo:
+    """An interactive demo bundle (`demos/<name>/` with its manifest)."""
+
     name: str
     manifest: Source
     title: str
@@ -116,6 +144,8 @@ class Demo:
 
 @dataclass(frozen=True)
 class Site:
+    """Everything the load phase made: what the render phase reads."""
+
     config: Config
     posts: tuple[Post, ...]  # newest first
     pages: tuple[Page, ...]

@@ -34,7 +34,6 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import sys
-import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +54,8 @@ class PluginError(GeneratorError):
 
 @dataclass(frozen=True)
 class Plugin:
+    """One loaded plugin module."""
+
     name: str  # shown in messages: the file relative to the site, or the entry point's name
     module: ModuleType
     origin: Path | None  # the file, for locating errors
@@ -65,6 +66,8 @@ class Plugin:
 
 @dataclass
 class PluginSet:
+    """The plugins of one site, and the ones --safe skipped."""
+
     plugins: list[Plugin] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # found but not loaded (safe mode)
     memo: dict[str, dict[str, Any]] = field(default_factory=dict)  # per plugin, kept by `serve`
@@ -83,6 +86,8 @@ class PluginSet:
 
 
 def plugin_error(plugin: Plugin, event: str, error: BaseException) -> PluginError:
+    import traceback  # (only for a failing plugin: a build imports it for nothing else, issue #19)
+
     path, line = plugin.name, None
     if plugin.origin is not None:
         for frame in reversed(traceback.extract_tb(error.__traceback__)):

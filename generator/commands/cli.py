@@ -8,7 +8,6 @@ import datetime as dt
 import os
 import select
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +25,7 @@ def command_build(args: argparse.Namespace) -> int:
     require_site(args.source, args.config)
     # Code blocks and formulas converted before come from .blog-cache: an edit of a post's prose
     # does not make this new process import latex2mathml or build Pygments lexers (issue #19).
-    options = build_options(args)
+    options = build_options(args, whole_site=False)  # (summary and --strict read no document's body)
     # Parsed YAML (config, layouts, data, an edited post's front matter) comes from there too.
     with fragments.kept_in(options.source / CACHE_FOLDER), yamlmemo.kept():
         result = build(options, progress=None if args.quiet else print_progress)
@@ -207,6 +206,13 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     return args
 
 
+def print_traceback() -> None:
+    """For --trace: `traceback` (with textwrap, ~1 ms) is imported only when asked for."""
+    import traceback
+
+    traceback.print_exc()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser(named_command(argv) or "")
     args = parse(parser, argv)
@@ -229,12 +235,12 @@ def main(argv: list[str] | None = None) -> int:
             print(shown(error, args), file=sys.stderr)
         print(f"error: {e.message}; the previous site was left untouched", file=sys.stderr)
         if getattr(args, "trace", False):
-            traceback.print_exc()
+            print_traceback()
         return 1
     except GeneratorError as e:
         print(shown(e, args), file=sys.stderr)
         if getattr(args, "trace", False):
-            traceback.print_exc()
+            print_traceback()
         return 1
     except KeyboardInterrupt:
         return 130

@@ -21,7 +21,8 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_options(args: argparse.Namespace) -> BuildOptions:
+def build_options(args: argparse.Namespace, whole_site: bool = True) -> BuildOptions:
+    """`whole_site=False`: the command reads only counts of the built site (build.py)."""
     return BuildOptions(
         source=args.source,
         destination=args.destination,
@@ -33,4 +34,5 @@ def build_options(args: argparse.Namespace) -> BuildOptions:
         force=getattr(args, "force", False),
         safe=args.safe,
         quiet=args.quiet,
+        whole_site=whole_site,
     )

@@ -8,12 +8,11 @@ all of them, take the plain statement (a blob handle per row costs more than it 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from generator.incremental.digested import Digested, digest_of, known_digest
+from generator.incremental.digested import Digested, StoredPage, bytes_of, digest_of, known_digest
 from generator.incremental.state import RenderRecord
 
 BIG = 1 << 18  # bytes: at or above this, a row's data is written through a blob handle
@@ -60,28 +59,34 @@ def read_one(db: sqlite3.Connection, path: str) -> RenderRecord:
     return record_of(row)
 
 
-def record_of(row: Any) -> RenderRecord:
+def record_of(row: Any, lazy: tuple[sqlite3.Connection, str] | None = None) -> RenderRecord:
+    """`lazy`: the row was read without its bytes; they are read from (db, path) when needed."""
     own, documents, deps, data, digest = row
-    site_keys, templates = json.loads(deps)
-    # (its documents decoded only if a check needs them)
-    data = Digested.of(data, digest)  # (the digest made when it was rendered: not hashed again)
-    return RenderRecord(own, None, tuple(map(tuple, site_keys)), tuple(map(tuple, templates)), data, documents)
+    # (its documents, site keys and templates decoded only if a check needs them)
+    if lazy is not None:
+        data = StoredPage(*lazy, digest)
+    else:
+        data = Digested.of(data, digest)  # (the digest made when it was rendered: not hashed again)
+    return RenderRecord(own, None, None, None, data, documents, deps)
 
 
 def row_of(path: str, r: RenderRecord) -> tuple[str, str, str, str, bytes, str]:
-    digest = known_digest(r.data) or digest_of(r.data)  # (cached_render's renders carry theirs)
-    return (path, r.own, r.documents_json(), json.dumps([r.site_keys, r.templates]), r.data, digest)
+    data = bytes_of(r.data)  # (a reused page left in the store, were one ever saved again)
+    digest = known_digest(data) or digest_of(data)  # (cached_render's renders carry theirs)
+    return (path, r.own, r.documents_json(), r.deps_json(), data, digest)
 
 
-def read_ahead(db: sqlite3.Connection, rowid: int, path: str) -> dict[str, RenderRecord]:
+def read_ahead(db: sqlite3.Connection, rowid: int, path: str, lazy: bool = False) -> dict[str, RenderRecord]:
     """The records of the rows from `rowid` on in table order (`path`'s first): AHEAD at most,
-    and none past AHEAD_BYTES of HTML and JSON held (a page reading every post's keys is big)."""
-    query = "SELECT path, own, docs, deps, data, digest FROM renders WHERE rowid >= ? ORDER BY rowid LIMIT ?"
+    and none past AHEAD_BYTES of HTML and JSON held (a page reading every post's keys is big).
+    `lazy`: the pages' bytes are left in the table (digested.StoredPage)."""
+    data = "NULL" if lazy else "data"
+    query = f"SELECT path, own, docs, deps, {data}, digest FROM renders WHERE rowid >= ? ORDER BY rowid LIMIT ?"  # noqa: S608
     ahead: dict[str, RenderRecord] = {}
     held = 0
     for found, *row in db.execute(query, (rowid, AHEAD)):
         if held > AHEAD_BYTES and found != path:
             break
         held += len(row[1] or "") + len(row[3] or b"")
-        ahead[found] = record_of(row)
+        ahead[found] = record_of(row, (db, found) if lazy else None)
     return ahead

@@ -52,6 +52,7 @@ class RenderReuse:
         self._changed_dependencies: set[tuple[str, str]] = set()
         self._checked: set[str] = set()  # outputs whose record this build reused or made
         self._own_used: set[str] = set()  # keys of state.own_prints asked for in this build
+        self._view_inputs: dict[str, str] = {}  # see seal
         self.reused = 0
 
     def seal(
@@ -65,6 +66,14 @@ class RenderReuse:
         (render/documents.py), that token is hashed instead of those texts."""
         tokens = tokens or {}
         memo = self.state.view_prints
+        # In a new process (`blog build`): a view whose inputs are those the stored print was made
+        # from keeps that print. Its Document is the one the source index made from the same bytes
+        # under the same config (sha, context); content, excerpt and TOC are known by their token.
+        # Not when a page_rendering plugin adds values (they are in no input), nor in `serve`.
+        by_inputs = not (self.state.remember or self.state.page_plugins)
+        stored_inputs = self.state.saved_view_inputs
+        entries, last_prints = self.state.sources.entries, self.state.document_prints
+        self._view_inputs = {}
         for gone in set(memo) - {doc.source.relative for doc in documents}:
             del memo[gone]
         for doc in documents:
@@ -89,6 +98,14 @@ class RenderReuse:
                 self.document_prints[relative] = known[3]
                 continue
             token = tokens.get(relative)
+            entry = entries.get(relative) if token is not None and by_inputs else None
+            if entry is not None and entry.doc is doc:
+                inputs = fingerprint(entry.sha, entry.context, token, self.global_print, *neighbours)
+                self._view_inputs[relative] = inputs
+                last = last_prints.get(relative)
+                if last is not None and stored_inputs.get(relative) == inputs:
+                    self.document_prints[relative] = last
+                    continue
             if token is not None:
                 print_ = fingerprint(fingerprint_mapping(view, skip=TOKEN_SKIP), "content-token", token, *neighbours)
             else:
@@ -114,6 +131,7 @@ class RenderReuse:
         """After a successful build: remember fingerprints, forget renders of outputs that are gone
         (so every kept record has been validated against this build)."""
         self.state.document_prints = dict(self.document_prints)
+        self.state.view_inputs = self._view_inputs
         for path in set(self.state.renders) - produced:
             del self.state.renders[path]
             self.state.renders_changed = True
@@ -229,6 +247,12 @@ class RenderReuse:
         self.state.validated.discard(output_path)
         self.state.renders_changed = True
         self.state.renders[output_path] = record
+        # The prints it names were made in the child from the same sealed values this renderer has:
+        # the ones `finish` keeps (and validation.py stores) must name them as a serial build's do.
+        for name, print_ in record.site_keys:
+            self._site_prints.setdefault(name, print_)
+        for name, print_ in record.templates:
+            self._template_prints.setdefault(name, print_)
 
     def cached_render(
         self, output_path: str, own: str, render: Callable[[], str | bytes], final: bool = False

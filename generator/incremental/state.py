@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, MutableSet, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +23,8 @@ _recording = threading.local()
 
 @dataclass
 class Dependencies:
+    """What one render read."""
+
     documents: set[tuple[str, str]] = field(default_factory=set)  # (document, key read)
     site_keys: set[str] = field(default_factory=set)
     templates: set[str] = field(default_factory=set)
@@ -164,25 +166,53 @@ class RenderRecord:
 
     `documents` (((document, key), print) pairs: thousands for an archive page) may come as the
     JSON text the store keeps; it is decoded only when a check needs it, since `may_read` can
-    tell from the text alone that none of a build's changed documents is named in it."""
+    tell from the text alone that none of a build's changed documents is named in it. The site
+    keys and templates may come as JSON too (`deps_json`), decoded when first asked for: a
+    record the last build validated, none of whose dependencies changed, never asks."""
 
-    __slots__ = ("own", "_documents", "_documents_json", "site_keys", "templates", "data")
+    __slots__ = ("own", "_documents", "_documents_json", "_site_keys", "_templates", "_deps_json", "data")
 
     def __init__(
         self,
         own: str,
         documents: Sequence[tuple[Sequence[str], str]] | None,
-        site_keys: tuple[tuple[str, str], ...],
-        templates: tuple[tuple[str, str], ...],
+        site_keys: tuple[tuple[str, str], ...] | None,
+        templates: tuple[tuple[str, str], ...] | None,
         data: bytes,
         documents_json: str | None = None,
+        deps_json: str | None = None,  # instead of site_keys and templates: [site_keys, templates]
     ) -> None:
         self.own = own
         self._documents = documents
         self._documents_json = documents_json
-        self.site_keys = site_keys
-        self.templates = templates
+        self._site_keys = site_keys
+        self._templates = templates
+        self._deps_json = deps_json
         self.data = data
+
+    def _decode_deps(self) -> None:
+        site_keys, templates = json.loads(self._deps_json or "[[], []]")
+        self._site_keys = tuple(map(tuple, site_keys))
+        self._templates = tuple(map(tuple, templates))
+
+    @property
+    def site_keys(self) -> tuple[tuple[str, str], ...]:
+        if self._site_keys is None:
+            self._decode_deps()
+        assert self._site_keys is not None
+        return self._site_keys
+
+    @property
+    def templates(self) -> tuple[tuple[str, str], ...]:
+        if self._templates is None:
+            self._decode_deps()
+        assert self._templates is not None
+        return self._templates
+
+    def deps_json(self) -> str:
+        if self._deps_json is None:
+            self._deps_json = json.dumps([self.site_keys, self.templates])
+        return self._deps_json
 
     @property
     def documents(self) -> Sequence[tuple[Sequence[str], str]]:
@@ -230,8 +260,12 @@ class BuildState:
     written_to: Any = None  # the destination `written` describes
     # Render reuse driven by what changed (reuse.py): the outputs whose records the last successful
     # build checked or made, and the prints of the site keys and templates those records read then.
-    validated: set[str] = field(default_factory=set)
+    validated: MutableSet[str] = field(default_factory=set)  # (validation.py: as loaded from the store)
     dependency_prints: dict[tuple[str, str], str] = field(default_factory=dict)
+    # A `blog build`'s view fingerprints by their inputs (validation.py): this build's, and as stored.
+    view_inputs: dict[str, str] = field(default_factory=dict)
+    saved_view_inputs: dict[str, str] = field(default_factory=dict)
+    page_plugins: bool = True  # whether a plugin may add values to views (build.py sets it)
     own_prints: dict[str, tuple[tuple[Any, ...], str]] = field(default_factory=dict)  # see RenderReuse.page_print
     # What a rebuild in the same process (`blog serve`) takes from the last one instead of making it
     # again, each entry kept only with the very inputs it was made from (render/known.py): views

@@ -10,23 +10,27 @@ missing, damaged or foreign file only means a full render."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from generator.incremental import validation
 from generator.incremental.bigrows import INSERT, copy_renders, insert_render, read_ahead, read_one, row_of
 from generator.incremental.sources import PAGE_SIZE, IndexEntry, SourceIndex, spill_database
+from generator.incremental.tablesave import save_index, save_reading
 from generator.incremental.state import BuildState, RenderRecord
 
 # 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
 # (sources, reading) fails the checks in _open and is replaced: one full render, nothing misread.
 # 3: each render row keeps its output digest (digested.py): a reused page is not hashed again.
-STATE_FORMAT = 3
+# 4: what the last build validated (validation.py): records checked the short way.
+STATE_FORMAT = 4
 STATE_FILE = f"renders-v{STATE_FORMAT}.sqlite"
 # Removed with the markdown cache of other versions (a format-2 file: one full render, as before).
-RETIRED_STATE_FILES = ("renders-v1.json", "renders-v2.sqlite")
+RETIRED_STATE_FILES = ("renders-v1.json", "renders-v2.sqlite", "renders-v3.sqlite")
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS renders"
     " (path TEXT PRIMARY KEY, own TEXT, docs TEXT, deps TEXT, data BLOB, digest TEXT)",
@@ -34,6 +38,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT, sha TEXT, context TEXT, doc TEXT)",
     "CREATE TABLE IF NOT EXISTS reading (document TEXT PRIMARY KEY, key TEXT, minutes INTEGER, description TEXT)",
     "CREATE TABLE IF NOT EXISTS bytecode (key TEXT PRIMARY KEY, code BLOB)",
+    *validation.SCHEMA,
 )
 _CHECKS = (
     "SELECT path, own, docs, deps, data, digest FROM renders LIMIT 0",
@@ -41,6 +46,7 @@ _CHECKS = (
     "SELECT path, stat, sha, context, doc FROM sources LIMIT 0",
     "SELECT document, key, minutes, description FROM reading LIMIT 0",
     "SELECT key, code FROM bytecode LIMIT 0",
+    *validation.CHECKS,
 )
 
 
@@ -63,8 +69,9 @@ class RenderStore(MutableMapping[str, RenderRecord]):
     """`BuildState.renders` backed by the table: a record is read when asked for; records set or
     deleted during a build are kept in memory until `save`."""
 
-    def __init__(self, db: sqlite3.Connection | None, path: Path | None = None) -> None:
+    def __init__(self, db: sqlite3.Connection | None, path: Path | None = None, lazy_pages: bool = False) -> None:
         self._db = db
+        self.lazy_pages = lazy_pages  # stored pages' bytes read only when needed (load_renders)
         self._path = path  # where the table belongs (None: keep records in memory)
         # A build writes its new rows to a private temporary database (a file SQLite deletes when
         # closed), copied into the real one by `save`: rendered bytes are not all held in memory,
@@ -127,7 +134,7 @@ class RenderStore(MutableMapping[str, RenderRecord]):
         self.queries += 1
         if path not in self._rowids:  # (rewritten since the rowids were read: its own query)
             return read_one(db, path)
-        ahead = read_ahead(db, self._rowids[path], path)  # (the ones not asked for before are let go)
+        ahead = read_ahead(db, self._rowids[path], path, self.lazy_pages)  # (the ones not asked for before are let go)
         self._ahead = {p: r for p, r in ahead.items() if p not in self._changed and p not in self._deleted}
         return self._ahead.pop(path, None) or read_one(db, path)
 
@@ -164,15 +171,18 @@ class RenderStore(MutableMapping[str, RenderRecord]):
     def dirty(self) -> bool:
         return bool(self._changed or self._deleted)
 
-    def save(self, db: sqlite3.Connection, prints: dict[str, str]) -> None:
+    def write(self, db: sqlite3.Connection, prints: dict[str, str]) -> None:
+        """This build's rows into `db`, inside the caller's transaction; `saved` after it commits."""
         rows = [row_of(path, r) for path, r in sorted(self._changed.items()) if r is not None]
-        with db:  # one transaction
-            db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
-            db.executemany(INSERT, rows)
-            if self._spill is not None:
-                copy_renders(self._spill, db)
-            db.execute("DELETE FROM prints")
-            db.executemany("INSERT INTO prints VALUES (?, ?)", sorted(prints.items()))
+        db.executemany("DELETE FROM renders WHERE path = ?", [(p,) for p in sorted(self._deleted)])
+        db.executemany(INSERT, rows)
+        if self._spill is not None:
+            copy_renders(self._spill, db)
+        db.execute("DELETE FROM prints")
+        db.executemany("INSERT INTO prints VALUES (?, ?)", sorted(prints.items()))
+
+    def saved(self, db: sqlite3.Connection) -> None:
+        """What `write` wrote is committed: records set in this build are read from `db` from now on."""
         if self._paths is not None:
             self._paths = (self._paths - self._deleted) | set(self._changed)
         if self._rows is not None:
@@ -202,10 +212,21 @@ def _create(db: sqlite3.Connection) -> sqlite3.Connection:
     return db
 
 
+def connect(path: Path, **options: Any) -> sqlite3.Connection:
+    """A `.blog-cache/` database that commits without waiting for the disk. A cache: a build killed
+    mid-save still leaves the old rows or the new (the journal), and the power loss this no longer
+    guards against is out of scope (DESIGN.md). The syncs were most of an edit rebuild's save
+    (3 or 4 a commit, ~2-4 ms each)."""
+    db = sqlite3.connect(path, **options)
+    with contextlib.suppress(sqlite3.DatabaseError):  # not a database: the caller's checks say so
+        db.execute("PRAGMA synchronous = OFF")
+    return db
+
+
 def _open(path: Path, create: bool) -> sqlite3.Connection | None:
     if not create and not path.is_file():
         return None
-    db = sqlite3.connect(path)
+    db = connect(path)
     try:
         if create:
             _create(db)
@@ -220,8 +241,10 @@ def _open(path: Path, create: bool) -> sqlite3.Connection | None:
         return _open(path, create) if create and not path.exists() else None
 
 
-def load_renders(state: BuildState, folder: Path) -> None:
-    """Give a fresh state the renders of the last `blog build` (opened here, read row by row)."""
+def load_renders(state: BuildState, folder: Path, lazy_pages: bool = False) -> None:
+    """Give a fresh state the renders of the last `blog build` (opened here, read row by row).
+    `lazy_pages`: a reused page is a digested.StoredPage, its bytes read when the spool needs them
+    (a build that spools every output; without a spool, outputs keep bytes)."""
     db = _open(folder / STATE_FILE, create=False)
     prints: dict[str, str] = {}
     index = SourceIndex(spilling=True)
@@ -237,10 +260,11 @@ def load_renders(state: BuildState, folder: Path) -> None:
                 reading[document] = (key, (minutes, description))
             state.bytecode.from_disk = True
             state.bytecode.store.update(db.execute("SELECT key, code FROM bytecode"))
+            validation.load_validation(db, state)
         except (sqlite3.Error, ValueError, TypeError):
             db.close()
             db, prints, index, reading = None, {}, SourceIndex(spilling=True), {}
-    state.renders = RenderStore(db, folder / STATE_FILE)
+    state.renders = RenderStore(db, folder / STATE_FILE, lazy_pages)
     state.document_prints = prints
     state.saved_prints = dict(prints)
     state.sources = index
@@ -251,7 +275,7 @@ def load_renders(state: BuildState, folder: Path) -> None:
 def save_renders(state: BuildState, folder: Path) -> None:
     """Write back what this build changed: its new renders, the ones gone, the fingerprints."""
     renders = state.renders
-    prints_changed = state.document_prints != state.saved_prints
+    prints_changed = state.document_prints != state.saved_prints or state.view_inputs != state.saved_view_inputs
     others_changed = state.sources.dirty or state.reading != state.saved_reading or bool(state.bytecode.changed)
     if isinstance(renders, RenderStore):
         if not (renders.dirty or prints_changed or others_changed):
@@ -262,58 +286,28 @@ def save_renders(state: BuildState, folder: Path) -> None:
     db = renders._db if isinstance(renders, RenderStore) and renders._db is not None else None
     db = db or _open(folder / STATE_FILE, create=True)
     assert db is not None
-    if not isinstance(renders, RenderStore):  # a state filled in memory: it replaces the table
-        with db:
+    # One transaction (not one per table: each commit waited for the disk), all of it or none.
+    with db:
+        if not isinstance(renders, RenderStore):  # a state filled in memory: it replaces the table
             for table in ("renders", "sources", "reading"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
-        state.sources.changed |= set(state.sources.entries)
-        state.saved_reading = {}
-        store = RenderStore(db)
-        store.update(renders)
-        renders = store
-    renders.save(db, state.document_prints)
-    state.saved_prints = dict(state.document_prints)
-    _save_index(db, state.sources)
-    _save_reading(db, state.reading, state.saved_reading)
-    state.saved_reading = dict(state.reading)
-    bytecode = state.bytecode
-    with db:
+            state.sources.changed |= set(state.sources.entries)
+            state.saved_reading = {}
+            store = RenderStore(db)
+            store.update(renders)
+            renders = store
+        renders.write(db, state.document_prints)
+        save_index(db, state.sources)
+        save_reading(db, state.reading, state.saved_reading)
+        bytecode = state.bytecode
         rows = [(key, bytecode.store[key]) for key in sorted(bytecode.changed) if key in bytecode.store]
         db.executemany("INSERT OR REPLACE INTO bytecode VALUES (?, ?)", rows)
         db.execute("DELETE FROM bytecode WHERE substr(key, 1, ?) != ?", (len(bytecode.salt) + 1, bytecode.salt + ":"))
+        validation.save_validation(db, state, set(renders))
+    renders.saved(db)
+    validation.saved(state)
+    state.saved_prints = dict(state.document_prints)
+    state.sources.changed.clear()
+    state.sources.removed.clear()  # (spilled entries stay readable from the spill file while the index lives)
+    state.saved_reading = dict(state.reading)
     bytecode.changed.clear()
-
-
-def _save_index(db: sqlite3.Connection, index: SourceIndex) -> None:
-    entries = index.entries
-    changed = sorted(index.changed)
-    # A changed entry still `stored` in this very table kept its Document (same bytes, new stat):
-    # only its stat and sha change, and its JSON is not read through Python.
-    in_place = [p for p in changed if entries[p].stored and index.store is db]
-    moved = set(in_place)
-    texts = {p: entries[p].stored or entries[p].spilled or entries[p].encoded is not None for p in changed}
-    rows = (  # a generator: spilled JSON is read row by row, never all in one list
-        (path, json.dumps(entries[path].stat), entries[path].sha, entries[path].context, text)
-        for path in changed
-        if path not in moved and texts[path] and (text := index.encoded(path)) is not None
-    )
-    gone = sorted(index.removed | {p for p in changed if not texts[p]})
-    with db:
-        db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
-        db.executemany(
-            "UPDATE sources SET stat = ?, sha = ?, context = ? WHERE path = ?",
-            [(json.dumps(entries[p].stat), entries[p].sha, entries[p].context, p) for p in in_place],
-        )
-        db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", rows)
-    index.changed.clear()
-    index.removed.clear()  # (spilled entries stay readable from the spill file while the index lives)
-
-
-Reading = dict[str, tuple[str, tuple[int, str]]]  # document -> (content key, (minutes, description))
-
-
-def _save_reading(db: sqlite3.Connection, reading: Reading, saved: Reading) -> None:
-    changed = [(d, key, m, text) for d, (key, (m, text)) in sorted(reading.items()) if saved.get(d) != (key, (m, text))]
-    with db:
-        db.executemany("DELETE FROM reading WHERE document = ?", [(d,) for d in sorted(set(saved) - set(reading))])
-        db.executemany("INSERT OR REPLACE INTO reading VALUES (?, ?, ?, ?)", changed)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.incremental.sources import PAGE_SIZE, spill_database
-from generator.incremental.store import RETIRED_STATE_FILES
+from generator.incremental.store import RETIRED_STATE_FILES, connect  # (connect: no disk syncs)
 from generator.render.markup import MarkdownResult
 
 # 1: a bare JSON {key: entry} mapping; 2: JSON {"format": 2, "entries": {key: entry}}; 3: SQLite
@@ -282,7 +282,7 @@ def _row(key: str, r: MarkdownResult) -> tuple[str, str, str, int, str]:
 def _open(path: Path, create: bool = False) -> sqlite3.Connection | None:
     """The store at `path`, or None (the file deleted) if it is not one of this format: a damaged
     or foreign file is a cold cache, never misread."""
-    db = sqlite3.connect(path, check_same_thread=False)  # used under the cache's lock
+    db = connect(path, check_same_thread=False)  # used under the cache's lock
     try:
         if create:
             db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # (before the first table)
@@ -298,7 +298,7 @@ def _open(path: Path, create: bool = False) -> sqlite3.Connection | None:
         path.unlink(missing_ok=True)
         if not create:
             return None
-        db = sqlite3.connect(path, check_same_thread=False)
+        db = connect(path, check_same_thread=False)
         db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
         db.execute(_SCHEMA)

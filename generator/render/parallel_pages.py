@@ -23,7 +23,6 @@ import os
 import pickle
 import tempfile
 import threading
-import traceback
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -303,6 +302,8 @@ def _child(renderer: DocumentRenderer, part: list[Document], spool: Spool, first
     except BaseException:  # reported by the parent, which raises
         file.seek(0)
         file.truncate()
+        import traceback  # (only for a failing child)
+
         pickle.dump(traceback.format_exc(), file)
     finally:
         file.flush()

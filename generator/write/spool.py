@@ -22,7 +22,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from generator.incremental.digested import known_digest
+from generator.incremental.digested import bytes_of, known_digest
 from generator.write.output import Output, digest_of, stat_key
 from generator.write.safepath import JOURNAL, STAGING, is_safe
 
@@ -107,10 +107,11 @@ class Spool:
         path = self.staging / str(self._name)
         self._name += 1
         self.spooled += 1
-        write_new(path, output.data)
+        data = bytes_of(output.data)  # (a reused page left in the render store is read now)
+        write_new(path, data)
         if _listener is not None:
             with contextlib.suppress(Exception):
-                _listener(output, output.data)
+                _listener(output, data)
         return dataclasses.replace(output, data=None, digest=digest, staged=path)
 
     def _make(self) -> None:
