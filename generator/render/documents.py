@@ -163,6 +163,9 @@ class DocumentRenderer:
             # when the site has no image file to probe.
             self.images.prepare(texts)
         missing = self.cache.missing(texts, self.fingerprint)
+        converting, self.cache.converting = self.cache.converting, None
+        if converting is not None:  # started while the site loaded (render/early_conversion.py)
+            return converting.finish(missing)
         if len(missing) < PARALLEL_MINIMUM or (os.cpu_count() or 1) < 2:
             return
         for index, result in convert_in_parallel(missing, self.settings):
