@@ -16,6 +16,7 @@ are those of a build that converted after loading."""
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import heapq
 import os
@@ -60,6 +61,9 @@ class ConversionPool:
         self._known: set[str] = set()  # every text added (each is converted once)
         self._pending: list[tuple[int, int, str]] = []  # heap of (-length, order, text)
         self._waiting: list[tuple[list[str], Future[list[Converted]]]] = []
+        # Futures finished, appended by the pool's thread (deque.append is atomic): pump looks at
+        # its length instead of asking every future between two documents.
+        self._done: collections.deque[Future[list[Converted]]] = collections.deque()
         self._pool: ProcessPoolExecutor | None = None
         self.chunks = 0  # chunks sent: what tests count
 
@@ -91,8 +95,9 @@ class ConversionPool:
 
     def pump(self) -> None:
         """Take finished chunks, send more: between documents, never waiting."""
-        if self._waiting and any(future.done() for _, future in self._waiting):
-            self._take([entry for entry in self._waiting if entry[1].done()])
+        if self._done:
+            finished = {self._done.popleft() for _ in range(len(self._done))}
+            self._take([entry for entry in self._waiting if entry[1] in finished])
         self._top_up(loading=True)
 
     def finish(self, texts: list[str]) -> None:
@@ -122,6 +127,7 @@ class ConversionPool:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
             self._waiting = []
+            self._done.clear()
 
     def _top_up(self, loading: bool) -> None:
         """While loading, full chunks only (more texts are coming); after, chunks that shrink as
@@ -133,8 +139,11 @@ class ConversionPool:
                 return
             size = CHUNK_MOST if loading else min(-(-left // (self.workers * CHUNKS_PER_WORKER)), CHUNK_MOST)
             chunk = [heapq.heappop(self._pending)[2] for _ in range(size)]
-            self._waiting.append((chunk, self._pool.submit(_convert_chunk, (chunk, self.settings))))
+            future = self._pool.submit(_convert_chunk, (chunk, self.settings))
+            future.add_done_callback(self._done.append)
+            self._waiting.append((chunk, future))
             self.chunks += 1
+
 
     def _take(self, finished: list[tuple[list[str], Future[list[Converted]]]]) -> None:
         for entry in finished:
