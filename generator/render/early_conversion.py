@@ -17,7 +17,6 @@ are those of a build that converted after loading."""
 from __future__ import annotations
 
 import collections
-import dataclasses
 import heapq
 import os
 import threading
@@ -32,7 +31,6 @@ from generator.render.conversion import CHUNK_MOST, CHUNKS_PER_WORKER, Converted
 from generator.render.excerpts import first_chunk
 from generator.render.markup import MarkdownResult, settings_fingerprint
 from generator.render.reading import forget_facts, remember_facts
-from generator.render.template_data import html
 
 if TYPE_CHECKING:  # (imported when the pool starts: a build that converts little never needs them)
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -154,8 +152,9 @@ class ConversionPool:
                     self.sink(text, None)
                     continue
                 result, facts = item
-                result = dataclasses.replace(result, html=html(result.html))
                 remember_facts(result.html, facts)
+                # (As it came: the cache of a `blog build` writes it to its spill file and lets go
+                # of it, so it is not made Markup as convert_in_parallel's results are.)
                 self.sink(text, result)
 
 
