@@ -65,7 +65,7 @@ class ConversionCache:
         # Workers converting into this cache since before the renderer existed (a cold `blog
         # build` starts them while loading): DocumentRenderer.prefetch hands them what it finds
         # missing and waits for them.
-        self.converting: Any = None  # (render/early_conversion.py's ConversionPool)
+        self.converting: Any = None  # (render/early_conversion.py's EarlyConversion)
 
     @property
     def stored(self) -> bool:

@@ -142,7 +142,6 @@ class ConversionPool:
             self._waiting.append((chunk, future))
             self.chunks += 1
 
-
     def _take(self, finished: list[tuple[list[str], Future[list[Converted]]]]) -> None:
         for entry in finished:
             self._waiting.remove(entry)
@@ -184,8 +183,7 @@ class EarlyConversion:
             return None
         if threading.active_count() != 1 or not hasattr(os, "fork"):
             return None
-        early = cls(config, cache, workers)
-        cache.converting = early.pool
+        early = cache.converting = cls(config, cache, workers)
         return early
 
     def feed(self, doc: Document) -> None:
@@ -203,8 +201,13 @@ class EarlyConversion:
         elif self.pool.pending >= _minimum():
             self.pool.start()
 
+    def finish(self, texts: list[str]) -> None:
+        """DocumentRenderer.prefetch: these too (the texts it found missing), and wait for all."""
+        self.cache.converting = None  # (the renderer's later prefetches convert on their own)
+        self.pool.finish(texts)
+
     def close(self) -> None:
         """After the build's conversions (or when it failed before them): no worker is left."""
         self.pool.close()
-        if self.cache.converting is self.pool:
+        if self.cache.converting is self:
             self.cache.converting = None
