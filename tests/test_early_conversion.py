@@ -51,8 +51,8 @@ def serial_build(site: Path, destination: Path, monkeypatch: pytest.MonkeyPatch)
         return build(BuildOptions(source=site, destination=destination))
 
 
-def watching_load(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Chunks the early pool had sent when load_site returned, per build."""
+def watching_load(monkeypatch: pytest.MonkeyPatch, pools: list[Any] | None = None) -> list[int]:
+    """Chunks the early pool had sent when load_site returned, per build (the pools into `pools`)."""
     sent: list[int] = []
     real = build_module.load_site
 
@@ -60,6 +60,8 @@ def watching_load(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         found = real(*args)
         feed = args[4]
         sent.append(0 if feed is None else feed.__self__.pool.chunks)
+        if pools is not None and feed is not None:
+            pools.append(feed.__self__.pool)
         return found
 
     monkeypatch.setattr(build_module, "load_site", load_site)
@@ -71,9 +73,11 @@ def test_workers_start_while_loading_and_the_site_is_a_serial_builds(tmp_path: P
     for n in (50, 7):  # math warnings, reported at their lines in the documents' order
         path = next((site / "_posts").glob(f"*-post-{n}.md"))
         path.write_text(path.read_text() + "\nBroken $\\frac{1}{$ math.\n")
-    sent = watching_load(monkeypatch)
+    pools: list[Any] = []
+    sent = watching_load(monkeypatch, pools)
     early = build(BuildOptions(source=site, destination=tmp_path / "early"))
     assert sent[0] > 0  # chunks went out before the loading ended
+    assert not pools[0].started and pools[0].pending == 0 and not pools[0]._known  # no text held after
     early_rows = cache_rows(site)
     (site / ".blog-cache" / CACHE_FILE).unlink()  # cold again
     serial = serial_build(site, tmp_path / "serial", monkeypatch)

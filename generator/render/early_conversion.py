@@ -59,9 +59,10 @@ class ConversionPool:
         self._known: set[str] = set()  # every text added (each is converted once)
         self._pending: list[tuple[int, int, str]] = []  # heap of (-length, order, text)
         self._waiting: list[tuple[list[str], Future[list[Converted]]]] = []
-        # Futures finished, appended by the pool's thread (deque.append is atomic): pump looks at
-        # its length instead of asking every future between two documents.
-        self._done: collections.deque[Future[list[Converted]]] = collections.deque()
+        # A mark per finished chunk, appended by the pool's thread (deque.append is atomic): pump
+        # looks at its length instead of asking every future between two documents. (Marks, not
+        # the futures: those hold their results, every post's HTML, for as long as they are held.)
+        self._done: collections.deque[bool] = collections.deque()
         self._pool: ProcessPoolExecutor | None = None
         self.chunks = 0  # chunks sent: what tests count
 
@@ -94,8 +95,8 @@ class ConversionPool:
     def pump(self) -> None:
         """Take finished chunks, send more: between documents, never waiting."""
         if self._done:
-            finished = {self._done.popleft() for _ in range(len(self._done))}
-            self._take([entry for entry in self._waiting if entry[1] in finished])
+            self._done.clear()  # (a mark appended meanwhile only makes the next pump look again)
+            self._take([entry for entry in self._waiting if entry[1].done()])
         self._top_up(loading=True)
 
     def finish(self, texts: list[str]) -> None:
@@ -105,7 +106,7 @@ class ConversionPool:
             for text in texts:
                 self.add(text)
             if len(self._pending) < _minimum():
-                return  # the renderer converts them one by one
+                return self.close()  # the renderer converts them one by one
             self.start()
         from concurrent.futures import FIRST_COMPLETED, wait
 
@@ -124,8 +125,10 @@ class ConversionPool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-            self._waiting = []
-            self._done.clear()
+        # Nor are the texts held: a build lets go of the bodies once converted (render/letgo.py),
+        # and a set of them all would keep every one alive to the end (4,000 posts: ~20 MB).
+        self._known, self._pending, self._waiting = set(), [], []
+        self._done.clear()
 
     def _top_up(self, loading: bool) -> None:
         """While loading, full chunks only (more texts are coming); after, chunks that shrink as
@@ -138,7 +141,7 @@ class ConversionPool:
             size = CHUNK_MOST if loading else min(-(-left // (self.workers * CHUNKS_PER_WORKER)), CHUNK_MOST)
             chunk = [heapq.heappop(self._pending)[2] for _ in range(size)]
             future = self._pool.submit(_convert_chunk, (chunk, self.settings))
-            future.add_done_callback(self._done.append)
+            future.add_done_callback(lambda _: self._done.append(True))
             self._waiting.append((chunk, future))
             self.chunks += 1
 
