@@ -141,8 +141,14 @@ def _post_edits(config: Config, changed: frozenset[str], posts: set[str]) -> boo
 
 
 def load_site(
-    config: Config, state: BuildState, plugins: PluginSet | None = None, memo: LoadMemo | None = None
+    config: Config,
+    state: BuildState,
+    plugins: PluginSet | None = None,
+    memo: LoadMemo | None = None,
+    loaded: Callable[[Document], None] | None = None,
 ) -> tuple[Site, list[BundleFile], list[GeneratorError], list[Output]]:
+    """`loaded`: called with each post, page and draft as soon as it is loaded (a cold `blog build`
+    starts converting them meanwhile: render/early_conversion.py)."""
     errors: list[GeneratorError] = []
     read = _cached_reader(state)
     sources = memo.listing(config) if memo is not None else discover(config)
@@ -193,6 +199,8 @@ def load_site(
                 continue
             if doc is None:
                 continue
+            if loaded is not None:
+                loaded(doc)
             (posts if isinstance(doc, Post) else pages).append(doc)  # type: ignore[arg-type]
     state.sources.keep_only(indexed)
     posts.sort(key=lambda p: (p.date, p.source.relative), reverse=True)

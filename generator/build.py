@@ -31,6 +31,7 @@ from generator.write.spool import Spool, spool_all
 from generator.plugins import PluginSet, discover_plugins, merge_config_values
 from generator.write.outputcheck import unsafe_output_errors
 from generator.render.documents import DocumentRenderer
+from generator.render.early_conversion import EarlyConversion
 from generator.render.views import TextFile, long_texts_in
 from generator.render.parallel_pages import render_documents
 from generator.render.generated_set import EarlyPages, generated_pages
@@ -161,31 +162,38 @@ def _build(
             load_renders(state, config.source / CACHE_FOLDER, lazy_pages=spool is not None)
     plugins.memo = state.plugin_memo
     state.page_plugins = bool(plugins.handling("page_rendering"))  # (incremental/reuse.py's seal)
-    site, bundle_files, errors, plugin_files = load_site(config, state, plugins, memory.load if memory else None)
-    embed = DemoEmbedder(site.demos)
-    with long_texts_in(TextFile()) if once else contextlib.nullcontext():
-        renderer = DocumentRenderer(site, cache, {"demo": embed}, state)
-    if once:
-        renderer.keep_no_conversions()
-    renderer.warnings.extend(
-        GeneratorError("plugin not run: --safe (or `safe: true`) builds without plugins", name, None)
-        for name in plugins.skipped
-    )
-    documents: list[Document] = [*site.posts, *site.collection_documents(), *site.pages]
-    release = memory_release(len(documents))
-    release()
-    # Posts and collections first, then pages (Jekyll's order): a page's Liquid or Jinja body that
-    # lists `post.content` or `site.<collection>` documents' content sees them converted.
-    split = len(documents) - len(site.pages)
-    for start, group in ((0, documents[:split]), (split, documents[split:])):
-        renderer.prefetch(group)
-        for index, doc in enumerate(group, start):
-            if progress:
-                progress("converting", index, len(documents))
-            try:
-                renderer.fill(doc, renderer.convert(doc))
-            except GeneratorError as e:
-                errors.append(e)
+    # A cold `blog build` starts converting while it loads; prefetch finishes (render/early_conversion.py).
+    early = EarlyConversion.for_build(config, cache) if once and owns_cache else None
+    try:
+        found = load_site(config, state, plugins, memory.load if memory else None, early.feed if early else None)
+        site, bundle_files, errors, plugin_files = found
+        embed = DemoEmbedder(site.demos)
+        with long_texts_in(TextFile()) if once else contextlib.nullcontext():
+            renderer = DocumentRenderer(site, cache, {"demo": embed}, state)
+        if once:
+            renderer.keep_no_conversions()
+        renderer.warnings.extend(
+            GeneratorError("plugin not run: --safe (or `safe: true`) builds without plugins", name, None)
+            for name in plugins.skipped
+        )
+        documents: list[Document] = [*site.posts, *site.collection_documents(), *site.pages]
+        release = memory_release(len(documents))
+        release()
+        # Posts and collections first, then pages (Jekyll's order): a page's Liquid or Jinja body that
+        # lists `post.content` or `site.<collection>` documents' content sees them converted.
+        split = len(documents) - len(site.pages)
+        for start, group in ((0, documents[:split]), (split, documents[split:])):
+            renderer.prefetch(group)
+            for index, doc in enumerate(group, start):
+                if progress:
+                    progress("converting", index, len(documents))
+                try:
+                    renderer.fill(doc, renderer.convert(doc))
+                except GeneratorError as e:
+                    errors.append(e)
+    finally:
+        if early is not None:
+            early.close()  # (nothing is left running, whatever happened)
     cache.let_go_of_keys()  # (a `blog build`'s conversions are done: the texts' keys are not kept)
     if plugins.handling("page_rendering"):
         errors.extend(run_page_plugins(plugins, renderer, documents, {e.path for e in errors}))

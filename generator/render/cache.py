@@ -16,21 +16,17 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
-from generator.incremental.sources import PAGE_SIZE, spill_database
-from generator.incremental.store import RETIRED_STATE_FILES, connect  # (connect: no disk syncs)
+from generator.incremental.sources import spill_database
+from generator.render.cache_file import CACHE_FILE, CACHE_FORMAT, SCHEMA as _SCHEMA, open_store, remove_other_formats
 from generator.render.markup import MarkdownResult
 
-# 1: a bare JSON {key: entry} mapping; 2: JSON {"format": 2, "entries": {key: entry}}; 3: SQLite
-CACHE_FORMAT = 3
-CACHE_FILE = f"markdown-v{CACHE_FORMAT}.sqlite"
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, html TEXT, toc TEXT, toc_count INTEGER, warnings TEXT)"
-)
+__all__ = ["CACHE_FILE", "CACHE_FORMAT", "ConversionCache"]
+
 _BATCH = 500  # keys per `IN (...)` query: under SQLite's variable limit
 AHEAD = 128  # rows read ahead per query when spilling (~1 MB of HTML at most)
 SHORT_TEXT = 2048  # characters: a shorter text (an excerpt) is remembered by value, a longer one by identity
@@ -66,6 +62,15 @@ class ConversionCache:
         self.hits = 0
         self.misses = 0
         self.rows_read = 0  # rows fetched from disk: what tests count instead of timing
+        # Workers converting into this cache since before the renderer existed (a cold `blog
+        # build` starts them while loading): DocumentRenderer.prefetch hands them what it finds
+        # missing and waits for them.
+        self.converting: Any = None  # (render/early_conversion.py's EarlyConversion)
+
+    @property
+    def stored(self) -> bool:
+        """Whether a store was found on disk (False: a cold build, every text is missing)."""
+        return self._db is not None
 
     @staticmethod
     def key(text: str, fingerprint: str) -> str:
@@ -129,9 +134,11 @@ class ConversionCache:
             self._used.add(key)
             found = self._lookup(key)
             if found is not None:
-                if key not in self._prefetched:
+                if key in self._prefetched:  # converted by `put`: counted now, when used
+                    self._prefetched.discard(key)
+                    self.misses += 1
+                else:
                     self.hits += 1
-                self._prefetched.discard(key)
                 return found
         result = convert()
         with self._lock:
@@ -190,12 +197,13 @@ class ConversionCache:
         return found
 
     def put(self, text: str, fingerprint: str, result: MarkdownResult) -> None:
-        """Store a result converted elsewhere (the parallel path); counted as a conversion."""
+        """Store a result converted elsewhere (the parallel path). Counted as a conversion when
+        first looked up, not a hit: converted ahead, maybe for a text no document asks for in the
+        end (render/early_conversion.py), which prune_unused then drops like any unused entry."""
         with self._lock:
             key = self._key_of(text, fingerprint)
             self._store(key, result)
-            self._prefetched.add(key)  # its first lookup is not a cache hit: it was converted now
-            self.misses += 1
+            self._prefetched.add(key)
 
     def keep(self, keys: Iterable[str]) -> None:
         """Entries a caller still holds from an earlier lookup (`blog serve` keeps an unchanged
@@ -234,10 +242,10 @@ class ConversionCache:
     def load(cls, folder: Path, spill: bool = False) -> ConversionCache:
         """The cache in `folder`, opened (nothing is read until looked up)."""
         cache = cls(folder, spill)
-        _remove_other_formats(folder)
+        remove_other_formats(folder)
         path = folder / CACHE_FILE
         if path.is_file():
-            cache._db = _open(path)
+            cache._db = open_store(path)
         return cache
 
     def save(self) -> None:
@@ -246,7 +254,7 @@ class ConversionCache:
         with self._lock:
             if self._db is None:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                self._db = _open(self.folder / CACHE_FILE, create=True)
+                self._db = open_store(self.folder / CACHE_FILE, create=True)
             assert self._db is not None
             rows = [_row(key, self._entries[key]) for key in sorted(self._new - self._spilled)]
             insert = "INSERT OR REPLACE INTO markdown VALUES (?, ?, ?, ?, ?)"
@@ -277,44 +285,3 @@ def _result(row: tuple[str, str, int, str]) -> MarkdownResult:
 
 def _row(key: str, r: MarkdownResult) -> tuple[str, str, str, int, str]:
     return (key, r.html, r.toc, r.toc_count, json.dumps([list(w) for w in r.warnings]))
-
-
-def _open(path: Path, create: bool = False) -> sqlite3.Connection | None:
-    """The store at `path`, or None (the file deleted) if it is not one of this format: a damaged
-    or foreign file is a cold cache, never misread."""
-    db = connect(path, check_same_thread=False)  # used under the cache's lock
-    try:
-        if create:
-            db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # (before the first table)
-            db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
-            db.execute(_SCHEMA)
-            db.commit()
-        elif db.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:
-            raise sqlite3.DatabaseError("another cache format")
-        db.execute("SELECT key, html, toc, toc_count, warnings FROM markdown LIMIT 0")
-        return db
-    except sqlite3.Error:
-        db.close()
-        path.unlink(missing_ok=True)
-        if not create:
-            return None
-        db = connect(path, check_same_thread=False)
-        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-        db.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
-        db.execute(_SCHEMA)
-        db.commit()
-        return db
-
-
-def _remove_other_formats(folder: Path) -> None:
-    """A cache written by another version of blog is deleted, with one line: its entries could
-    only be misread, and converting the site again is all it costs."""
-    old = sorted(p for p in folder.glob("markdown-v*.*") if p.name != CACHE_FILE and p.suffix in (".json", ".sqlite"))
-    quiet = [folder / name for name in RETIRED_STATE_FILES if (folder / name).exists()]
-    for path in old + quiet:
-        path.unlink(missing_ok=True)
-    if not old:
-        return
-    names = ", ".join(p.name for p in old)
-    message = f"note: {folder.name}/{names} is from another version of blog; rebuilding the markdown cache"
-    print(message, file=sys.stderr)

@@ -71,7 +71,8 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
 
     out = CODE_BLOCK.sub(lambda match: _highlight(md, match[1], html.unescape(match[2])), out)
     # cmark writes `"` in text as `&quot;`; Python-Markdown leaves it (same text, fewer bytes).
-    out = TEXT_QUOTES.sub(lambda match: match[0].replace("&quot;", '"'), out)
+    if "&quot;" in out:  # (the search alone, tried at every `>`, is ~15 µs a post)
+        out = TEXT_QUOTES.sub(lambda match: match[0].replace("&quot;", '"'), out)
     if "{" in out:
         out = block_attributes(out)
     if "\n:" in out:

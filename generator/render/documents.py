@@ -146,8 +146,7 @@ class DocumentRenderer:
         self._converted = Unkept()
 
     def prefetch(self, documents: list[Document]) -> None:
-        """Convert every markdown text the cache lacks, on all cores when there are many (a cold
-        build of a big site); the normal path then finds them all in the cache."""
+        """Convert the texts the cache lacks, on all cores when there are many; convert() finds them."""
         texts: list[str] = []
         for doc in documents:
             if not doc.is_markdown or known_conversion(self, doc, count=False) is not None:
@@ -163,12 +162,13 @@ class DocumentRenderer:
             # when the site has no image file to probe.
             self.images.prepare(texts)
         missing = self.cache.missing(texts, self.fingerprint)
+        if self.cache.converting is not None:  # started while the site loaded (early_conversion.py)
+            return self.cache.converting.finish(missing)
         if len(missing) < PARALLEL_MINIMUM or (os.cpu_count() or 1) < 2:
             return
         for index, result in convert_in_parallel(missing, self.settings):
-            if result is not None:  # None: refused (too deep); convert() reports it with its path
-                # (Markup already, so the page's view shares this string: one copy of its HTML, not two.)
-                self.cache.put(missing[index], self.fingerprint, result)
+            if result is not None:  # (None: refused, too deep: convert() reports it with its path)
+                self.cache.put(missing[index], self.fingerprint, result)  # (Markup: the view shares it)
 
     def convert(self, doc: Document) -> Converted:
         """The document converted (content, excerpt, table of contents). `blog serve` takes an
