@@ -57,7 +57,7 @@ def test_an_edit_saves_the_render_store_in_one_commit_without_syncs(
     renders: list[tuple[sqlite3.Connection, list[str]]] = []
     markdown: list[tuple[sqlite3.Connection, list[str]]] = []
     monkeypatch.setattr(store, "_open", traced(renders, store._open))
-    monkeypatch.setattr(cache, "_open", traced(markdown, cache._open))
+    monkeypatch.setattr(cache, "open_store", traced(markdown, cache.open_store))
     result = build(BuildOptions(source=site))
     assert result.converted == 1
     assert len(renders) == 1 and len(markdown) == 1
