@@ -268,6 +268,23 @@ def test_a_finished_save_ends_the_wait_early() -> None:
         debouncer.stop()
 
 
+def test_a_new_file_waits_the_longer_settle_and_a_save_in_place_the_shorter() -> None:
+    """A burst of new files must stay one batch (the first one closed may not go alone), while a
+    save into an existing file goes at once: here the longer settle is half a minute."""
+    batches: queue.Queue[set[Path]] = queue.Queue()
+    debouncer = Debouncer(batches.put, quiet=60, settle=30, settle_in_place=0.002)
+    try:
+        debouncer.add([Path("/s/_posts/a.md")])
+        debouncer.add([Path("/s/_posts/a.md")], settled=True)  # written in place
+        assert batches.get(timeout=10) == {Path("/s/_posts/a.md")}
+        debouncer.add([Path("/s/_posts/b.md")], created=True)
+        debouncer.add([Path("/s/_posts/b.md")], settled=True)  # the same batch made it: a new file
+        with pytest.raises(queue.Empty):
+            batches.get(timeout=0.5)
+    finally:
+        debouncer.stop()
+
+
 def test_a_write_in_place_is_delivered_without_the_quiet_period(tmp_path: Path) -> None:
     tree = tmp_path / "site"
     (tree / "_posts").mkdir(parents=True)
