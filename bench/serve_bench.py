@@ -120,6 +120,8 @@ def reload_latency(edits: int, corpus_posts: int = 0) -> dict[str, float]:
 
             server.hub.announce = timed_announce  # type: ignore[method-assign]
         server.start()
+        if getattr(server.rebuilder, "ahead", None) is not None:
+            server.rebuilder.ahead.wait_ready()  # (its start-up is not an edit's)
         post = source / post_file
         if post_url is None:  # the corpus post's page, as the first build made it
             assert server.rebuilder.result is not None

@@ -104,6 +104,7 @@ def main() -> int:
 
             assert rebuilder.result is not None
             rebuilder.ahead = ConvertAhead(dict(rebuilder.result.config.markdown))
+            rebuilder.ahead.wait_ready()
         sent: list[tuple[float, float]] = []  # (wall, CPU) when the edited page went out (serve/preview.py)
         rebuilder.on_page = lambda path, data: sent.append((time.perf_counter(), time.thread_time()))
         original = post.read_text("utf-8")

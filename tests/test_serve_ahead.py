@@ -6,6 +6,10 @@ wrapped to count what it converts)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +28,9 @@ def make_site(root: Path) -> Path:
     (root / "_posts").mkdir(parents=True)
     (root / "_config.yml").write_text("title: Ahead\n")
     (root / "_posts/2020-01-01-short.md").write_text("---\ntitle: Short\n---\nShort post.\n")
-    body = "".join(f"## Part {n}\n\nSome *text* with $x^{n}$ and `code`.\n\n```python\nx = {n}\n```\n\n" for n in range(20))
+    body = "".join(
+        f"## Part {n}\n\nSome *text* with $x^{n}$ and `code`.\n\n```python\nx = {n}\n```\n\n" for n in range(20)
+    )
     (root / POST).write_text(f"---\ntitle: Long\n---\n{body}")
     return root
 
@@ -47,6 +53,7 @@ def rebuilder_with_worker(source: Path) -> SiteRebuilder:
     rebuilder = SiteRebuilder(BuildOptions(source=source))
     assert rebuilder.rebuild().ok and rebuilder.result is not None
     rebuilder.ahead = ConvertAhead(dict(rebuilder.result.config.markdown))
+    assert rebuilder.ahead.wait_ready()
     return rebuilder
 
 
@@ -97,6 +104,56 @@ def test_a_body_too_deep_is_reported_at_its_line_and_a_gone_worker_costs_nothing
     assert rebuilder.rebuild(edit(source, "Fixed.", "Fixed again.")).ok  # the worker is gone
     assert parse_document((source / POST).read_text(), POST).body in converted
     assert b"Fixed again." in (source / "_site/2020/01/02/long.html").read_bytes()
+
+
+def test_edits_before_the_worker_is_ready_are_converted_here(tmp_path: Path, converted: list[str]) -> None:
+    """A text queued behind the worker's start-up would make the build wait: not sent."""
+    source = make_site(tmp_path / "site")
+    rebuilder = SiteRebuilder(BuildOptions(source=source))
+    assert rebuilder.rebuild().ok and rebuilder.result is not None
+    ahead = rebuilder.ahead = ConvertAhead(dict(rebuilder.result.config.markdown))
+    try:
+        assert rebuilder.rebuild(edit(source, "Some *text*", "Early: some *text*")).ok
+        assert ahead.submitted == 0 or ahead._ready.done()  # (a worker may start that fast)
+        assert ahead.wait_ready()
+        assert rebuilder.rebuild(edit(source, "Early:", "Ready:")).ok
+        assert ahead.submitted >= 1
+    finally:
+        ahead.close()
+
+
+def test_a_killed_server_leaves_no_worker(tmp_path: Path) -> None:
+    """The worker exits when its server's process is gone (a worker of a SIGKILLed server would
+    otherwise wait for work forever)."""
+    pid_file = tmp_path / "worker.pid"
+    script = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from generator.serve.ahead import ConvertAhead\n"
+        "ahead = ConvertAhead({})\n"
+        "assert ahead.wait_ready()\n"
+        "Path(sys.argv[1]).write_text(str(*ahead._pool._processes))\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(pid_file)], stdout=subprocess.DEVNULL, timeout=120)
+    worker = int(pid_file.read_text())
+    try:
+        for _ in range(100):
+            if not _running(worker):
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"worker {worker} still running after its server was killed")
+    finally:
+        if _running(worker):
+            os.kill(worker, 9)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @pytest.mark.parametrize(

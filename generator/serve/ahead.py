@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -67,6 +70,18 @@ def _warm(settings: dict[str, Any]) -> None:
         _convert(WARM_UP_TEXT, settings)
 
 
+def _end_with(parent: int) -> None:
+    """In the worker, first: exit when the server's process is gone. A worker of a killed server
+    would otherwise wait for work forever (it holds both ends of its own queue's pipe)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="blog-ahead-parent", daemon=True).start()
+
+
 def converting_ahead(ahead: ConvertAhead | None, changes: Any, result: Any) -> contextlib.AbstractContextManager[None]:
     """The context of one rebuild (server.py): an edit-rebuild after a good build converts ahead.
     `changes`: the watcher's ChangeSet or None; `result`: the last good BuildResult or None."""
@@ -83,8 +98,12 @@ class ConvertAhead:
 
         self.settings = dict(settings)
         context = multiprocessing.get_context("spawn")
-        self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=context)
-        self._pool.submit(_warm, self.settings)
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            1, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
+        )
+        # Edits go to the worker only once it is ready: a text queued behind its start-up (a
+        # second or more on a busy machine) would make the build wait instead of converting.
+        self._ready = self._pool.submit(_warm, self.settings)
         self.submitted = 0  # texts sent to the worker: what tests count
 
     @contextlib.contextmanager
@@ -92,7 +111,7 @@ class ConvertAhead:
         """For one rebuild: the changed markdown files' bodies go to the worker now; what the
         build did not ask for is forgotten when it ends."""
         texts: list[str] = []
-        if settings == self.settings:  # (other settings: a config change, a new session of this)
+        if settings == self.settings and self._ready.done():  # (other settings: a config change)
             for path in [p for p in paths if p.suffix.lower() in SUFFIXES][:MOST_FILES]:
                 with contextlib.suppress(OSError, RuntimeError):  # (unreadable; a broken pool)
                     raw = path.read_bytes()
@@ -107,6 +126,12 @@ class ConvertAhead:
         finally:
             for text in texts:
                 markup.AHEAD.pop(text, None)
+
+    def wait_ready(self, timeout: float = 60.0) -> bool:
+        """For tests and benchmarks: the worker has started and warmed up."""
+        with contextlib.suppress(Exception):
+            self._ready.result(timeout)
+        return self._ready.done()
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
