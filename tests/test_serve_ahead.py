@@ -16,7 +16,7 @@ import pytest
 
 from generator.build import BuildOptions
 from generator.frontmatter import parse_document
-from generator.render import markdown_engine
+from generator.render import markdown_engine, markup
 from generator.serve.ahead import ConvertAhead, body_of
 from generator.serve.server import SiteRebuilder
 from generator.serve.watch import ChangeSet
@@ -104,6 +104,29 @@ def test_a_body_too_deep_is_reported_at_its_line_and_a_gone_worker_costs_nothing
     assert rebuilder.rebuild(edit(source, "Fixed.", "Fixed again.")).ok  # the worker is gone
     assert parse_document((source / POST).read_text(), POST).body in converted
     assert b"Fixed again." in (source / "_site/2020/01/02/long.html").read_bytes()
+
+
+def test_a_save_handed_over_early_is_sent_once(tmp_path: Path, converted: list[str]) -> None:
+    """The watcher's `on_saved` (ConvertAhead.early) starts the conversion; the rebuild then finds
+    it under way and sends nothing more; what no build asked for is forgotten after the next one."""
+    source = make_site(tmp_path / "site")
+    rebuilder = rebuilder_with_worker(source)
+    ahead = rebuilder.ahead
+    assert ahead is not None
+    try:
+        changes = edit(source, "Some *text*", "Early: some *text*")
+        ahead.early(source / POST)
+        assert ahead.submitted == 1
+        assert rebuilder.rebuild(changes).ok
+        assert ahead.submitted == 1
+        assert parse_document((source / POST).read_text(), POST).body not in converted
+        ahead.early(source / POST)  # the same text again, then an edit before its rebuild
+        changes = edit(source, "Early:", "Later:")
+        assert rebuilder.rebuild(changes).ok and ahead.submitted == 3
+        assert not markup.AHEAD  # nothing left waiting
+    finally:
+        ahead.close()
+    assert b"Later: some" in (source / "_site/2020/01/02/long.html").read_bytes()
 
 
 def test_edits_before_the_worker_is_ready_are_converted_here(tmp_path: Path, converted: list[str]) -> None:

@@ -10,9 +10,11 @@ that failed is converted in process as before. The body is cut from the file the
 cuts it (frontmatter.py); where that differs (Jinja bodies, another front matter form), no one
 asks for the text and the work is wasted, never used.
 
-One worker per `blog serve` session, spawned (the server runs threads: forking could deadlock),
-made when the watcher starts and warmed up there; highlighted code blocks and formulas are kept
-in its own memory across edits (incremental/fragments.py)."""
+The watcher hands a save over as soon as the file is closed (`early`), before its batch
+settles, so the worker starts before the rebuild does. One worker per `blog serve` session,
+spawned (the server runs threads: forking could deadlock), made when the watcher starts and warmed
+up there; highlighted code blocks and formulas are kept in its own memory across edits
+(incremental/fragments.py)."""
 
 from __future__ import annotations
 
@@ -105,27 +107,44 @@ class ConvertAhead:
         # second or more on a busy machine) would make the build wait instead of converting.
         self._ready = self._pool.submit(_warm, self.settings)
         self.submitted = 0  # texts sent to the worker: what tests count
+        self._texts: list[str] = []  # sent and not yet forgotten (`early` runs on another thread)
+        self._lock = threading.Lock()
+
+    def early(self, path: Path) -> None:
+        """From the watcher's thread, as a save of `path` ends (before its batch is delivered):
+        the conversion starts now rather than when the rebuild does."""
+        self._submit([path])
 
     @contextlib.contextmanager
     def converting(self, paths: Iterable[Path], settings: dict[str, Any]) -> Iterator[None]:
-        """For one rebuild: the changed markdown files' bodies go to the worker now; what the
-        build did not ask for is forgotten when it ends."""
-        texts: list[str] = []
-        if settings == self.settings and self._ready.done():  # (other settings: a config change)
-            for path in [p for p in paths if p.suffix.lower() in SUFFIXES][:MOST_FILES]:
-                with contextlib.suppress(OSError, RuntimeError):  # (unreadable; a broken pool)
-                    raw = path.read_bytes()
-                    body = body_of(raw) if len(raw) <= MOST_BYTES else None
-                    if body and body not in markup.AHEAD:
-                        future = self._pool.submit(_convert, body, self.settings)
-                        markup.AHEAD[body] = (self.settings, lambda future=future: _result(future))
-                        texts.append(body)
-                        self.submitted += 1
+        """For one rebuild: the changed markdown files' bodies go to the worker now (unless
+        `early` sent them); what the build did not ask for is forgotten when it ends."""
+        if settings == self.settings:  # (other settings: a config change)
+            self._submit(paths)
+        with self._lock:
+            mine = list(self._texts)  # (a save told during this build is the next one's)
         try:
             yield
         finally:
-            for text in texts:
-                markup.AHEAD.pop(text, None)
+            with self._lock:
+                for text in mine:
+                    markup.AHEAD.pop(text, None)
+                self._texts = [text for text in self._texts if text not in mine]
+
+    def _submit(self, paths: Iterable[Path]) -> None:
+        if not self._ready.done():
+            return
+        for path in [p for p in paths if p.suffix.lower() in SUFFIXES][:MOST_FILES]:
+            with contextlib.suppress(OSError, RuntimeError):  # (unreadable; a broken pool)
+                raw = path.read_bytes()
+                body = body_of(raw) if len(raw) <= MOST_BYTES else None
+                with self._lock:
+                    if not body or body in markup.AHEAD or len(self._texts) >= MOST_FILES:
+                        continue
+                    future = self._pool.submit(_convert, body, self.settings)
+                    markup.AHEAD[body] = (self.settings, lambda future=future: _result(future))
+                    self._texts.append(body)
+                    self.submitted += 1
 
     def wait_ready(self, timeout: float = 60.0) -> bool:
         """For tests and benchmarks: the worker has started and warmed up."""

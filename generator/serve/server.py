@@ -255,8 +255,13 @@ class DevServer:
         watch_filter = WatchFilter(Path(self.options.source), self.state.destination, config, self.options.config_file)
         if self.convert_ahead and config is not None:
             self.rebuilder.ahead = ConvertAhead(dict(config.markdown))
+        ahead = self.rebuilder.ahead
         self.watcher = SourceWatcher(
-            watch_filter, self.on_changes, quiet=self.quiet_period, first=self.rebuilder.warm_up
+            watch_filter,
+            self.on_changes,
+            quiet=self.quiet_period,
+            first=self.rebuilder.warm_up,
+            on_saved=ahead.early if ahead is not None else None,
         )
         self.watcher.start()
 

@@ -7,6 +7,8 @@ server can log what changed and the build can, later, redo only what depends on 
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 import threading
 import time
@@ -226,11 +228,13 @@ class SourceWatcher:
         on_changes: Callable[[ChangeSet], None],
         quiet: float = 0.03,
         first: Callable[[], None] | None = None,
+        on_saved: Callable[[Path], None] | None = None,
     ) -> None:
         from watchdog.observers import Observer
 
         self.filter = watch_filter
         self.on_changes = on_changes
+        self.on_saved = on_saved  # told of each finished save at once, on the observer's thread (serve/ahead.py)
         self.debouncer = Debouncer(self._deliver, quiet=quiet, first=first)
         self.observer = Observer()
         self._watched: set[Path] = set()
@@ -277,7 +281,11 @@ class SourceWatcher:
             # A save is complete when the file is closed after writing, or when a temporary file is
             # renamed into place (not when the real file is renamed away: vim's backup step).
             renamed_in = kind == "moved" and len(paths) == 2 and relevant == [Path(paths[1])]
-            self.debouncer.add(relevant, not is_directory and (kind == "closed" or renamed_in), created)
+            settled = not is_directory and (kind == "closed" or renamed_in)
+            if settled and self.on_saved is not None:
+                with contextlib.suppress(Exception):  # (an optimisation: never the watcher's failure)
+                    self.on_saved(relevant[-1])
+            self.debouncer.add(relevant, settled, created)
 
     def _deliver(self, paths: set[Path]) -> None:
         self.on_changes(ChangeSet.of(paths, self.filter.source, self.filter.config_file))
