@@ -10,7 +10,10 @@ the copy's .blog-cache; each edit appends a paragraph; the first edit warms up a
 With --corpus N: the build benchmark's corpus of N posts (bench/corpus.py), its middle post edited.
 --extra module:Class.method adds a phase (e.g. generator.incremental.reuse:RenderReuse.seal).
 
-Run: python bench/serve_phases.py [--edits 8] [--post _posts/2015-05-21-rnn-effectiveness.md] [--corpus 1000]"""
+With the worker `blog serve` uses to convert an edited file ahead (serve/ahead.py), unless --no-ahead.
+
+Run: python bench/serve_phases.py [--edits 8] [--no-ahead] [--corpus 1000]
+    [--post _posts/2015-05-21-rnn-effectiveness.md]"""
 
 from __future__ import annotations
 
@@ -70,6 +73,7 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=8)
     parser.add_argument("--post", default=POST)
     parser.add_argument("--corpus", type=int, default=0, metavar="POSTS", help="the build benchmark's corpus instead")
+    parser.add_argument("--no-ahead", dest="ahead", action="store_false", help="no worker converting the edit ahead")
     parser.add_argument("--extra", action="append", default=[], metavar="MODULE:OBJECT.ATTR", help="one more phase")
     args = parser.parse_args()
     for extra in args.extra:  # e.g. generator.incremental.reuse:RenderReuse.seal
@@ -95,15 +99,26 @@ def main() -> int:
             post = source / args.post
         rebuilder = SiteRebuilder(BuildOptions(source=source), cli_cache(source))
         assert rebuilder.rebuild().ok
+        if args.ahead and hasattr(rebuilder, "ahead"):  # as `blog serve` does (serve/ahead.py)
+            from generator.serve.ahead import ConvertAhead
+
+            assert rebuilder.result is not None
+            rebuilder.ahead = ConvertAhead(dict(rebuilder.result.config.markdown))
+            rebuilder.ahead.wait_ready()
+        sent: list[tuple[float, float]] = []  # (wall, CPU) when the edited page went out (serve/preview.py)
+        rebuilder.on_page = lambda path, data: sent.append((time.perf_counter(), time.thread_time()))
         original = post.read_text("utf-8")
         for index in range(args.edits + 1):
             post.write_text(original + f"\n\nAn added paragraph {index}.\n", "utf-8")
             timer.clear()
-            cpu = time.thread_time()
+            sent.clear()
+            wall, cpu = time.perf_counter(), time.thread_time()
             outcome = rebuilder.rebuild(ChangeSet.of([post], source))
             assert outcome.ok, outcome.error_lines
             if index:  # the first edit warms up
                 table["rebuild"].append((outcome.seconds, time.thread_time() - cpu))
+                if sent:
+                    table["  edited page sent (preview), from the start"].append((sent[0][0] - wall, sent[0][1] - cpu))
                 for label in timer.labels:
                     table[label].append((timer.wall[label], timer.cpu[label]))
     medians = {

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.build import BuildOptions
+from generator.render.documents import DocumentRenderer
 from generator.serve.preview import preview_event
 from generator.serve.server import SiteRebuilder
 from generator.serve.watch import ChangeSet
@@ -75,3 +78,40 @@ def test_the_preview_event_is_the_page_a_request_would_get() -> None:
     page = event["pages"]["/blog/2020/01/02/p1.html"]  # type: ignore[index]
     assert page.startswith('<html><body><p>x</p><script data-build="abc-3"') and page.endswith("</body></html>")
     assert preview_event("abc-3", "", "p.html", b"\xff not UTF-8") is None
+
+
+def test_the_edited_pages_render_before_the_others_and_the_build_is_a_serial_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """render/edited_first.py: the preview waits for no other document's page; what the edited
+    documents made goes back in document order (outputs, and the site equals a clean build)."""
+    source = make_site(tmp_path / "site")
+    for n in range(3, 9):
+        (source / f"_posts/2020-01-0{n + 1}-p{n}.md").write_text(f"---\ntitle: P{n}\n---\nPost {n}.\n")
+    rendered: list[str] = []
+    render_page = DocumentRenderer.render_page
+
+    def counted(self: DocumentRenderer, doc):  # type: ignore[no-untyped-def]
+        rendered.append(doc.source.relative)
+        return render_page(self, doc)
+
+    monkeypatch.setattr(DocumentRenderer, "render_page", counted)
+    rebuilder = SiteRebuilder(BuildOptions(source=source))
+    seen_at: list[int] = []
+    rebuilder.on_page = lambda path, data: seen_at.append(len(rendered))
+    assert rebuilder.rebuild().ok
+    edited = ["_posts/2020-01-05-p4.md", "_posts/2020-01-07-p6.md"]
+    for relative in edited:
+        post = source / relative
+        post.write_text(post.read_text().replace("Post", "Post, edited,"))
+    rendered.clear()
+    outcome = rebuilder.rebuild(ChangeSet.of([source / r for r in edited], source))
+    assert outcome.ok
+    assert set(rendered[:2]) == set(edited) and seen_at == [1, 2]  # each previewed as soon as it was rendered
+    assert sorted(rendered) == sorted(set(rendered))  # every page once
+    assert [o.output_path for o in outcome.result.outputs] == sorted(o.output_path for o in outcome.result.outputs)
+    clean = SiteRebuilder(BuildOptions(source=source, destination=tmp_path / "clean"))
+    assert clean.rebuild().ok
+    assert [str(w) for w in outcome.result.warnings] == [str(w) for w in clean.result.warnings]
+    for output in clean.result.outputs:
+        assert (source / "_site" / output.output_path).read_bytes() == output.read()

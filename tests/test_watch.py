@@ -268,6 +268,45 @@ def test_a_finished_save_ends_the_wait_early() -> None:
         debouncer.stop()
 
 
+def test_a_new_file_waits_the_longer_settle_and_a_save_in_place_the_shorter() -> None:
+    """A burst of new files must stay one batch (the first one closed may not go alone), while a
+    save into an existing file goes at once: here the longer settle is half a minute."""
+    batches: queue.Queue[set[Path]] = queue.Queue()
+    debouncer = Debouncer(batches.put, quiet=60, settle=30, settle_in_place=0.002)
+    try:
+        debouncer.add([Path("/s/_posts/a.md")])
+        debouncer.add([Path("/s/_posts/a.md")], settled=True)  # written in place
+        assert batches.get(timeout=10) == {Path("/s/_posts/a.md")}
+        debouncer.add([Path("/s/_posts/b.md")], created=True)
+        debouncer.add([Path("/s/_posts/b.md")], settled=True)  # the same batch made it: a new file
+        with pytest.raises(queue.Empty):
+            batches.get(timeout=0.5)
+    finally:
+        debouncer.stop()
+
+
+def test_a_finished_save_is_told_at_once_to_on_saved(tmp_path: Path) -> None:
+    """serve/ahead.py starts converting a saved file before its batch is delivered: here the quiet
+    period is a minute and the file is told as soon as it is closed."""
+    tree = tmp_path / "site"
+    (tree / "_posts").mkdir(parents=True)
+    (tree / "_config.yml").write_text("title: T\n")
+    saved: queue.Queue[Path] = queue.Queue()
+    watcher = SourceWatcher(
+        WatchFilter(tree, tree / "_site", load_config(tree)), lambda changes: None, quiet=60, on_saved=saved.put
+    )
+    watcher.start()
+    try:
+        time.sleep(0.1)  # let inotify settle before the first write
+        (tree / "_posts" / "2020-01-01-a.md").write_text("---\ntitle: A\n---\nA\n")
+        assert saved.get(timeout=10) == tree / "_posts" / "2020-01-01-a.md"
+        (tree / "_posts" / ".2020-01-01-a.md.swp").write_text("scratch")  # ignored: never told
+        with pytest.raises(queue.Empty):
+            saved.get(timeout=0.5)
+    finally:
+        watcher.stop()
+
+
 def test_a_write_in_place_is_delivered_without_the_quiet_period(tmp_path: Path) -> None:
     tree = tmp_path / "site"
     (tree / "_posts").mkdir(parents=True)

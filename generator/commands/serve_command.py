@@ -66,6 +66,7 @@ def run_serve_command(args: argparse.Namespace) -> int:
         watch=args.watch,
         livereload=args.livereload,
         trace=args.trace,
+        convert_ahead=args.watch,  # a worker converting edited files meanwhile (serve/ahead.py)
         cache=cache,
         log=(lambda m: None) if args.quiet else None,
         allowed_hosts=tuple(args.allowed_host),

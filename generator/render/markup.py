@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from generator.installed import version as installed_version
 from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep, too_deep_line
@@ -75,8 +75,18 @@ def keyboard_scrollable(html: str) -> str:
     return SCROLLABLE.sub(lambda match: f'<{match.group(1)} tabindex="0"', html)
 
 
+# `blog serve` (serve/ahead.py): texts its worker process is converting while the build loads, by
+# text -> (settings, a call that waits for the result: None when the worker refused or failed).
+AHEAD: dict[str, tuple[dict[str, Any], Callable[[], MarkdownResult | None]]] = {}
+
+
 def render_markdown(text: str, settings: Mapping[str, Any]) -> MarkdownResult:
     """Raises NestingTooDeep (line within `text`, no path: the caller knows the file)."""
+    ahead = AHEAD.pop(text, None) if AHEAD else None
+    if ahead is not None and ahead[0] == dict(settings):
+        made = ahead[1]()  # (the same function on the same text and settings, in the worker)
+        if made is not None:
+            return made
     line = too_deep_line(text)
     if line is not None:
         raise NestingTooDeep(NESTING_MESSAGE, None, line)

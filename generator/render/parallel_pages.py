@@ -33,6 +33,7 @@ from generator.incremental.state import RenderRecord
 from generator.model import Document
 from generator.render.conversion import PARALLEL_MINIMUM
 from generator.render.documents import DocumentRenderer
+from generator.render.edited_first import put_back, render_ahead
 from generator.render.letgo import RELEASE_EVERY
 from generator.write.output import Output
 from generator.write.spool import Spool
@@ -109,7 +110,11 @@ def _render_here(
     release: Callable[[], object],
 ) -> list[Output]:
     outputs: list[Output] = []
-    for doc in todo:
+    ahead = render_ahead(renderer, todo, spool)  # (serve: the edited pages first, for their preview)
+    for index, doc in enumerate(todo):
+        if index in ahead:
+            put_back(ahead[index], renderer, outputs, errors)
+            continue
         try:
             output = renderer.render_page(doc)
             outputs.append(spool.add(output) if spool is not None else output)

@@ -23,18 +23,17 @@ from generator.render.cache import ConversionCache
 from generator.incremental import fragments
 from generator.render import imagememo
 from generator.incremental.state import BuildState
-from generator.config import load_config, normalise_baseurl
 from generator.errors import BuildFailed, GeneratorError
 from generator.serve.heap import paused_collector, settle_heap
 from generator.serve.guard import DevHTTPServer, DevHTTPServer6, HostCheck, host_check
 from generator.serve.http_handler import EventHub, SiteState, client_tag, make_handler
-from generator.serve.outcome import Rebuild
+from generator.serve.ahead import WARM_UP_TEXT, ConvertAhead, converting_ahead
+from generator.serve.outcome import Rebuild, initial_state
 from generator.serve.preview import preview_event, previewing
 from generator.serve.pushed import pushed_pages
 from generator.serve.watch import ChangeSet, SourceWatcher, WatchFilter
 
 
-WARM_UP_TEXT = "# Warm\n\nA *paragraph* with $x^2$ and [a link](/).\n\n```python\nx = 1\n```\n"
 FRAGMENTS_HELD = 50_000  # code blocks and formulas kept in memory (a few KB each at most)
 
 
@@ -60,6 +59,7 @@ class SiteRebuilder:
         self.fragments: dict[str, str] = {}  # (and the image pass's results per HTML: render/imagememo.py)
         self.images = imagememo.RewriteMemo()
         self.on_page: Callable[[str, bytes], None] | None = None  # edited pages as made (serve/preview.py)
+        self.ahead: ConvertAhead | None = None  # the edited file's markdown converted meanwhile (serve/ahead.py)
         self._lock = threading.Lock()
 
     @property
@@ -83,6 +83,7 @@ class SiteRebuilder:
                     fragments.kept_in(self.cache.folder, self.fragments),
                     imagememo.kept_in(self.images),
                     previewing(changes, self.on_page if self.error_lines is None and self.result else None),
+                    converting_ahead(self.ahead, changes, self.result),
                 ):
                     result = build(self.options, cache=self.cache, state=self.state, memory=self.memory)
             except BuildFailed as e:
@@ -127,22 +128,6 @@ class SiteRebuilder:
         return Rebuild("error", time.perf_counter() - started, [], lines, None)
 
 
-def initial_state(options: BuildOptions) -> SiteState:
-    """Where to serve from before any build succeeded (the first one may fail: then the previous
-    output, if any, is served with the error overlay on top)."""
-    try:
-        config = load_config(
-            Path(options.source),
-            destination=options.destination,
-            config_file=options.config_file,
-            overrides={} if options.baseurl is None else {"baseurl": options.baseurl},
-        )
-        return SiteState(config.destination, config.baseurl, "", time.time())
-    except GeneratorError:
-        destination = options.destination or Path(options.source) / "_site"
-        return SiteState(destination.resolve(), normalise_baseurl(options.baseurl or ""), "", time.time())
-
-
 class DevServer:
     """Bind, build, serve in a background thread, watch. Used by the CLI and by the tests."""
 
@@ -156,6 +141,7 @@ class DevServer:
         livereload: bool = True,
         quiet_period: float = 0.05,
         trace: bool = False,
+        convert_ahead: bool = False,
         log: Callable[[str], None] | None = None,
         cache: ConversionCache | None = None,
         allowed_hosts: tuple[str, ...] = (),
@@ -172,6 +158,7 @@ class DevServer:
         self._refused_hosts: set[str] = set()
         self.watch, self.livereload = watch, livereload
         self.quiet_period = quiet_period
+        self.convert_ahead = convert_ahead  # a worker process converting edited files (serve/ahead.py)
         self.log = log or (lambda message: print(message, flush=True))
         self.rebuilder = SiteRebuilder(options, cache, trace)
         self.rebuilder.on_page = self._preview if livereload else None
@@ -212,6 +199,8 @@ class DevServer:
     def stop(self) -> None:
         if self.watcher:
             self.watcher.stop()
+        if self.rebuilder.ahead is not None:
+            self.rebuilder.ahead.close()
         if self.httpd:
             self.httpd.shutdown()
             self.httpd.server_close()
@@ -264,8 +253,15 @@ class DevServer:
         result = self.rebuilder.result
         config = result.config if result else None
         watch_filter = WatchFilter(Path(self.options.source), self.state.destination, config, self.options.config_file)
+        if self.convert_ahead and config is not None:
+            self.rebuilder.ahead = ConvertAhead(dict(config.markdown))
+        ahead = self.rebuilder.ahead
         self.watcher = SourceWatcher(
-            watch_filter, self.on_changes, quiet=self.quiet_period, first=self.rebuilder.warm_up
+            watch_filter,
+            self.on_changes,
+            quiet=self.quiet_period,
+            first=self.rebuilder.warm_up,
+            on_saved=ahead.early if ahead is not None else None,
         )
         self.watcher.start()
 

@@ -7,6 +7,8 @@ server can log what changed and the build can, later, redo only what depends on 
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 import threading
 import time
@@ -142,9 +144,12 @@ class Debouncer:
     An event that finishes the change of the batch's only file (closed after writing, or renamed
     into place: `settled`) shortens the wait to `settle` seconds: an editor's save ends with one of
     them, and waiting the whole quiet period after it was half of an edit-to-screen budget of
-    100 ms. Any later event in the batch brings the quiet period back. Two milliseconds (10 before
-    session 5) still let an event the same save makes right after (an attribute change) join the
-    batch; one later still costs a rebuild that changes nothing, never a wrong one."""
+    100 ms. Any later event in the batch brings the quiet period back. A file saved in place (it
+    existed: no creation or rename in the batch) waits `settle_in_place` (2 ms); a new or
+    renamed-in file waits `settle` (10 ms: with 2 ms a burst of 100 new files split in two under CI
+    load). Either still lets an event the same save makes right after (an attribute change) join
+    the batch; a later one, or a checkout rewriting many existing files split in two, costs one
+    more rebuild, never a wrong one."""
 
     def __init__(
         self,
@@ -153,12 +158,15 @@ class Debouncer:
         max_wait: float = 1.0,
         settle: float = 0.010,  # (2 ms split a burst of 100 new files in two under CI load)
         first: Callable[[], None] | None = None,
+        settle_in_place: float = 0.002,
     ) -> None:
         self.on_changes = on_changes
         self.first = first  # run on the delivering thread before any batch (serve's warm-up)
         self.quiet = quiet
         self.max_wait = max_wait
         self.settle = min(settle, quiet)
+        self.settle_in_place = min(settle_in_place, self.settle)
+        self._created = False  # the pending batch has a new or renamed-in file
         self._gap = quiet  # the wait after the latest event
         self._pending: set[Path] = set()
         self._first = self._last = 0.0
@@ -167,15 +175,18 @@ class Debouncer:
         self._thread = threading.Thread(target=self._run, name="blog-debounce", daemon=True)
         self._thread.start()
 
-    def add(self, paths: Iterable[Path], settled: bool = False) -> None:
+    def add(self, paths: Iterable[Path], settled: bool = False, created: bool = False) -> None:
+        """`created`: the event made or renamed in a file (not a write into an existing one)."""
         with self._condition:
             now = time.monotonic()
             if not self._pending:
-                self._first = now
+                self._first, self._created = now, False
             self._pending.update(paths)
+            self._created = self._created or created
             self._last = now
             # (one file only: a checkout writing many files in a row stays one batch)
-            self._gap = self.settle if settled and len(self._pending) == 1 else self.quiet
+            one = settled and len(self._pending) == 1
+            self._gap = self.quiet if not one else self.settle if self._created else self.settle_in_place
             self._condition.notify()
 
     def stop(self) -> None:
@@ -217,11 +228,13 @@ class SourceWatcher:
         on_changes: Callable[[ChangeSet], None],
         quiet: float = 0.03,
         first: Callable[[], None] | None = None,
+        on_saved: Callable[[Path], None] | None = None,
     ) -> None:
         from watchdog.observers import Observer
 
         self.filter = watch_filter
         self.on_changes = on_changes
+        self.on_saved = on_saved  # told of each finished save at once, on the observer's thread (serve/ahead.py)
         self.debouncer = Debouncer(self._deliver, quiet=quiet, first=first)
         self.observer = Observer()
         self._watched: set[Path] = set()
@@ -268,7 +281,11 @@ class SourceWatcher:
             # A save is complete when the file is closed after writing, or when a temporary file is
             # renamed into place (not when the real file is renamed away: vim's backup step).
             renamed_in = kind == "moved" and len(paths) == 2 and relevant == [Path(paths[1])]
-            self.debouncer.add(relevant, not is_directory and (kind == "closed" or renamed_in))
+            settled = not is_directory and (kind == "closed" or renamed_in)
+            if settled and self.on_saved is not None:
+                with contextlib.suppress(Exception):  # (an optimisation: never the watcher's failure)
+                    self.on_saved(relevant[-1])
+            self.debouncer.add(relevant, settled, created)
 
     def _deliver(self, paths: set[Path]) -> None:
         self.on_changes(ChangeSet.of(paths, self.filter.source, self.filter.config_file))

@@ -47,6 +47,11 @@ def listening(listener: Callable[[Output, bytes], None]) -> Iterator[None]:
         _listener = outer
 
 
+def awaited() -> frozenset[str]:
+    """The origins whose pages the listener waits for (serve's preview): rendered first."""
+    return getattr(_listener, "changed", frozenset())
+
+
 class Spool:
     def __init__(
         self, destination: Path, manifest: Manifest | None, memo: SpoolMemo | None = None, remember: bool = False

@@ -2,7 +2,8 @@
 shows an edit from the `preview` event, before its build is committed; when that build then fails,
 the page goes back to the last good build's page under the overlay (a failed build never leaves
 its page on screen), and the server never served the failed build's page; a good edit after that
-shows in place with no request, and the page equals what the server serves."""
+shows in place with no request, and the page equals what the server serves. The server runs as the
+CLI starts it: the edited file's markdown converted ahead in a worker process (serve/ahead.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_livereload import FILES, OVERLAY_TEXT, POST, WAIT, free_port, page_errors, start, write
+from generator.build import BuildOptions
+from generator.serve.server import DevServer
+from tests.browser.test_livereload import FILES, OVERLAY_TEXT, POST, WAIT, free_port, page_errors, write
 from tests.test_serve_preview import FAIL_LATER
 
 pytestmark = pytest.mark.browser
@@ -23,7 +26,10 @@ def test_a_preview_is_taken_back_when_its_build_fails(browser_page, tmp_path: Pa
     source = tmp_path / "site"
     for relative, text in {**FILES, "_plugins/fail_later.py": FAIL_LATER}.items():
         write(source, relative, text)
-    server = start(source, free_port())
+    server = DevServer(BuildOptions(source=source), port=free_port(), quiet_period=0.05, convert_ahead=True)
+    server.log = lambda message: None
+    server.start()
+    assert server.rebuilder.ahead is not None and server.rebuilder.ahead.wait_ready()  # (spawned: slow when busy)
     try:
         page = browser_page
         page.goto(server.url + "2021/03/04/live/")
@@ -56,5 +62,6 @@ def test_a_preview_is_taken_back_when_its_build_fails(browser_page, tmp_path: Pa
             timeout=WAIT,
         )
         assert page_errors(page) == []
+        assert server.rebuilder.ahead.submitted >= 2  # (each edit's text, once)
     finally:
         server.stop()
