@@ -41,11 +41,9 @@ from generator.write.spool import Spool
 # Tests and benchmarks only: "0" never forks; "N" forks N children whatever the number of documents.
 FORKS_KNOB = "BLOG_RENDER_FORKS"
 MOST_FORKS = 7
-# The generated pages (home, archive, tags, feed of the real theme) cost about this many document
-# renders per document: what the parent's slice gives up when it renders them meanwhile. Measured
-# (bench/README.md, "Cold render phase (session 7)"): at 1,000 posts the generated pages take
-# ~0.19 s of CPU and a document ~0.5 ms, and the parent also compiles the layouts (its first
-# document, before forking): 0.5 gives both the same CPU time.
+# The generated pages (home, archive, tags, feed) cost about this many document renders per document:
+# what the parent's slice gives up when it renders them meanwhile. With the layouts it compiles before
+# forking, 0.5 gives parent and child the same CPU (bench/README.md, "Cold render phase (session 7)").
 MEANWHILE_SHARE = 0.5
 forks_made = 0  # children forked by this module in this process: what tests count
 
@@ -160,8 +158,7 @@ def _render_forked(
     parts = _slices(todo, forks, meanwhile is not None)
     mine, theirs = parts[0], parts[1:]
     # The parent's first document rendered before forking: it compiles the layout chain and its
-    # includes (a cold build has no stored bytecode), which every child then inherits instead of
-    # compiling the same templates again (issue #19).
+    # includes (a cold build stores no bytecode yet), which every child inherits compiled.
     outputs = _render_here(renderer, mine[:1], errors, spool, release)
     mine = mine[1:]
     # Staging names reserved per child (by its slice's size: at most one file per document), and
