@@ -157,8 +157,7 @@ def _render_forked(
     global forks_made
     parts = _slices(todo, forks, meanwhile is not None)
     mine, theirs = parts[0], parts[1:]
-    # The parent's first document rendered before forking: it compiles the layout chain and its
-    # includes (a cold build stores no bytecode yet), which every child inherits compiled.
+    # The parent's first document before forking: it compiles the layouts every child inherits.
     outputs = _render_here(renderer, mine[:1], errors, spool, release)
     mine = mine[1:]
     # Staging names reserved per child (by its slice's size: at most one file per document), and
