@@ -219,6 +219,10 @@ def connect(path: Path, **options: Any) -> sqlite3.Connection:
     (3 or 4 a commit, ~2-4 ms each)."""
     db = sqlite3.connect(path, **options)
     with contextlib.suppress(sqlite3.DatabaseError):  # not a database: the caller's checks say so
+        # The page size first: any pragma run before it on a new file leaves SQLite's page cache
+        # sized for its default pages, and the one big transaction of a cold build's save then
+        # held ~30 MB per 1,000 posts in memory (no effect on a file that has tables already).
+        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         db.execute("PRAGMA synchronous = OFF")
     return db
 
