@@ -168,6 +168,20 @@ def test_a_page_with_its_own_scripts_is_reloaded_so_they_run_again(browser_page,
     assert page_errors(page) == []
 
 
+# The page's <main> equals the served one. A preview shows an edit before its build is committed
+# (serve/preview.py) and the server keeps serving the last good build until then, so the served
+# page is polled until the build lands; a page that differs from what the build wrote never matches.
+PAGE_IS_SERVED = """async () => {
+    const html = await (await fetch(location.href, { cache: 'no-store' })).text();
+    const served = new DOMParser().parseFromString(html, 'text/html').querySelector('main').outerHTML;
+    return served === document.querySelector('main').outerHTML;
+}"""
+
+
+def wait_until_page_is_served(page) -> None:
+    page.wait_for_function(PAGE_IS_SERVED, polling=50, timeout=WAIT)
+
+
 def test_an_edit_patches_only_what_changed_and_a_new_stylesheet_reloads(browser_page, live_site) -> None:
     """In place: the nodes the edit did not touch are the very same nodes (their images and
     formulas are not made again), the page equals the served HTML, the scroll position stays. A
@@ -199,11 +213,7 @@ def test_an_edit_patches_only_what_changed_and_a_new_stylesheet_reloads(browser_
     assert page.evaluate("() => document.querySelectorAll('main p')[1].dataset.opened") == "yes"
     page.evaluate("() => document.querySelectorAll('main p')[1].removeAttribute('data-opened')")
     assert abs(page.evaluate("() => window.scrollY") - 900) < 5
-    served = page.evaluate(
-        """async () => new DOMParser().parseFromString(await (await fetch(location.href)).text(), 'text/html')
-            .querySelector('main').outerHTML"""
-    )
-    assert page.evaluate("() => document.querySelector('main').outerHTML") == served
+    wait_until_page_is_served(page)
 
     # A paragraph added in the middle and one removed: still in place, still the served tree.
     text = FILES[POST].replace("SECOND", "X").replace("Filler paragraph 3 ", "A new paragraph.\n\nFiller 3 ")
@@ -211,11 +221,7 @@ def test_an_edit_patches_only_what_changed_and_a_new_stylesheet_reloads(browser_
     page.wait_for_function("() => document.body.textContent.includes('A new paragraph.')", timeout=WAIT)
     assert page.evaluate("() => window.__liveMarker") == "kept"
     assert "Filler paragraph 7 " not in page.evaluate("() => document.body.textContent")
-    served = page.evaluate(
-        """async () => new DOMParser().parseFromString(await (await fetch(location.href)).text(), 'text/html')
-            .querySelector('main').outerHTML"""
-    )
-    assert page.evaluate("() => document.querySelector('main').outerHTML") == served
+    wait_until_page_is_served(page)
 
     # The layout names a second stylesheet: a real reload (the marker goes), and the style applies.
     write(source, "assets/extra.css", "main { color: rgb(7, 8, 9); }\n")
