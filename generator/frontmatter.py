@@ -124,19 +124,31 @@ def parse_document(text: str, path: Path | str, remember: bool = True) -> Parsed
     """`text` is the decoded file. Front matter must open on line 1 and close with a `---` line.
     `remember`: see load_yaml (off for posts a cold build parses by the thousand)."""
     lines = text.split("\n")
-    if not lines or lines[0].rstrip() != FENCE:
+    index = front_matter_end(lines)
+    if index is None:
         return ParsedText({}, text, 1, False)
+    if index < 0:
+        raise FrontMatterError("front matter is not closed: add a `---` line after it", path, 1)
+    yaml_text = "\n".join(lines[1:index])
+    meta = load_yaml(yaml_text, path, first_line=2, remember=remember) if yaml_text.strip() else {}
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise FrontMatterError("front matter must be a YAML mapping of `key: value` lines", path, 2)
+    body = "\n".join(lines[index + 1 :])
+    return ParsedText(_plain_keys(meta), body, index + 2, True)
+
+
+def front_matter_end(lines: list[str]) -> int | None:
+    """Where the front matter that opens `lines` ends: the index of its closing `---` (or `...`)
+    line; -1 when line 1 opens one that is never closed; None when line 1 is no `---` (a file
+    without front matter). The one rule for it: the loader and `blog serve`'s convert-ahead use it."""
+    if not lines or lines[0].rstrip() != FENCE:
+        return None
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (FENCE, "..."):
-            yaml_text = "\n".join(lines[1:index])
-            meta = load_yaml(yaml_text, path, first_line=2, remember=remember) if yaml_text.strip() else {}
-            if meta is None:
-                meta = {}
-            if not isinstance(meta, dict):
-                raise FrontMatterError("front matter must be a YAML mapping of `key: value` lines", path, 2)
-            body = "\n".join(lines[index + 1 :])
-            return ParsedText(_plain_keys(meta), body, index + 2, True)
-    raise FrontMatterError("front matter is not closed: add a `---` line after it", path, 1)
+            return index
+    return -1
 
 
 def _plain_keys(meta: dict[Any, Any]) -> dict[str, Any]:

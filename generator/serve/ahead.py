@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from generator.frontmatter import front_matter_end
 from generator.render import markup
 from generator.render.markup import MarkdownResult
 
@@ -47,12 +48,8 @@ def body_of(raw: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        return None
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            return "\n".join(lines[index + 1 :])
-    return None
+    end = front_matter_end(lines)
+    return None if end is None or end < 0 else "\n".join(lines[end + 1 :])
 
 
 def _convert(text: str, settings: dict[str, Any]) -> MarkdownResult | None:
