@@ -64,3 +64,26 @@ def test_a_date_of_a_subclass_is_not_indexed() -> None:
 
     with pytest.raises(Unencodable):
         encode_document(post({}, date=Moment(2020, 1, 1, tzinfo=UTC)), UTC)
+
+
+def test_every_field_of_a_document_is_encoded_or_refused_when_not_its_default() -> None:
+    """encode_document does not decode to compare: it must know every field Document has."""
+    import dataclasses
+
+    from generator.model import Document
+
+    encoded = ["source", "meta", "body", "body_line", "title", "url", "output_path", "layout", "is_markdown"]
+    encoded += ["render_with_jinja", "date", "slug", "tags", "categories"]
+    left_at_default = ["collection", "output"]
+    assert [field.name for field in dataclasses.fields(Document)] == encoded + left_at_default
+    for changed in [
+        {"collection": "notes"},
+        {"output": False},
+        {"title": 2020},
+        {"layout": ("a",)},
+        {"body_line": 4.0},
+    ]:
+        with pytest.raises(Unencodable):
+            encode_document(dataclasses.replace(post({}), **changed), UTC)
+    doc = post({"k": (1, [2.5, None])})
+    assert repr(decode_document(encode_document(doc, UTC), SOURCE, UTC)) == repr(doc)
