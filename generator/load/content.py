@@ -23,6 +23,7 @@ from generator.load.permalinks import (
     output_path_for,
     page_pattern,
     post_pattern,
+    placeholder_names,
     post_placeholders,
 )
 
@@ -38,7 +39,7 @@ EDGE_MESSAGE = "is too close to the edge of the calendar to convert between time
 
 # A post's file name is nearly always a slug already (`2020-01-01-my-first-post.md`), which
 # python-slugify returns unchanged, after its transliteration and regex passes (~13 µs a post, on
-# the one core that loads a cold build). tests/test_slug_fast_path.py checks that it still does.
+# the one core that loads a cold build). tests/test_load_fast_paths.py checks that it still does.
 ALREADY_A_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
@@ -178,8 +179,8 @@ def load_document(
     is_post = source.kind in ("post", "draft")
     if is_post:
         assert date is not None
-        values = post_placeholders(date, slug_text, slug, categories, output_ext)
         pattern = meta.get("permalink") or post_pattern(config.permalink)
+        values = post_placeholders(date, slug_text, slug, categories, output_ext, placeholder_names(str(pattern)))
     elif collection is not None:  # Jekyll collections: dated "now" unless front matter says
         date = date or now
         inside = source.relative[len(collection.relative_directory) :]

@@ -1,6 +1,7 @@
-"""load/content.py takes a title that is already a slug as it is, instead of asking python-slugify:
-that is only right while python-slugify returns such a text unchanged, which this checks (on the
-installed version), and a title that is no slug still goes through it."""
+"""Shortcuts of the loader, each checked against the long way it skips: load/content.py takes a title
+that is already a slug as it is, instead of asking python-slugify (only right while python-slugify
+returns such a text unchanged, which this checks on the installed version); load/permalinks.py
+makes only the date placeholders a pattern names, and leaves values of safe characters unquoted."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from pathlib import Path
 from slugify import slugify
 
 from generator.build import BuildOptions, build
+import datetime as dt
+from urllib.parse import quote
+
 from generator.load.content import ALREADY_A_SLUG
+from generator.load.permalinks import STYLES, _quoted, expand, placeholder_names, post_placeholders
 
 
 def slug_shaped(rng: random.Random) -> str:
@@ -43,3 +48,23 @@ def test_post_urls_from_slug_and_other_file_names(tmp_path: Path) -> None:
     result = build(BuildOptions(source=site, destination=tmp_path / "out"))
     urls = sorted(post.url for post in result.site.posts)
     assert urls == ["/2020/already-a-slug-2/", "/2020/cafe-creme/", "/2020/not-a-slug/"]
+
+
+def test_values_are_quoted_as_quote_would_quote_them() -> None:
+    rng = random.Random(7)
+    alphabet = string.ascii_letters + string.digits + "/.~-_ %?#&é\udc80:"
+    for _ in range(20_000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _quoted(value) == quote(value, safe="/.~-_", errors="surrogateescape"), value
+
+
+def test_only_the_named_date_placeholders_are_made_and_they_are_the_same() -> None:
+    date = dt.datetime(2021, 3, 7, 14, 5, 9)
+    everything = post_placeholders(date, "T", "t", ("A b",), ".html")
+    patterns = [*STYLES.values(), "/:y_day/:week/:short_day/:hour:minute:second/:i_month-:i_day/:short_year/"]
+    for pattern in patterns:
+        names = placeholder_names(pattern)
+        some = post_placeholders(date, "T", "t", ("A b",), ".html", names)
+        assert set(some) <= set(everything) and all(everything[key] == value for key, value in some.items())
+        assert expand(pattern, some) == expand(pattern, everything), pattern
+    assert "short_day" not in post_placeholders(date, "T", "t", (), ".html", placeholder_names("/:year/:title/"))
