@@ -63,6 +63,18 @@ def test_a_noop_build_imports_no_template_engine_metadata_or_highlighter(tmp_pat
     assert css == scheme_highlight_css("default", "github-dark")
 
 
+def test_a_noop_build_under_the_cmark_engine_imports_no_converter(tmp_path: Path) -> None:
+    """The cache key names the engine's rules (markup.CMARK_RULES) without importing the engine,
+    which imports cmarkgfm, Python-Markdown and Pygments."""
+    site = make_site(tmp_path / "site")
+    (site / "_config.yml").write_text("title: Counts\nmarkdown:\n  engine: cmark\n")
+    cold = probed_build(site)
+    assert {"cmarkgfm", "markdown", "pygments"} <= set(cold["modules"])
+    noop = probed_build(site)
+    assert loaded(noop["modules"]) == [] and "cmarkgfm" not in noop["modules"]
+    assert not any(name.startswith("generator.render.cmark") for name in noop["modules"])
+
+
 def test_an_edit_renders_with_jinja_and_a_new_style_is_made_again(tmp_path: Path) -> None:
     """The lazy paths still run when needed: an edited post is rendered (Jinja imported), and a
     changed style name makes the stylesheet again rather than reusing the stored one."""

@@ -29,8 +29,7 @@ from markdown.util import HTML_PLACEHOLDER_RE
 
 from generator.render.cmark_passes import Toc, block_attributes, definition_lists, headings
 
-# Part of the cache key under this engine: bump it whenever a pass here changes its output.
-RULES = "cmark-4"
+# (The cache key's rules for this engine are markup.CMARK_RULES: bump them when a pass here changes its output.)
 # The default engine's preprocessors that run before cmark, in its order (priority 30 to 25).
 # Its html_block preprocessor (20) is left out: cmark reads raw HTML itself.
 PREPROCESSORS = ("normalize_whitespace", "math", "kramdown_math", "fenced_code_block")
