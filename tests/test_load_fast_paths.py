@@ -1,7 +1,8 @@
 """Shortcuts of the loader, each checked against the long way it skips: load/content.py takes a title
 that is already a slug as it is, instead of asking python-slugify (only right while python-slugify
 returns such a text unchanged, which this checks on the installed version); load/permalinks.py
-makes only the date placeholders a pattern names, and leaves values of safe characters unquoted."""
+makes only the date placeholders a pattern names, and leaves values of safe characters unquoted;
+render/template_data.py's freeze returns values of exact plain types as they are."""
 
 from __future__ import annotations
 
@@ -68,3 +69,22 @@ def test_only_the_named_date_placeholders_are_made_and_they_are_the_same() -> No
         assert set(some) <= set(everything) and all(everything[key] == value for key, value in some.items())
         assert expand(pattern, some) == expand(pattern, everything), pattern
     assert "short_day" not in post_placeholders(date, "T", "t", (), ".html", placeholder_names("/:year/:title/"))
+
+
+def test_freeze_returns_plain_values_as_the_long_way_does() -> None:
+    """template_data.freeze's shortcut for exact plain types gives what its checks give."""
+    import markupsafe
+
+    from generator.render import template_data
+
+    class Text(str):
+        pass
+
+    values = ["a", markupsafe.Markup("<b>"), 1, 2.5, True, None, dt.date(2020, 1, 2), dt.datetime(2020, 1, 2, 3)]
+    for value in values:
+        assert template_data.freeze(value) is value
+    # What is not exactly one of those still takes the long way: a str subclass becomes a str.
+    frozen = template_data.freeze(Text("x"))
+    assert type(frozen) is str and frozen == "x"
+    assert template_data.freeze({"k": [1, "a", {"n": None}]}) == {"k": (1, "a", {"n": None})}
+    assert type(template_data.freeze({"k": [1]})["k"]) is tuple
