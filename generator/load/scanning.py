@@ -9,12 +9,16 @@ work done (characters skipped, cursor moves) so tests can prove linearity withou
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-BACKTICK_RUN = re.compile(r"`+")
+# "``*", not "`+": a pattern that starts with a literal is searched for with a fast scan; one that
+# starts with a repeat is tried by `re` at every character (~13x slower over a post).
+BACKTICK_RUN = re.compile(r"``*")
 # The start of every blank line break `\n[ \t]*\n` (overlapping ones too): spans stop there.
 BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
 
@@ -70,6 +74,78 @@ class Segment:
 def segments(text: str) -> Iterator[Segment]:
     """Split text into prose and fenced code blocks (``` or ~~~, closed by a line of at least as
     many of the same character). Line based, so linear."""
+    if _only_newlines_end_lines(text):
+        yield from _segments_by_search(text)
+        return
+    yield from _segments_by_line(text)
+
+
+# What `str.splitlines` ends a line at, besides "\n".
+_OTHER_LINE_ENDS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
+_OTHER_LINE_ENDS_BEYOND_ASCII = ("\x85", "\u2028", "\u2029")
+FENCE_HERE = re.compile(r" {0,3}(`{3,}|~{3,})")  # FENCE at a given position (no `^`)
+
+
+def _only_newlines_end_lines(text: str) -> bool:
+    """Whether the lines of `text.splitlines()` are those split at "\n" (a few C scans; one regex
+    class search would try every character)."""
+    ends = _OTHER_LINE_ENDS if text.isascii() else _OTHER_LINE_ENDS + _OTHER_LINE_ENDS_BEYOND_ASCII
+    return not any(end in text for end in ends)
+
+
+def _segments_by_search(text: str) -> Iterator[Segment]:
+    """`_segments_by_line`'s segments, found by searching for fence characters instead of walking
+    every line: only lines holding ``` or ~~~ are looked at (str.find, a C scan)."""
+    STEPS.count += len(text) + 1
+    copied, line = 0, 1  # the text before `copied` is yielded; `line` is the number of its line
+    # -1: none in the whole text (a one-character test first: memchr, several times faster).
+    found = {needle: text.find(needle) if needle[0] in text else -1 for needle in ("```", "~~~")}
+    while (opener := _fence_line(text, copied, FENCE_HERE.match, found)) is not None:
+        start, body, marker = opener
+        if start > copied:
+            yield Segment(text[copied:start], line, False)
+            line += text.count("\n", copied, start)
+        fence = marker[1][0] * len(marker[1])
+        closing = _fence_line(text, body, functools.partial(_closes, fence=fence), found)
+        if closing is None:
+            yield Segment(text[start:], line, True, closed=False)
+            return
+        yield Segment(text[start : closing[1]], line, True)
+        line += text.count("\n", start, closing[1])
+        copied = closing[1]
+    if copied < len(text):
+        yield Segment(text[copied:], line, False)
+
+
+def _fence_line(text: str, index: int, test: Any, found: dict[str, int]) -> tuple[int, int, Any] | None:
+    """(start, end past its newline, test's answer) of the first line starting at or after `index`
+    that holds ``` or ~~~ and passes `test` (given the line without its newline). `found` keeps
+    each needle's last position, so no stretch of the text is searched twice for it."""
+    while True:
+        for needle in ("```", "~~~"):
+            if 0 <= found[needle] < index:
+                found[needle] = text.find(needle, index)
+        ticks, tildes = found["```"], found["~~~"]
+        first = tildes if ticks < 0 or 0 <= tildes < ticks else ticks
+        if first < 0:
+            return None
+        start = text.rfind("\n", 0, first) + 1
+        end = text.find("\n", first)
+        end = len(text) if end < 0 else end + 1
+        if start >= index:
+            answer = test(text[start:end].rstrip("\n"))
+            if answer:
+                return start, end, answer
+        index = end
+
+
+def _closes(line_text: str, fence: str) -> bool:
+    stripped = line_text.strip()
+    return stripped.startswith(fence) and set(stripped) == {fence[0]}
+
+
+def _segments_by_line(text: str) -> Iterator[Segment]:
+    """Line by line, for texts whose lines may also end at "\r" and the like."""
     lines = text.splitlines(keepends=True)
     line_number = 1
     start = 0
@@ -145,7 +221,9 @@ def blank_lines(text: str) -> list[int]:
 
 def occurrences(text: str, literal: str) -> list[int]:
     """Every start of `literal` in text, overlapping ones included (`$$$` holds two `$$`)."""
-    pattern = re.compile(f"(?={re.escape(literal)})")
+    # The first character, then the rest as a lookahead (the same positions as `(?=literal)`, but
+    # starting with a literal: see BACKTICK_RUN).
+    pattern = re.compile(f"{re.escape(literal[:1])}(?={re.escape(literal[1:])})")
     positions = [match.start() for match in pattern.finditer(text)]
     STEPS.count += len(text) + len(positions)
     return positions

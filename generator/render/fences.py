@@ -6,6 +6,7 @@ normalises each block's options; only the Pygments objects it would build are re
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -87,6 +88,22 @@ class PygmentsObjects:
         return highlighted
 
 
+def _next_fence(pattern: re.Pattern[str], text: str, index: int) -> re.Match[str] | None:
+    """`pattern.search(text, index)`, trying only where a match can start: a line that starts with
+    ``` or ~~~ (the pattern's `^(?:~{3,}|`{3,})`). The search itself, starting with `^` and an
+    alternation, is tried by `re` at every character of the post (~50 ms per 1,000 posts)."""
+    while True:
+        ticks, tildes = text.find("```", index), text.find("~~~", index)
+        start = tildes if ticks < 0 or 0 <= tildes < ticks else ticks
+        if start < 0:
+            return None
+        if start == 0 or text[start - 1] == "\n":
+            match = pattern.match(text, start)
+            if match:
+                return match
+        index = start + 1
+
+
 class FencesExtension(FencedCodeExtension):
     """`fenced_code`, with the highlighting step above."""
 
@@ -111,7 +128,7 @@ class FencesPreprocessor(FencedBlockPreprocessor):
             super().run([])  # finds codehilite's and attr_list's configuration
         text = "\n".join(lines)
         index = 0
-        while match := self.FENCED_BLOCK_RE.search(text, index):
+        while match := _next_fence(self.FENCED_BLOCK_RE, text, index):
             lang, id_, classes, config = None, "", [], {}
             if match.group("attrs"):
                 attrs, remainder = get_attrs_and_remainder(match.group("attrs"))
