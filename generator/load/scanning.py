@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,7 +178,7 @@ class CodeSpans:
     """Code spans in one prose text: a run of N backticks closes at the next run of exactly N
     (CommonMark), within the paragraph (no blank line in between)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, blank_positions: Callable[[], list[int]] | None = None) -> None:
         self.runs: dict[int, int] = {}  # start -> length of every maximal backtick run
         by_length: dict[int, list[int]] = {}
         for match in BACKTICK_RUN.finditer(text):
@@ -187,7 +187,16 @@ class CodeSpans:
             by_length.setdefault(length, []).append(match.start())
         STEPS.count += len(text) + len(self.runs)
         self.closers = {length: Cursor(starts) for length, starts in by_length.items()}
-        self.blanks = Cursor(blank_lines(text))
+        # The blank lines, found when first needed (a span with a closer); `blank_positions` gives
+        # them when the caller has (or will have) them anyway.
+        self._blank_positions = blank_positions or (lambda: blank_lines(text))
+        self._blanks: Cursor | None = None
+
+    @property
+    def blanks(self) -> Cursor:
+        if self._blanks is None:
+            self._blanks = Cursor(self._blank_positions())
+        return self._blanks
 
     def end_of_span(self, start: int) -> int | None:
         """Where the code span opened by the run at `start` ends, or None when it never closes.

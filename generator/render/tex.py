@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from generator.incremental import fragments
 from generator.render.mathml import TYPESET_RULES, typeset
-from generator.load.scanning import STEPS, CodeSpans, Cursor, occurrences, segments
+from generator.load.scanning import STEPS, CodeSpans, Cursor, blank_lines, occurrences, segments
 
 OPENER = re.compile(r"`|\\[$\[(]|\$|\\begin\{(?P<env>(?:align|equation|gather)\*?)\}")
 INLINE_FIRST = re.compile(r"[^\s$]")
@@ -147,7 +147,8 @@ class _ProseScanner:
 
     def __init__(self, text: str, first_line: int, stash: Callable[[str], str], warnings: list[MathWarning]):
         self.text, self.first_line, self.stash, self.warnings = text, first_line, stash, warnings
-        self.code = CodeSpans(text)
+        self._code: CodeSpans | None = None  # made at the first backtick (most prose has none)
+        self._blank_positions: list[int] | None = None
         # Each built on first use (most prose has no `\\[` and no formula at all): still one pass
         # over the text per delimiter at most, so the scan stays linear.
         self.closers: dict[str, Cursor] = {}  # closing delimiter -> its positions
@@ -199,7 +200,7 @@ class _ProseScanner:
         """Content of at least one character up to the first closer, within the paragraph."""
         if closer not in self.closers:
             self.closers[closer] = Cursor(occurrences(self.text, closer))
-            self.blanks[closer] = Cursor(self.code.blanks.positions)
+            self.blanks[closer] = Cursor(self.blank_positions())
         end = self.closers[closer].at_or_after(start + 3)
         if end is None:
             return None
@@ -221,6 +222,18 @@ class _ProseScanner:
         if stop + 1 < len(text) and text[stop + 1].isdecimal():
             return None
         return _Formula(stop + 1, text[start + 1 : stop], False)
+
+    @property
+    def code(self) -> CodeSpans:
+        if self._code is None:
+            self._code = CodeSpans(self.text, self.blank_positions)
+        return self._code
+
+    def blank_positions(self) -> list[int]:
+        """Where blank lines start: found once, for code spans and for display math alike."""
+        if self._blank_positions is None:
+            self._blank_positions = blank_lines(self.text)
+        return self._blank_positions
 
     @property
     def newlines(self) -> Cursor:
