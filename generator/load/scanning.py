@@ -98,8 +98,7 @@ def _segments_by_search(text: str) -> Iterator[Segment]:
     every line: only lines holding ``` or ~~~ are looked at (str.find, a C scan)."""
     STEPS.count += len(text) + 1
     copied, line = 0, 1  # the text before `copied` is yielded; `line` is the number of its line
-    # -1: none in the whole text (a one-character test first: memchr, several times faster).
-    found = {needle: text.find(needle) if needle[0] in text else -1 for needle in ("```", "~~~")}
+    found = {needle: _find_three(text, needle[0], 0) for needle in ("```", "~~~")}  # -1: none at all
     while (opener := _fence_line(text, copied, FENCE_HERE.match, found)) is not None:
         start, body, marker = opener
         if start > copied:
@@ -124,7 +123,7 @@ def _fence_line(text: str, index: int, test: Any, found: dict[str, int]) -> tupl
     while True:
         for needle in ("```", "~~~"):
             if 0 <= found[needle] < index:
-                found[needle] = text.find(needle, index)
+                found[needle] = _find_three(text, needle[0], index)
         ticks, tildes = found["```"], found["~~~"]
         first = tildes if ticks < 0 or 0 <= tildes < ticks else ticks
         if first < 0:
@@ -137,6 +136,15 @@ def _fence_line(text: str, index: int, test: Any, found: dict[str, int]) -> tupl
             if answer:
                 return start, end, answer
         index = end
+
+
+def _find_three(text: str, char: str, index: int) -> int:
+    """`text.find(char * 3, index)`, by finding single characters (memchr: a 4 KB post in 0.1 µs,
+    where the three-character search takes ~2.5 µs) and checking the two after each."""
+    triple = char * 3
+    while (found := text.find(char, index)) >= 0 and not text.startswith(triple, found):
+        index = found + 1
+    return found
 
 
 def _closes(line_text: str, fence: str) -> bool:
