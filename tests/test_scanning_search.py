@@ -77,3 +77,18 @@ def test_segments_of_a_post() -> None:
         Segment("\nmore\n", 8, False),
         Segment("~~~~\nunclosed ~~~\n~~~\n", 10, True, closed=False),
     ]
+
+
+def test_newline_cursor_answers_as_a_cursor_over_the_newlines() -> None:
+    chooser = random.Random(19)
+    for text in _texts(3_000):
+        listed = scanning.Cursor([i for i, char in enumerate(text) if char == "\n"])
+        scanned = scanning.NewlineCursor(text)
+        query = 0
+        for _ in range(chooser.randint(1, 8)):
+            query = min(len(text) + 1, query + chooser.choice([0, 0, 1, 2, 5, 20]))
+            if chooser.random() < 0.5:
+                assert scanned.before(query) == listed.before(query), (text, query)
+                assert scanned.index == listed.index, (text, query)
+            else:
+                assert scanned.at_or_after(query) == listed.at_or_after(query), (text, query)

@@ -63,6 +63,40 @@ class Cursor:
         return self.positions[self.index - 1] if self.index > 0 else None
 
 
+class NewlineCursor:
+    """Cursor's answers about the newlines of `text` (`before`, `index`, `at_or_after`) without
+    listing them first: str.count, rfind and find from the last question on (C scans), so a text
+    asked about once or twice costs a few short scans instead of a list of every newline."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.query = 0
+        self.index = 0  # newlines before `query`
+        self.last = -1  # the last newline before `query` (-1: none)
+        self.next = -2  # the first newline at or after a past question (-1: none; -2: not looked)
+
+    def _advance(self, query: int) -> None:
+        if query < self.query:  # never expected; stay correct rather than fast
+            self.query, self.index, self.last, self.next = 0, 0, -1, -2
+        count = self.text.count("\n", self.query, query)
+        if count:
+            self.index += count
+            self.last = self.text.rfind("\n", self.query, query)
+        STEPS.count += query - self.query + 1
+        self.query = query
+
+    def before(self, query: int) -> int | None:
+        self._advance(query)
+        return None if self.last < 0 else self.last
+
+    def at_or_after(self, query: int) -> int | None:
+        self._advance(query)
+        if self.next == -2 or 0 <= self.next < query:
+            self.next = self.text.find("\n", query)
+            STEPS.count += (len(self.text) if self.next < 0 else self.next) - query + 1
+        return None if self.next < 0 else self.next
+
+
 @dataclass(frozen=True)
 class Segment:
     text: str

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from generator.incremental import fragments
 from generator.render.mathml import TYPESET_RULES, typeset
-from generator.load.scanning import STEPS, CodeSpans, Cursor, blank_lines, occurrences, segments
+from generator.load.scanning import STEPS, CodeSpans, Cursor, NewlineCursor, blank_lines, occurrences, segments
 
 OPENER = re.compile(r"`|\\[$\[(]|\$|\\begin\{(?P<env>(?:align|equation|gather)\*?)\}")
 INLINE_FIRST = re.compile(r"[^\s$]")
@@ -24,7 +24,6 @@ INLINE_FIRST = re.compile(r"[^\s$]")
 # a blank line. Possessive: the body has one reading, so the scan never backtracks.
 INLINE_BODY = re.compile(r"(?:[^$\n\\]|\\.|\n(?![ \t]*\n))*+", re.S)
 NONSPACE = re.compile(r"\S")
-NEWLINE = re.compile(r"\n")
 # latex2mathml's cost grows with the formula; a longer one is a mistake or an attack, not math.
 MAX_FORMULA_CHARS = 20_000
 # latex2mathml passes unknown commands through as identifiers; that is a failed conversion to us.
@@ -154,7 +153,7 @@ class _ProseScanner:
         self.closers: dict[str, Cursor] = {}  # closing delimiter -> its positions
         self.blanks: dict[str, Cursor] = {}  # … and a cursor over the blank lines for it
         self.environments: dict[str, Cursor] = {}
-        self._newlines: Cursor | None = None
+        self._newlines: NewlineCursor | None = None
         self.line_start_seen = (-1, -1)  # (line start, its first non-space position) of the last line asked
 
     def run(self) -> str:
@@ -236,9 +235,9 @@ class _ProseScanner:
         return self._blank_positions
 
     @property
-    def newlines(self) -> Cursor:
+    def newlines(self) -> NewlineCursor:
         if self._newlines is None:
-            self._newlines = Cursor([match.start() for match in NEWLINE.finditer(self.text)])
+            self._newlines = NewlineCursor(self.text)
         return self._newlines
 
     def _replace(self, start: int, formula: _Formula) -> str:
