@@ -77,19 +77,17 @@ def format_tokens(tokens: Iterable[tuple[Any, str]], openers: dict[Any, str], op
         escaped = _escaped(joined).split(_SEPARATOR)
     else:  # a text holds the separator itself
         escaped = [value.translate(_ESCAPE) for value in values]
+    spans = list(map(openers.get, types))  # each token's opening tag ("" without a class)
+    if None in spans:  # a type not seen yet by this formatter
+        spans = [opener(ttype) if span is None else span for ttype, span in zip(types, spans, strict=True)]
     out: list[str] = []
     append = out.append
     current = ""  # the span open now ("" when none)
-    for ttype, value in zip(types, escaped, strict=True):
-        if not value:  # an empty token changes nothing, and ends no run
-            continue
-        span = openers.get(ttype)
-        if span is None:
-            span = opener(ttype)
+    for span, value in zip(spans, escaped, strict=True):
         if span and "\n" in value:
             current = _with_newlines(append, current, span, value)
             continue
-        if span != current:
+        if span != current and value:  # (an empty token changes nothing, and ends no run)
             if current:
                 append("</span>")
             if span:
