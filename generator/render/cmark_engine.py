@@ -59,7 +59,9 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
     for name in PREPROCESSORS:
         if name in md.preprocessors:
             lines = md.preprocessors[name].run(lines)
-    source = HTML_PLACEHOLDER_RE.sub(lambda m: f"\x02{SECRET}{m[1]}\x03", "\n".join(lines))
+    source = "\n".join(lines)
+    if "\x02" in source:  # (each pattern below starts with a fixed text: a substring test first)
+        source = HTML_PLACEHOLDER_RE.sub(lambda m: f"\x02{SECRET}{m[1]}\x03", source)
     if "markdown=" in source:
         source = _markdown_in_html(source)
     options = BASE_OPTIONS | (Options.CMARK_OPT_SMART if settings.get("smart_quotes") else 0)
@@ -69,7 +71,8 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
     def swap_back(fragment: str) -> str:
         return PLACEHOLDER.sub(lambda m: str(stash[int(m[1])]), fragment)
 
-    out = CODE_BLOCK.sub(lambda match: _highlight(md, match[1], html.unescape(match[2])), out)
+    if "<pre" in out:
+        out = CODE_BLOCK.sub(lambda match: _highlight(md, match[1], html.unescape(match[2])), out)
     # cmark writes `"` in text as `&quot;`; Python-Markdown leaves it (same text, fewer bytes).
     if "&quot;" in out:  # (the search alone, tried at every `>`, is ~15 µs a post)
         out = TEXT_QUOTES.sub(lambda match: match[0].replace("&quot;", '"'), out)
@@ -78,6 +81,8 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
     if "\n:" in out:
         out = definition_lists(out)
     out, toc = headings(out, dict(settings), swap_back)
+    if "\x02" not in out:  # no placeholder left to swap back
+        return out, toc
     return swap_back(ALONE.sub(lambda match: _unwrapped(md, match[1], swap_back), out)), toc
 
 

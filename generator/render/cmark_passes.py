@@ -88,7 +88,7 @@ def headings(text: str, settings: dict[str, Any], swap_back: Callable[[str], str
     used: set[str] = set(ID_ATTRIBUTE.findall(text)) if 'id="' in text else set()
     for match in HEADING.finditer(text):
         inner, attributes = match[2], {}
-        given = HEADING_ATTRS.search(inner)
+        given = HEADING_ATTRS.search(inner) if "{" in inner else None
         if given:
             inner, attributes = inner[: given.start()], _assign({}, given[1])
             if attributes.get("id"):
