@@ -55,11 +55,10 @@ TEXT_QUOTES = re.compile(r">[^<>]*&quot;[^<>]*<")  # a text run holding an escap
 def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, Toc]:
     """HTML and table of contents of `text`. `md` is the default engine for the same settings,
     freshly reset: its preprocessors and Pygments objects are used, its stash filled."""
-    lines = text.split("\n")
+    source = text
     for name in PREPROCESSORS:
         if name in md.preprocessors:
-            lines = md.preprocessors[name].run(lines)
-    source = "\n".join(lines)
+            source = _run(md.preprocessors[name], source)
     if "\x02" in source:  # (each pattern below starts with a fixed text: a substring test first)
         source = HTML_PLACEHOLDER_RE.sub(lambda m: f"\x02{SECRET}{m[1]}\x03", source)
     if "markdown=" in source:
@@ -84,6 +83,15 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
     if "\x02" not in out:  # no placeholder left to swap back
         return out, toc
     return swap_back(ALONE.sub(lambda match: _unwrapped(md, match[1], swap_back), out)), toc
+
+
+def _run(preprocessor: Any, text: str) -> str:
+    """A preprocessor on text: through its `run_text` when it has one (ours), so the text is not
+    split into lines and joined again between passes (their `run` is `run_text` between a join and a split)."""
+    run_text = getattr(preprocessor, "run_text", None)
+    if run_text is not None:
+        return str(run_text(text))
+    return "\n".join(preprocessor.run(text.split("\n")))
 
 
 def _markdown_in_html(text: str) -> str:

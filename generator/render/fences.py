@@ -122,11 +122,14 @@ class FencesPreprocessor(FencedBlockPreprocessor):
         self.objects = objects
 
     def run(self, lines: list[str]) -> list[str]:
+        return self.run_text("\n".join(lines)).split("\n")
+
+    def run_text(self, text: str) -> str:
+        """`run` on the lines' text (the cmark engine passes text from one pass to the next)."""
         # FencedBlockPreprocessor.run (Python-Markdown 3.x) with `CodeHilite(...).hilite()` replaced
         # by PygmentsObjects.hilite; the rest is kept as upstream has it so the HTML stays the same.
         if not self.checked_for_deps:
             super().run([])  # finds codehilite's and attr_list's configuration
-        text = "\n".join(lines)
         index = 0
         while match := _next_fence(self.FENCED_BLOCK_RE, text, index):
             lang, id_, classes, config = None, "", [], {}
@@ -154,7 +157,7 @@ class FencesPreprocessor(FencedBlockPreprocessor):
             placeholder = self.md.htmlStash.store(code)
             text = f"{text[: match.start()]}\n{placeholder}\n{text[match.end() :]}"
             index = match.start() + 1 + len(placeholder)
-        return text.split("\n")
+        return text
 
     def _plain(self, code: str, lang: str | None, id_: str, classes: list[str], config: dict[str, Any]) -> str:
         prefix = self.config.get("lang_prefix", "language-")

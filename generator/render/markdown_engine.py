@@ -61,10 +61,15 @@ class WhitespacePreprocessor(NormalizeWhitespace):
     """Python-Markdown's `normalize_whitespace`, the same text out, with the faster pattern above."""
 
     def run(self, lines: list[str]) -> list[str]:
-        source = "\n".join(lines).replace("\x02", "").replace("\x03", "")  # its STX and ETX
+        return self.run_text("\n".join(lines)).split("\n")
+
+    def run_text(self, text: str) -> str:
+        """`run` on the lines' text (the cmark engine passes text from one pass to the next)."""
+        source = text.replace("\x02", "").replace("\x03", "")  # its STX and ETX
         source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
-        source = source.expandtabs(self.md.tab_length)
-        return BLANK_LINE_SPACES.sub("\n", source).split("\n")
+        if "\t" in source:
+            source = source.expandtabs(self.md.tab_length)
+        return BLANK_LINE_SPACES.sub("\n", source)
 
 
 class MathPreprocessor(Preprocessor):
@@ -76,8 +81,12 @@ class MathPreprocessor(Preprocessor):
         self.warnings: list[MathWarning] = []
 
     def run(self, lines: list[str]) -> list[str]:
-        text, self.warnings = replace_math("\n".join(lines), self.md.htmlStash.store, self.enabled)
-        return text.split("\n")
+        return self.run_text("\n".join(lines)).split("\n")
+
+    def run_text(self, text: str) -> str:
+        """`run` on the lines' text (the cmark engine passes text from one pass to the next)."""
+        text, self.warnings = replace_math(text, self.md.htmlStash.store, self.enabled)
+        return text
 
 
 class MathExtension(Extension):
