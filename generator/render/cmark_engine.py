@@ -54,11 +54,12 @@ TEXT_QUOTES = re.compile(r">[^<>]*&quot;[^<>]*<")  # a text run holding an escap
 def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, Toc]:
     """HTML and table of contents of `text`. `md` is the default engine for the same settings,
     freshly reset: its preprocessors and Pygments objects are used, its stash filled."""
-    lines = text.split("\n")
+    source = text
     for name in PREPROCESSORS:
         if name in md.preprocessors:
-            lines = md.preprocessors[name].run(lines)
-    source = HTML_PLACEHOLDER_RE.sub(lambda m: f"\x02{SECRET}{m[1]}\x03", "\n".join(lines))
+            source = _run(md.preprocessors[name], source)
+    if "\x02" in source:  # (each pattern below starts with a fixed text: a substring test first)
+        source = HTML_PLACEHOLDER_RE.sub(lambda m: f"\x02{SECRET}{m[1]}\x03", source)
     if "markdown=" in source:
         source = _markdown_in_html(source)
     options = BASE_OPTIONS | (Options.CMARK_OPT_SMART if settings.get("smart_quotes") else 0)
@@ -68,7 +69,8 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
     def swap_back(fragment: str) -> str:
         return PLACEHOLDER.sub(lambda m: str(stash[int(m[1])]), fragment)
 
-    out = CODE_BLOCK.sub(lambda match: _highlight(md, match[1], html.unescape(match[2])), out)
+    if "<pre" in out:
+        out = CODE_BLOCK.sub(lambda match: _highlight(md, match[1], html.unescape(match[2])), out)
     # cmark writes `"` in text as `&quot;`; Python-Markdown leaves it (same text, fewer bytes).
     if "&quot;" in out:  # (the search alone, tried at every `>`, is ~15 µs a post)
         out = TEXT_QUOTES.sub(lambda match: match[0].replace("&quot;", '"'), out)
@@ -77,7 +79,18 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
     if "\n:" in out:
         out = definition_lists(out)
     out, toc = headings(out, dict(settings), swap_back)
+    if "\x02" not in out:  # no placeholder left to swap back
+        return out, toc
     return swap_back(ALONE.sub(lambda match: _unwrapped(md, match[1], swap_back), out)), toc
+
+
+def _run(preprocessor: Any, text: str) -> str:
+    """A preprocessor on text: through its `run_text` when it has one (ours), so the text is not
+    split into lines and joined again between passes (their `run` is `run_text` between a join and a split)."""
+    run_text = getattr(preprocessor, "run_text", None)
+    if run_text is not None:
+        return str(run_text(text))
+    return "\n".join(preprocessor.run(text.split("\n")))
 
 
 def _markdown_in_html(text: str) -> str:

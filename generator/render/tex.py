@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from generator.incremental import fragments
 from generator.render.mathml import TYPESET_RULES, typeset
-from generator.load.scanning import STEPS, CodeSpans, Cursor, occurrences, segments
+from generator.load.scanning import STEPS, CodeSpans, Cursor, NewlineCursor, blank_lines, occurrences, segments
 
 OPENER = re.compile(r"`|\\[$\[(]|\$|\\begin\{(?P<env>(?:align|equation|gather)\*?)\}")
 INLINE_FIRST = re.compile(r"[^\s$]")
@@ -24,7 +24,6 @@ INLINE_FIRST = re.compile(r"[^\s$]")
 # a blank line. Possessive: the body has one reading, so the scan never backtracks.
 INLINE_BODY = re.compile(r"(?:[^$\n\\]|\\.|\n(?![ \t]*\n))*+", re.S)
 NONSPACE = re.compile(r"\S")
-NEWLINE = re.compile(r"\n")
 # latex2mathml's cost grows with the formula; a longer one is a mistake or an attack, not math.
 MAX_FORMULA_CHARS = 20_000
 # latex2mathml passes unknown commands through as identifiers; that is a failed conversion to us.
@@ -147,13 +146,14 @@ class _ProseScanner:
 
     def __init__(self, text: str, first_line: int, stash: Callable[[str], str], warnings: list[MathWarning]):
         self.text, self.first_line, self.stash, self.warnings = text, first_line, stash, warnings
-        self.code = CodeSpans(text)
+        self._code: CodeSpans | None = None  # made at the first backtick (most prose has none)
+        self._blank_positions: list[int] | None = None
         # Each built on first use (most prose has no `\\[` and no formula at all): still one pass
         # over the text per delimiter at most, so the scan stays linear.
         self.closers: dict[str, Cursor] = {}  # closing delimiter -> its positions
         self.blanks: dict[str, Cursor] = {}  # … and a cursor over the blank lines for it
         self.environments: dict[str, Cursor] = {}
-        self._newlines: Cursor | None = None
+        self._newlines: NewlineCursor | None = None
         self.line_start_seen = (-1, -1)  # (line start, its first non-space position) of the last line asked
 
     def run(self) -> str:
@@ -199,7 +199,7 @@ class _ProseScanner:
         """Content of at least one character up to the first closer, within the paragraph."""
         if closer not in self.closers:
             self.closers[closer] = Cursor(occurrences(self.text, closer))
-            self.blanks[closer] = Cursor(self.code.blanks.positions)
+            self.blanks[closer] = Cursor(self.blank_positions())
         end = self.closers[closer].at_or_after(start + 3)
         if end is None:
             return None
@@ -223,9 +223,21 @@ class _ProseScanner:
         return _Formula(stop + 1, text[start + 1 : stop], False)
 
     @property
-    def newlines(self) -> Cursor:
+    def code(self) -> CodeSpans:
+        if self._code is None:
+            self._code = CodeSpans(self.text, self.blank_positions)
+        return self._code
+
+    def blank_positions(self) -> list[int]:
+        """Where blank lines start: found once, for code spans and for display math alike."""
+        if self._blank_positions is None:
+            self._blank_positions = blank_lines(self.text)
+        return self._blank_positions
+
+    @property
+    def newlines(self) -> NewlineCursor:
         if self._newlines is None:
-            self._newlines = Cursor([match.start() for match in NEWLINE.finditer(self.text)])
+            self._newlines = NewlineCursor(self.text)
         return self._newlines
 
     def _replace(self, start: int, formula: _Formula) -> str:
