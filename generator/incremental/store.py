@@ -230,7 +230,7 @@ def connect(path: Path, **options: Any) -> sqlite3.Connection:
 def _open(path: Path, create: bool) -> sqlite3.Connection | None:
     if not create and not path.is_file():
         return None
-    db = connect(path)
+    db = connect(path, check_same_thread=False)  # (saved in a thread while the site is written: build.py)
     try:
         if create:
             _create(db)
