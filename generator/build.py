@@ -243,15 +243,15 @@ def _build(
     saving = Alongside(functools.partial(_save, cache, state, folder) if owns_cache else None, bool(spool), "blog-save")
     if spool is not None:
         meta = {"generator": "blog", "version": __version__, "origins": origins}
-        keep = list(config.get("keep_files") or [])
+        keep, where = list(config.get("keep_files") or []), config.destination
         try:
-            report = write_site(outputs, config.destination, keep, meta, spool.manifest, True, spool.unchanged)
+            report = write_site(outputs, where, keep, meta, spool.manifest, True, spool.unchanged, spool.tree)
         except BaseException:
             state.written, state.written_to = {}, None  # the disk no longer matches what we knew
             saving.join_quietly()  # (each save whole or not at all, whatever the write did)
             raise
         state.written, state.written_to = report.manifest, config.destination
-        where, moved = config.destination, set(report.written)  # staged bytes are now at their place
+        moved = set(report.written)  # staged bytes are now at their place
         outputs = [
             dataclasses.replace(o, staged=where / o.output_path) if o.staged and o.output_path in moved else o
             for o in outputs
