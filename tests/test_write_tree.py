@@ -112,3 +112,43 @@ def test_a_tampered_move_is_not_followed(tmp_path: Path) -> None:
     assert quiet(lambda: recover(destination))
     assert (destination / "a" / "x.html").read_text() == "x"
     assert not (tmp_path / "escape").exists() and not (destination / JOURNAL).exists()
+
+
+@pytest.mark.slow
+def test_sigkill_of_a_first_build_leaves_nothing_or_the_whole_site(tmp_path: Path) -> None:
+    """Real `blog build` subprocesses into a destination they make, SIGKILLed at seeded random
+    moments (most while the staged tree is written or moved): after recovery the destination
+    holds nothing of the site or all of it, and the next build completes it."""
+    import random
+    import signal
+    import time
+
+    source = kill_test.write_sources(tmp_path / "src", 250, "new")
+    reference = tmp_path / "ref"
+    kill_test.quiet_build(source, reference)
+    whole = kill_test.tree(reference)
+    rng, phases = random.Random(8), set()
+    for n in range(10):
+        destination = tmp_path / f"dest-{n}"
+        process = kill_test.spawn(kill_test.World(tmp_path, source, reference, {}, whole), destination)
+        if n % 2:  # (during the write phase: from the staging folder's appearance to its removal)
+            kill_test.wait_for_staging(process, destination)
+        time.sleep(rng.uniform(0, 0.4 if n % 2 else 1.5))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        process.wait()
+        phases.add(
+            "committed"
+            if (destination / JOURNAL).exists()
+            else "before"
+            if not (destination / MARKER).exists()
+            else "done"
+        )
+        if destination.exists():
+            quiet(lambda destination=destination: recover(destination))
+        now = kill_test.tree(destination) if destination.exists() else {}
+        assert now in ({}, whole), sorted(set(now) ^ set(whole))[:5]
+        assert not (destination / STAGING).exists() and not (destination / JOURNAL).exists()
+        kill_test.quiet_build(source, destination)
+        assert kill_test.tree(destination) == whole and kill_test.marker_matches_disk(destination)
+    assert "before" in phases and "done" in phases, phases
