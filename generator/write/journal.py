@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import GeneratorError
-from generator.write.safepath import JOURNAL, MARKER, STAGING, TREE, Containment
+from generator.write.safepath import JOURNAL, MARKER, STAGING, TREE, Containment, is_safe
 
 MARKER_VERSION = 2
 # A journal that moves a staged tree's top-level entries (tree.py) says so with its own version:
@@ -227,6 +227,32 @@ def recover(destination: Path) -> bool:
             note(f"{destination}: removed {count} temporary files of an interrupted build")
         return True
     return False
+
+
+def read_manifest(destination: Path) -> dict[str, tuple[str, int, int]] | None:
+    """What the last complete build wrote, or None when unknown (every file is then rewritten and
+    the folder walked for stale files). Entries that are not safe paths are dropped: a tampered
+    marker must not make us delete anything outside the destination."""
+    try:
+        marker = json.loads((destination / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(marker, dict):
+        return None
+    if marker.get("marker_version") != MARKER_VERSION:
+        note(f"{destination / MARKER} is from an older version of blog; rewriting every file")
+        return None
+    files = marker.get("files")
+    if not isinstance(files, dict):
+        return None
+    manifest: dict[str, tuple[str, int, int]] = {}
+    for path, entry in files.items():
+        try:
+            if is_safe(path):
+                manifest[path] = (str(entry[0]), int(entry[1]), int(entry[2]))
+        except (ValueError, TypeError, IndexError, KeyError):
+            continue
+    return manifest
 
 
 def incomplete_reason(site: Path) -> str | None:

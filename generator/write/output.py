@@ -6,7 +6,6 @@ are removed: only files the marker says a build wrote, each proven inside again.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from generator.write import journal
 from generator.errors import BuildFailed, ConfigError, GeneratorError, OutputCollisionError
 from generator.write.safepath import JOURNAL, MARKER, RESERVED, STAGING, Containment, is_safe, problem
 from generator.write.tree import StagedTree, tops
+from generator.write.journal import read_manifest  # (build.py, serve and check read it from here)
 
 # Source folders an output folder must never live in: a build there would mix output with content.
 PROTECTED_FOLDERS = ("_posts", "_drafts", "_layouts", "_includes", "_data", "demos", "assets")
@@ -182,18 +182,19 @@ def _stage(
     staging.mkdir(exist_ok=True)  # it may hold spooled renders already (spool.py)
     staged: list[tuple[str, str]] = []
     placed: list[str] = []
-    taken = {o.staged.name for o, _ in changed if o.staged is not None and o.staged.parent == staging}
+    names = {o.output_path: _name_in(o.staged, os.fspath(staging)) for o, _ in changed}  # (str: no Path)
+    taken = set(names.values())
     number = spooled = 0
     try:
         for output, digest in changed:
             path, temporary = output.output_path, None
-            if tree is not None and tree.holds(output.staged, path):
-                temporary, spooled = output.staged, spooled + 1  # spooled at its place while rendering
-            elif output.staged is not None and output.staged.name in taken:
+            in_tree = tree is not None and tree.holds(output.staged, path)
+            if in_tree or names[path]:
                 temporary, spooled = output.staged, spooled + 1  # spooled while rendering: nothing to copy
             elif tree is not None:
                 copy = output.data is None and output.copy_from is not None
                 temporary = tree.place(path, None if copy else output.read(), output.copy_from if copy else None)
+                in_tree = temporary is not None
             if temporary is None:
                 while str(number) in taken:
                     number += 1
@@ -205,7 +206,7 @@ def _stage(
                     temporary.write_bytes(output.read())
             stat = temporary.stat()
             new_manifest[path] = (digest, stat.st_size, stat.st_mtime_ns)
-            if tree is not None and temporary.parent != staging:
+            if in_tree:
                 placed.append(path)
             else:
                 staged.append((temporary.name, path))
@@ -217,6 +218,12 @@ def _stage(
             f"cannot write {output.output_path}: {e.strerror or e}; nothing in the site was changed", destination
         ) from e
     return staged, placed
+
+
+def _name_in(staged: Path | None, staging: str) -> str:
+    """`staged`'s name if it is a file right in the `staging` folder, else ""."""
+    folder, _, name = os.fspath(staged).rpartition(os.sep) if staged is not None else ("", "", "")
+    return name if folder == staging else ""
 
 
 def unsafe_output_error(output: Output, destination: Path) -> GeneratorError:
@@ -231,32 +238,6 @@ def unsafe_output_error(output: Output, destination: Path) -> GeneratorError:
     return GeneratorError(
         "this folder of the destination leads outside it (a symbolic link); remove it and build again", folder
     )
-
-
-def read_manifest(destination: Path) -> dict[str, tuple[str, int, int]] | None:
-    """What the last complete build wrote, or None when unknown (every file is then rewritten and
-    the folder walked for stale files). Entries that are not safe paths are dropped: a tampered
-    marker must not make us delete anything outside the destination."""
-    try:
-        marker = json.loads((destination / MARKER).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(marker, dict):
-        return None
-    if marker.get("marker_version") != journal.MARKER_VERSION:
-        journal.note(f"{destination / MARKER} is from an older version of blog; rewriting every file")
-        return None
-    files = marker.get("files")
-    if not isinstance(files, dict):
-        return None
-    manifest: dict[str, tuple[str, int, int]] = {}
-    for path, entry in files.items():
-        try:
-            if is_safe(path):
-                manifest[path] = (str(entry[0]), int(entry[1]), int(entry[2]))
-        except (ValueError, TypeError, IndexError, KeyError):
-            continue
-    return manifest
 
 
 def _digest(output: Output) -> str:
