@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import sys
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from generator.model import Document, Site
 from generator.write.journal import recover
 from generator.write.output import Output, WriteReport, check_destination, find_collisions, read_manifest, write_site
 from generator.write.spool import Spool, spool_all
+from generator.write.alongside import Alongside
 from generator.plugins import PluginSet, discover_plugins, merge_config_values
 from generator.write.outputcheck import unsafe_output_errors
 from generator.render.documents import DocumentRenderer
@@ -236,25 +238,25 @@ def _build(
     renderer.finish({o.output_path for o in outputs})
     outputs.sort(key=lambda o: o.output_path)
     origins = {o.output_path: o.origin for o in outputs}
-    report = None
+    report, folder = None, config.source / CACHE_FOLDER
+    # A `blog build`'s caches are saved while the site is written (write/alongside.py).
+    saving = Alongside(functools.partial(_save, cache, state, folder) if owns_cache else None, bool(spool), "blog-save")
     if spool is not None:
         meta = {"generator": "blog", "version": __version__, "origins": origins}
-        keep = list(config.get("keep_files") or [])
+        keep, where = list(config.get("keep_files") or []), config.destination
         try:
-            report = write_site(outputs, config.destination, keep, meta, spool.manifest, True, spool.unchanged)
+            report = write_site(outputs, where, keep, meta, spool.manifest, True, spool.unchanged, spool.tree)
         except BaseException:
             state.written, state.written_to = {}, None  # the disk no longer matches what we knew
+            saving.join_quietly()  # (each save whole or not at all, whatever the write did)
             raise
         state.written, state.written_to = report.manifest, config.destination
-        where, moved = config.destination, set(report.written)  # staged bytes are now at their place
+        moved = set(report.written)  # staged bytes are now at their place
         outputs = [
             dataclasses.replace(o, staged=where / o.output_path) if o.staged and o.output_path in moved else o
             for o in outputs
         ]
-    if owns_cache:
-        cache.prune_unused()
-        cache.save()
-        save_renders(state, config.source / CACHE_FOLDER)  # writes only what changed, if anything
+    saving.join()
     if released and options.whole_site:  # the returned site is whole again, last
         release()
         give_back_bodies(released, state.sources)
@@ -293,6 +295,12 @@ def generated_outputs(
     if config.generates("robots") and "robots.txt" not in taken:
         result.extend(keep([gen.robots(renderer)]))
     return result
+
+
+def _save(cache: ConversionCache, state: BuildState, folder: Path) -> None:
+    cache.prune_unused()
+    cache.save()
+    save_renders(state, folder)  # writes only what changed, if anything
 
 
 def _unique(errors: list[GeneratorError]) -> list[GeneratorError]:

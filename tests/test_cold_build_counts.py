@@ -59,11 +59,14 @@ def test_a_cold_build_makes_each_output_folder_with_one_mkdir(tmp_path: Path, mo
     calls = counted_build(site, destination, monkeypatch)
     made = folders_under(destination)
     assert "2020/01/01/post-0" in made and "2020/01" in made
-    # Every folder of the site exactly once (the staging folder, gone now, is asked for by each step
-    # that writes into it: a fixed number of calls, not one per file).
-    assert calls.pop(".blog-staging") <= 5
-    assert set(calls) == made and max(calls.values()) == 1
-    # A rebuild that rewrites every file into the existing folders: still at most one call a folder.
+    # Every folder of the site exactly once, made in the staged tree while rendering (a destination
+    # the build makes: write/tree.py); the staging folder and the tree's root, gone now, are asked
+    # for by each step that writes into them: a fixed number of calls, not one per file.
+    assert calls.pop(".blog-staging") <= 5 and calls.pop(".blog-staging/tree") == 1
+    assert all(path.startswith(".blog-staging/tree/") for path in calls)
+    assert {path.removeprefix(".blog-staging/tree/") for path in calls} == made and max(calls.values()) == 1
+    # A rebuild that rewrites every file into the existing folders (numbered names, renamed into
+    # place by the commit): still at most one call a folder.
     (site / "_config.yml").write_text((site / "_config.yml").read_text().replace("Counts", "Renamed"))
     again = counted_build(site, destination, monkeypatch)
     assert again.pop(".blog-staging") <= 5
@@ -209,13 +212,17 @@ def test_text_facts_are_strip_html_counted_and_cut(html: str) -> None:
     assert reading.text_facts(html) == (len(strip_html(html).split()), truncatewords(strip_html(html), 40))
 
 
-def test_spooled_files_are_written_with_one_os_open_and_stat_once(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("first", [True, False], ids=["into-the-staged-tree", "numbered"])
+def test_spooled_files_are_written_with_one_os_open_and_stat_once(tmp_path: Path, monkeypatch, first: bool) -> None:
     """Each rendered output: one os.open in the staging folder, not open() (which adds an fstat, an
-    ioctl and an lseek), and one stat for the manifest when the journal is written."""
+    ioctl and an lseek), and one stat for the manifest when the journal is written. In a destination
+    the build makes, at its place in the staged tree (write/tree.py), else under a number."""
     import builtins
 
     site = make_site(tmp_path / "site", posts=12)
     destination = tmp_path / "out"
+    if not first:  # an empty destination that exists already: the build does not make it
+        destination.mkdir()
     staging = str(destination / ".blog-staging") + os.sep
     opened: Counter[str] = Counter()
     looked: Counter[str] = Counter()
@@ -224,17 +231,17 @@ def test_spooled_files_are_written_with_one_os_open_and_stat_once(tmp_path: Path
 
     def counting_open(path, *args, **kwargs):
         if os.fspath(path).startswith(staging):
-            opened[os.path.basename(path)] += 1
+            opened[os.path.relpath(path, staging)] += 1
         return real_open(path, *args, **kwargs)
 
     def counting_stat(path, *args, **kwargs):
         if not isinstance(path, int) and os.fspath(path).startswith(staging):
-            looked[os.path.basename(path)] += 1
+            looked[os.path.relpath(path, staging)] += 1
         return real_stat(path, *args, **kwargs)
 
     def counting_builtin_open(path, *args, **kwargs):
         if not isinstance(path, int) and os.fspath(path).startswith(staging):
-            buffered.append(os.path.basename(path))
+            buffered.append(os.path.relpath(path, staging))
         return real_builtin_open(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", counting_open)
@@ -242,7 +249,8 @@ def test_spooled_files_are_written_with_one_os_open_and_stat_once(tmp_path: Path
     monkeypatch.setattr(builtins, "open", counting_builtin_open)
     result = build(BuildOptions(source=site, destination=destination))
     monkeypatch.undo()
-    spooled = {name for name in opened if name.isdigit()}
+    spooled = {name for name in opened if name.isdigit() or name.startswith("tree/")}
+    assert {name.startswith("tree/") for name in spooled} == {first}
     assert len(spooled) > 12 and all(opened[name] == 1 for name in spooled)  # every rendered page
     assert not set(buffered) & spooled
     assert all(looked[name] == 1 for name in spooled)

@@ -20,7 +20,7 @@ from typing import Any
 from generator.incremental import validation
 from generator.incremental.bigrows import INSERT, copy_renders, insert_render, read_ahead, read_one, row_of
 from generator.incremental.sources import PAGE_SIZE, IndexEntry, SourceIndex, spill_database
-from generator.incremental.tablesave import save_index, save_reading
+from generator.incremental.tablesave import copy_of, install, save_index, save_reading
 from generator.incremental.state import BuildState, RenderRecord
 
 # 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
@@ -230,7 +230,7 @@ def connect(path: Path, **options: Any) -> sqlite3.Connection:
 def _open(path: Path, create: bool) -> sqlite3.Connection | None:
     if not create and not path.is_file():
         return None
-    db = connect(path)
+    db = connect(path, check_same_thread=False)  # (saved in a thread while the site is written: build.py)
     try:
         if create:
             _create(db)
@@ -288,6 +288,8 @@ def save_renders(state: BuildState, folder: Path) -> None:
         return
     folder.mkdir(parents=True, exist_ok=True)
     db = renders._db if isinstance(renders, RenderStore) and renders._db is not None else None
+    if db is None and isinstance(renders, RenderStore) and renders._spill is not None and not renders._deleted:
+        db, renders._spill = copy_of(renders._spill, folder / STATE_FILE, connect), None  # (its rows copied)
     db = db or _open(folder / STATE_FILE, create=True)
     assert db is not None
     # One transaction (not one per table: each commit waited for the disk), all of it or none.
@@ -308,7 +310,7 @@ def save_renders(state: BuildState, folder: Path) -> None:
         db.executemany("INSERT OR REPLACE INTO bytecode VALUES (?, ?)", rows)
         db.execute("DELETE FROM bytecode WHERE substr(key, 1, ?) != ?", (len(bytecode.salt) + 1, bytecode.salt + ":"))
         validation.save_validation(db, state, set(renders))
-    renders.saved(db)
+    renders.saved(install(db, folder / STATE_FILE, lambda path: _open(path, create=False)))
     validation.saved(state)
     state.saved_prints = dict(state.document_prints)
     state.sources.changed.clear()

@@ -1,10 +1,16 @@
 """The source index's and the reading facts' rows written back into the render store's database
-(store.py's save_renders), inside its one transaction: only the rows that changed."""
+(store.py's save_renders), inside its one transaction: only the rows that changed. And a first
+save's store, made as a copy of the spill file that holds this build's renders."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
 
 from generator.incremental.sources import SourceIndex
 
@@ -38,3 +44,45 @@ def save_reading(db: sqlite3.Connection, reading: Reading, saved: Reading) -> No
     changed = [(d, key, m, text) for d, (key, (m, text)) in sorted(reading.items()) if saved.get(d) != (key, (m, text))]
     db.executemany("DELETE FROM reading WHERE document = ?", [(d,) for d in sorted(set(saved) - set(reading))])
     db.executemany("INSERT OR REPLACE INTO reading VALUES (?, ?, ?, ?)", changed)
+
+
+_FRESH: dict[sqlite3.Connection, Path] = {}  # a copy_of connection -> its temporary file
+STALE_COPY = 600  # seconds: a temporary copy this old was left by a build that was killed
+
+
+def copy_of(spill: sqlite3.Connection, path: Path, connect: Callable[..., sqlite3.Connection]) -> sqlite3.Connection:
+    """A first save (no store at `path` yet): the store starts as a copy of the spill file, which
+    holds every render of this build in the store's schema, made page by page inside SQLite
+    (sqlite3's backup, the GIL released: build.py writes the site meanwhile), not row by row
+    through Python. Made under a temporary name; `install` renames it to `path` once the save's
+    one transaction committed, so a kill leaves no store without its fingerprints."""
+    for old in path.parent.glob(f"{path.name}.*.new"):  # (litter of killed builds; not a live one's)
+        with contextlib.suppress(OSError):
+            if time.time() - old.stat().st_mtime > STALE_COPY:
+                old.unlink()
+    fresh = path.with_name(f"{path.name}.{os.getpid()}.new")
+    fresh.unlink(missing_ok=True)
+    spill.commit()  # (its rows were inserted in a transaction left open)
+    db = connect(fresh, check_same_thread=False)
+    spill.backup(db)
+    spill.close()
+    _FRESH[db] = fresh
+    return db
+
+
+def install(
+    db: sqlite3.Connection, path: Path, reopen: Callable[[Path], sqlite3.Connection | None]
+) -> sqlite3.Connection:
+    """`db` itself, or, made by copy_of, its file renamed to `path` and opened there."""
+    fresh = _FRESH.pop(db, None)
+    if fresh is None:
+        return db
+    db.close()
+    try:
+        os.replace(fresh, path)
+    except OSError:
+        fresh.unlink(missing_ok=True)
+        raise
+    reopened = reopen(path)
+    assert reopened is not None
+    return reopened

@@ -20,13 +20,17 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from generator.errors import GeneratorError
-from generator.write.safepath import JOURNAL, MARKER, STAGING, Containment
+from generator.write.safepath import JOURNAL, MARKER, STAGING, TREE, Containment, is_safe
 
 MARKER_VERSION = 2
+# A journal that moves a staged tree's top-level entries (tree.py) says so with its own version:
+# an older blog refuses it (and rewrites every file) rather than dropping the tree unmoved.
+TREE_JOURNAL_VERSION = 3
 
 
 def note(message: str) -> None:
@@ -52,13 +56,16 @@ def write_text(destination: Path, name: str, text: str) -> None:
     os.replace(temporary, destination / name)
 
 
-def journal_text(staged: list[tuple[str, str]], deletions: list[str], marker_text: str) -> str:
+def journal_text(
+    staged: list[tuple[str, str]], deletions: list[str], marker_text: str, moves: Sequence[str] = ()
+) -> str:
     """dumps() of the journal, with the marker's text (made once, written twice: in the journal and
     as the marker) spliced in: the same bytes, the marker's manifest encoded once (≈ 2 ms of a
     `blog serve` edit at 1,000 posts). Keys in sorted order, as dumps() writes them."""
+    version = f'{TREE_JOURNAL_VERSION},"moves":{dumps(moves)}' if moves else dumps(MARKER_VERSION)
     return (
         f'{{"deletions":{dumps(deletions)},"marker":{marker_text},'
-        f'"marker_version":{dumps(MARKER_VERSION)},"renames":{dumps(staged)}}}'
+        f'"marker_version":{version},"renames":{dumps(staged)}}}'
     )
 
 
@@ -68,12 +75,16 @@ def commit(
     deletions: list[str],
     marker: dict[str, Any],
     guard: Containment | None = None,
+    moves: Sequence[str] = (),
 ) -> None:
-    """The files of `staged` (staging name, output path) are written; make them the site. `guard`:
-    the caller's, which proved these very paths inside a moment ago (its folders are not resolved again)."""
+    """The files of `staged` (staging name, output path) are written, and the staged tree's
+    top-level entries `moves` (tree.py); make them the site. `guard`: the caller's, which proved
+    these very paths inside a moment ago (its folders are not resolved again)."""
     journal = {"marker_version": MARKER_VERSION, "renames": staged, "deletions": deletions, "marker": marker}
+    if moves:
+        journal.update(marker_version=TREE_JOURNAL_VERSION, moves=list(moves))
     marker_text = dumps(marker)
-    write_text(destination, JOURNAL, journal_text(staged, deletions, marker_text))
+    write_text(destination, JOURNAL, journal_text(staged, deletions, marker_text, moves))
     try:
         roll_forward(destination, journal, guard, marker_text)
     except OSError as e:
@@ -94,6 +105,16 @@ def roll_forward(
     for relative in journal["deletions"]:
         if isinstance(relative, str) and guard.inside(relative.rstrip("/")):
             remove(destination, relative, guard)
+    for name in journal.get("moves", ()):  # a staged tree's top-level entries (tree.py), before the renames
+        if not (isinstance(name, str) and "/" not in name and guard.inside(name)):
+            continue  # (a tampered journal)
+        moved = os.path.join(staging, TREE, name)
+        try:
+            os.replace(moved, os.path.join(root, name))  # (into a destination the build made: nothing there)
+        except FileNotFoundError:
+            if os.path.lexists(moved):
+                raise
+            continue  # moved before the interruption
     for name, relative in journal["renames"]:
         if not (isinstance(name, str) and name.isdigit() and guard.inside(relative)):
             continue  # a tampered journal: never rename onto a path we cannot prove inside
@@ -177,10 +198,11 @@ def recover(destination: Path) -> bool:
     if journal_path.is_file() and not journal_path.is_symlink():
         try:
             journal = json.loads(journal_path.read_text("utf-8"))
-            if journal.get("marker_version") != MARKER_VERSION:
+            if journal.get("marker_version") not in (MARKER_VERSION, TREE_JOURNAL_VERSION):
                 raise ValueError("unknown journal version")
             renames = [(str(name), str(path)) for name, path in journal["renames"]]
-            journal = {**journal, "renames": renames, "deletions": list(journal["deletions"])}
+            moves = [str(name) for name in journal.get("moves", [])]
+            journal = {**journal, "renames": renames, "deletions": list(journal["deletions"]), "moves": moves}
             if not isinstance(journal["marker"], dict):
                 raise ValueError("no marker")
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
@@ -205,6 +227,32 @@ def recover(destination: Path) -> bool:
             note(f"{destination}: removed {count} temporary files of an interrupted build")
         return True
     return False
+
+
+def read_manifest(destination: Path) -> dict[str, tuple[str, int, int]] | None:
+    """What the last complete build wrote, or None when unknown (every file is then rewritten and
+    the folder walked for stale files). Entries that are not safe paths are dropped: a tampered
+    marker must not make us delete anything outside the destination."""
+    try:
+        marker = json.loads((destination / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(marker, dict):
+        return None
+    if marker.get("marker_version") != MARKER_VERSION:
+        note(f"{destination / MARKER} is from an older version of blog; rewriting every file")
+        return None
+    files = marker.get("files")
+    if not isinstance(files, dict):
+        return None
+    manifest: dict[str, tuple[str, int, int]] = {}
+    for path, entry in files.items():
+        try:
+            if is_safe(path):
+                manifest[path] = (str(entry[0]), int(entry[1]), int(entry[2]))
+        except (ValueError, TypeError, IndexError, KeyError):
+            continue
+    return manifest
 
 
 def incomplete_reason(site: Path) -> str | None:

@@ -6,7 +6,6 @@ are removed: only files the marker says a build wrote, each proven inside again.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -16,6 +15,8 @@ from generator.incremental.digested import digest_of
 from generator.write import journal
 from generator.errors import BuildFailed, ConfigError, GeneratorError, OutputCollisionError
 from generator.write.safepath import JOURNAL, MARKER, RESERVED, STAGING, Containment, is_safe, problem
+from generator.write.tree import StagedTree, tops
+from generator.write.journal import read_manifest  # (build.py, serve and check read it from here)
 
 # Source folders an output folder must never live in: a build there would mix output with content.
 PROTECTED_FOLDERS = ("_posts", "_drafts", "_layouts", "_includes", "_data", "demos", "assets")
@@ -97,13 +98,15 @@ def write_site(
     manifest: dict[str, tuple[str, int, int]] | None = None,
     spooled: bool = False,
     unchanged: set[str] | frozenset[str] = frozenset(),
+    tree: StagedTree | None = None,
 ) -> WriteReport:
     """Make `destination` hold exactly `outputs` (plus kept files), all or nothing (journal.py).
     Every path is proven inside the destination before the first byte is written; unchanged
     files are recognised by `manifest` (path -> sha, size, mtime_ns: what the previous build
     wrote, read from the marker when not kept in memory) without being read. `unchanged` (spool.py's
     memo, `blog serve`): outputs whose bytes are the very ones `manifest` describes; they are taken
-    as they are, neither hashed nor stat'ed nor resolved again, since nothing is written to them."""
+    as they are, neither hashed nor stat'ed nor resolved again, since nothing is written to them.
+    `tree`: the spool's staged tree, in a destination this build made (tree.py)."""
     destination.mkdir(parents=True, exist_ok=True)
     # `spooled`: the caller recovered before rendering and put rendered bytes in the staging folder
     # (spool.py), judged against `manifest`; recovering now would delete them.
@@ -131,7 +134,7 @@ def write_site(
         if known and known[0] == digest and _stat_key(os.path.join(root, output.output_path)) == known[1:]:
             new_manifest[output.output_path] = known
             report.unchanged += 1
-        elif output.staged is not None and output.staged == destination / output.output_path:
+        elif known and output.staged is not None and output.staged == destination / output.output_path:
             raise GeneratorError(  # another process changed it since it was found unchanged
                 f"{output.output_path} changed on disk during the build; build again", destination
             )
@@ -149,38 +152,50 @@ def write_site(
         stale = sorted(p for p in set(manifest or {}) - wanted if not _under_any(p, kept) and guard.inside(p))
     else:
         stale = _stale_files(destination, wanted, kept)
-    staged = _stage(destination, changed, new_manifest) if changed else []
+    staged, placed = _stage(destination, changed, new_manifest, tree) if changed else ([], [])
     marker = {
         **marker,
         "marker_version": journal.MARKER_VERSION,
         "files": {path: list(entry) for path, entry in sorted(new_manifest.items())},
     }
-    if staged or stale:
-        journal.commit(destination, staged, stale, marker, guard)
+    if staged or stale or placed:
+        journal.commit(destination, staged, stale, marker, guard, tops(placed))
     else:
         journal.write_json(destination, MARKER, marker)
         shutil.rmtree(destination / STAGING, ignore_errors=True)
-    report.written = [path for _, path in staged]
+    report.written = sorted([path for _, path in staged] + placed) if placed else [path for _, path in staged]
     report.removed = [path for path in stale if not path.endswith("/")]
     report.manifest = new_manifest
     return report
 
 
 def _stage(
-    destination: Path, changed: list[tuple[Output, str]], new_manifest: dict[str, tuple[str, int, int]]
-) -> list[tuple[str, str]]:
-    """Write every changed file under a numbered name in the staging folder; nothing the site
-    serves changes. A rename keeps size and mtime, so the manifest entry is known already."""
+    destination: Path,
+    changed: list[tuple[Output, str]],
+    new_manifest: dict[str, tuple[str, int, int]],
+    tree: StagedTree | None = None,
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Write every changed file under a numbered name in the staging folder, or at its place in the
+    staged tree (tree.py): (number, output path) pairs to rename and paths in the tree. Nothing
+    the site serves changes. A rename keeps size and mtime: the manifest entry is known already."""
     staging = destination / STAGING
     staging.mkdir(exist_ok=True)  # it may hold spooled renders already (spool.py)
     staged: list[tuple[str, str]] = []
-    taken = {o.staged.name for o, _ in changed if o.staged is not None and o.staged.parent == staging}
-    number = 0
+    placed: list[str] = []
+    names = {o.output_path: _name_in(o.staged, os.fspath(staging)) for o, _ in changed}  # (str: no Path)
+    taken = set(names.values())
+    number = spooled = 0
     try:
         for output, digest in changed:
-            if output.staged is not None and output.staged.name in taken:
-                temporary = output.staged  # spooled while rendering: nothing to copy
-            else:
+            path, temporary = output.output_path, None
+            in_tree = tree is not None and tree.holds(output.staged, path)
+            if in_tree or names[path]:
+                temporary, spooled = output.staged, spooled + 1  # spooled while rendering: nothing to copy
+            elif tree is not None:
+                copy = output.data is None and output.copy_from is not None
+                temporary = tree.place(path, None if copy else output.read(), output.copy_from if copy else None)
+                in_tree = temporary is not None
+            if temporary is None:
                 while str(number) in taken:
                     number += 1
                 temporary = staging / str(number)
@@ -190,14 +205,25 @@ def _stage(
                 else:
                     temporary.write_bytes(output.read())
             stat = temporary.stat()
-            new_manifest[output.output_path] = (digest, stat.st_size, stat.st_mtime_ns)
-            staged.append((temporary.name, output.output_path))
+            new_manifest[path] = (digest, stat.st_size, stat.st_mtime_ns)
+            if in_tree:
+                placed.append(path)
+            else:
+                staged.append((temporary.name, path))
+        if tree is not None and spooled != tree.spooled:  # something spooled and not listed: never moved in
+            tree.strays(set(placed))
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
         raise GeneratorError(
             f"cannot write {output.output_path}: {e.strerror or e}; nothing in the site was changed", destination
         ) from e
-    return staged
+    return staged, placed
+
+
+def _name_in(staged: Path | None, staging: str) -> str:
+    """`staged`'s name if it is a file right in the `staging` folder, else ""."""
+    folder, _, name = os.fspath(staged).rpartition(os.sep) if staged is not None else ("", "", "")
+    return name if folder == staging else ""
 
 
 def unsafe_output_error(output: Output, destination: Path) -> GeneratorError:
@@ -212,32 +238,6 @@ def unsafe_output_error(output: Output, destination: Path) -> GeneratorError:
     return GeneratorError(
         "this folder of the destination leads outside it (a symbolic link); remove it and build again", folder
     )
-
-
-def read_manifest(destination: Path) -> dict[str, tuple[str, int, int]] | None:
-    """What the last complete build wrote, or None when unknown (every file is then rewritten and
-    the folder walked for stale files). Entries that are not safe paths are dropped: a tampered
-    marker must not make us delete anything outside the destination."""
-    try:
-        marker = json.loads((destination / MARKER).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(marker, dict):
-        return None
-    if marker.get("marker_version") != journal.MARKER_VERSION:
-        journal.note(f"{destination / MARKER} is from an older version of blog; rewriting every file")
-        return None
-    files = marker.get("files")
-    if not isinstance(files, dict):
-        return None
-    manifest: dict[str, tuple[str, int, int]] = {}
-    for path, entry in files.items():
-        try:
-            if is_safe(path):
-                manifest[path] = (str(entry[0]), int(entry[1]), int(entry[2]))
-        except (ValueError, TypeError, IndexError, KeyError):
-            continue
-    return manifest
 
 
 def _digest(output: Output) -> str:

@@ -18,6 +18,7 @@ from typing import NamedTuple
 MARKER = ".blog-build.json"  # what the last complete build wrote (manifest and origins)
 JOURNAL = ".blog-journal.json"  # the pending renames and deletions of an interrupted write phase
 STAGING = ".blog-staging"  # new files wait here under numbered names until the journal commits
+TREE = "tree"  # or, in a destination the build makes, at their own path in STAGING/TREE (tree.py)
 RESERVED = (MARKER, JOURNAL, STAGING)
 MAX_SEGMENT_BYTES = 255  # NAME_MAX on Linux, macOS and Windows
 MAX_PATH_BYTES = 3800  # PATH_MAX is 4096; leave room for the destination folder itself

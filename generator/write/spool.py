@@ -25,6 +25,9 @@ from pathlib import Path
 from generator.incremental.digested import bytes_of, known_digest
 from generator.write.output import Output, digest_of, stat_key
 from generator.write.safepath import JOURNAL, STAGING, is_safe
+from generator.write.tree import StagedTree, write_new
+
+__all__ = ["Spool", "SpoolMemo", "awaited", "is_spooled", "listening", "spool_all", "write_new"]
 
 Manifest = dict[str, tuple[str, int, int]]
 # output path -> (bytes on disk, their digest, the Output that stood for them: reused as it is)
@@ -66,11 +69,25 @@ class Spool:
         self.remember = remember or memo is not None
         self.seen: SpoolMemo = {}  # this build's bytes (when remembering), the next build's memo once committed
         self.unchanged: set[str] = set()  # outputs proven unchanged through the memo (no hash, no stat)
-        self.spooled = 0  # files written to the staging folder: what tests count
+        self._spooled = 0
         self.hashed = 0  # outputs whose bytes were hashed: what tests count
         self._made = False
         self._name = 0  # the next staging name (`reserve` keeps some for forked renderers)
         self._new_destination = not destination.exists()
+        # A destination this build makes: renders are spooled at their place in a tree (tree.py).
+        # Not for `blog serve` (remembering): its first build is followed by others (numbered names).
+        self.tree = StagedTree(self.staging) if self._new_destination and not self.remember else None
+
+    @property
+    def spooled(self) -> int:
+        """Files written to the staging folder, by every renderer process: what tests count."""
+        return self._spooled
+
+    @spooled.setter
+    def spooled(self, count: int) -> None:
+        self._spooled = count
+        if self.tree is not None:
+            self.tree.spooled = count  # (write_site checks that the tree holds only what is listed)
 
     def add(self, output: Output) -> Output:
         """The same output, its bytes on disk instead of in memory (static files pass through)."""
@@ -109,11 +126,15 @@ class Spool:
             # Unchanged on disk: the destination file already holds exactly these bytes.
             return dataclasses.replace(output, data=None, digest=digest, staged=self.destination / output.output_path)
         self._make()
-        path = self.staging / str(self._name)
-        self._name += 1
         self.spooled += 1
         data = bytes_of(output.data)  # (a reused page left in the render store is read now)
-        write_new(path, data)
+        placed = self.tree.place(output.output_path, data) if self.tree is not None else None
+        if placed is None:
+            path = self.staging / str(self._name)
+            self._name += 1
+            write_new(path, data)
+        else:
+            path = placed
         if _listener is not None:
             with contextlib.suppress(Exception):
                 _listener(output, data)
@@ -123,6 +144,8 @@ class Spool:
         if not self._made:
             self.staging.mkdir(parents=True, exist_ok=True)
             self._made = True
+            if self.tree is not None:
+                self.tree.ensure()
 
     def reserve(self, count: int) -> int:
         """Keep the next `count` staging names for a forked renderer spooling into the same folder
@@ -146,20 +169,6 @@ class Spool:
             if self._new_destination:  # a failed first build leaves no empty folder behind
                 with contextlib.suppress(OSError):
                     self.destination.rmdir()
-
-
-def write_new(path: Path, data: bytes) -> None:
-    """Write `data` to `path` with plain system calls: open() in binary mode adds an fstat, an
-    ioctl and an lseek per file. (The size and mtime for the manifest are stat'ed when the journal
-    is written: kept here, in each Output, they would weigh on a big build's peak memory.)
-    No fsync: the journal protects against kills, not against power loss."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
 
 
 def spool_all(spool: Spool | None, outputs: list[Output]) -> list[Output]:
