@@ -107,7 +107,7 @@ class Segment:
 
 def segments(text: str) -> Iterator[Segment]:
     """Split text into prose and fenced code blocks (``` or ~~~, closed by a line of at least as
-    many of the same character). Line based, so linear."""
+    many of the same character). Linear: by searches that only move forward, or line by line."""
     if _only_newlines_end_lines(text):
         yield from _segments_by_search(text)
         return
