@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -233,8 +233,9 @@ def _build(
     outputs.sort(key=lambda o: o.output_path)
     origins = {o.output_path: o.origin for o in outputs}
     report, folder = None, config.source / CACHE_FOLDER
-    # A `blog build`'s caches are saved while the site is written (write/alongside.py).
-    saving = Alongside(functools.partial(_save, cache, state, folder) if owns_cache else None, bool(spool), "blog-save")
+    # A `blog build`'s caches are saved while the site is written, committed once it is (write/alongside.py).
+    saves = [partial(_save, cache), partial(save_renders, state, folder)] if owns_cache else []
+    saving = Alongside(saves, bool(spool), folder)  # (abandoned: the folder, if they made it, is removed)
     if spool is not None:
         meta = {"generator": "blog", "version": __version__, "origins": origins}
         keep, where = list(config.get("keep_files") or []), config.destination
@@ -242,7 +243,7 @@ def _build(
             report = write_site(outputs, where, keep, meta, spool.manifest, True, spool.unchanged, spool.tree)
         except BaseException:
             state.written, state.written_to = {}, None  # the disk no longer matches what we knew
-            saving.join_quietly()  # (each save whole or not at all, whatever the write did)
+            saving.abandon()  # (the saves roll back: a failed build changes nothing in .blog-cache/)
             raise
         state.written, state.written_to = report.manifest, config.destination
         moved = set(report.written)  # staged bytes are now at their place
@@ -291,10 +292,9 @@ def generated_outputs(
     return result
 
 
-def _save(cache: ConversionCache, state: BuildState, folder: Path) -> None:
+def _save(cache: ConversionCache, settled: Callable[[], None]) -> None:
     cache.prune_unused()
-    cache.save()
-    save_renders(state, folder)  # writes only what changed, if anything
+    cache.save(settled)  # (save_renders, in another thread, writes only what changed, if anything)
 
 
 def _unique(errors: list[GeneratorError]) -> list[GeneratorError]:

@@ -4,6 +4,7 @@ build reusing what the saves wrote."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import sys
 import threading
@@ -13,6 +14,7 @@ import pytest
 
 import generator.build as build_module
 from generator.build import BuildOptions, build
+from generator.errors import BuildFailed
 from generator.incremental.store import STATE_FILE
 from generator.render.cache import CACHE_FILE, ConversionCache
 from generator.write.alongside import Alongside
@@ -45,7 +47,8 @@ def test_a_cold_build_saves_its_caches_in_another_thread_while_writing(tmp_path:
     result = build(BuildOptions(source=site, destination=tmp_path / "out"))
     main = threading.main_thread().name
     assert seen["write"] == [main]
-    assert seen["cache"] == seen["renders"] == ["blog-save"]  # once each, not in the main thread
+    assert len(seen["cache"]) == len(seen["renders"]) == 1  # once each, each in its own thread
+    assert {*seen["cache"], *seen["renders"]} == {"blog-save-0", "blog-save-1"}
     assert set(threading.enumerate()) == before  # joined before build() returned
     assert sys.getswitchinterval() == pytest.approx(0.005)  # (restored)
     assert (site / ".blog-cache" / CACHE_FILE).is_file() and (site / ".blog-cache" / STATE_FILE).is_file()
@@ -87,23 +90,59 @@ def test_a_save_failing_in_its_thread_fails_the_build_and_leaves_whole_caches(tm
     assert again.report is not None and again.report.written == []
 
 
-def test_alongside_raises_the_works_error_in_the_joining_thread() -> None:
-    ran: list[str] = []
+def test_a_refused_write_leaves_the_caches_as_they_were(tmp_path: Path) -> None:
+    """The saves run while the site is written but commit only once it is: a write refused at its
+    last line of defence (a folder of the destination that is a link out) saves nothing."""
+    site = make_site(tmp_path / "site", posts=6)
+    out = tmp_path / "out"
+    build(BuildOptions(source=site, destination=out))
+    cache = site / ".blog-cache"
+    before = {p.name: p.read_bytes() for p in cache.iterdir()}
+    (site / "_posts" / "2020-01-01-post-0.md").write_text("---\ntitle: Post 0\n---\nEdited.\n")
+    shutil.rmtree(out / "2020" / "01")
+    (tmp_path / "elsewhere").mkdir()
+    (out / "2020" / "01").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(BuildFailed):
+        build(BuildOptions(source=site, destination=out))
+    assert not list((tmp_path / "elsewhere").iterdir())
+    assert {p.name: p.read_bytes() for p in cache.iterdir()} == before  # not one row changed
 
-    def work() -> None:
-        ran.append(threading.current_thread().name)
+
+def test_a_refused_first_write_leaves_no_cache_files(tmp_path: Path, monkeypatch) -> None:
+    site = make_site(tmp_path / "site", posts=4)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise BuildFailed([])
+
+    monkeypatch.setattr(build_module, "write_site", refused)  # (the saves are running meanwhile)
+    with pytest.raises(BuildFailed):
+        build(BuildOptions(source=site, destination=tmp_path / "out"))
+    assert not (site / ".blog-cache").exists()  # (made by the saves, removed with what they wrote)
+
+
+def test_alongside_commits_only_once_the_caller_succeeded() -> None:
+    events: list[str] = []
+
+    def work(settled) -> None:  # noqa: ANN001
+        events.append("prepared")
+        settled()
+        events.append("committed")
+
+    def failing(settled) -> None:  # noqa: ANN001
         raise ValueError("from the thread")
 
-    saving = Alongside(work, name="worker")
+    saving = Alongside([work, failing], name="worker")
     with pytest.raises(ValueError, match="from the thread"):
         saving.join()
-    assert ran == ["worker"]
+    assert events == ["prepared", "committed"] and sorted(saving.ran_in) == ["worker-0", "worker-1"]
     saving.join()  # (once: nothing is raised again)
-    quiet = Alongside(work, name="quiet")
-    quiet.join_quietly()
-    assert ran == ["worker", "quiet"]
-    inline = Alongside(work, threaded=False)
-    assert ran == ["worker", "quiet"]  # run by join, not before
-    with pytest.raises(ValueError):
-        inline.join()
-    assert ran[-1] == threading.current_thread().name
+    events.clear()
+    abandoned = Alongside([work])
+    abandoned.abandon()  # (the work's Abandoned is dropped)
+    assert events == ["prepared"]
+    inline = Alongside([work], threaded=False)
+    assert events == ["prepared"]  # run by join, not before
+    inline.join()
+    assert events == ["prepared", "prepared", "committed"]
+    assert inline.ran_in == [threading.current_thread().name]
+    assert sys.getswitchinterval() == pytest.approx(0.005)

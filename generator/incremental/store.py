@@ -13,14 +13,14 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
 from generator.incremental import validation
 from generator.incremental.bigrows import INSERT, copy_renders, insert_render, read_ahead, read_one, row_of
 from generator.incremental.sources import PAGE_SIZE, IndexEntry, SourceIndex, spill_database
-from generator.incremental.tablesave import copy_of, install, save_index, save_reading
+from generator.incremental.tablesave import copy_of, install, save_index, save_reading, settle_unless_copy
 from generator.incremental.state import BuildState, RenderRecord
 
 # 1: renders-v1.json (one JSON object); 2: SQLite. A format-2 file without the tables added since
@@ -51,9 +51,8 @@ _CHECKS = (
 
 
 class Unkept(dict):  # type: ignore[type-arg]
-    """A memo that keeps nothing, for a BuildState no later build will see (`blog build`): the
-    memos `blog serve` keeps between rebuilds (finished HTML, reading texts, view fingerprints by
-    their inputs) hold every page's converted HTML, which a single build never asks for again."""
+    """A memo that keeps nothing, for a BuildState no later build sees (`blog build`): `blog serve`'s
+    memos (finished HTML, reading texts, view prints by inputs) hold every page's converted HTML."""
 
     __slots__ = ()
 
@@ -276,8 +275,9 @@ def load_renders(state: BuildState, folder: Path, lazy_pages: bool = False) -> N
     state.saved_reading = dict(reading)
 
 
-def save_renders(state: BuildState, folder: Path) -> None:
-    """Write back what this build changed: its new renders, the ones gone, the fingerprints."""
+def save_renders(state: BuildState, folder: Path, settled: Callable[[], None] = lambda: None) -> None:
+    """Write back what this build changed: its new renders, the ones gone, the fingerprints. `settled`:
+    called before the commit (build.py: raises if the site's write failed; the save rolls back)."""
     renders = state.renders
     prints_changed = state.document_prints != state.saved_prints or state.view_inputs != state.saved_view_inputs
     others_changed = state.sources.dirty or state.reading != state.saved_reading or bool(state.bytecode.changed)
@@ -310,7 +310,8 @@ def save_renders(state: BuildState, folder: Path) -> None:
         db.executemany("INSERT OR REPLACE INTO bytecode VALUES (?, ?)", rows)
         db.execute("DELETE FROM bytecode WHERE substr(key, 1, ?) != ?", (len(bytecode.salt) + 1, bytecode.salt + ":"))
         validation.save_validation(db, state, set(renders))
-    renders.saved(install(db, folder / STATE_FILE, lambda path: _open(path, create=False)))
+        settle_unless_copy(db, settled)
+    renders.saved(install(db, folder / STATE_FILE, lambda path: _open(path, create=False), settled))
     validation.saved(state)
     state.saved_prints = dict(state.document_prints)
     state.sources.changed.clear()

@@ -70,17 +70,28 @@ def copy_of(spill: sqlite3.Connection, path: Path, connect: Callable[..., sqlite
     return db
 
 
+def settle_unless_copy(db: sqlite3.Connection, settled: Callable[[], None]) -> None:
+    """Inside the save's transaction, last: a copy_of file is committed first (nobody reads it)."""
+    if db not in _FRESH:
+        settled()
+
+
 def install(
-    db: sqlite3.Connection, path: Path, reopen: Callable[[Path], sqlite3.Connection | None]
+    db: sqlite3.Connection,
+    path: Path,
+    reopen: Callable[[Path], sqlite3.Connection | None],
+    settled: Callable[[], None] = lambda: None,
 ) -> sqlite3.Connection:
-    """`db` itself, or, made by copy_of, its file renamed to `path` and opened there."""
+    """`db` itself, or, made by copy_of, its file renamed to `path` once `settled` returns (if it
+    raises, the copy is removed) and opened there."""
     fresh = _FRESH.pop(db, None)
     if fresh is None:
         return db
     db.close()
     try:
+        settled()
         os.replace(fresh, path)
-    except OSError:
+    except BaseException:
         fresh.unlink(missing_ok=True)
         raise
     reopened = reopen(path)

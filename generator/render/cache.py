@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -24,6 +23,7 @@ from typing import Any
 
 from generator.incremental.sources import spill_database
 from generator.render.cache_file import CACHE_FILE, CACHE_FORMAT, SCHEMA as _SCHEMA, open_store, remove_other_formats
+from generator.render.cache_file import INSERT as _INSERT, save_through
 from generator.render.markup import MarkdownResult
 
 __all__ = ["CACHE_FILE", "CACHE_FORMAT", "ConversionCache"]
@@ -251,22 +251,33 @@ class ConversionCache:
             cache._db = open_store(path)
         return cache
 
-    def save(self) -> None:
+    def save(self, settled: Callable[[], None] = lambda: None) -> None:
+        """`settled`: called just before the commit; if it raises (build.py: the site's write
+        failed) the save rolls back, and a store file this save made is removed again."""
         if self.folder is None or not (self._new or self._stale):
             return
         with self._lock:
+            created = self._db is None
             if self._db is None:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 self._db = open_store(self.folder / CACHE_FILE, create=True)
             assert self._db is not None
             rows = [_row(key, self._entries[key]) for key in sorted(self._new - self._spilled)]
             stale = [(k,) for k in sorted(self._stale)]
-            if self._spill is not None:
-                _save_through(self._spill, self.folder / CACHE_FILE, stale, rows, sorted(self._dropped))
-            else:
-                with self._db:  # one transaction: all of this build's changes or none
-                    self._db.executemany("DELETE FROM markdown WHERE key = ?", stale)
-                    self._db.executemany(_INSERT, rows)
+            try:
+                if self._spill is not None:
+                    save_through(self._spill, self.folder / CACHE_FILE, stale, rows, sorted(self._dropped), settled)
+                else:
+                    with self._db:  # one transaction: all of this build's changes or none
+                        self._db.executemany("DELETE FROM markdown WHERE key = ?", stale)
+                        self._db.executemany(_INSERT, rows)
+                        settled()
+            except BaseException:
+                if created:
+                    self._db.close()
+                    self._db = None
+                    (self.folder / CACHE_FILE).unlink(missing_ok=True)
+                raise
             self._new.clear()
             self._stale.clear()
             if self._spill is not None:  # now in the store: looked up there from here on
@@ -276,28 +287,6 @@ class ConversionCache:
                 self._dropped.clear()
 
 
-def _save_through(
-    spill: sqlite3.Connection, store: Path, stale: list[tuple[str]], rows: list[tuple[Any, ...]], dropped: list[str]
-) -> None:
-    """Save through the spill file's connection, the store attached to it: the spilled rows are
-    copied by one INSERT ... SELECT inside SQLite, not fetched into Python and bound again row by
-    row (a cold build's 2,000 rows: ≈ 25 ms, holding the GIL the writing thread waits for, build.py).
-    One transaction, as with the store's own connection (which holds no lock meanwhile)."""
-    spill.commit()  # (its rows were inserted in a transaction left open: ATTACH needs none)
-    spill.execute("ATTACH DATABASE ? AS store", (os.fspath(store),))
-    try:
-        spill.execute("PRAGMA store.synchronous = OFF")  # (as store.connect sets it: a cache)
-        with spill:
-            spill.executemany("DELETE FROM main.markdown WHERE key = ?", [(k,) for k in dropped])
-            spill.executemany("DELETE FROM store.markdown WHERE key = ?", stale)
-            spill.executemany(_INSERT.replace("INTO markdown", "INTO store.markdown"), rows)
-            spill.execute(f"INSERT OR REPLACE INTO store.markdown SELECT {_COLUMNS} FROM main.markdown ORDER BY key")
-    finally:
-        spill.execute("DETACH DATABASE store")
-
-
-_COLUMNS = "key, html, toc, toc_count, warnings"
-_INSERT = "INSERT OR REPLACE INTO markdown VALUES (?, ?, ?, ?, ?)"
 _ROW = "SELECT html, toc, toc_count, warnings FROM markdown WHERE key = ?"
 
 

@@ -1,64 +1,100 @@
-"""Work done in a thread while the site is written: a cold `blog build`'s tail is the write phase
-(~2,000 mkdirs and 1,000 renames: system calls, which release the GIL) and then the saves of
-`.blog-cache/` (SQLite, which releases it in C), each on one core while the other idled. build()
-runs the saves alongside the write and joins them before it returns.
+"""Work done in threads while the site is written: a cold `blog build`'s tail is the write phase
+(system calls, which release the GIL) and the saves of `.blog-cache/` (SQLite, which releases it
+in C), each on one core while the other idled. build() runs each save in its own thread alongside
+the write; a save does its work, then calls `settled` before it commits anything the next build
+would see: that waits for the write's outcome and raises Abandoned if it failed, so the save rolls
+back and a failed or refused build leaves `.blog-cache/` as it was, as before (each save is one
+SQLite transaction). build() joins them before it returns.
 
-The saves depend on nothing the write does (the caches describe conversions and renders, not
-what is on disk), and each is one SQLite transaction: joined after a failed or interrupted write,
-they left the old rows or the new, never a mix. Threads only here, after rendering: the render
-phase forks (render/parallel_pages.py), which a process running threads must not do."""
+Threads only here, after rendering: the render phase forks (render/parallel_pages.py), which a
+process running threads must not do."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
-SWITCH_INTERVAL = 0.0005  # seconds, while the work runs (sys.setswitchinterval; Python's default: 0.005)
+SWITCH_INTERVAL = 0.0005  # seconds, while the works run (sys.setswitchinterval; Python's default: 0.005)
+
+Work = Callable[[Callable[[], None]], None]  # called with `settled`
+
+
+class Abandoned(Exception):
+    """Raised by `settled` in a work whose caller's step failed: nothing may be committed."""
 
 
 class Alongside:
-    """`work` running in its own thread from now on (`threaded`; else run by `join`, in the
-    caller's); `join` waits for it and raises what it raised. No work: nothing to wait for."""
+    """Each of `works` running in its own thread from now on (`threaded`; else run by `join`, in
+    the caller's). `join`: the caller's step succeeded, wait, raise the first work's error.
+    `abandon`: it failed; the works roll back; wait, their errors dropped."""
 
-    def __init__(self, work: Callable[[], None] | None, threaded: bool = True, name: str = "blog-alongside") -> None:
-        self._work = work
-        self._error: BaseException | None = None
-        self.ran_in: threading.Thread | None = None  # the thread `work` ran in: what tests check
-        self._thread = threading.Thread(target=self._run, name=name) if work and threaded else None
+    def __init__(
+        self, works: list[Work], threaded: bool = True, folder: Path | None = None, name: str = "blog-save"
+    ) -> None:
+        self._works = works
+        # The folder the works save into: made by them (it did not exist), removed if abandoned.
+        self._made = folder if folder is not None and works and not folder.exists() else None
+        self._succeeded: bool | None = None
+        self._decided = threading.Event()
+        self._errors: list[BaseException] = []
+        self.ran_in: list[str] = []  # the threads the works ran in: what tests check
+        self._threads = [
+            threading.Thread(target=self._run, args=(work,), name=f"{name}-{n}") for n, work in enumerate(works)
+        ]
         self._interval = sys.getswitchinterval()
-        if self._thread is not None:
-            # The writing thread waits for the GIL after each mkdir or rename while the saving one
-            # holds it between SQLite steps, up to the whole interval (5 ms): the write took ~60%
-            # longer. At 0.5 ms it takes ~15% longer (a 1,000-post cold build, bench/README.md).
+        if threaded and self._threads:
+            # The writing thread waits for the GIL after each system call while a saving one holds
+            # it between SQLite steps, up to the whole interval (5 ms): the write took ~60% longer.
             sys.setswitchinterval(SWITCH_INTERVAL)
-            self._thread.start()
+            for thread in self._threads:
+                thread.start()
+        else:
+            self._threads = []
 
-    def _run(self) -> None:
-        self.ran_in = threading.current_thread()
+    def settled(self) -> None:
+        """Called by a work before it commits: waits for the caller's outcome."""
+        self._decided.wait()
+        if not self._succeeded:
+            raise Abandoned("the site was not written: nothing of this build is saved")
+
+    def _run(self, work: Work) -> None:
+        self.ran_in.append(threading.current_thread().name)
         try:
-            assert self._work is not None
-            self._work()
+            work(self.settled)
         except BaseException as error:  # (re-raised by join, in the thread that waits)
-            self._error = error
+            self._errors.append(error)
 
     def join(self) -> None:
-        if self._thread is None and self._work is not None:
-            self._run()
+        self._decide(True)
+        if not self._threads:
+            for work in self._works:  # (not threaded: run now, in the caller's thread)
+                self._run(work)
         self._wait()
-        error, self._error = self._error, None
-        if error is not None:
-            raise error
+        errors, self._errors = self._errors, []
+        if errors:
+            raise errors[0]
 
-    def join_quietly(self) -> None:
-        """Wait, dropping the work's error: the caller is already raising a more telling one."""
+    def abandon(self) -> None:
+        self._decide(False)
         self._wait()
-        self._error = None
+        self._errors.clear()
+        if self._made is not None:
+            with contextlib.suppress(OSError):
+                self._made.rmdir()  # (only if empty: what the works made in it, they removed)
+
+    def _decide(self, succeeded: bool) -> None:
+        if self._succeeded is None:
+            self._succeeded = succeeded
+            self._decided.set()
 
     def _wait(self) -> None:
-        thread, self._thread, self._work = self._thread, None, None  # (once)
-        if thread is not None:
-            try:
+        threads, self._threads, self._works = self._threads, [], []  # (once)
+        try:
+            for thread in threads:
                 thread.join()
-            finally:
+        finally:
+            if threads:
                 sys.setswitchinterval(self._interval)
