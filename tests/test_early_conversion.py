@@ -94,16 +94,14 @@ def watching_compiles(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 
 def watching_fills(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Every FillAhead a build makes (one per group: posts, then pages)."""
-    from generator.render import fill_ahead as module
-
     made: list[Any] = []
-    real = module.FillAhead
+    real = build_module.FillAhead
 
     def fill_ahead(renderer: Any) -> Any:
         made.append(real(renderer))
         return made[-1]
 
-    monkeypatch.setattr(module, "FillAhead", fill_ahead)
+    monkeypatch.setattr(build_module, "FillAhead", fill_ahead)
     return made
 
 

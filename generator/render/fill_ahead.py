@@ -99,27 +99,3 @@ class FillAhead:
         if outcome[1] is not None:
             errors.append(outcome[1])
         return True
-
-
-def convert_and_fill(
-    renderer: DocumentRenderer,
-    group: list[Document],
-    start: int,
-    total: int,
-    errors: list[GeneratorError],
-    progress: Callable[[str, int, int], None] | None,
-) -> None:
-    """Convert and fill a build's `group` of documents (its posts, then its pages; `start`: the
-    first one's index among `total`), the errors into `errors`: prefetch, with a FillAhead at work
-    while early workers finish, then each document in order."""
-    ahead = FillAhead(renderer)
-    renderer.prefetch(group, ahead)
-    for index, doc in enumerate(group, start):
-        if progress:
-            progress("converting", index, total)
-        if ahead.take(doc, errors):
-            continue
-        try:
-            renderer.fill(doc, renderer.convert(doc))
-        except GeneratorError as e:
-            errors.append(e)
