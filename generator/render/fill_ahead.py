@@ -42,14 +42,12 @@ class FillAhead:
         self._needs: dict[str, int] = {}  # document -> its texts still converting
         self._waiting: dict[str, list[Document]] = {}  # text -> the documents that wait for it
         self._ready: list[Document] = []
-        self._layouts: dict[str, None] = {}  # the layouts the documents name, in order
 
     def plan(
         self, documents: list[Document], missing: list[str]
     ) -> tuple[Callable[[], Iterator[None]], Callable[..., None]]:
         """(meanwhile, arrived): what the conversion pool calls while it waits."""
         renderer, absent = self.renderer, set(missing)
-        self._layouts = {doc.layout: None for doc in documents if doc.layout}
         for doc in documents:
             if not doc.is_markdown or doc.render_with_jinja or renderer.liquid is not None:
                 continue
@@ -63,7 +61,7 @@ class FillAhead:
 
     def _meanwhile(self) -> Iterator[None]:
         """Steps of a few milliseconds at most: the pool sends more work between two."""
-        yield from warm_layouts(self.renderer.layout_env, self.renderer.site.layouts, self._layouts)
+        yield from warm_layouts(self.renderer.layout_env, self.renderer.site.layouts)
         ready, self._ready = self._ready, []
         for doc in ready:
             self._fill(doc)

@@ -4,11 +4,11 @@ A cold build waits in `DocumentRenderer.prefetch` while its forked workers conve
 (≈ 0.4 s for 1,000 posts, the parent idle), and then renders its first document alone, before
 forking the render child, so that the child inherits the compiled layouts: ≈ 60 ms on one core
 (most of it Jinja compiling the theme's layouts and includes). Compiled during the wait instead,
-that first render takes a few milliseconds, and the compile runs while the workers finish. The
-templates compiled are those the documents' render uses anyway: their layouts, the layouts those
-chain into, and what they include, extend or import by a constant name. What fails to compile is
-left alone: the render that uses it reports it, with its path and line, as it always did. Output
-is unchanged: a template compiled earlier is the same template (the same bytecode is kept)."""
+that first render takes a millisecond, and the compile runs while the workers finish. The
+templates compiled are those the build will use anyway: every layout, and what the layouts include,
+extend or import by a constant name. What fails to compile is left alone: the render that uses it
+reports it, with its path and line, as it always did. Output is unchanged: a template compiled
+earlier is the same template (the bytecode that `.blog-cache/` keeps is the same bytes)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,10 @@ from generator.render.layout_stream import prints_content_plainly
 _NAMED = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+(["'])([^"'{}%]+)\1""")
 
 
-def warm_layouts(env: jinja2.Environment, layouts: Mapping[str, Layout], used: Iterable[str]) -> Iterator[str]:
-    """Compile the layouts named in `used`, the layouts they chain into and the templates they
-    name, one per step (a few ms each): yields the names compiled, in order. (Not every layout:
-    a theme's others may never be used; the generated pages' compile as the parent renders them.)"""
-    chains: dict[str, None] = {}
-    for name in used:
-        layout = layouts.get(name)
-        while layout is not None and layout.source.relative not in chains:
-            chains[layout.source.relative] = None
-            layout = layouts.get(layout.parent) if layout.parent else None
-    return _compile_all(env, chains)
+def warm_layouts(env: jinja2.Environment, layouts: Mapping[str, Layout]) -> Iterator[str]:
+    """Compile every layout and the templates they name, one per step (a few ms each): yields
+    the names compiled, in order."""
+    return _compile_all(env, [layout.source.relative for layout in layouts.values()])
 
 
 def _compile_all(env: jinja2.Environment, names: Iterable[str]) -> Iterator[str]:
