@@ -13,7 +13,7 @@ earlier is the same template (the bytecode that `.blog-cache/` keeps is the same
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 
 import jinja2
 
@@ -24,15 +24,15 @@ from generator.render.layout_stream import prints_content_plainly
 _NAMED = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+(["'])([^"'{}%]+)\1""")
 
 
-def warm_layouts(env: jinja2.Environment, layouts: Mapping[str, Layout]) -> Iterator[str]:
-    """Compile every layout and the templates they name, one per step (a few ms each): yields
-    the names compiled, in order."""
+def warm_layouts(env: jinja2.Environment, layouts: Mapping[str, Layout]) -> list[str]:
+    """Compile every layout and the templates they name; return the names compiled, in order."""
     return _compile_all(env, [layout.source.relative for layout in layouts.values()])
 
 
-def _compile_all(env: jinja2.Environment, names: Iterable[str]) -> Iterator[str]:
+def _compile_all(env: jinja2.Environment, names: Iterable[str]) -> list[str]:
     todo = list(names)[::-1]
     seen: set[str] = set()
+    compiled: list[str] = []
     while todo:
         name = todo.pop()
         if name in seen or env.loader is None:
@@ -44,5 +44,6 @@ def _compile_all(env: jinja2.Environment, names: Iterable[str]) -> Iterator[str]
             prints_content_plainly(env, name)  # (its answer is remembered for this environment)
         except Exception:  # noqa: BLE001 (the render that uses it reports it)
             continue
+        compiled.append(name)
         todo.extend(match.group(2) for match in reversed(list(_NAMED.finditer(source))))
-        yield name
+    return compiled
