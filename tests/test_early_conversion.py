@@ -71,28 +71,6 @@ def watching_load(monkeypatch: pytest.MonkeyPatch, pools: list[Any] | None = Non
     return sent
 
 
-def watching_compiles(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """The layout environment's compiles: during warm_layouts ("warm") and after it ("later")."""
-    from generator.incremental.jinja_hooks import RecordingEnvironment
-    from generator.render import documents
-
-    seen: dict[str, list[str]] = {"all": [], "warm": [], "later": []}
-    real_compile, real_warm = RecordingEnvironment.compile, documents.warm_layouts
-
-    def compile(self, source, name=None, filename=None, *args: Any, **kwargs: Any) -> Any:
-        (seen["later"] if seen["warm"] else seen["all"]).append(str(filename))
-        return real_compile(self, source, name, filename, *args, **kwargs)
-
-    def warm(*args: Any) -> list[str]:
-        real_warm(*args)
-        seen["warm"] = list(seen["all"])
-        return seen["warm"]
-
-    monkeypatch.setattr(RecordingEnvironment, "compile", compile)
-    monkeypatch.setattr(documents, "warm_layouts", warm)
-    return seen
-
-
 ALONE = "BLOG_TEST_EARLY_ALONE"  # set in the fresh interpreter below: it must not start another
 
 
@@ -112,12 +90,8 @@ def test_workers_start_while_loading_and_the_site_is_a_serial_builds(tmp_path: P
         path.write_text(path.read_text() + "\nBroken $\\frac{1}{$ math.\n")
     pools: list[Any] = []
     sent = watching_load(monkeypatch, pools)
-    compiled = watching_compiles(monkeypatch)
     early = build(BuildOptions(source=site, destination=tmp_path / "early"))
     assert sent[0] > 0  # chunks went out before the loading ended
-    # The layouts and what they include compiled while the workers converted, none on first render.
-    assert compiled["warm"] and "_layouts/post.html" in compiled["warm"] and compiled["later"] == []
-    assert any(name.startswith("_includes/") for name in compiled["warm"]), compiled
     assert not pools[0].started and pools[0].pending == 0 and not pools[0]._known  # no text held after
     early_rows = cache_rows(site)
     (site / ".blog-cache" / CACHE_FILE).unlink()  # cold again

@@ -26,7 +26,7 @@ from generator.render.views import site_values
 from generator.render.sass_pages import SassSettings, compile_page, is_sass, settings_for
 from generator.load.theme import gem_theme_root
 from generator.render.lazy_parts import content_token, intact_tokens, make_jinja_environments, stored_texts
-from generator.render.lazy_parts import render_layout_chain, render_string, warm_layouts  # (Jinja: when called)
+from generator.render.lazy_parts import render_layout_chain, render_string  # (Jinja imported when called)
 from generator.render.known import Converted, forget_gone, known_conversion, remember_conversion
 from generator.render.excerpts import first_chunk
 
@@ -162,8 +162,8 @@ class DocumentRenderer:
             # when the site has no image file to probe.
             self.images.prepare(texts)
         missing = self.cache.missing(texts, self.fingerprint)
-        if self.cache.converting is not None:  # started while the site loaded: the layouts compile meanwhile
-            return self.cache.converting.finish(missing, lambda: warm_layouts(self.layout_env, self.site.layouts))
+        if self.cache.converting is not None:  # started while the site loaded (early_conversion.py)
+            return self.cache.converting.finish(missing)
         if len(missing) < PARALLEL_MINIMUM or (os.cpu_count() or 1) < 2:
             return
         for index, result in convert_in_parallel(missing, self.settings):

@@ -99,9 +99,8 @@ class ConversionPool:
             self._take([entry for entry in self._waiting if entry[1].done()])
         self._top_up(loading=True)
 
-    def finish(self, texts: list[str], meanwhile: Callable[[], object] | None = None) -> None:
-        """Convert `texts` too (those already added are not converted again) and wait for all,
-        running `meanwhile` once the last texts are sent (the parent is otherwise idle then)."""
+    def finish(self, texts: list[str]) -> None:
+        """Convert `texts` too (those already added are not converted again) and wait for all."""
         if self._pool is None:  # too few texts were fed to start: these alone, if enough
             self._known, self._pending = set(), []
             for text in texts:
@@ -115,8 +114,6 @@ class ConversionPool:
             self.add(text)
         try:
             self._top_up(loading=False)
-            if meanwhile is not None:
-                meanwhile()
             while self._waiting:
                 done, _ = wait([future for _, future in self._waiting], return_when=FIRST_COMPLETED)
                 self._take([entry for entry in self._waiting if entry[1] in done])
@@ -207,10 +204,10 @@ class EarlyConversion:
         elif self.pool.pending >= _minimum():
             self.pool.start()
 
-    def finish(self, texts: list[str], meanwhile: Callable[[], object] | None = None) -> None:
+    def finish(self, texts: list[str]) -> None:
         """DocumentRenderer.prefetch: these too (the texts it found missing), and wait for all."""
         self.cache.converting = None  # (the renderer's later prefetches convert on their own)
-        self.pool.finish(texts, meanwhile)
+        self.pool.finish(texts)
 
     def close(self) -> None:
         """After the build's conversions (or when it failed before them): no worker is left."""

@@ -51,13 +51,6 @@ def layout_chain_bytes(*args: Any, **kwargs: Any) -> bytes | None:
     return stream(*args, **kwargs)
 
 
-def warm_layouts(*args: Any, **kwargs: Any) -> list[str]:
-    """warm_layouts.warm_layouts, imported (with Jinja) when a cold build waits for its workers."""
-    from generator.render.warm_layouts import warm_layouts as warm
-
-    return warm(*args, **kwargs)
-
-
 def render_string(*args: Any, **kwargs: Any) -> str:
     """templates.render_string, imported (with Jinja) on first use."""
     from generator.render.templates import render_string as render
