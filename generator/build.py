@@ -36,7 +36,6 @@ from generator.render.documents import DocumentRenderer
 from generator.render.early_conversion import EarlyConversion
 from generator.render.views import TextFile, long_texts_in
 from generator.render.parallel_pages import render_documents
-from generator.render.fill_ahead import convert_and_fill
 from generator.render.generated_set import EarlyPages, generated_pages
 from generator.render.letgo import give_back_bodies, let_go_of_bodies, memory_release
 from generator.assemble import RebuildMemory, load_site, run_build_plugins, run_page_plugins
@@ -186,7 +185,14 @@ def _build(
         # lists `post.content` or `site.<collection>` documents' content sees them converted.
         split = len(documents) - len(site.pages)
         for start, group in ((0, documents[:split]), (split, documents[split:])):
-            convert_and_fill(renderer, group, start, len(documents), errors, progress)
+            renderer.prefetch(group)
+            for index, doc in enumerate(group, start):
+                if progress:
+                    progress("converting", index, len(documents))
+                try:
+                    renderer.fill(doc, renderer.convert(doc))
+                except GeneratorError as e:
+                    errors.append(e)
     finally:
         if early is not None:
             early.close()  # (nothing is left running, whatever happened)

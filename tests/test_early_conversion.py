@@ -71,42 +71,6 @@ def watching_load(monkeypatch: pytest.MonkeyPatch, pools: list[Any] | None = Non
     return sent
 
 
-def watching_compiles(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """The layout environment's compiles: during warm_layouts ("warm") and after it ("later")."""
-    from generator.incremental.jinja_hooks import RecordingEnvironment
-    from generator.render import fill_ahead
-
-    seen: dict[str, list[str]] = {"all": [], "warm": [], "later": []}
-    real_compile, real_warm = RecordingEnvironment.compile, fill_ahead.warm_layouts
-
-    def compile(self, source, name=None, filename=None, *args: Any, **kwargs: Any) -> Any:
-        (seen["later"] if seen["warm"] else seen["all"]).append(str(filename))
-        return real_compile(self, source, name, filename, *args, **kwargs)
-
-    def warm(*args: Any) -> Any:
-        yield from real_warm(*args)
-        seen["warm"] = list(seen["all"])
-
-    monkeypatch.setattr(RecordingEnvironment, "compile", compile)
-    monkeypatch.setattr(fill_ahead, "warm_layouts", warm)
-    return seen
-
-
-def watching_fills(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Every FillAhead a build makes (one per group: posts, then pages)."""
-    from generator.render import fill_ahead as module
-
-    made: list[Any] = []
-    real = module.FillAhead
-
-    def fill_ahead(renderer: Any) -> Any:
-        made.append(real(renderer))
-        return made[-1]
-
-    monkeypatch.setattr(module, "FillAhead", fill_ahead)
-    return made
-
-
 ALONE = "BLOG_TEST_EARLY_ALONE"  # set in the fresh interpreter below: it must not start another
 
 
@@ -126,18 +90,8 @@ def test_workers_start_while_loading_and_the_site_is_a_serial_builds(tmp_path: P
         path.write_text(path.read_text() + "\nBroken $\\frac{1}{$ math.\n")
     pools: list[Any] = []
     sent = watching_load(monkeypatch, pools)
-    compiled = watching_compiles(monkeypatch)
-    fills = watching_fills(monkeypatch)
     early = build(BuildOptions(source=site, destination=tmp_path / "early"))
-    # Documents were converted and filled while the workers converted (in the posts' group); the
-    # messages below still come in the documents' order.
-    assert 0 < fills[0].filled <= POSTS and fills[1].filled == 0, [f.filled for f in fills]
     assert sent[0] > 0  # chunks went out before the loading ended
-    # The posts' layouts and what they include compiled while the workers converted (the first
-    # post then renders with nothing to compile); not the layouts no post uses.
-    post_chain = {"_layouts/post.html", "_layouts/default.html", "_includes/head.html", "_includes/post-meta.html"}
-    assert post_chain <= set(compiled["warm"]) and not post_chain & set(compiled["later"]), compiled
-    assert "_layouts/home.html" in compiled["later"] and "_layouts/home.html" not in compiled["warm"]
     assert not pools[0].started and pools[0].pending == 0 and not pools[0]._known  # no text held after
     early_rows = cache_rows(site)
     (site / ".blog-cache" / CACHE_FILE).unlink()  # cold again

@@ -145,7 +145,7 @@ class DocumentRenderer:
         """For a build no later one sees: what view fingerprints were made from is a memo for the next."""
         self._converted = Unkept()
 
-    def prefetch(self, documents: list[Document], ahead: Any = None) -> None:  # ahead: render/fill_ahead.py
+    def prefetch(self, documents: list[Document]) -> None:
         """Convert the texts the cache lacks, on all cores when there are many; convert() finds them."""
         texts: list[str] = []
         for doc in documents:
@@ -163,7 +163,7 @@ class DocumentRenderer:
             self.images.prepare(texts)
         missing = self.cache.missing(texts, self.fingerprint)
         if self.cache.converting is not None:  # started while the site loaded (early_conversion.py)
-            return self.cache.converting.finish(missing, *(ahead.plan(documents, missing) if ahead else ()))
+            return self.cache.converting.finish(missing)
         if len(missing) < PARALLEL_MINIMUM or (os.cpu_count() or 1) < 2:
             return
         for index, result in convert_in_parallel(missing, self.settings):

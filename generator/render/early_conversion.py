@@ -20,7 +20,7 @@ import collections
 import heapq
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from generator.config import Config
@@ -39,9 +39,6 @@ if TYPE_CHECKING:  # (imported when the pool starts: a build that converts littl
 # (and not at all while it builds the renderer), so a deeper window keeps the workers busy.
 IN_FLIGHT_PER_WORKER = 4
 Sink = Callable[[str, "MarkdownResult | None"], None]
-Arrived = Callable[[list[str]], object]
-Steps = Callable[[], Iterable[object]]
-_NO_STEP = object()
 
 
 def _minimum() -> int:
@@ -102,11 +99,8 @@ class ConversionPool:
             self._take([entry for entry in self._waiting if entry[1].done()])
         self._top_up(loading=True)
 
-    def finish(self, texts: list[str], meanwhile: Steps | None = None, arrived: Arrived | None = None) -> None:
-        """Convert `texts` too (those already added are not converted again) and wait for all.
-        Meanwhile (the parent is otherwise idle; render/fill_ahead.py): the steps of `meanwhile()`
-        run one at a time, finished chunks taken and more sent between two steps (the workers must
-        not run dry), and `arrived(texts)` is told of each chunk's texts once they are in the cache."""
+    def finish(self, texts: list[str]) -> None:
+        """Convert `texts` too (those already added are not converted again) and wait for all."""
         if self._pool is None:  # too few texts were fed to start: these alone, if enough
             self._known, self._pending = set(), []
             for text in texts:
@@ -120,22 +114,10 @@ class ConversionPool:
             self.add(text)
         try:
             self._top_up(loading=False)
-            steps = iter(meanwhile()) if meanwhile is not None else iter(())
             while self._waiting:
-                if next(steps, _NO_STEP) is not _NO_STEP:
-                    if not self._done:
-                        continue
-                    self._done.clear()
-                    taken = [entry for entry in self._waiting if entry[1].done()]
-                else:
-                    done, _ = wait([future for _, future in self._waiting], return_when=FIRST_COMPLETED)
-                    taken = [entry for entry in self._waiting if entry[1] in done]
-                self._take(taken)
+                done, _ = wait([future for _, future in self._waiting], return_when=FIRST_COMPLETED)
+                self._take([entry for entry in self._waiting if entry[1] in done])
                 self._top_up(loading=False)
-                if arrived is not None:
-                    arrived([text for chunk, _ in taken for text in chunk])
-            for _ in steps:  # (what is left of them: the workers are done)
-                pass
         finally:
             self.close()
 
@@ -222,10 +204,10 @@ class EarlyConversion:
         elif self.pool.pending >= _minimum():
             self.pool.start()
 
-    def finish(self, texts: list[str], *meanwhile: Callable[..., object]) -> None:
+    def finish(self, texts: list[str]) -> None:
         """DocumentRenderer.prefetch: these too (the texts it found missing), and wait for all."""
         self.cache.converting = None  # (the renderer's later prefetches convert on their own)
-        self.pool.finish(texts, *meanwhile)
+        self.pool.finish(texts)
 
     def close(self) -> None:
         """After the build's conversions (or when it failed before them): no worker is left."""

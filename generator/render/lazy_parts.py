@@ -5,7 +5,7 @@ view fingerprint be computed without hashing its HTML."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from generator.config import Config
@@ -49,13 +49,6 @@ def layout_chain_bytes(*args: Any, **kwargs: Any) -> bytes | None:
     from generator.render.layout_stream import layout_chain_bytes as stream
 
     return stream(*args, **kwargs)
-
-
-def warm_layouts(*args: Any, **kwargs: Any) -> Iterator[str]:
-    """warm_layouts.warm_layouts, imported (with Jinja) when a cold build waits for its workers."""
-    from generator.render.warm_layouts import warm_layouts as warm
-
-    return warm(*args, **kwargs)
 
 
 def render_string(*args: Any, **kwargs: Any) -> str:
