@@ -157,9 +157,9 @@ def test_sigkill_of_a_first_build_leaves_nothing_or_the_whole_site(tmp_path: Pat
 
 
 def orphans_finish(destination: Path) -> None:
-    """Wait for the killed build's forked renderers (render/parallel_pages.py): SIGKILL ends the
-    parent only, and an orphan still spools into the staging folder for a moment, racing the
-    recovery's removal of it (the same with numbered names). Linux: their command line names it."""
+    """Wait for the killed build's forked renderers (render/parallel_pages.py) to be gone: they ask
+    for SIGKILL when their parent dies (render/forked.py), but one may still be between its fork
+    and that request. Linux: their command line names the destination."""
     import time
 
     deadline = time.monotonic() + 20

@@ -34,6 +34,7 @@ from generator.model import Document
 from generator.render.conversion import PARALLEL_MINIMUM
 from generator.render.documents import DocumentRenderer
 from generator.render.edited_first import put_back, render_ahead
+from generator.render.forked import end_with_parent, portable
 from generator.render.letgo import RELEASE_EVERY
 from generator.write.output import Output
 from generator.write.spool import Spool
@@ -165,10 +166,12 @@ def _render_forked(
     firsts = [spool.reserve(len(part)) for part in theirs]
     files: list[IO[bytes]] = [tempfile.TemporaryFile() for _ in theirs]  # noqa: SIM115 (closed below)
     children: list[int] = []
+    parent = os.getpid()
     try:
         for part, first, file in zip(theirs, firsts, files, strict=True):
             pid = os.fork()
             if pid == 0:  # pragma: no cover (the child's coverage is not collected)
+                end_with_parent(parent)  # (a SIGKILLed build leaves no renderer behind: forked.py)
                 _child(renderer, part, spool, first, file)
             children.append(pid)
             forks_made += 1
@@ -287,14 +290,14 @@ def _child(renderer: DocumentRenderer, part: list[Document], spool: Spool, first
             try:
                 one.output = spool.add(renderer.render_page(doc))
             except GeneratorError as e:
-                one.error = _portable(e)
+                one.error = portable(e)
             one.record = renders.made.pop(doc.output_path, None)
             if one.record is not None:
                 one.record.data = b""
                 if one.record.documents_json():  # sent as the store keeps it: the JSON text alone
                     one.record._documents = None  # (half the pickle the parent loads after the wait)
             one.reused = renderer.reused > reused
-            one.warnings = [_portable(w) for w in renderer.warnings[warned:]]
+            one.warnings = [portable(w) for w in renderer.warnings[warned:]]
             one.conversions, conversions.made = conversions.made, []
             rendered.append(one)
         code = {key: bytecode.store[key] for key in bytecode.changed - compiled_before}
@@ -309,12 +312,3 @@ def _child(renderer: DocumentRenderer, part: list[Document], spool: Spool, first
     finally:
         file.flush()
         os._exit(status)
-
-
-def _portable(error: GeneratorError) -> GeneratorError:
-    """The error itself when it crosses a pickle intact, else a plain one with the same message."""
-    try:
-        pickle.loads(pickle.dumps(error))
-        return error
-    except Exception:
-        return GeneratorError(error.message, error.path, error.line)
