@@ -24,8 +24,27 @@ from typing import Any
 from pygments.formatters import HtmlFormatter
 
 
-# HtmlFormatter's escaping (the same five characters, the same entities).
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
+def _installed_escapes() -> dict[str, str]:
+    """What the installed HtmlFormatter makes of each character HTML may need escaped, asked of it
+    once: Pygments 2.20 escapes quotes too (`&quot;`, `&#39;`), 2.21 leaves them (html.escape with
+    quote=False). Only the characters it changes are listed."""
+    from io import StringIO
+
+    from pygments.token import Token
+
+    chars, between = "&<>\"'", "\x01"  # (a control character no version escapes)
+    out = StringIO()
+    HtmlFormatter(nowrap=True).format([(Token.Text, between.join(chars))], out)
+    made = out.getvalue().removesuffix("\n").split(between)
+    if len(made) != len(chars):
+        raise RuntimeError(f"unexpected HtmlFormatter escaping: {out.getvalue()!r}")
+    return {char: entity for char, entity in zip(chars, made, strict=True) if entity != char}
+
+
+# HtmlFormatter's escaping, as the installed Pygments does it (tests/test_fastformat.py compares).
+_ENTITIES = _installed_escapes()
+_ESCAPE = str.maketrans(_ENTITIES)
+_AFTER_AMPERSAND = tuple((char, entity) for char, entity in _ENTITIES.items() if char != "&")
 _SEPARATOR = "\x00"  # joins the tokens' texts to escape them in one go (unless a text holds it)
 
 
@@ -128,6 +147,8 @@ def _with_newlines(append: Any, current: str, span: str, value: str) -> str:
 
 def _escaped(text: str) -> str:
     """HtmlFormatter's escaping, by `replace` (each a C scan that copies nothing when it finds nothing)."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
+    if "&" in text and "&" in _ENTITIES:  # (first: the entities hold ampersands)
+        text = text.replace("&", _ENTITIES["&"])
+    for char, entity in _AFTER_AMPERSAND:
+        text = text.replace(char, entity)
+    return text
