@@ -85,12 +85,16 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> Iterat
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from generator.incremental import fragments
-    from generator.render import markdown_engine  # noqa: F401
+    from generator.render.prefork import warm_for_workers
 
     fragments.open_before_forking()
 
     workers = min(os.cpu_count() or 1, 8)
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":  # (spawned workers import everything again whatever the parent did)
+        warm_for_workers(settings, texts)
+    else:
+        from generator.render import markdown_engine  # noqa: F401
     # Longest texts first, in many small chunks: the workers then end on short ones, together,
     # instead of one idling while the other finishes a chunk of long posts.
     order = sorted(range(len(texts)), key=lambda index: -len(texts[index]))

@@ -80,13 +80,14 @@ class ConversionPool:
             heapq.heappush(self._pending, (-len(text), len(self._known), text))
 
     def start(self) -> None:
-        """Fork the workers (with the converters imported first, so they do not each import them)."""
+        """Fork the workers (with the converters imported and the lexers built first: prefork.py)."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         from generator.incremental import fragments
-        from generator.render import markdown_engine  # noqa: F401
+        from generator.render.prefork import warm_for_workers
 
+        warm_for_workers(self.settings, (text for _, _, text in self._pending))  # (shared, not per worker)
         fragments.open_before_forking()
         forget_facts()  # (facts of the last batch are of no use now)
         self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
