@@ -33,9 +33,9 @@ from generator.write.alongside import Alongside
 from generator.plugins import PluginSet, discover_plugins, merge_config_values
 from generator.write.outputcheck import unsafe_output_errors
 from generator.render.documents import DocumentRenderer
-from generator.render.early_conversion import EarlyConversion
 from generator.render.views import TextFile, long_texts_in
 from generator.render.parallel_pages import render_documents
+from generator.render.edit_conversion import converting_while_loading
 from generator.render.generated_set import EarlyPages, generated_pages
 from generator.render.letgo import give_back_bodies, let_go_of_bodies, memory_release
 from generator.assemble import RebuildMemory, load_site, run_build_plugins, run_page_plugins
@@ -164,8 +164,8 @@ def _build(
             load_renders(state, config.source / CACHE_FOLDER, lazy_pages=spool is not None)
     plugins.memo = state.plugin_memo
     state.page_plugins = bool(plugins.handling("page_rendering"))  # (incremental/reuse.py's seal)
-    # A cold `blog build` starts converting while it loads; prefetch finishes (render/early_conversion.py).
-    early = EarlyConversion.for_build(config, cache) if once and owns_cache else None
+    # A `blog build` converts while it loads (cold: every text; a rebuild: an edited post's); prefetch finishes.
+    early = converting_while_loading(config, cache, state) if once and owns_cache else None
     try:
         found = load_site(config, state, plugins, memory.load if memory else None, early.feed if early else None)
         site, bundle_files, errors, plugin_files = found

@@ -174,6 +174,13 @@ def open_before_forking() -> None:
         _store._connection()
 
 
+def save_here() -> None:
+    """In a forked child about to end with os._exit (render/edit_conversion.py): write what this
+    process converted now, as a pool worker does when it exits."""
+    if _store is not None and _store.pid == os.getpid():
+        _store.close()
+
+
 def _mine(store: FragmentStore | None) -> bool:
     """The memo is the build's: another thread converting meanwhile (`blog serve`'s warm-up) must
     not share its SQLite connection. A forked worker is another process, and gets its own."""

@@ -161,6 +161,16 @@ class ConversionPool:
                 self.sink(text, result)
 
 
+def document_texts(doc: Document, separator: object) -> list[str]:
+    """The texts a markdown document without Jinja converts: its body and its excerpt (as
+    DocumentRenderer.source_of and _excerpt_text make them; `separator`: the site's)."""
+    body = doc.body
+    excerpt = doc.meta.get("excerpt")
+    if not isinstance(excerpt, str):
+        excerpt = first_chunk(body, doc.meta.get("excerpt_separator") or separator)
+    return [body, excerpt]
+
+
 class EarlyConversion:
     """Feeds a ConversionPool with the documents `load_site` loads (`feed`), for one build; its
     cache's `prefetch` finishes it (cache.converting)."""
@@ -194,12 +204,8 @@ class EarlyConversion:
         """A document just loaded: its body and excerpt, when converting them needs nothing else
         (as DocumentRenderer.source_of and _excerpt_text make them)."""
         if doc.is_markdown and not doc.render_with_jinja:
-            body = doc.body
-            self.pool.add(body)
-            excerpt = doc.meta.get("excerpt")
-            if not isinstance(excerpt, str):
-                excerpt = first_chunk(body, doc.meta.get("excerpt_separator") or self.separator)
-            self.pool.add(excerpt)
+            for text in document_texts(doc, self.separator):
+                self.pool.add(text)
         if self.pool.started:
             self.pool.pump()
         elif self.pool.pending >= _minimum():
