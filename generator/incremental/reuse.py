@@ -7,18 +7,32 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import operator
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from generator.incremental.digested import Digested
-from generator.incremental.state import BuildState, RenderRecord, fingerprint, fingerprint_mapping, recording, view_key
+from generator.incremental.state import (
+    BuildState,
+    RenderRecord,
+    fingerprint,
+    fingerprint_mapping,
+    fingerprint_values,
+    recording,
+    view_key,
+)
 from generator.load.theme import theme_file
 from generator.model import Document
 
 
 def _document_of(pair: Any) -> str:
-    return pair[0][0]  # ((document, key), print)
+    return pair[0][0]  # ((document, key, …), print)
+
+
+_first = operator.itemgetter(0)
+# The print of keys of a document that is gone (or never was one: `generated:/tags/`).
+MISSING = fingerprint("missing")
 
 
 # The view values a content token stands for (and the neighbours, fingerprinted by name).
@@ -149,11 +163,12 @@ class RenderReuse:
         }
 
     def _print_of(self, kind: str, name: str) -> str:
-        if kind == "document":  # name = (document, key): a page that shows titles does not depend on bodies
+        if kind == "document":  # name = (document, key, …): a page that shows titles does not depend on bodies
             known = self._key_prints.get(name)
             if known is None:
                 view = self.views.get(name[0])
-                known = fingerprint(view.get(name[1]) if view is not None else "missing")
+                get = view.get if view is not None else None
+                known = fingerprint_values([get(key) for key in name[1:]]) if get is not None else MISSING
                 # Kept only for `blog serve` (rebuilds that recheck many records): in a `blog build`
                 # the memo held a print per (document, key) any page read until the last page,
                 # ~5 MB of a cold build's peak at 4,000 posts, to save re-hashing short values.
@@ -277,7 +292,13 @@ class RenderReuse:
         self.state.renders_changed = True
         read = sorted(deps.documents)
         deps.documents.clear()  # (a home page listing 4,000 posts read ~28,000 keys: not held twice)
-        documents = tuple((name, self._print_of("document", name)) for name in read)
+        # One entry per document read, naming every key read of it, with one print of those values:
+        # a home page reads seven keys of each post, and one hash of seven values costs about what
+        # one of a single value does (issue #19: a seventh of the hashing, and of the record).
+        documents = tuple(
+            (name, self._print_of("document", name))
+            for name in ((document, *(key for _, key in pairs)) for document, pairs in itertools.groupby(read, _first))
+        )
         del read
         self.state.renders[output_path] = RenderRecord(
             own,

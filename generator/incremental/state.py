@@ -55,7 +55,7 @@ class DocumentView(Mapping[str, Any]):
         self._key = key
 
     def __getitem__(self, name: str) -> Any:
-        deps = _current()
+        deps = getattr(_recording, "deps", None)  # (_current(), inlined: read per key of every post listed)
         if deps is not None:
             deps.documents.add((self._key, name))
         return self._data[name]
@@ -116,6 +116,24 @@ def fingerprint(*parts: Any) -> str:
         hasher.update(text.encode("utf-8", "surrogatepass"))
         hasher.update(b"\0" if isinstance(part, str) else b"\1")
     return hasher.hexdigest()[:24]
+
+
+def fingerprint_values(values: Sequence[Any]) -> str:
+    """One print of several values: what one render read of one document (reuse.py). Injective
+    for a given number of values, whatever they hold: each text comes after its length and kind
+    (a str; a str subclass by its name, as Markup, which a template prints unescaped; or the
+    repr of anything else), so no value's text can pass for a neighbour's."""
+    parts: list[str] = []
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            parts += (str(len(value)), ":", value)
+        elif isinstance(value, str):
+            parts += (str(len(value)), kind.__module__, ".", kind.__qualname__, ":", value)
+        else:
+            text = repr(value)
+            parts += (str(len(text)), "r:", text)
+    return hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def fingerprint_mapping(values: Mapping[str, Any], skip: tuple[str, ...] = ()) -> str:
