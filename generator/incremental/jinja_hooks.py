@@ -45,7 +45,19 @@ class RecordingEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
     def get_template(self, name, parent=None, globals=None):  # type: ignore[override]
-        template = super().get_template(name, parent, globals)
+        # Every include of every page asks (2,000 times for a home page listing 1,000 posts): the
+        # template found for a name stays the one for this environment's life (no auto_reload; a
+        # build makes new environments), so it is looked up in one dict, not through Jinja's cache.
+        # (Keyed by this object's id too: Jinja's overlay() copies an environment's attributes.)
+        memo = self.__dict__.get("_by_name")
+        if memo is None or memo[0] != id(self):
+            memo = self._by_name = (id(self), {})
+        known = memo[1] if globals is None and type(name) is str else None
+        template = known.get((name, parent)) if known is not None else None
+        if template is None:
+            template = super().get_template(name, parent, globals)
+            if known is not None and not self.auto_reload:
+                known[(name, parent)] = template
         deps = _current()
         if deps is not None and template.filename:
             # The loader's filename is the source-relative file (`_includes/nav.html`), which is

@@ -5,23 +5,17 @@ in incremental.py; this is the checking half, owned by one build's DocumentRende
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import json
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from generator.incremental.digested import Digested
-from generator.incremental.state import (
-    BuildState,
-    RenderRecord,
-    fingerprint,
-    fingerprint_mapping,
-    fingerprint_values,
-    recording,
-    view_key,
-)
+from generator.incremental.state import BuildState, RenderRecord, recording, view_key
+from generator.incremental.state import fingerprint, fingerprint_mapping, fingerprint_values
 from generator.load.theme import theme_file
 from generator.model import Document
 
@@ -33,8 +27,6 @@ def _document_of(pair: Any) -> str:
 _first = operator.itemgetter(0)
 # The print of keys of a document that is gone (or never was one: `generated:/tags/`).
 MISSING = fingerprint("missing")
-
-
 # The view values a content token stands for (and the neighbours, fingerprinted by name).
 TOKEN_SKIP = ("previous", "next", "content", "excerpt", "toc")
 
@@ -57,7 +49,8 @@ class RenderReuse:
         self.global_print = global_print  # what every render depends on without reading it
         self.document_prints: dict[str, str] = {}
         self._site_prints: dict[str, str] = {}
-        self._key_prints: dict[tuple[str, str], str] = {}
+        self._key_prints: dict[tuple[str, ...], str] = {}  # see shared_prints
+        self._share_prints = state.remember
         self._template_prints: dict[str, str] = {}
         self._unchanged_documents: set[str] = set()
         self._changed_documents: set[str] = set()  # since the last successful build, and the ones gone
@@ -162,17 +155,30 @@ class RenderReuse:
             **{("template", name): print_ for name, print_ in self._template_prints.items()},
         }
 
+    @contextlib.contextmanager
+    def shared_prints(self) -> Iterator[None]:
+        """Prints of what renders read of documents made once for all renders inside (the archive
+        and each tag page read date, title and url of the same posts), then let go of."""
+        self._share_prints = True
+        try:
+            yield
+        finally:
+            self._share_prints = self.state.remember
+            if not self._share_prints:
+                self._key_prints.clear()
+
     def _print_of(self, kind: str, name: str) -> str:
         if kind == "document":  # name = (document, key, …): a page that shows titles does not depend on bodies
             known = self._key_prints.get(name)
             if known is None:
                 view = self.views.get(name[0])
-                get = view.get if view is not None else None
-                known = fingerprint_values([get(key) for key in name[1:]]) if get is not None else MISSING
-                # Kept only for `blog serve` (rebuilds that recheck many records): in a `blog build`
-                # the memo held a print per (document, key) any page read until the last page,
-                # ~5 MB of a cold build's peak at 4,000 posts, to save re-hashing short values.
-                if self.state.remember:
+                if view is None:
+                    known = MISSING
+                else:  # (`in` and one read: a PageValues' get would cost a second call per key)
+                    known = fingerprint_values([view[k] if k in view else None for k in name[1:]])  # noqa: SIM401
+                # Kept for `blog serve`, and while the generated pages render (shared_prints); not
+                # for a whole `blog build`: ~5 MB of a cold build's peak at 4,000 posts.
+                if self._share_prints:
                     self._key_prints[name] = known
             return known
         if kind == "site":
@@ -292,9 +298,8 @@ class RenderReuse:
         self.state.renders_changed = True
         read = sorted(deps.documents)
         deps.documents.clear()  # (a home page listing 4,000 posts read ~28,000 keys: not held twice)
-        # One entry per document read, naming every key read of it, with one print of those values:
-        # a home page reads seven keys of each post, and one hash of seven values costs about what
-        # one of a single value does (issue #19: a seventh of the hashing, and of the record).
+        # One entry per document read, naming every key read of it, with one print of their values
+        # (a home page reads six keys of each post: issue #19, a sixth of the hashing and the record).
         documents = tuple(
             (name, self._print_of("document", name))
             for name in ((document, *(key for _, key in pairs)) for document, pairs in itertools.groupby(read, _first))
