@@ -12,7 +12,7 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
-from generator.incremental.state import DocumentView, MemoryBytecodeCache, SiteView, _current, _recording
+from generator.incremental.state import DocumentView, Kept, MemoryBytecodeCache, SiteView, _current, _item, _recording
 
 # `page.title` on a view: Jinja tries the attribute first and reads the item only after an
 # AttributeError, which costs more than the read itself (about 100 per page). For a view (or the
@@ -33,10 +33,12 @@ class RecordingEnvironment(jinja2.Environment):
             deps = getattr(_recording, "deps", None)  # (state._current, inlined)
             if deps is not None:
                 deps.documents.add((obj._key, attribute))
+            data = obj._data
             try:
-                return obj._data[attribute]
+                value = _item(data, attribute)  # (PageValues.__getitem__ only for a text it keeps aside)
             except (TypeError, LookupError, AttributeError):
                 return self.undefined(obj=obj, name=attribute)
+            return data[attribute] if type(value) is Kept else value
         if kind in _VIEW_CLASSES and attribute not in _VIEW_ATTRIBUTES:
             try:
                 return obj[attribute]  # as Jinja's fallback does: the read is recorded either way

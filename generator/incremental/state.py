@@ -45,6 +45,16 @@ def recording() -> Iterator[Dependencies]:
         _recording.deps = previous
 
 
+class Kept(tuple):  # type: ignore[type-arg]
+    """Where a view's long text sits in its TextFile (render/views.py): (offset, length, is Markup).
+    Here so that readers which skip PageValues.__getitem__ (jinja_hooks, reuse) can tell it."""
+
+    __slots__ = ()
+
+
+_item = dict.__getitem__
+
+
 class DocumentView(Mapping[str, Any]):
     """A read-only page/post view that notes, during a recorded render, that it was read."""
 
