@@ -148,7 +148,7 @@ class RenderReuse:
         # Every print a kept record names was computed in this build: the old ones in seal() (a
         # record checked the short way reads only those), the others when a record was checked or made.
         self.state.validated = self._checked & set(self.state.renders)
-        # A print per (document, key) any page read (an archive reads three keys of every post):
+        # A print per (document, keys) any page read (an archive reads three keys of every post):
         # nothing reads them once every page is made, and `.blog-cache/` is saved after this.
         self._key_prints.clear()
         self.state.dependency_prints = {
@@ -201,7 +201,7 @@ class RenderReuse:
         # Every kept record was validated by the last successful build, so a document whose whole
         # fingerprint is unchanged since then cannot invalidate it: skip its per-key checks.
         # Only a document that changed (or is gone) since then can: when the record names none of
-        # them (a no-op: there are none), its thousands of (document, key) pairs are not even decoded.
+        # them (a no-op: there are none), its thousands of (document, keys) pairs are not even decoded.
         if record.may_read(self._changed_documents, self._changed_names) and self._changed_read(record):
             return None
         if output_path in self.state.validated:
@@ -231,10 +231,10 @@ class RenderReuse:
         return own
 
     def _changed_read(self, record: RenderRecord) -> bool:
-        """Whether a key the record read of a changed (or gone) document has another print now.
+        """Whether the keys the record read of a changed (or gone) document have another print now.
         Its pairs are sorted by document (cached_render sorts them; the store keeps that order),
-        so each changed document's keys are found by bisection, not by a walk of all of them
-        (an archive page reads three keys of every post). Names that are no document at all
+        so each changed document's entry is found by bisection, not by a walk of all of them
+        (records of old builds: one entry per key). Names that are no document at all
         (`generated:/tags/`) have no view, so their print ("missing") never changes."""
         pairs = record.documents
         for document in self._changed_documents:

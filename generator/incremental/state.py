@@ -192,7 +192,8 @@ class MemoryBytecodeCache:
 class RenderRecord:
     """One rendered output and what it depended on, with the fingerprints at the time.
 
-    `documents` (((document, key), print) pairs: thousands for an archive page) may come as the
+    `documents` (((document, key, …), print) pairs: one per document read, naming every key read
+    of it, with one print of their values; a thousand for an archive page) may come as the
     JSON text the store keeps; it is decoded only when a check needs it, since `may_read` can
     tell from the text alone that none of a build's changed documents is named in it. The site
     keys and templates may come as JSON too (`deps_json`), decoded when first asked for: a
