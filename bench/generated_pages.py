@@ -7,9 +7,9 @@ Each run deletes SITE/.blog-cache and builds SITE into a destination folder that
 yet, with each checkout on PYTHONPATH in turn, in a new process with the real interpreter and the
 CLI's collector settings (commands/process.py). Printed per checkout, medians: `gen cpu` and
 `gen wall` (the parent's EarlyPages.render: the generated pages, rendered while the forked child
-renders documents), `build` (build() wall), and, from the last run, how many (document, keys)
-entries the records of all pages name and the length of their JSON text (what `.blog-cache/`
-stores for them)."""
+renders documents), `build` (build() wall), and, from one more build per checkout with a kept
+BuildState, how many (document, keys) entries the records of all pages name and the length of
+their JSON text (what `.blog-cache/` stores for them)."""
 
 from __future__ import annotations
 
@@ -40,14 +40,27 @@ def render(self, *args):
     finally:
         got["gen"] = (time.process_time() - cpu, time.perf_counter() - wall)
 b.EarlyPages.render = render
-state = BuildState()
-started = time.perf_counter()
-b.build(b.BuildOptions(destination=Path(sys.argv[1]), quiet=True), cache=ConversionCache(), state=state)
-total = time.perf_counter() - started
-entries = sum(len(r.documents) for r in state.renders.values())
-text = sum(len(r.documents_json()) for r in state.renders.values())
-print(*got["gen"], total, entries, text)
+options = b.BuildOptions(destination=Path(sys.argv[1]), quiet=True)
+if sys.argv[2] == "count":  # (a kept BuildState, to read the records: a build that renders serially)
+    state = BuildState()
+    b.build(options, cache=ConversionCache(), state=state)
+    entries = sum(len(r.documents) for r in state.renders.values())
+    print(entries, sum(len(r.documents_json()) for r in state.renders.values()))
+else:
+    started = time.perf_counter()
+    b.build(options)
+    print(*got["gen"], time.perf_counter() - started)
 """
+
+
+def child(site: Path, checkout: str, destination: Path, what: str) -> list[float]:
+    cache = site / ".blog-cache"
+    if cache.exists():
+        subprocess.run(["rm", "-rf", str(cache)], check=True)
+    env = {**os.environ, "PYTHONPATH": checkout}
+    command = [PYTHON, "-c", CHILD, str(destination), what]
+    out = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True, check=True).stdout
+    return [float(x) for x in out.split()]
 
 
 def main() -> None:
@@ -56,18 +69,13 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="generated-pages-"))
     for run in range(runs):
         for name, checkout in checkouts:
-            cache = site / ".blog-cache"
-            if cache.exists():
-                subprocess.run(["rm", "-rf", str(cache)], check=True)
-            env = {**os.environ, "PYTHONPATH": checkout}
-            command = [PYTHON, "-c", CHILD, str(scratch / f"{name}-{run}")]
-            out = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True, check=True).stdout
-            results[name].append(tuple(float(x) for x in out.split()))
-            print(name, run, " ".join(f"{x:.3f}" for x in results[name][-1][:3]), flush=True)
+            results[name].append(tuple(child(site, checkout, scratch / f"{name}-{run}", "time")))
+            print(name, run, " ".join(f"{x:.3f}" for x in results[name][-1]), flush=True)
+    counts = {name: child(site, checkout, scratch / f"{name}-count", "count") for name, checkout in checkouts}
     print(f"{'checkout':<12} {'gen cpu':>8} {'gen wall':>9} {'build':>8} {'entries':>9} {'JSON chars':>11}")
     for name, rows in results.items():
-        cpu, wall, total = (statistics.median(column) for column in list(zip(*rows, strict=True))[:3])
-        print(f"{name:<12} {cpu:8.3f} {wall:9.3f} {total:8.3f} {rows[-1][3]:9.0f} {rows[-1][4]:11.0f}")
+        cpu, wall, total = (statistics.median(column) for column in zip(*rows, strict=True))
+        print(f"{name:<12} {cpu:8.3f} {wall:9.3f} {total:8.3f} {counts[name][0]:9.0f} {counts[name][1]:11.0f}")
     print(f"(medians of {runs}, seconds; destinations left in {scratch})")
 
 
