@@ -37,3 +37,21 @@ def test_memoised_results_equal_the_direct_ones() -> None:
     assert filters.slugify("Deep Learning & RNNs!") == "deep-learning-rnns"
     assert filters.slugify("Deep Learning & RNNs!") == "deep-learning-rnns"  # from the memo
     assert filters.slugify(None) == ""
+
+
+def test_unpadded_codes_print_what_strftime_prints_without_padding() -> None:
+    """`%-d` and friends come from the datetime's fields, not from strftime: the same numbers as
+    strftime's padded codes with their zeros dropped, for every code, over dates and times that
+    cover every day of years (leap and not), every hour (12-hour clock: midnight and noon) and
+    small years (`%y` of year 5)."""
+    start = dt.datetime(2019, 12, 25, 0, 0, 0)
+    moments = [start + dt.timedelta(days=d, hours=d * 7 % 24, minutes=d % 60, seconds=d * 13 % 60) for d in range(800)]
+    moments += [dt.datetime(5, 1, 9, 12, 0, 7), dt.datetime(1999, 12, 31, 23, 59, 59), dt.datetime(2000, 2, 29, 12, 5)]
+    moments += [m.replace(tzinfo=ZoneInfo("America/New_York")) for m in moments[:50]]
+    for code in "dmHIMSjy":
+        for moment in moments:
+            assert filters._date_format(moment, f"%-{code}") == str(int(moment.strftime(f"%{code}"))), (code, moment)
+    for moment in moments:
+        for fmt in ("%b %-d, %Y", "%-I:%M %p, %-j %%-d", "%Y-%m-%d", "%-d%-m%-y"):
+            expected = filters.NO_PAD.sub(lambda m, moment=moment: str(int(moment.strftime("%" + m.group(1)))), fmt)
+            assert filters._date_format(moment, fmt) == moment.strftime(expected)

@@ -5,22 +5,29 @@ in incremental.py; this is the checking half, owned by one build's DocumentRende
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import json
-from collections.abc import Callable, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from generator.incremental.digested import Digested
-from generator.incremental.state import BuildState, RenderRecord, fingerprint, fingerprint_mapping, recording, view_key
+from generator.incremental.state import BuildState, Kept, RenderRecord, recording, view_key
+from generator.incremental.state import fingerprint, fingerprint_mapping, fingerprint_values
 from generator.load.theme import theme_file
 from generator.model import Document
 
 
 def _document_of(pair: Any) -> str:
-    return pair[0][0]  # ((document, key), print)
+    return pair[0][0]  # ((document, key, …), print)
 
 
+_first = operator.itemgetter(0)
+_get = dict.get
+# The print of keys of a document that is gone (or never was one: `generated:/tags/`).
+MISSING = fingerprint("missing")
 # The view values a content token stands for (and the neighbours, fingerprinted by name).
 TOKEN_SKIP = ("previous", "next", "content", "excerpt", "toc")
 
@@ -43,7 +50,8 @@ class RenderReuse:
         self.global_print = global_print  # what every render depends on without reading it
         self.document_prints: dict[str, str] = {}
         self._site_prints: dict[str, str] = {}
-        self._key_prints: dict[tuple[str, str], str] = {}
+        self._key_prints: dict[tuple[str, ...], str] = {}  # see shared_prints
+        self._share_prints = state.remember
         self._template_prints: dict[str, str] = {}
         self._unchanged_documents: set[str] = set()
         self._changed_documents: set[str] = set()  # since the last successful build, and the ones gone
@@ -140,7 +148,7 @@ class RenderReuse:
         # Every print a kept record names was computed in this build: the old ones in seal() (a
         # record checked the short way reads only those), the others when a record was checked or made.
         self.state.validated = self._checked & set(self.state.renders)
-        # A print per (document, key) any page read (an archive reads three keys of every post):
+        # A print per (document, keys) any page read (an archive reads three keys of every post):
         # nothing reads them once every page is made, and `.blog-cache/` is saved after this.
         self._key_prints.clear()
         self.state.dependency_prints = {
@@ -148,16 +156,30 @@ class RenderReuse:
             **{("template", name): print_ for name, print_ in self._template_prints.items()},
         }
 
+    @contextlib.contextmanager
+    def shared_prints(self) -> Iterator[None]:
+        """Prints of what renders read of documents made once for all renders inside (the archive
+        and each tag page read date, title and url of the same posts), then let go of."""
+        self._share_prints = True
+        try:
+            yield
+        finally:
+            self._share_prints = self.state.remember
+            if not self._share_prints:
+                self._key_prints.clear()
+
     def _print_of(self, kind: str, name: str) -> str:
-        if kind == "document":  # name = (document, key): a page that shows titles does not depend on bodies
+        if kind == "document":  # name = (document, key, …): a page that shows titles does not depend on bodies
             known = self._key_prints.get(name)
             if known is None:
                 view = self.views.get(name[0])
-                known = fingerprint(view.get(name[1]) if view is not None else "missing")
-                # Kept only for `blog serve` (rebuilds that recheck many records): in a `blog build`
-                # the memo held a print per (document, key) any page read until the last page,
-                # ~5 MB of a cold build's peak at 4,000 posts, to save re-hashing short values.
-                if self.state.remember:
+                # (dict.get: PageValues' own get, a call more per key, only for a text it keeps aside)
+                values = [_get(view, key) for key in name[1:]] if view is not None else None
+                if values is not None and Kept in map(type, values):
+                    values = [view.get(key) for key in name[1:]]  # type: ignore[union-attr]
+                known = MISSING if values is None else fingerprint_values(values)
+                # Kept by `blog serve` and in shared_prints; over a whole `blog build`: ~5 MB at 4,000 posts.
+                if self._share_prints:
                     self._key_prints[name] = known
             return known
         if kind == "site":
@@ -179,7 +201,7 @@ class RenderReuse:
         # Every kept record was validated by the last successful build, so a document whose whole
         # fingerprint is unchanged since then cannot invalidate it: skip its per-key checks.
         # Only a document that changed (or is gone) since then can: when the record names none of
-        # them (a no-op: there are none), its thousands of (document, key) pairs are not even decoded.
+        # them (a no-op: there are none), its thousands of (document, keys) pairs are not even decoded.
         if record.may_read(self._changed_documents, self._changed_names) and self._changed_read(record):
             return None
         if output_path in self.state.validated:
@@ -209,10 +231,10 @@ class RenderReuse:
         return own
 
     def _changed_read(self, record: RenderRecord) -> bool:
-        """Whether a key the record read of a changed (or gone) document has another print now.
+        """Whether the keys the record read of a changed (or gone) document have another print now.
         Its pairs are sorted by document (cached_render sorts them; the store keeps that order),
-        so each changed document's keys are found by bisection, not by a walk of all of them
-        (an archive page reads three keys of every post). Names that are no document at all
+        so each changed document's entry is found by bisection, not by a walk of all of them
+        (records of old builds: one entry per key). Names that are no document at all
         (`generated:/tags/`) have no view, so their print ("missing") never changes."""
         pairs = record.documents
         for document in self._changed_documents:
@@ -277,7 +299,12 @@ class RenderReuse:
         self.state.renders_changed = True
         read = sorted(deps.documents)
         deps.documents.clear()  # (a home page listing 4,000 posts read ~28,000 keys: not held twice)
-        documents = tuple((name, self._print_of("document", name)) for name in read)
+        # One entry per document read, naming every key read of it, with one print of their values
+        # (a home page reads six keys of each post: issue #19, a sixth of the hashing and the record).
+        documents = tuple(
+            (name, self._print_of("document", name))
+            for name in ((document, *(key for _, key in pairs)) for document, pairs in itertools.groupby(read, _first))
+        )
         del read
         self.state.renders[output_path] = RenderRecord(
             own,

@@ -45,6 +45,16 @@ def recording() -> Iterator[Dependencies]:
         _recording.deps = previous
 
 
+class Kept(tuple):  # type: ignore[type-arg]
+    """Where a view's long text sits in its TextFile (render/views.py): (offset, length, is Markup).
+    Here so that readers which skip PageValues.__getitem__ (jinja_hooks, reuse) can tell it."""
+
+    __slots__ = ()
+
+
+_item = dict.__getitem__
+
+
 class DocumentView(Mapping[str, Any]):
     """A read-only page/post view that notes, during a recorded render, that it was read."""
 
@@ -55,7 +65,7 @@ class DocumentView(Mapping[str, Any]):
         self._key = key
 
     def __getitem__(self, name: str) -> Any:
-        deps = _current()
+        deps = getattr(_recording, "deps", None)  # (_current(), inlined: read per key of every post listed)
         if deps is not None:
             deps.documents.add((self._key, name))
         return self._data[name]
@@ -118,6 +128,24 @@ def fingerprint(*parts: Any) -> str:
     return hasher.hexdigest()[:24]
 
 
+def fingerprint_values(values: Sequence[Any]) -> str:
+    """One print of several values: what one render read of one document (reuse.py). Injective
+    for a given number of values, whatever they hold: each text comes after its length and kind
+    (a str; a str subclass by its name, as Markup, which a template prints unescaped; or the
+    repr of anything else), so no value's text can pass for a neighbour's."""
+    parts: list[str] = []
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            parts += (str(len(value)), ":", value)
+        elif isinstance(value, str):
+            parts += (str(len(value)), kind.__module__, ".", kind.__qualname__, ":", value)
+        else:
+            text = repr(value)
+            parts += (str(len(text)), "r:", text)
+    return hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
 def fingerprint_mapping(values: Mapping[str, Any], skip: tuple[str, ...] = ()) -> str:
     """Like fingerprint(sorted items) but hashes long strings (page content) without repr copies.
 
@@ -164,7 +192,8 @@ class MemoryBytecodeCache:
 class RenderRecord:
     """One rendered output and what it depended on, with the fingerprints at the time.
 
-    `documents` (((document, key), print) pairs: thousands for an archive page) may come as the
+    `documents` (((document, key, …), print) pairs: one per document read, naming every key read
+    of it, with one print of their values; a thousand for an archive page) may come as the
     JSON text the store keeps; it is decoded only when a check needs it, since `may_read` can
     tell from the text alone that none of a build's changed documents is named in it. The site
     keys and templates may come as JSON too (`deps_json`), decoded when first asked for: a

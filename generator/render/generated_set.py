@@ -17,6 +17,13 @@ def generated_pages(
     renderer: DocumentRenderer, embed: DemoEmbedder, taken: set[str], keep: Callable[[list[Output]], list[Output]]
 ) -> list[Output]:
     """The generated pages but the sitemap and robots.txt (which list what the others made)."""
+    with renderer.reuse.shared_prints():  # (the archive and the tag pages read the same keys of posts)
+        return _generated_pages(renderer, embed, taken, keep)
+
+
+def _generated_pages(
+    renderer: DocumentRenderer, embed: DemoEmbedder, taken: set[str], keep: Callable[[list[Output]], list[Output]]
+) -> list[Output]:
     config = renderer.site.config
     result: list[Output] = []
     if config.generates("home"):

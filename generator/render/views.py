@@ -14,7 +14,7 @@ from typing import Any
 
 import markupsafe
 
-from generator.incremental.state import DocumentView, view_key
+from generator.incremental.state import DocumentView, Kept, view_key
 from generator.model import Document, Post, Site
 from generator.render.template_data import freeze, html
 
@@ -135,12 +135,6 @@ class TextFile:
             raise OSError(f"short read of a kept text: {len(data)} of {where[1]} bytes")
         text = data.decode("utf-8", "surrogatepass")
         return markupsafe.Markup(text) if where[2] else text
-
-
-class Kept(tuple):  # type: ignore[type-arg]
-    """Where a view's long text sits in its TextFile: (offset, length, is Markup)."""
-
-    __slots__ = ()
 
 
 _item = dict.__getitem__
