@@ -43,9 +43,10 @@ from generator.write.spool import Spool
 FORKS_KNOB = "BLOG_RENDER_FORKS"
 MOST_FORKS = 7
 # The generated pages (home, archive, tags, feed) cost about this many document renders per document:
-# what the parent's slice gives up when it renders them meanwhile. With the layouts it compiles before
-# forking, 0.5 gives parent and child the same CPU (bench/README.md, "Cold render phase (session 7)").
-MEANWHILE_SHARE = 0.5
+# what the parent's slice gives up when it renders them meanwhile. The parent also merges the child's
+# results as they come (child_stream.py): 0.4 gives parent and child the same CPU from the fork to
+# the merge's end (bench/README.md, "One-core phases (session 9)"; 0.5 left the child last).
+MEANWHILE_SHARE = 0.4
 forks_made = 0  # children forked by this module in this process: what tests count
 
 
