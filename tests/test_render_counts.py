@@ -44,8 +44,8 @@ def frame(body):
     item = real(body)
     if isinstance(item, child_stream.Totals):
         handed.append(len(item.bytecode))
-    elif item.record:
-        records.append(item.record._documents is None and bool(item.record._documents_json))
+    else:
+        records.extend(r.record._documents is None and bool(r.record._documents_json) for r in item if r.record)
     return item
 child_stream._frame = frame
 os.environ[{FORKS_KNOB!r}] = "1"

@@ -35,9 +35,10 @@ class Stream:
     def __init__(self, file: IO[bytes], ready: int) -> None:
         self.fd, self.ready, self.offset = file.fileno(), ready, 0
         self.failure: str | None = None  # the child's traceback, or why its frames ended early
+        self.totals: Totals | None = None  # its last frame
 
     def frames(self) -> Iterator[Any]:
-        """Each object the child sent, in order, up to its Totals (None if it ended without)."""
+        """Each object the child sent, in order, up to its Totals (kept in `totals`, not yielded)."""
         ended = False
         while True:
             frame = self._next()
@@ -45,9 +46,10 @@ class Stream:
                 if isinstance(frame, str):  # the child failed: its traceback
                     self.failure = frame
                     return
-                yield frame
                 if isinstance(frame, Totals):
+                    self.totals = frame
                     return
+                yield frame
                 continue
             if ended:  # the pipe's end was seen and nothing more was written
                 self.failure = self.failure or "its results ended early"

@@ -47,6 +47,7 @@ MOST_FORKS = 7
 # results as they come (child_stream.py): 0.4 gives parent and child the same CPU from the fork to
 # the merge's end (bench/README.md, "One-core phases (session 9)"; 0.5 left the child last).
 MEANWHILE_SHARE = 0.4
+FRAME_DOCUMENTS = 16  # a child's documents per frame (child_stream.py): the last ones wait for no more
 forks_made = 0  # children forked by this module in this process: what tests count
 
 
@@ -204,7 +205,8 @@ def _merge(
 ) -> Iterator[Output]:
     """A child's results, as if the parent had rendered them in this order."""
     frames = stream.frames()
-    for doc, rendered in zip(part, frames, strict=False):  # (part first: the totals are left)
+    sent = (one for frame in frames for one in frame)
+    for doc, rendered in zip(part, sent, strict=False):  # (part first: the totals are left)
         for text, settings_print, converted in rendered.conversions:  # the cache sees them, in order
             renderer.cache.get_or_convert(text, settings_print, lambda converted=converted: converted)
         renderer.warnings.extend(rendered.warnings)
@@ -212,17 +214,16 @@ def _merge(
         if rendered.error is not None:
             errors.append(rendered.error)
         elif output is not None:
-            if rendered.record is not None and output.staged is not None:
-                # (with the digest the child made: the store does not hash the page again)
-                rendered.record.data = Digested.of(output.staged.read_bytes(), output.digest)
+            if rendered.record is not None and not rendered.record.data and output.staged is not None:
+                rendered.record.data = Digested.of(output.staged.read_bytes(), output.digest)  # (sent empty)
             if rendered.record is not None or rendered.reused:
                 renderer.reuse.adopt(doc.output_path, rendered.record)
             count += 1
             yield output
         if count % RELEASE_EVERY == 0:
             release()
-    totals = next(frames, None)
-    if not isinstance(totals, Totals):
+    totals = stream.totals if next(sent, None) is None else None  # (more documents than asked: failed)
+    if totals is None:
         stream.failure = stream.failure or "its results ended early"
         return
     spool.spooled += totals.spooled
@@ -286,22 +287,25 @@ def _child(
         renders, conversions = _Renders(), _Conversions()
         state.renders, renderer.cache = renders, conversions  # type: ignore[assignment]
         spooled, hashed = spool.spooled, spool.hashed
-        for doc in part:
+        batch: list[_Rendered] = []  # (sent FRAME_DOCUMENTS at a time: a frame and a wake-up each)
+        for index, doc in enumerate(part, 1):
             one, warned, reused = _Rendered(), len(renderer.warnings), renderer.reused
             try:
                 one.output = spool.add(renderer.render_page(doc))
             except GeneratorError as e:
                 one.error = portable(e)
             one.record = renders.made.pop(doc.output_path, None)
-            if one.record is not None:
-                one.record.data = b""
+            if one.record is not None:  # (its bytes, with the digest made here, are sent with it)
                 one.record.deps_json()  # (made here: the parent's store keeps it as this text)
                 if one.record.documents_json():  # sent as the store keeps it: the JSON text alone
                     one.record._documents = None  # (half of what the parent loads)
             one.reused = renderer.reused > reused
             one.warnings = [portable(w) for w in renderer.warnings[warned:]]
             one.conversions, conversions.made = conversions.made, []
-            send(file, told, one)
+            batch.append(one)
+            if len(batch) == FRAME_DOCUMENTS or index == len(part):
+                send(file, told, batch)
+                batch = []
         code = {key: bytecode.store[key] for key in bytecode.changed - compiled_before}
         send(file, told, Totals(spool.spooled - spooled, spool.hashed - hashed, code))
         status = 0
