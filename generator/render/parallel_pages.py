@@ -214,8 +214,8 @@ def _merge(
         if rendered.error is not None:
             errors.append(rendered.error)
         elif output is not None:
-            if rendered.record is not None and not rendered.record.data and output.staged is not None:
-                rendered.record.data = Digested.of(output.staged.read_bytes(), output.digest)  # (sent empty)
+            if rendered.record is not None and output.staged is not None:  # (with the digest the child made)
+                rendered.record.data = Digested.of(output.staged.read_bytes(), output.digest)
             if rendered.record is not None or rendered.reused:
                 renderer.reuse.adopt(doc.output_path, rendered.record)
             count += 1
@@ -295,7 +295,8 @@ def _child(
             except GeneratorError as e:
                 one.error = portable(e)
             one.record = renders.made.pop(doc.output_path, None)
-            if one.record is not None:  # (its bytes, with the digest made here, are sent with it)
+            if one.record is not None:  # (its bytes are read back from the staged file: pickling and
+                one.record.data = b""  # writing them again here cost the child more than the parent's read)
                 one.record.deps_json()  # (made here: the parent's store keeps it as this text)
                 if one.record.documents_json():  # sent as the store keeps it: the JSON text alone
                     one.record._documents = None  # (half of what the parent loads)
