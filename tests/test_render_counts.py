@@ -37,14 +37,17 @@ def test_a_forked_child_compiles_nothing_its_parent_compiled(tmp_path: Path) -> 
 import json, os
 from pathlib import Path
 from generator.build import BuildOptions, build
-from generator.render import parallel_pages
+from generator.render import child_stream, parallel_pages
 handed, records = [], []
-real = parallel_pages._merge
-def merge(renderer, spool, result, *rest):
-    handed.append(len(result.bytecode))
-    records.extend(r.record._documents is None and bool(r.record._documents_json) for r in result.rendered if r.record)
-    return real(renderer, spool, result, *rest)
-parallel_pages._merge = merge
+real = child_stream._frame
+def frame(body):
+    item = real(body)
+    if isinstance(item, child_stream.Totals):
+        handed.append(len(item.bytecode))
+    else:
+        records.extend(r.record._documents is None and bool(r.record._documents_json) for r in item if r.record)
+    return item
+child_stream._frame = frame
 os.environ[{FORKS_KNOB!r}] = "1"
 build(BuildOptions(source=Path({str(site)!r})))
 print(json.dumps([parallel_pages.forks_made, handed, len(records), all(records)]))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, MutableMapping
@@ -35,6 +34,7 @@ from generator.render.conversion import PARALLEL_MINIMUM
 from generator.render.documents import DocumentRenderer
 from generator.render.edited_first import put_back, render_ahead
 from generator.render.forked import end_with_parent, portable
+from generator.render.child_stream import Stream, Totals, send
 from generator.render.letgo import RELEASE_EVERY
 from generator.write.output import Output
 from generator.write.spool import Spool
@@ -43,9 +43,11 @@ from generator.write.spool import Spool
 FORKS_KNOB = "BLOG_RENDER_FORKS"
 MOST_FORKS = 7
 # The generated pages (home, archive, tags, feed) cost about this many document renders per document:
-# what the parent's slice gives up when it renders them meanwhile. With the layouts it compiles before
-# forking, 0.5 gives parent and child the same CPU (bench/README.md, "Cold render phase (session 7)").
-MEANWHILE_SHARE = 0.5
+# what the parent's slice gives up when it renders them meanwhile. The parent also merges the child's
+# results as they come (child_stream.py): 0.4 gives parent and child the same CPU from the fork to
+# the merge's end (bench/README.md, "One-core phases (session 9)"; 0.5 left the child last).
+MEANWHILE_SHARE = 0.4
+FRAME_DOCUMENTS = 16  # a child's documents per frame (child_stream.py): the last ones wait for no more
 forks_made = 0  # children forked by this module in this process: what tests count
 
 
@@ -136,16 +138,6 @@ class _Rendered:
     conversions: list[tuple[str, str, Any]] = field(default_factory=list)  # (text, settings print, result)
 
 
-@dataclass
-class _Slice:
-    """What one child hands back: its documents in order, and what it did to shared state."""
-
-    rendered: list[_Rendered]
-    spooled: int
-    hashed: int
-    bytecode: dict[str, bytes]
-
-
 def _render_forked(
     renderer: DocumentRenderer,
     todo: list[Document],
@@ -165,34 +157,37 @@ def _render_forked(
     # the staging folder made here, so a failed build discards what the children spooled.
     firsts = [spool.reserve(len(part)) for part in theirs]
     files: list[IO[bytes]] = [tempfile.TemporaryFile() for _ in theirs]  # noqa: SIM115 (closed below)
+    streams: list[Stream] = []
     children: list[int] = []
     parent = os.getpid()
     try:
         for part, first, file in zip(theirs, firsts, files, strict=True):
+            ready, told = os.pipe()  # (made per child: no other child holds its writing end)
             pid = os.fork()
             if pid == 0:  # pragma: no cover (the child's coverage is not collected)
+                os.close(ready)
                 end_with_parent(parent)  # (a SIGKILLed build leaves no renderer behind: forked.py)
-                _child(renderer, part, spool, first, file)
+                _child(renderer, part, spool, first, file, told)
+            os.close(told)
+            streams.append(Stream(file, ready))
             children.append(pid)
             forks_made += 1
         outputs += _render_here(renderer, mine, errors, spool, release)
         if meanwhile is not None and not errors:
             meanwhile({doc.output_path for doc in todo})
-        for pid, file, part in zip(list(children), files, theirs, strict=True):
+        for pid, stream, part in zip(list(children), streams, theirs, strict=True):
+            # Each child's documents are merged as they come (the last ones while it still renders).
+            outputs.extend(_merge(renderer, spool, stream, part, errors, release, len(outputs)))
             _, status = os.waitpid(pid, 0)
             children.remove(pid)
-            file.seek(0)
-            try:
-                result = pickle.load(file)
-            except Exception:  # killed before it wrote anything
-                result = None
-            if status != 0 or not isinstance(result, _Slice):
-                raise RuntimeError(f"a forked renderer failed (status {status}):\n{result or ''}")
-            outputs.extend(_merge(renderer, spool, result, part, errors, release, len(outputs)))
+            if status != 0 or stream.failure is not None:
+                raise RuntimeError(f"a forked renderer failed (status {status}):\n{stream.failure or ''}")
     finally:
         for pid in children:  # interrupted: no child outlives the build (or writes after discard)
             os.kill(pid, 9)
             os.waitpid(pid, 0)
+        for stream in streams:
+            os.close(stream.ready)
         for file in files:
             file.close()
     release()
@@ -202,21 +197,16 @@ def _render_forked(
 def _merge(
     renderer: DocumentRenderer,
     spool: Spool,
-    result: _Slice,
+    stream: Stream,
     part: list[Document],
     errors: list[GeneratorError],
     release: Callable[[], object],
     count: int,
 ) -> Iterator[Output]:
     """A child's results, as if the parent had rendered them in this order."""
-    spool.spooled += result.spooled
-    spool.hashed += result.hashed
-    bytecode = renderer.state.bytecode
-    for key, code in result.bytecode.items():
-        if key not in bytecode.changed:  # (the same template compiled here: the same code)
-            bytecode.store[key] = code
-            bytecode.changed.add(key)
-    for doc, rendered in zip(part, result.rendered, strict=True):
+    frames = stream.frames()
+    sent = (one for frame in frames for one in frame)
+    for doc, rendered in zip(part, sent, strict=False):  # (part first: the totals are left)
         for text, settings_print, converted in rendered.conversions:  # the cache sees them, in order
             renderer.cache.get_or_convert(text, settings_print, lambda converted=converted: converted)
         renderer.warnings.extend(rendered.warnings)
@@ -224,16 +214,25 @@ def _merge(
         if rendered.error is not None:
             errors.append(rendered.error)
         elif output is not None:
-            if rendered.record is not None and output.staged is not None:
-                # (with the digest the child made: the store does not hash the page again)
+            if rendered.record is not None and output.staged is not None:  # (with the digest the child made)
                 rendered.record.data = Digested.of(output.staged.read_bytes(), output.digest)
             if rendered.record is not None or rendered.reused:
                 renderer.reuse.adopt(doc.output_path, rendered.record)
-            rendered.record = None  # (its bytes are in the store's spill now: not held for the whole slice)
             count += 1
             yield output
         if count % RELEASE_EVERY == 0:
             release()
+    totals = stream.totals if next(sent, None) is None else None  # (more documents than asked: failed)
+    if totals is None:
+        stream.failure = stream.failure or "its results ended early"
+        return
+    spool.spooled += totals.spooled
+    spool.hashed += totals.hashed
+    bytecode = renderer.state.bytecode
+    for key, code in totals.bytecode.items():
+        if key not in bytecode.changed:  # (the same template compiled here: the same code)
+            bytecode.store[key] = code
+            bytecode.changed.add(key)
 
 
 class _Conversions:
@@ -272,43 +271,49 @@ class _Renders(MutableMapping[str, RenderRecord]):
         return len(self.made)
 
 
-def _child(renderer: DocumentRenderer, part: list[Document], spool: Spool, first: int, file: IO[bytes]) -> None:
-    """In the forked child: render `part`, write the results to `file`, exit (no cleanup: the
-    parent's atexit handlers, buffers and open databases are the parent's)."""
+def _child(
+    renderer: DocumentRenderer, part: list[Document], spool: Spool, first: int, file: IO[bytes], told: int
+) -> None:
+    """In the forked child: render `part`, each document's result sent as soon as it is made
+    (Stream), then the totals; exit (no cleanup: the parent's atexit handlers, buffers and open
+    databases are the parent's)."""
     status = 1
     try:
         gc.freeze()  # (a collection would otherwise walk, and copy, every object inherited)
+        os.set_blocking(told, False)  # (see _send)
         spool.names_from(first)
         state, bytecode = renderer.state, renderer.state.bytecode
         compiled_before = set(bytecode.changed)
         renders, conversions = _Renders(), _Conversions()
         state.renders, renderer.cache = renders, conversions  # type: ignore[assignment]
         spooled, hashed = spool.spooled, spool.hashed
-        rendered: list[_Rendered] = []
-        for doc in part:
+        batch: list[_Rendered] = []  # (sent FRAME_DOCUMENTS at a time: a frame and a wake-up each)
+        for index, doc in enumerate(part, 1):
             one, warned, reused = _Rendered(), len(renderer.warnings), renderer.reused
             try:
                 one.output = spool.add(renderer.render_page(doc))
             except GeneratorError as e:
                 one.error = portable(e)
             one.record = renders.made.pop(doc.output_path, None)
-            if one.record is not None:
-                one.record.data = b""
+            if one.record is not None:  # (its bytes are read back from the staged file: pickling and
+                one.record.data = b""  # writing them again here cost the child more than the parent's read)
+                one.record.deps_json()  # (made here: the parent's store keeps it as this text)
                 if one.record.documents_json():  # sent as the store keeps it: the JSON text alone
-                    one.record._documents = None  # (half the pickle the parent loads after the wait)
+                    one.record._documents = None  # (half of what the parent loads)
             one.reused = renderer.reused > reused
             one.warnings = [portable(w) for w in renderer.warnings[warned:]]
             one.conversions, conversions.made = conversions.made, []
-            rendered.append(one)
+            batch.append(one)
+            if len(batch) == FRAME_DOCUMENTS or index == len(part):
+                send(file, told, batch)
+                batch = []
         code = {key: bytecode.store[key] for key in bytecode.changed - compiled_before}
-        pickle.dump(_Slice(rendered, spool.spooled - spooled, spool.hashed - hashed, code), file, protocol=5)
+        send(file, told, Totals(spool.spooled - spooled, spool.hashed - hashed, code))
         status = 0
     except BaseException:  # reported by the parent, which raises
-        file.seek(0)
-        file.truncate()
         import traceback  # (only for a failing child)
 
-        pickle.dump(traceback.format_exc(), file)
+        send(file, told, traceback.format_exc())
     finally:
         file.flush()
         os._exit(status)
