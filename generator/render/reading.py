@@ -12,6 +12,7 @@ from generator.incremental.state import BuildState, fingerprint
 from html import unescape
 
 WORDS_PER_MINUTE = 200
+DESCRIPTION_WORDS = 40  # (part of READING_RULES below)
 # Part of the key of a remembered reading time and description: bump when either is derived differently.
 READING_RULES = f"reading-{WORDS_PER_MINUTE}-40-1"
 
@@ -50,11 +51,13 @@ def text_facts(html: str) -> TextFacts:
     r"""`strip_html(html).split()`, counted and cut, without strip_html's whitespace pass: split()
     collapses the same runs (`\s` in a str pattern is exactly str.isspace), at half the cost."""
     # filters.py imports Jinja, slugify and email: not for a rebuild that strips no tags (issue #19).
-    from generator.render.filters import TAG, truncatewords
+    from generator.render.filters import TAG
 
     STRIPPED[0] += 1
     words = unescape(TAG.sub(" ", str(html or ""))).split()
-    return len(words), truncatewords(" ".join(words[:41]), 40)  # (41: cut, with its "…", if longer)
+    # filters.truncatewords(" ".join(words), 40), without joining and splitting every word again.
+    count = len(words)
+    return count, " ".join(words[:DESCRIPTION_WORDS]) + ("…" if count > DESCRIPTION_WORDS else "")
 
 
 def _digest(html: str) -> bytes:
