@@ -171,7 +171,7 @@ def convert(text: str, settings: Mapping[str, Any], cmark: bool) -> tuple[str, s
     engine = _engine(settings)
     engine.reset()
     if cmark:  # the Python-Markdown engine still lends its math and fence preprocessors
-        from generator.render import cmark_engine
+        from generator.render import cmark_engine  # (only sites that choose cmark import cmarkgfm)
 
         html, contents = cmark_engine.convert(text, engine, settings)
         toc, toc_count = (contents.html if contents.count else ""), contents.count
@@ -183,8 +183,17 @@ def convert(text: str, settings: Mapping[str, Any], cmark: bool) -> tuple[str, s
             raise NestingTooDeep(NESTING_MESSAGE) from e
         toc_count = _count_tokens(getattr(engine, "toc_tokens", []))
         toc = engine.toc if toc_count else ""  # type: ignore[attr-defined]
-    math = next(p for p in engine.preprocessors if isinstance(p, MathPreprocessor))
+    math = _math_preprocessor(engine)
     return html, toc, toc_count, [(warning.line, warning.message) for warning in math.warnings]
+
+
+def _math_preprocessor(engine: markdown.Markdown) -> MathPreprocessor:
+    """The engine's math preprocessor, found once per engine (its registry is fixed once built)."""
+    found = getattr(engine, "generator_math", None)
+    if found is None:
+        found = next(p for p in engine.preprocessors if isinstance(p, MathPreprocessor))
+        engine.generator_math = found  # type: ignore[attr-defined]
+    return found  # type: ignore[no-any-return]
 
 
 def _count_tokens(tokens: list[dict[str, Any]]) -> int:

@@ -1,0 +1,81 @@
+"""Session 9 (issue #19): the conversion workers' per-text overhead cut without changing a byte.
+Each shortcut is compared with the route it replaces, and the work it saves is counted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cmarkgfm
+import pytest
+
+from generator.render import cmark_engine, markdown_engine
+from generator.render.markup import render_markdown
+
+REPO = Path(__file__).resolve().parent.parent
+CMARK = {"engine": "cmark", "toc_depth": "2-3", "heading_anchors": True, "math": True}
+TEXTS = [
+    "",
+    "plain",
+    "# T\n\n| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\nwww.example.org and https://x.y/z\n\n[^1]\n\n[^1]: note\n",
+    "<div>\n*raw*\n</div>\n\n- [ ] task\n- item\n\n```\ncode\n```\n\n    indented\n",
+    "\u00e9\u4e2d \U0001f600 &amp; &#2; \x00 <script>x</script>\n",
+] + [post.read_text(encoding="utf-8") for post in sorted((REPO / "_posts").glob("*.md"))[:6]]
+
+
+@pytest.mark.parametrize("smart", [0, cmark_engine.Options.CMARK_OPT_SMART])
+def test_to_html_is_cmarkgfms_own(smart: int) -> None:
+    options = cmark_engine.BASE_OPTIONS | smart
+    for text in TEXTS:
+        expected = cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=cmark_engine.EXTENSIONS)
+        assert cmark_engine.to_html(text, options) == expected
+
+
+def test_engine_is_found_without_json_and_settings_that_differ_get_their_own() -> None:
+    first = markdown_engine._engine(dict(CMARK))
+    assert markdown_engine._engine(dict(CMARK)) is first
+    # 1 == True, but the engines are told apart by the values' types too.
+    assert markdown_engine._engine({**CMARK, "math": 1}) is not first
+    assert markdown_engine._engine({**CMARK, "toc_depth": "2-4"}) is not first
+    unhashable = {**CMARK, "extra": ["a"]}  # (a list: found by its JSON key alone)
+    assert markdown_engine._engine(unhashable) is markdown_engine._engine(dict(unhashable))
+
+
+def test_registry_lookups_happen_once_per_engine() -> None:
+    settings = {**CMARK, "toc_depth": "1-6"}
+    render_markdown("# a\n\n$x$\n", settings)
+    engine = markdown_engine._engine(settings)
+    lookups = []
+    registry = type(engine.preprocessors)
+    original = registry.__getitem__
+
+    def counted(self: object, key: object) -> object:
+        lookups.append(key)
+        return original(self, key)
+
+    registry.__getitem__ = counted  # type: ignore[method-assign]
+    try:
+        for _ in range(5):
+            render_markdown("# b\n\n$y$ and `code`\n", settings)
+    finally:
+        registry.__getitem__ = original  # type: ignore[method-assign]
+    assert lookups == []
+
+
+def test_results_are_those_of_the_default_preprocessors_route() -> None:
+    # The passes as found once per engine give what looking each up by name gives.
+    settings = dict(CMARK)
+    for text in TEXTS:
+        engine = markdown_engine._engine(settings)
+        engine.reset()
+        source = text
+        for name in cmark_engine.PREPROCESSORS:
+            if name in engine.preprocessors:
+                pre = engine.preprocessors[name]
+                run_text = getattr(pre, "run_text", None)
+                source = run_text(source) if run_text else "\n".join(pre.run(source.split("\n")))
+        stash = list(engine.htmlStash.rawHtmlBlocks)
+        engine.reset()
+        again = text
+        for run in cmark_engine._passes(engine):
+            again = run(again)
+        assert again == source and list(engine.htmlStash.rawHtmlBlocks) == stash
