@@ -79,3 +79,22 @@ def test_results_are_those_of_the_default_preprocessors_route() -> None:
         for run in cmark_engine._passes(engine):
             again = run(again)
         assert again == source and list(engine.htmlStash.rawHtmlBlocks) == stash
+
+
+def test_the_parent_neither_strips_nor_hashes_what_workers_converted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.render import conversion, reading
+
+    hashed = []
+    digest = reading._digest
+    monkeypatch.setattr(reading, "_digest", lambda html: hashed.append(html) or digest(html))
+    texts = [f"# Post {n}\n\nSome *words* {'and more ' * n}&amp; `code`\n" for n in range(70)]
+    stripped = reading.STRIPPED[0]
+    results = dict(conversion.convert_in_parallel(texts, CMARK))  # (real forked workers)
+    assert len(results) == 70 and hashed == [] and reading.STRIPPED[0] == stripped
+    for index, result in results.items():
+        assert result is not None and result.html == render_markdown(texts[index], CMARK).html
+        before = len(hashed)
+        facts = reading._facts_of(result.html)  # found under the digest the worker made: no stripping
+        assert reading.STRIPPED[0] == stripped and len(hashed) == before + 1  # (the lookup's own)
+        assert facts == reading.text_facts(result.html)
+        stripped = reading.STRIPPED[0]

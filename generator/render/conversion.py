@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from generator.render.markup import MarkdownResult, NestingTooDeep, render_markdown
-from generator.render.reading import TextFacts, forget_facts, remember_facts, text_facts
+from generator.render.reading import SentFacts, forget_facts, remember_facts, sent_facts
 from generator.render.template_data import html
 from generator.load.scanning import CodeSpans, segments
 
@@ -50,17 +50,18 @@ CHUNK_MOST = 16
 IN_FLIGHT_PER_WORKER = 2  # chunks sent ahead per worker
 
 
-Converted = tuple[MarkdownResult, TextFacts] | None
+Converted = tuple[MarkdownResult, SentFacts] | None
 
 
 def _convert_chunk(job: tuple[list[str], dict[str, Any]]) -> list[Converted]:
     """In a worker: each text's conversion, and what the reading time and description need of its
-    HTML (the tag stripping is pure and costly: done here, where the cores are, not in the parent)."""
+    HTML (the tag stripping is pure and costly: done here, where the cores are, not in the parent;
+    so is the digest the parent files the facts under)."""
     texts, settings = job
     results: list[Converted] = []
     for text in texts:
         result = _convert_or_none(text, settings)
-        results.append(None if result is None else (result, text_facts(result.html)))
+        results.append(None if result is None else (result, sent_facts(result.html)))
     return results
 
 
