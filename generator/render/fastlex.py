@@ -34,7 +34,7 @@ from generator.render import lexfirst
 Rule = tuple[Callable[..., Any], Any, Any]
 
 _states: dict[type, _States | None] = {}
-_first_chars: dict[tuple[str, int], tuple[bool, lexfirst.CharTest]] = {}
+_analysed: dict[tuple[str, int], tuple[bool, lexfirst.CharTest, bool]] = {}
 
 
 def accelerate(lexer: Lexer) -> Lexer:
@@ -59,8 +59,9 @@ class _State:
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
-        self.firsts = [_first_char(rexmatch) for rexmatch, _action, _new_state in rules]
-        self.anchored = [_line_start_only(rexmatch) for rexmatch, _action, _new_state in rules]
+        analysed = [_analysis(rexmatch) for rexmatch, _action, _new_state in rules]
+        self.firsts = [(nullable, test) for nullable, test, _anchored in analysed]
+        self.anchored = [anchored for _nullable, _test, anchored in analysed]
         self.candidates: dict[str, list[Rule]] = {}  # at a line's start, by the character ("" at the end)
         self.inside: dict[str, list[Rule]] = {}  # elsewhere: without the rules anchored by `^`
         self._same: dict[tuple[int, ...], list[Rule]] = {}  # one list per distinct choice of rules
@@ -90,26 +91,18 @@ class _States(dict[str, _State]):
         return state
 
 
-def _first_char(rexmatch: Callable[..., Any]) -> tuple[bool, lexfirst.CharTest]:
-    """(can match empty, first-character test) of one rule; (True, None) for anything but a
-    compiled pattern's `match` (a rule that may match anywhere)."""
+def _analysis(rexmatch: Callable[..., Any]) -> tuple[bool, lexfirst.CharTest, bool]:
+    """(can match empty, first-character test, matches only at a line's start) of one rule;
+    (True, None, False) for anything but a compiled pattern's `match` (a rule that may match anywhere)."""
     pattern = getattr(rexmatch, "__self__", None)
     if not isinstance(pattern, re.Pattern) or getattr(rexmatch, "__name__", "") != "match":
-        return True, None
+        return True, None, False
     if not isinstance(pattern.pattern, str):
-        return True, None
+        return True, None, False
     key = (pattern.pattern, pattern.flags)
-    if key not in _first_chars:
-        _first_chars[key] = lexfirst.first_char_test(pattern.pattern, pattern.flags)
-    return _first_chars[key]
-
-
-def _line_start_only(rexmatch: Callable[..., Any]) -> bool:
-    """Whether the rule is a compiled pattern's `match` that can only match at a line's start."""
-    pattern = getattr(rexmatch, "__self__", None)
-    if not isinstance(pattern, re.Pattern) or getattr(rexmatch, "__name__", "") != "match":
-        return False
-    return isinstance(pattern.pattern, str) and lexfirst.line_start_only(pattern.pattern, pattern.flags)
+    if key not in _analysed:
+        _analysed[key] = lexfirst.analyse(pattern.pattern, pattern.flags)
+    return _analysed[key]
 
 
 class _Tokenizer:
