@@ -128,3 +128,56 @@ def test_latex2mathml_init_only_sets_its_version() -> None:
     assert spec is not None and spec.origin is not None
     lines = [line for line in Path(spec.origin).read_text().splitlines() if line.strip()]
     assert lines == ["from importlib import metadata", '__version__ = metadata.version("latex2mathml")']
+
+
+def test_text_facts_strip_tags_as_filters_do_without_importing_jinja() -> None:
+    import subprocess
+    import sys
+
+    from generator.render import filters, reading
+
+    assert (reading.TAG.pattern, reading.TAG.flags) == (filters.TAG.pattern, filters.TAG.flags)
+    script = (
+        "import sys\n"
+        "from generator.render.markup import render_markdown\n"
+        "from generator.render.reading import sent_facts\n"
+        "html = render_markdown('# A\\n\\nSome <b>bold</b> words', {'engine': 'cmark'}).html\n"
+        "print(sent_facts(html)[:2], sorted(m for m in ('jinja2', 'generator.render.filters') if m in sys.modules))\n"
+    )
+    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout
+    assert out == "(5, 'A ¶ Some bold words') []\n"  # (the permalink's ¶ is a word too)
+
+
+WARM_SCRIPT = """
+import sys
+from generator.render import lexfirst, markdown_engine
+from generator.render.markup import render_markdown
+settings = {"engine": "cmark"}
+text = "# T\\n\\n```python\\nx = 'a'  # c\\ndef f(y=1.5):\\n    return f\\"{y}\\"\\n```\\n"
+if sys.argv[1] == "warm":
+    markdown_engine.warm_up([text, "``` unknown-language\\nx\\n```\\n"], settings)
+modules = set(sys.modules)
+analysed = []
+analyse = lexfirst.analyse
+lexfirst.analyse = lambda *args: analysed.append(args) or analyse(*args)
+html = render_markdown(text, settings).html
+print(len(analysed), "pygments.lexers.python" in modules, html.count("<span"))
+"""
+
+
+def test_warm_up_leaves_a_forked_worker_no_lexer_to_build() -> None:
+    import subprocess
+    import sys
+
+    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
+    runs = {
+        mode: subprocess.run(
+            [sys.executable, "-c", WARM_SCRIPT, mode], capture_output=True, text=True, env=env, check=True
+        )
+        for mode in ("cold", "warm")
+    }
+    cold, warm = (runs[mode].stdout.split() for mode in ("cold", "warm"))
+    assert int(cold[0]) > 10 and cold[1] == "False"  # without: the first block parses the lexer's rules
+    assert warm[:2] == ["0", "True"]  # with: nothing left to parse, the lexer's module imported already
+    assert warm[2] == cold[2] and int(warm[2]) > 5  # (and the same highlighting)

@@ -86,9 +86,10 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> Iterat
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from generator.incremental import fragments
-    from generator.render import markdown_engine  # noqa: F401
+    from generator.render import markdown_engine
 
     fragments.open_before_forking()
+    markdown_engine.warm_up(texts, settings)  # (what each worker would make for itself, made once)
 
     workers = min(os.cpu_count() or 1, 8)
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"

@@ -85,9 +85,10 @@ class ConversionPool:
         from concurrent.futures import ProcessPoolExecutor
 
         from generator.incremental import fragments
-        from generator.render import markdown_engine  # noqa: F401
+        from generator.render import markdown_engine
 
         fragments.open_before_forking()
+        markdown_engine.warm_up([entry[2] for entry in self._pending], self.settings)  # (made once, not per worker)
         forget_facts()  # (facts of the last batch are of no use now)
         self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         self._top_up(loading=True)

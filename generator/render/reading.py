@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 
 from generator.incremental.state import BuildState, fingerprint
 from html import unescape
 
+# filters.TAG, strip_html's pattern, the same (tests/test_conversion_cpu.py compares): defined here
+# too because filters.py imports Jinja, slugify and email, ~40 ms in each conversion worker of a
+# cold build (forked before the parent imports Jinja) and in a rebuild that renders nothing.
+TAG = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<[^>]+>", re.S | re.I)
 WORDS_PER_MINUTE = 200
 DESCRIPTION_WORDS = 40  # (part of READING_RULES below)
 # Part of the key of a remembered reading time and description: bump when either is derived differently.
@@ -50,9 +55,6 @@ STRIPPED = [0]  # tag strippings in this process: what tests count
 def text_facts(html: str) -> TextFacts:
     r"""`strip_html(html).split()`, counted and cut, without strip_html's whitespace pass: split()
     collapses the same runs (`\s` in a str pattern is exactly str.isspace), at half the cost."""
-    # filters.py imports Jinja, slugify and email: not for a rebuild that strips no tags (issue #19).
-    from generator.render.filters import TAG
-
     STRIPPED[0] += 1
     words = unescape(TAG.sub(" ", str(html or ""))).split()
     # filters.truncatewords(" ".join(words), 40), without joining and splitting every word again.
