@@ -65,11 +65,13 @@ def main() -> None:
     parser.add_argument("--texts", type=int, default=400)
     parser.add_argument("--first", type=int, default=20)
     args = parser.parse_args()
-    print(f"| checkout | Ir per text (steady, {args.texts} texts) | a worker's first {args.first} texts | pre-fork part |")
+    header = f"Ir per text (steady, {args.texts} texts) | a worker's first {args.first} texts | pre-fork part"
+    print(f"| checkout | {header} |")
     print("|---|---|---|---|")
     for checkout in args.checkouts:
         checkout = str(Path(checkout).resolve())
-        steady = instructions(checkout, args.site, "steady", args.texts) - instructions(checkout, args.site, "steady", 0)
+        steady = instructions(checkout, args.site, "steady", args.texts)
+        steady -= instructions(checkout, args.site, "steady", 0)
         prefork = instructions(checkout, args.site, "first", 0)
         first = instructions(checkout, args.site, "first", args.first) - prefork
         print(f"| {checkout} | {steady / args.texts / 1e6:.3f} M | {first / 1e6:.0f} M | {prefork / 1e6:.0f} M |")
