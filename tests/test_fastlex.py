@@ -152,3 +152,53 @@ def test_first_character_analysis() -> None:
     assert not nullable and test is not None
     assert [bool(test(char)) for char in "kK\u212asS\u017ftTa"] == [True] * 8 + [False]
     assert lexfirst.first_char_test(r".x", 0) == (True, None)
+
+
+def test_line_start_analysis() -> None:
+    # Only a pattern every match of which begins with `^` (or `\A`) is kept for line starts.
+    for pattern in (r'^(\s*)([rRuUbB]{,2})(""")', r"(^[ \t]*)(match|case)\b", r"(?:^a|^b)", r"\Ax", r"(?m)^#"):
+        assert lexfirst.line_start_only(pattern, re.MULTILINE), pattern
+    for pattern in (r"x^", r"(?:^a|b)", r"a", r"\s*^", r"(?=^)a", r"(", r"$"):
+        assert not lexfirst.line_start_only(pattern, re.MULTILINE), pattern
+
+
+def test_line_start_rules_are_tried_only_at_line_starts() -> None:
+    # The Python lexer's `^(\s*)…"""` and `match` rules may start with a space: before, they were
+    # tried at every space; now at line starts only, with the very same tokens.
+    base = get_lexer_by_name("python")
+    anchored = type("AnchoredCount", (type(base),), {})
+    tried: dict[bool, int] = {True: 0, False: 0}
+
+    class Anchored(_Counting):
+        def __call__(self, text: str, pos: int) -> re.Match[str] | None:
+            tried[pos == 0 or text[pos - 1] == "\n"] += 1
+            return self._match(text, pos)
+
+    anchored._tokens = {  # type: ignore[attr-defined]
+        name: [
+            (Anchored(match) if lexfirst.line_start_only(match.__self__.pattern, match.__self__.flags) else match, a, n)
+            for match, a, n in rules
+        ]
+        for name, rules in type(base)._tokens.items()  # type: ignore[attr-defined]
+    }
+    code = "x = a + b  # c\nif x == 1 and y:\n    return f(x, y, z)\n" * 10
+    expected = list(anchored().get_tokens_unprocessed(code))
+    assert tried[False] > 100  # Pygments' own loop tries them mid-line
+    tried.update({True: 0, False: 0})
+    assert list(fastlex.accelerate(anchored()).get_tokens_unprocessed(code)) == expected
+    assert tried == {True: tried[True], False: 0} and tried[True] > 0
+
+
+def test_get_tokens_keeps_options_and_filters() -> None:
+    # `get_tokens` builds a list instead of Pygments' generators: input options and filters still apply.
+    code = "\ufeff\tdef f():\r\n\treturn None  \r\n"
+    for options in ({}, {"stripall": True}, {"tabsize": 4, "ensurenl": False}, {"stripnl": False}):
+        pygments_own = get_lexer_by_name("python", **options)
+        accelerated = fastlex.accelerate(get_lexer_by_name("python", **options))
+        assert "get_tokens" in vars(accelerated)
+        for lexer in (pygments_own, accelerated):
+            lexer.add_filter("keywordcase", case="upper")
+        assert list(accelerated.get_tokens(code)) == list(pygments_own.get_tokens(code)), options
+        assert list(accelerated.get_tokens(code, unfiltered=True)) == list(
+            pygments_own.get_tokens(code, unfiltered=True)
+        )

@@ -18,10 +18,10 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import cmarkgfm
+from cmarkgfm import _cmark  # (the C functions `cmarkgfm.cmark` wraps: see to_html)
 from cmarkgfm.cmark import Options
 from markdown import Markdown
 from markdown.extensions.codehilite import CodeHilite
@@ -55,15 +55,14 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
     """HTML and table of contents of `text`. `md` is the default engine for the same settings,
     freshly reset: its preprocessors and Pygments objects are used, its stash filled."""
     source = text
-    for name in PREPROCESSORS:
-        if name in md.preprocessors:
-            source = _run(md.preprocessors[name], source)
+    for run in _passes(md):
+        source = run(source)
     if "\x02" in source:  # (each pattern below starts with a fixed text: a substring test first)
         source = HTML_PLACEHOLDER_RE.sub(lambda m: f"\x02{SECRET}{m[1]}\x03", source)
     if "markdown=" in source:
         source = _markdown_in_html(source)
     options = BASE_OPTIONS | (Options.CMARK_OPT_SMART if settings.get("smart_quotes") else 0)
-    out = cmarkgfm.markdown_to_html_with_extensions(source, options=options, extensions=EXTENSIONS)
+    out = to_html(source, options)
     stash = md.htmlStash.rawHtmlBlocks
 
     def swap_back(fragment: str) -> str:
@@ -78,19 +77,59 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
         out = block_attributes(out)
     if "\n:" in out:
         out = definition_lists(out)
-    out, toc = headings(out, dict(settings), swap_back)
+    out, toc = headings(out, settings, swap_back)
     if "\x02" not in out:  # no placeholder left to swap back
         return out, toc
     return swap_back(ALONE.sub(lambda match: _unwrapped(md, match[1], swap_back), out)), toc
 
 
-def _run(preprocessor: Any, text: str) -> str:
-    """A preprocessor on text: through its `run_text` when it has one (ours), so the text is not
-    split into lines and joined again between passes (their `run` is `run_text` between a join and a split)."""
+def _passes(md: Markdown) -> tuple[Callable[[str], str], ...]:
+    """The engine's PREPROCESSORS as calls on text, found once per engine (looking each up in its
+    registry cost ~3 µs a text): through `run_text` when a preprocessor has one (ours), so the text
+    is not split into lines and joined again between passes (their `run` is `run_text` between a
+    join and a split)."""
+    found: tuple[Callable[[str], str], ...] | None = getattr(md, "generator_cmark_passes", None)
+    if found is None:
+        found = tuple(_text_pass(md.preprocessors[name]) for name in PREPROCESSORS if name in md.preprocessors)
+        md.generator_cmark_passes = found  # type: ignore[attr-defined]
+    return found
+
+
+def _text_pass(preprocessor: Any) -> Callable[[str], str]:
     run_text = getattr(preprocessor, "run_text", None)
     if run_text is not None:
-        return str(run_text(text))
-    return "\n".join(preprocessor.run(text.split("\n")))
+        return run_text  # type: ignore[no-any-return]
+    return lambda text: "\n".join(preprocessor.run(text.split("\n")))
+
+
+_extensions: list[Any] = []  # EXTENSIONS as cmark's syntax extension pointers, found once
+
+
+def to_html(source: str, options: int) -> str:
+    """`cmarkgfm.markdown_to_html_with_extensions(source, options, EXTENSIONS)`: the same C calls in
+    the same order, without looking each extension up by name on every text (~4 µs of a short
+    text's ~50; tests/test_cmark_engine.py compares the two)."""
+    lib, ffi = _cmark.lib, _cmark.ffi
+    if not _extensions:
+        lib.cmark_gfm_core_extensions_ensure_registered()
+        for name in EXTENSIONS:
+            extension = lib.cmark_find_syntax_extension(name.encode("utf-8"))
+            if extension == ffi.NULL:
+                raise ValueError(f"Unknown extension {name}")
+            _extensions.append(extension)
+    parser = lib.cmark_parser_new(options)
+    try:
+        for extension in _extensions:
+            lib.cmark_parser_attach_syntax_extension(parser, extension)
+        encoded = source.encode("utf-8")
+        lib.cmark_parser_feed(parser, encoded, len(encoded))
+        root = lib.cmark_parser_finish(parser)
+        if lib.cmark_node_get_type(root) == lib.CMARK_NODE_NONE:
+            raise ValueError("Error parsing markdown!")
+        rendered = lib.cmark_render_html(root, options, lib.cmark_parser_get_syntax_extensions(parser))
+        return str(ffi.string(rendered).decode("utf-8"))
+    finally:
+        lib.cmark_parser_free(parser)
 
 
 def _markdown_in_html(text: str) -> str:

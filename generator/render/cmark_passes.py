@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +79,7 @@ def definition_lists(text: str) -> str:
     return DEFINITIONS.sub(dl, text)
 
 
-def headings(text: str, settings: dict[str, Any], swap_back: Callable[[str], str]) -> tuple[str, Toc]:
+def headings(text: str, settings: Mapping[str, Any], swap_back: Callable[[str], str]) -> tuple[str, Toc]:
     """Ids, permalinks and the table of contents. `swap_back` turns placeholders (math, code) into
     their HTML, so a heading's name is made from what readers see, as the toc extension does."""
     found: list[tuple[re.Match[str], dict[str, str | None], str]] = []
@@ -94,7 +94,7 @@ def headings(text: str, settings: dict[str, Any], swap_back: Callable[[str], str
             if attributes.get("id"):
                 used.add(str(attributes["id"]))
         found.append((match, attributes, inner))
-    top, bottom = _depth(settings.get("toc_depth", "2-3"))
+    top, bottom = _depth(str(settings.get("toc_depth", "2-3")))  # (a str: cached)
     permalink = bool(settings.get("heading_anchors", True))
     counters: dict[str, int] = {}
     out, tokens, copied = [], [], 0
@@ -137,7 +137,8 @@ def _slug(name: str) -> str:
     return slugify(html.unescape(name), "-")
 
 
-def _depth(value: Any) -> tuple[int, int]:
+@functools.lru_cache(maxsize=64)
+def _depth(value: str) -> tuple[int, int]:
     levels = [int(level) for level in str(value).split("-")]
     return (levels[0], levels[-1]) if len(levels) > 1 else (1, levels[0])
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from generator.render.markup import MarkdownResult, NestingTooDeep, render_markdown
-from generator.render.reading import TextFacts, forget_facts, remember_facts, text_facts
+from generator.render.reading import SentFacts, forget_facts, remember_facts, sent_facts
 from generator.render.template_data import html
 from generator.load.scanning import CodeSpans, segments
 
@@ -50,17 +50,18 @@ CHUNK_MOST = 16
 IN_FLIGHT_PER_WORKER = 2  # chunks sent ahead per worker
 
 
-Converted = tuple[MarkdownResult, TextFacts] | None
+Converted = tuple[MarkdownResult, SentFacts] | None
 
 
 def _convert_chunk(job: tuple[list[str], dict[str, Any]]) -> list[Converted]:
     """In a worker: each text's conversion, and what the reading time and description need of its
-    HTML (the tag stripping is pure and costly: done here, where the cores are, not in the parent)."""
+    HTML (the tag stripping is pure and costly: done here, where the cores are, not in the parent;
+    so is the digest the parent files the facts under)."""
     texts, settings = job
     results: list[Converted] = []
     for text in texts:
         result = _convert_or_none(text, settings)
-        results.append(None if result is None else (result, text_facts(result.html)))
+        results.append(None if result is None else (result, sent_facts(result.html)))
     return results
 
 
@@ -85,16 +86,14 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> Iterat
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from generator.incremental import fragments
-    from generator.render.prefork import warm_for_workers
+    from generator.render import markdown_engine
 
     fragments.open_before_forking()
 
     workers = min(os.cpu_count() or 1, 8)
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    if method == "fork":  # (spawned workers import everything again whatever the parent did)
-        warm_for_workers(settings, texts)
-    else:
-        from generator.render import markdown_engine  # noqa: F401
+    if method == "fork":  # (spawned workers make everything again, whatever the parent made)
+        markdown_engine.warm_up(texts, settings)  # (what each worker would make for itself, made once)
     # Longest texts first, in many small chunks: the workers then end on short ones, together,
     # instead of one idling while the other finishes a chunk of long posts.
     order = sorted(range(len(texts)), key=lambda index: -len(texts[index]))

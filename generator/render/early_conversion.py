@@ -80,15 +80,15 @@ class ConversionPool:
             heapq.heappush(self._pending, (-len(text), len(self._known), text))
 
     def start(self) -> None:
-        """Fork the workers (with the converters imported and the lexers built first: prefork.py)."""
+        """Fork the workers (with the engine and the fenced languages' lexers made first: markdown_engine.warm_up)."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         from generator.incremental import fragments
-        from generator.render.prefork import warm_for_workers
+        from generator.render import markdown_engine
 
-        warm_for_workers(self.settings, (text for _, _, text in self._pending))  # (shared, not per worker)
         fragments.open_before_forking()
+        markdown_engine.warm_up([entry[2] for entry in self._pending], self.settings)  # (made once, not per worker)
         forget_facts()  # (facts of the last batch are of no use now)
         self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         self._top_up(loading=True)

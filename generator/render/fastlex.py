@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from pygments.filter import apply_filters
 from pygments.lexer import Lexer, RegexLexer
 from pygments.token import Error, Whitespace, _TokenType
 
@@ -33,7 +34,7 @@ from generator.render import lexfirst
 Rule = tuple[Callable[..., Any], Any, Any]
 
 _states: dict[type, _States | None] = {}
-_first_chars: dict[tuple[str, int], tuple[bool, lexfirst.CharTest]] = {}
+_analysed: dict[tuple[str, int], tuple[bool, lexfirst.CharTest, bool]] = {}
 
 
 def accelerate(lexer: Lexer) -> Lexer:
@@ -45,29 +46,36 @@ def accelerate(lexer: Lexer) -> Lexer:
         _states[cls] = None if tokendefs is None else _States(tokendefs)
     states = _states[cls]
     if states is not None:
-        lexer.get_tokens_unprocessed = _Tokenizer(lexer, states)  # type: ignore[method-assign]
+        tokenizer = _Tokenizer(lexer, states)
+        lexer.get_tokens_unprocessed = tokenizer  # type: ignore[method-assign]
+        if type(lexer).get_tokens is Lexer.get_tokens and hasattr(lexer, "_preprocess_lexer_input"):
+            lexer.get_tokens = _GetTokens(lexer, tokenizer)  # type: ignore[method-assign]
     return lexer
 
 
 class _State:
-    """One state: its rules, and per character seen at a position the rules that can start there."""
+    """One state: its rules, and per character seen at a position the rules that can start there
+    (one table for positions at a line's start, one for the others: see lexfirst.line_start_only)."""
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
-        self.firsts = [_first_char(rexmatch) for rexmatch, _action, _new_state in rules]
-        self.candidates: dict[str, list[Rule]] = {}  # by the character at the position ("" at the end)
+        analysed = [_analysis(rexmatch) for rexmatch, _action, _new_state in rules]
+        self.firsts = [(nullable, test) for nullable, test, _anchored in analysed]
+        self.anchored = [anchored for _nullable, _test, anchored in analysed]
+        self.candidates: dict[str, list[Rule]] = {}  # at a line's start, by the character ("" at the end)
+        self.inside: dict[str, list[Rule]] = {}  # elsewhere: without the rules anchored by `^`
         self._same: dict[tuple[int, ...], list[Rule]] = {}  # one list per distinct choice of rules
 
-    def add(self, char: str) -> list[Rule]:
+    def add(self, char: str, line_start: bool) -> list[Rule]:
         chosen = tuple(
             index
             for index, (nullable, test) in enumerate(self.firsts)
-            if nullable or test is None or (char != "" and test(char))
+            if (line_start or not self.anchored[index]) and (nullable or test is None or (char != "" and test(char)))
         )
         found = self._same.get(chosen)
         if found is None:
             found = self._same[chosen] = [self.rules[index] for index in chosen]
-        self.candidates[char] = found
+        (self.candidates if line_start else self.inside)[char] = found
         return found
 
 
@@ -83,45 +91,59 @@ class _States(dict[str, _State]):
         return state
 
 
-def _first_char(rexmatch: Callable[..., Any]) -> tuple[bool, lexfirst.CharTest]:
-    """(can match empty, first-character test) of one rule; (True, None) for anything but a
-    compiled pattern's `match` (a rule that may match anywhere)."""
+def _analysis(rexmatch: Callable[..., Any]) -> tuple[bool, lexfirst.CharTest, bool]:
+    """(can match empty, first-character test, matches only at a line's start) of one rule;
+    (True, None, False) for anything but a compiled pattern's `match` (a rule that may match anywhere)."""
     pattern = getattr(rexmatch, "__self__", None)
     if not isinstance(pattern, re.Pattern) or getattr(rexmatch, "__name__", "") != "match":
-        return True, None
+        return True, None, False
     if not isinstance(pattern.pattern, str):
-        return True, None
+        return True, None, False
     key = (pattern.pattern, pattern.flags)
-    if key not in _first_chars:
-        _first_chars[key] = lexfirst.first_char_test(pattern.pattern, pattern.flags)
-    return _first_chars[key]
+    if key not in _analysed:
+        _analysed[key] = lexfirst.analyse(pattern.pattern, pattern.flags)
+    return _analysed[key]
 
 
 class _Tokenizer:
-    """RegexLexer.get_tokens_unprocessed (Pygments 2.x) trying only each position's candidates."""
+    """RegexLexer.get_tokens_unprocessed (Pygments 2.x) trying only each position's candidates.
+
+    The tokens are made into a list in one loop (`tokens`); Pygments' own generators (this one,
+    and `get_tokens`' `streamer` dropping the positions) cost a resumption each per token, ~20 % of
+    lexing a Python block. The lexer's `get_tokens` (see `get_tokens` below) takes the list as it is."""
 
     def __init__(self, lexer: Lexer, states: _States) -> None:
         self.lexer = lexer
         self.states = states
 
     def __call__(self, text: str, stack: tuple[str, ...] = ("root",)) -> Iterator[tuple[int, Any, str]]:
+        yield from self.tokens(text, stack)
+
+    def tokens(self, text: str, stack: tuple[str, ...] = ("root",)) -> list[tuple[int, Any, str]]:
         lexer, states = self.lexer, self.states
+        out: list[tuple[int, Any, str]] = []
+        append, extend = out.append, out.extend
         pos = 0
         statestack = list(stack)
         state = states[statestack[-1]]
         while True:
             char = text[pos : pos + 1]
-            rules = state.candidates.get(char)
-            if rules is None:
-                rules = state.add(char)
+            if pos == 0 or text[pos - 1] == "\n":
+                rules = state.candidates.get(char)
+                if rules is None:
+                    rules = state.add(char, True)
+            else:
+                rules = state.inside.get(char)
+                if rules is None:
+                    rules = state.add(char, False)
             for rexmatch, action, new_state in rules:
                 match = rexmatch(text, pos)
                 if match:
                     if action is not None:
                         if type(action) is _TokenType:
-                            yield pos, action, match.group()
+                            append((pos, action, match.group()))
                         else:
-                            yield from action(lexer, match)
+                            extend(action(lexer, match))
                     pos = match.end()
                     if new_state is not None:
                         _transition(statestack, new_state)
@@ -133,10 +155,28 @@ class _Tokenizer:
                 if text[pos] == "\n":
                     statestack = ["root"]
                     state = states["root"]
-                    yield pos, Whitespace, "\n"
+                    append((pos, Whitespace, "\n"))
                 else:
-                    yield pos, Error, text[pos]
+                    append((pos, Error, text[pos]))
                 pos += 1
+        return out
+
+
+class _GetTokens:
+    """Lexer.get_tokens (Pygments 2.x) over the tokenizer's list: the same input preprocessing
+    and filters, the (type, text) pairs as a list instead of a generator."""
+
+    def __init__(self, lexer: Lexer, tokenizer: _Tokenizer) -> None:
+        self.lexer = lexer
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str, unfiltered: bool = False) -> Any:
+        lexer = self.lexer
+        text = lexer._preprocess_lexer_input(text)
+        pairs = [(ttype, value) for _pos, ttype, value in self.tokenizer.tokens(text)]
+        if unfiltered or not lexer.filters:
+            return pairs
+        return apply_filters(iter(pairs), lexer.filters, lexer)
 
 
 def _transition(statestack: list[str], new_state: Any) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 # First, before Python-Markdown imports Pygments: Pygments' plugin lookup without importing
@@ -26,10 +26,12 @@ from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.preprocessors import NormalizeWhitespace, Preprocessor
+from pygments.lexers import get_lexer_by_name
 
 from generator.load.nesting import NESTING_MESSAGE, NestingTooDeep
 from generator.render.block_guards import BlockGuardExtension
 from generator.render.fastformat import FastHtmlFormatter
+from generator.render.fastlex import accelerate
 from generator.render.fences import FencesExtension, PygmentsObjects
 from generator.render.inline_skip import InlineSkipExtension
 from generator.render.tex import MathWarning, replace_math
@@ -102,10 +104,19 @@ _local = threading.local()
 
 
 def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
+    # Looked up by the settings' items first: the JSON key below costs ~10 µs, on every text.
+    try:
+        quick: Any = tuple((name, type(value), value) for name, value in settings.items())  # (1 == True)
+        found = getattr(_local, "quick", {}).get(quick)
+    except TypeError:  # an unhashable setting (a list): the JSON key only
+        quick, found = None, None
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     key = json.dumps(dict(settings), sort_keys=True, default=str)
     engines = getattr(_local, "engines", None)
     if engines is None:
         engines = _local.engines = {}
+        _local.quick = {}
     if key not in engines:
         depth = str(settings.get("toc_depth", "2-3"))
         pygments = PygmentsObjects(LanguageClassFormatter)  # one formatter per language, not per block
@@ -138,6 +149,8 @@ def _engine(settings: Mapping[str, Any]) -> markdown.Markdown:
             output_format="html",
         )
         engines[key].preprocessors.register(WhitespacePreprocessor(engines[key]), "normalize_whitespace", 30)
+    if quick is not None:
+        _local.quick[quick] = engines[key]
     return engines[key]
 
 
@@ -160,7 +173,7 @@ def convert(text: str, settings: Mapping[str, Any], cmark: bool) -> tuple[str, s
     engine = _engine(settings)
     engine.reset()
     if cmark:  # the Python-Markdown engine still lends its math and fence preprocessors
-        from generator.render import cmark_engine
+        from generator.render import cmark_engine  # (only sites that choose cmark import cmarkgfm)
 
         html, contents = cmark_engine.convert(text, engine, settings)
         toc, toc_count = (contents.html if contents.count else ""), contents.count
@@ -172,8 +185,45 @@ def convert(text: str, settings: Mapping[str, Any], cmark: bool) -> tuple[str, s
             raise NestingTooDeep(NESTING_MESSAGE) from e
         toc_count = _count_tokens(getattr(engine, "toc_tokens", []))
         toc = engine.toc if toc_count else ""  # type: ignore[attr-defined]
-    math = next(p for p in engine.preprocessors if isinstance(p, MathPreprocessor))
+    math = _math_preprocessor(engine)
     return html, toc, toc_count, [(warning.line, warning.message) for warning in math.warnings]
+
+
+def _math_preprocessor(engine: markdown.Markdown) -> MathPreprocessor:
+    """The engine's math preprocessor, found once per engine (its registry is fixed once built)."""
+    found = getattr(engine, "generator_math", None)
+    if found is None:
+        found = next(p for p in engine.preprocessors if isinstance(p, MathPreprocessor))
+        engine.generator_math = found  # type: ignore[attr-defined]
+    return found  # type: ignore[no-any-return]
+
+
+# A fenced block's language and code, as far as warming up needs (a miss only leaves work to a worker).
+FENCED = re.compile(r"^(`{3,}|~{3,})[ ]*\{?\.?([\w#.+-]+)[^\n]*\n(.*?)^\1", re.M | re.S)
+WARM_LANGUAGES = 8  # at most this many lexers are readied before forking
+
+
+def warm_up(texts: Iterable[str], settings: Mapping[str, Any]) -> None:
+    """Before forking conversion workers (conversion.py, early_conversion.py): ready in this process
+    what each worker would otherwise make for itself on its first texts, and then share with it
+    through fork — the engine, and for the languages of the fenced blocks among `texts` the Pygments
+    lexer class (importing its module, compiling its rules: ~23 ms for Python) and fastlex's
+    analysis of the states a block of it enters (~8 ms). Done once here instead of once per worker.
+    (Not latex2mathml: ~4 MB more in the parent for the whole build, for ~25 ms per worker.)"""
+    _engine(settings)
+    seen: dict[str, str] = {}
+    for text in texts:
+        if "```" in text or "~~~" in text:
+            for match in FENCED.finditer(text):
+                seen.setdefault(match[2], match[3])
+                if len(seen) >= WARM_LANGUAGES:
+                    break
+    for lang, code in seen.items():
+        try:
+            lexer = accelerate(get_lexer_by_name(lang))
+        except ValueError:  # unknown: the worker falls back to plain text, as CodeHilite does
+            continue
+        list(lexer.get_tokens(code))  # (the tokens themselves are not kept)
 
 
 def _count_tokens(tokens: list[dict[str, Any]]) -> int:

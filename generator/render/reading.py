@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 
 from generator.incremental.state import BuildState, fingerprint
 from html import unescape
 
+# filters.TAG, strip_html's pattern, the same (tests/test_conversion_cpu.py compares): defined here
+# too because filters.py imports Jinja, slugify and email, ~40 ms in each conversion worker of a
+# cold build (forked before the parent imports Jinja) and in a rebuild that renders nothing.
+TAG = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<[^>]+>", re.S | re.I)
 WORDS_PER_MINUTE = 200
+DESCRIPTION_WORDS = 40  # (part of READING_RULES below)
 # Part of the key of a remembered reading time and description: bump when either is derived differently.
 READING_RULES = f"reading-{WORDS_PER_MINUTE}-40-1"
 
@@ -49,20 +55,35 @@ STRIPPED = [0]  # tag strippings in this process: what tests count
 def text_facts(html: str) -> TextFacts:
     r"""`strip_html(html).split()`, counted and cut, without strip_html's whitespace pass: split()
     collapses the same runs (`\s` in a str pattern is exactly str.isspace), at half the cost."""
-    # filters.py imports Jinja, slugify and email: not for a rebuild that strips no tags (issue #19).
-    from generator.render.filters import TAG, truncatewords
-
     STRIPPED[0] += 1
     words = unescape(TAG.sub(" ", str(html or ""))).split()
-    return len(words), truncatewords(" ".join(words[:41]), 40)  # (41: cut, with its "…", if longer)
+    # filters.truncatewords(" ".join(words), 40), without joining and splitting every word again.
+    count = len(words)
+    return count, " ".join(words[:DESCRIPTION_WORDS]) + ("…" if count > DESCRIPTION_WORDS else "")
 
 
 def _digest(html: str) -> bytes:
     return hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def remember_facts(html: str, facts: TextFacts) -> None:
-    _PREPARED[_digest(html)] = facts
+# What a conversion worker sends (conversion.py): the facts and the digest of the HTML they are of,
+# made there, where the cores are, not in the parent as it receives them (~6 µs a text).
+SentFacts = tuple[int, str, bytes]
+
+
+def sent_facts(html: str) -> SentFacts:
+    """In a worker: `text_facts(html)` and the HTML's digest, for `remember_facts` in the parent."""
+    count, description = text_facts(html)
+    return count, description, _digest(html)
+
+
+def remember_facts(html: str, facts: TextFacts | SentFacts) -> None:
+    """Facts of `html` for `_facts_of`; with a digest a worker made (`sent_facts`), `html` is not
+    read again."""
+    if len(facts) == 3:
+        _PREPARED[facts[2]] = (facts[0], facts[1])  # type: ignore[misc]
+    else:
+        _PREPARED[_digest(html)] = (facts[0], facts[1])
 
 
 def forget_facts() -> None:
