@@ -178,9 +178,16 @@ def test_burst_of_100_files_is_one_change_set(watched: tuple[Path, Recorder]) ->
     root, recorder = watched
     for index in range(100):
         (root / "_posts" / f"2021-01-01-post-{index}.md").write_text(f"---\ntitle: {index}\n---\nx\n")
-    changes = recorder.next()
-    assert relative_paths(changes, root) == {f"_posts/2021-01-01-post-{i}.md" for i in range(100)}
-    assert changes.kind_set == {"content"}
+    expected = {f"_posts/2021-01-01-post-{i}.md" for i in range(100)}
+    batches = [recorder.next()]
+    if relative_paths(batches[0], root) != expected:
+        # A single new file settles after 10 ms (an editor's save: watch.py): when the test process
+        # stalls that long between its first two writes (CI load), the first file goes alone. The
+        # rest of the burst is still one batch: with two files pending, the whole quiet period holds.
+        assert len(relative_paths(batches[0], root)) == 1
+        batches.append(recorder.next())
+    assert set().union(*(relative_paths(changes, root) for changes in batches)) == expected
+    assert all(changes.kind_set == {"content"} for changes in batches)
     recorder.assert_silent()
 
 
