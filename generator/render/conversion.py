@@ -122,7 +122,7 @@ def convert_in_parallel(texts: list[str], settings: Mapping[str, Any]) -> Iterat
                     continue
                 result, facts = item
                 result = dataclasses.replace(result, html=html(result.html))
-                remember_facts(result.html, facts)
+                remember_facts(facts)
                 yield index, result
             del results
 

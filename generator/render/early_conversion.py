@@ -155,7 +155,7 @@ class ConversionPool:
                     self.sink(text, None)
                     continue
                 result, facts = item
-                remember_facts(result.html, facts)
+                remember_facts(facts)
                 # (As it came: the cache of a `blog build` writes it to its spill file and lets go
                 # of it, so it is not made Markup as convert_in_parallel's results are.)
                 self.sink(text, result)

@@ -117,7 +117,7 @@ class EditConversion:
         for text, item in zip(texts, results, strict=True):
             if item is not None:  # (None: refused, too deep: convert() reports it with its path)
                 result, facts = item
-                remember_facts(result.html, facts)
+                remember_facts(facts)
                 self.cache.put(text, self.fingerprint, result)
                 converted.append(text)
         return converted

@@ -15,8 +15,9 @@ from jinja2 import Undefined
 from markupsafe import Markup
 from slugify import slugify as _slugify
 
+from generator.render.reading import TAG  # (defined there: conversion workers strip tags without Jinja)
+
 NO_PAD = re.compile(r"%-([dmHIMSjy])")
-TAG = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<[^>]+>", re.S | re.I)
 
 
 def to_datetime(value: Any) -> dt.datetime | None:

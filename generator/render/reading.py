@@ -12,9 +12,9 @@ import re
 from generator.incremental.state import BuildState, fingerprint
 from html import unescape
 
-# filters.TAG, strip_html's pattern, the same (tests/test_conversion_cpu.py compares): defined here
-# too because filters.py imports Jinja, slugify and email, ~40 ms in each conversion worker of a
-# cold build (forked before the parent imports Jinja) and in a rebuild that renders nothing.
+# The tags `strip_html` (filters.py) and the text facts take out. Defined here, not in filters.py,
+# which imports Jinja, slugify and email: ~40 ms in each conversion worker of a cold build (forked
+# before the parent imports Jinja) and in a rebuild that renders nothing.
 TAG = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<[^>]+>", re.S | re.I)
 WORDS_PER_MINUTE = 200
 DESCRIPTION_WORDS = 40  # (part of READING_RULES below)
@@ -77,13 +77,10 @@ def sent_facts(html: str) -> SentFacts:
     return count, description, _digest(html)
 
 
-def remember_facts(html: str, facts: TextFacts | SentFacts) -> None:
-    """Facts of `html` for `_facts_of`; with a digest a worker made (`sent_facts`), `html` is not
-    read again."""
-    if len(facts) == 3:
-        _PREPARED[facts[2]] = (facts[0], facts[1])  # type: ignore[misc]
-    else:
-        _PREPARED[_digest(html)] = (facts[0], facts[1])
+def remember_facts(facts: SentFacts) -> None:
+    """Facts a worker found (`sent_facts`), filed under the digest it made: the HTML is not read again."""
+    count, description, digest = facts
+    _PREPARED[digest] = (count, description)
 
 
 def forget_facts() -> None:
