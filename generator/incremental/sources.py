@@ -197,6 +197,7 @@ class SourceIndex:
     entries: dict[str, IndexEntry] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
     removed: set[str] = field(default_factory=set)
+    parsed: set[str] = field(default_factory=set)  # read and parsed afresh (new bytes) since this index was made
     # True for an index saved by `blog build` (store.py): new entries' JSON (a copy of every body)
     # goes to a private temporary SQLite file until saved, not into memory.
     spilling: bool = False
@@ -284,6 +285,7 @@ class SourceIndex:
             self._spill.execute("INSERT OR REPLACE INTO spilled VALUES (?, ?)", (source.relative, encoded))
             entry.encoded, entry.spilled = None, True
         self.changed.add(source.relative)
+        self.parsed.add(source.relative)
         self.removed.discard(source.relative)
 
     def keep_only(self, relatives: set[str]) -> None:

@@ -39,7 +39,7 @@ class EditConversion:
 
     def __init__(self, config: Config, cache: ConversionCache, changed: set[str]) -> None:
         self.cache = cache
-        self.changed = changed  # the index's documents parsed afresh in this build (sources.py)
+        self.changed = changed  # the index's documents with new bytes, parsed afresh (sources.py `parsed`)
         self.separator = config.get("excerpt_separator")
         self.settings = dict(config.markdown)
         self.fingerprint = settings_fingerprint(self.settings)
@@ -52,7 +52,7 @@ class EditConversion:
             return None
         if threading.active_count() != 1 or not hasattr(os, "fork"):
             return None
-        ahead = cache.converting = cls(config, cache, state.sources.changed)
+        ahead = cache.converting = cls(config, cache, state.sources.parsed)
         return ahead
 
     def feed(self, doc: Document) -> None:
