@@ -3,8 +3,7 @@ checkouts (issue #19, session 9).
 
     python bench/generated_pages.py SITE RUNS NAME=CHECKOUT [NAME=CHECKOUT ...]
 
-Each run deletes SITE/.blog-cache and builds SITE into a destination folder that does not exist
-yet, with each checkout on PYTHONPATH in turn, in a new process with the real interpreter and the
+Runs as bench/interleave.py says (a cold cache, a new destination, checkouts in turn), with the
 CLI's collector settings (commands/process.py). Printed per checkout, medians: `gen cpu` and
 `gen wall` (the parent's EarlyPages.render: the generated pages, rendered while the forked child
 renders documents), `build` (build() wall), and, from one more build per checkout with a kept
@@ -13,14 +12,11 @@ their JSON text (what `.blog-cache/` stores for them)."""
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-PYTHON = os.environ.get("BENCH_PYTHON", "/root/.pyenv/versions/3.11.7/bin/python")
+from interleave import child, interleaved  # (bench/ is the script's folder, first on sys.path)
 
 # Run in the child: times EarlyPages.render and build(), counts the records' entries.
 CHILD = """
@@ -53,25 +49,10 @@ else:
 """
 
 
-def child(site: Path, checkout: str, destination: Path, what: str) -> list[float]:
-    cache = site / ".blog-cache"
-    if cache.exists():
-        subprocess.run(["rm", "-rf", str(cache)], check=True)
-    env = {**os.environ, "PYTHONPATH": checkout}
-    command = [PYTHON, "-c", CHILD, str(destination), what]
-    out = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True, check=True).stdout
-    return [float(x) for x in out.split()]
-
-
 def main() -> None:
     site, runs, checkouts = Path(sys.argv[1]), int(sys.argv[2]), [a.split("=", 1) for a in sys.argv[3:]]
-    results: dict[str, list[tuple[float, ...]]] = {name: [] for name, _ in checkouts}
-    scratch = Path(tempfile.mkdtemp(prefix="generated-pages-"))
-    for run in range(runs):
-        for name, checkout in checkouts:
-            results[name].append(tuple(child(site, checkout, scratch / f"{name}-{run}", "time")))
-            print(name, run, " ".join(f"{x:.3f}" for x in results[name][-1]), flush=True)
-    counts = {name: child(site, checkout, scratch / f"{name}-count", "count") for name, checkout in checkouts}
+    results, scratch = interleaved(site, runs, checkouts, CHILD, "time")
+    counts = {name: child(site, path, CHILD, str(scratch / f"{name}-count"), "count") for name, path in checkouts}
     print(f"{'checkout':<12} {'gen cpu':>8} {'gen wall':>9} {'build':>8} {'entries':>9} {'JSON chars':>11}")
     for name, rows in results.items():
         cpu, wall, total = (statistics.median(column) for column in zip(*rows, strict=True))
