@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cmarkgfm
 import pytest
 
 from generator.render import cmark_engine, markdown_engine
@@ -20,14 +19,6 @@ TEXTS = [
     "<div>\n*raw*\n</div>\n\n- [ ] task\n- item\n\n```\ncode\n```\n\n    indented\n",
     "\u00e9\u4e2d \U0001f600 &amp; &#2; \x00 <script>x</script>\n",
 ] + [post.read_text(encoding="utf-8") for post in sorted((REPO / "_posts").glob("*.md"))[:6]]
-
-
-@pytest.mark.parametrize("smart", [0, cmark_engine.Options.CMARK_OPT_SMART])
-def test_to_html_is_cmarkgfms_own(smart: int) -> None:
-    options = cmark_engine.BASE_OPTIONS | smart
-    for text in TEXTS:
-        expected = cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=cmark_engine.EXTENSIONS)
-        assert cmark_engine.to_html(text, options) == expected
 
 
 def test_engine_is_found_without_json_and_settings_that_differ_get_their_own() -> None:
@@ -98,36 +89,6 @@ def test_the_parent_neither_strips_nor_hashes_what_workers_converted(monkeypatch
         assert reading.STRIPPED[0] == stripped and len(hashed) == before + 1  # (the lookup's own)
         assert facts == reading.text_facts(result.html)
         stripped = reading.STRIPPED[0]
-
-
-def test_latex2mathml_converts_without_importlib_metadata(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    script = (
-        "import sys\n"
-        "from generator.render import tex\n"
-        "html = tex.tex_to_mathml(r'\\frac{1}{N} \\sum_i x_i^2', True)\n"
-        "bare = 'importlib.metadata' not in sys.modules\n"
-        "import latex2mathml, importlib.metadata\n"
-        "assert latex2mathml.__version__ == importlib.metadata.version('latex2mathml')\n"
-        "print(bare, html)\n"
-    )
-    plain = "import sys, latex2mathml\nfrom generator.render import tex\nprint(tex.tex_to_mathml(r'\\frac{1}{N} \\sum_i x_i^2', True))\n"
-    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
-    ours = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout
-    theirs = subprocess.run([sys.executable, "-c", plain], capture_output=True, text=True, env=env, check=True).stdout
-    assert ours == f"True {theirs}"
-
-
-def test_latex2mathml_init_only_sets_its_version() -> None:
-    # tex._bare_package skips the package's __init__: fine while that only reads the version.
-    import importlib.util
-
-    spec = importlib.util.find_spec("latex2mathml")
-    assert spec is not None and spec.origin is not None
-    lines = [line for line in Path(spec.origin).read_text().splitlines() if line.strip()]
-    assert lines == ["from importlib import metadata", '__version__ = metadata.version("latex2mathml")']
 
 
 def test_text_facts_strip_tags_as_filters_do_without_importing_jinja() -> None:

@@ -23,8 +23,7 @@ def test_an_edit_imports_the_converter_and_jinja_but_no_metadata_email_or_kramdo
     site = make_site(tmp_path / "site")
     post = site / "_posts/2020-01-02-p1.md"
     post.write_text("---\ntitle: P1\n---\nSome $x^2$ and\n\n```python\nx = 1\n```\n\n    indented = 2\n")
-    # (The probe sees what a build imports: the cold build converts the formula. It no longer needs
-    # importlib.metadata for that either: render/tex.py imports latex2mathml without its __init__.)
+    # (The probe sees what a build imports: the cold build converts the formula.)
     assert "latex2mathml.converter" in probed_build(site)["modules"]
     post.write_text(post.read_text() + "\nEdited once.\n")
     probed_build(site)  # the first edit parses this post's front matter (PyYAML): not counted here

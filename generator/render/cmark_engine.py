@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from cmarkgfm import _cmark  # (the C functions `cmarkgfm.cmark` wraps: see to_html)
+import cmarkgfm
 from cmarkgfm.cmark import Options
 from markdown import Markdown
 from markdown.extensions.codehilite import CodeHilite
@@ -62,7 +62,7 @@ def convert(text: str, md: Markdown, settings: Mapping[str, Any]) -> tuple[str, 
     if "markdown=" in source:
         source = _markdown_in_html(source)
     options = BASE_OPTIONS | (Options.CMARK_OPT_SMART if settings.get("smart_quotes") else 0)
-    out = to_html(source, options)
+    out = cmarkgfm.markdown_to_html_with_extensions(source, options=options, extensions=EXTENSIONS)
     stash = md.htmlStash.rawHtmlBlocks
 
     def swap_back(fragment: str) -> str:
@@ -100,36 +100,6 @@ def _text_pass(preprocessor: Any) -> Callable[[str], str]:
     if run_text is not None:
         return run_text  # type: ignore[no-any-return]
     return lambda text: "\n".join(preprocessor.run(text.split("\n")))
-
-
-_extensions: list[Any] = []  # EXTENSIONS as cmark's syntax extension pointers, found once
-
-
-def to_html(source: str, options: int) -> str:
-    """`cmarkgfm.markdown_to_html_with_extensions(source, options, EXTENSIONS)`: the same C calls in
-    the same order, without looking each extension up by name on every text (~4 µs of a short
-    text's ~50; tests/test_cmark_engine.py compares the two)."""
-    lib, ffi = _cmark.lib, _cmark.ffi
-    if not _extensions:
-        lib.cmark_gfm_core_extensions_ensure_registered()
-        for name in EXTENSIONS:
-            extension = lib.cmark_find_syntax_extension(name.encode("utf-8"))
-            if extension == ffi.NULL:
-                raise ValueError(f"Unknown extension {name}")
-            _extensions.append(extension)
-    parser = lib.cmark_parser_new(options)
-    try:
-        for extension in _extensions:
-            lib.cmark_parser_attach_syntax_extension(parser, extension)
-        encoded = source.encode("utf-8")
-        lib.cmark_parser_feed(parser, encoded, len(encoded))
-        root = lib.cmark_parser_finish(parser)
-        if lib.cmark_node_get_type(root) == lib.CMARK_NODE_NONE:
-            raise ValueError("Error parsing markdown!")
-        rendered = lib.cmark_render_html(root, options, lib.cmark_parser_get_syntax_extensions(parser))
-        return str(ffi.string(rendered).decode("utf-8"))
-    finally:
-        lib.cmark_parser_free(parser)
 
 
 def _markdown_in_html(text: str) -> str:

@@ -8,16 +8,13 @@ preceded by a space nor followed by a digit."""
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.incremental import fragments
-from generator.installed import version as installed_version
 from generator.render.mathml import TYPESET_RULES, typeset
 from generator.load.scanning import STEPS, CodeSpans, Cursor, NewlineCursor, blank_lines, occurrences, segments
 
@@ -41,25 +38,9 @@ TEX_RULES = "tex-1"
 def convert(latex: str, **options: str) -> str:
     """latex2mathml's convert, imported on the first formula converted: a rebuild whose formulas
     all come from a cache never pays the ~25 ms of importing it."""
-    if "latex2mathml" not in sys.modules:
-        _bare_package()
     from latex2mathml.converter import convert as latex2mathml
 
     return latex2mathml(latex, **options)
-
-
-def _bare_package() -> None:
-    """The `latex2mathml` package without running its `__init__`, whose only line is
-    `__version__ = importlib.metadata.version("latex2mathml")`: importing importlib.metadata for it
-    cost ~9 ms in every process that converts a formula (each cold build's conversion worker, a
-    one-edit rebuild). The version is set all the same, read as installed.py reads versions;
-    tests/test_conversion_cpu.py checks that `__init__` still does nothing else."""
-    spec = importlib.util.find_spec("latex2mathml")
-    if spec is None or spec.loader is None or not spec.submodule_search_locations:
-        return  # (not a plain package: imported as usual)
-    package = importlib.util.module_from_spec(spec)
-    package.__version__ = installed_version("latex2mathml")  # type: ignore[attr-defined]
-    sys.modules["latex2mathml"] = package
 
 
 class MathConversionError(ValueError):
