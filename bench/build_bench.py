@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import itertools
 import re
 import shutil
 import statistics
@@ -267,11 +268,29 @@ def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) 
     return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, tree), output
 
 
+# Old outputs are moved into the trash, not deleted, and the trash is emptied once a corpus size's
+# timings are done. On a filesystem without a journal (this VM's ext4) every new inode allocation
+# skips, one by one, the inodes freed in the last 60 s (360 s while their table block is dirty): an
+# `rm -rf _site` right before a cold build made that build's mkdirs and creates spend 1-2 s in the
+# kernel (perf: `recently_deleted` under ext4_mkdir/ext4_create, 37 % of ours' samples, 21 % of
+# Hugo's), more or less for each tool by chance of where its folders landed, not by its own work.
+TRASH = Path(os.environ.get("BENCH_TRASH", "/tmp/bench-build/.trash"))
+_trashed = itertools.count()
+
+
 def remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path)
-    elif path.exists():
-        path.unlink()
+    """PATH out of the way: renamed into TRASH (same filesystem), deleted only if it cannot be."""
+    if not (path.exists() or path.is_symlink()):
+        return
+    try:
+        TRASH.mkdir(parents=True, exist_ok=True)
+        path.rename(TRASH / f"{os.getpid()}-{next(_trashed)}-{path.name}")
+    except OSError:  # (another filesystem: --work elsewhere)
+        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+
+
+def empty_trash() -> None:
+    shutil.rmtree(TRASH, ignore_errors=True)
 
 
 def edit_post(path: Path, marker: str) -> None:
@@ -556,7 +575,8 @@ def bench_size(args: argparse.Namespace, posts: int, tools: list[str], skipped: 
     began = time.perf_counter()
     load_before = os.getloadavg()
     print(f"generating {posts} posts for {', '.join(tools)} in {work}", file=sys.stderr)
-    sites = corpus.generate(work, posts, list(dict.fromkeys(t.replace("ours-cmark", "ours") for t in tools)))
+    tool_sites = list(dict.fromkeys(t.replace("ours-cmark", "ours") for t in tools))
+    sites = corpus.generate(work, posts, tool_sites, remove=remove)
     edits = json.loads((work / corpus.MANIFEST).read_text())["edit"]
     if "ours-cmark" in tools:
         sites["ours-cmark"], edits["ours-cmark"] = cmark_copy(sites["ours"]), edits["ours"]
@@ -580,6 +600,7 @@ def bench_size(args: argparse.Namespace, posts: int, tools: list[str], skipped: 
         flush=True,
     )
     print(table(results), flush=True)
+    empty_trash()  # (after the timings: see remove)
 
 
 if __name__ == "__main__":

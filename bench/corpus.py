@@ -29,6 +29,7 @@ import random
 import shutil
 import sys
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -592,15 +593,17 @@ WRITERS = {
 }
 
 
-def generate(out: Path, count: int, tools: list[str], seed: int = 1) -> dict[str, Path]:
-    """Write one fresh site per tool under `out`; returns tool -> site folder."""
+def generate(
+    out: Path, count: int, tools: list[str], seed: int = 1, remove: Callable[[Path], object] = shutil.rmtree
+) -> dict[str, Path]:
+    """Write one fresh site per tool under `out`, after `remove` of the old one; returns tool -> site folder."""
     posts = make_posts(count, seed)
     sites = {}
     edits = {}
     for tool in tools:
         site = out / tool
         if site.exists():
-            shutil.rmtree(site)
+            remove(site)
         site.mkdir(parents=True)
         edits[tool] = WRITERS[tool](site, posts)
         sites[tool] = site
