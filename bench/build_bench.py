@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import itertools
 import os
 import platform
-import itertools
 import re
 import shutil
 import statistics
@@ -286,7 +286,10 @@ def remove(path: Path) -> None:
         TRASH.mkdir(parents=True, exist_ok=True)
         path.rename(TRASH / f"{os.getpid()}-{next(_trashed)}-{path.name}")
     except OSError:  # (another filesystem: --work elsewhere)
-        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def empty_trash() -> None:
